@@ -1,0 +1,4 @@
+//! placeholder
+pub mod model;
+pub mod raw;
+pub use raw::RawElement;

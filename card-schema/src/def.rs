@@ -1,0 +1,286 @@
+//! The vocabulary the schema is written in: kinds of values, fields, objects, unions,
+//! enumerations and element slots.
+
+/// A card JSON schema version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Version {
+    /// Card JSON 1.0: no `schema` key, elements under `elements`.
+    V1,
+    /// Card JSON 2.0: `"schema": "2.0"`, elements under `body.elements`.
+    V2,
+}
+
+impl Version {
+    /// How the version is written in messages: `1.0` or `2.0`.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Version::V1 => "1.0",
+            Version::V2 => "2.0",
+        }
+    }
+}
+
+/// In which card versions a field or tag exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Since {
+    /// Both 1.0 and 2.0.
+    Both,
+    /// Only card JSON 1.0.
+    V1Only,
+    /// Only card JSON 2.0.
+    V2Only,
+}
+
+impl Since {
+    /// Whether something with this availability exists in `version`.
+    pub const fn includes(self, version: Version) -> bool {
+        matches!(
+            (self, version),
+            (Since::Both, _) | (Since::V1Only, Version::V1) | (Since::V2Only, Version::V2)
+        )
+    }
+}
+
+/// What kind of JSON value a field holds.
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    /// Any string.
+    String,
+    /// Markdown source (`lark_md` / `markdown` content): runtime text interpolated here is
+    /// escaped so that it renders literally.
+    Markdown,
+    /// A string with a syntax of its own (`"12px"`, a date, an `element_id`).
+    Pattern(&'static Pattern),
+    /// `true` or `false`.
+    Bool,
+    /// A whole number within an inclusive range.
+    Integer {
+        /// Smallest allowed value.
+        min: i64,
+        /// Largest allowed value.
+        max: i64,
+    },
+    /// Any JSON number; kept exactly as written.
+    Number,
+    /// One of a fixed set of strings (possibly open to strings of a pattern).
+    Enum(&'static EnumDef),
+    /// An object with fixed fields.
+    Object(&'static ObjectDef),
+    /// An object chosen among several by a discriminator key (`tag`, `type`).
+    Union(&'static UnionDef),
+    /// A single card element placed in a slot.
+    Element(Slot),
+    /// An array of card elements placed in a slot.
+    Elements(Slot),
+    /// An array of values of one kind.
+    Array(&'static Kind),
+    /// An object whose keys are free (locale codes, style names) and values of one kind.
+    Map(&'static Kind),
+    /// Any JSON: callback values, chart specs. Kept as written, not checked.
+    Json,
+    /// A string or an object (the `value` of pickers is either).
+    StringOrJson,
+}
+
+impl Kind {
+    /// A short description of the expected value, used in messages ("a string", "an object").
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Kind::String | Kind::Markdown | Kind::Pattern(_) | Kind::Enum(_) => "a string",
+            Kind::Bool => "`true` or `false`",
+            Kind::Integer { .. } => "an integer",
+            Kind::Number => "a number",
+            Kind::Object(_) | Kind::Union(_) | Kind::Element(_) | Kind::Map(_) => "an object",
+            Kind::Elements(_) | Kind::Array(_) => "an array",
+            Kind::Json => "a JSON value",
+            Kind::StringOrJson => "a string or an object",
+        }
+    }
+}
+
+/// A string syntax, checked by a plain function so the schema stays data.
+#[derive(Debug)]
+pub struct Pattern {
+    /// What the syntax is, for messages: "a size such as `12px`".
+    pub expected: &'static str,
+    /// Whether a string matches.
+    pub matches: fn(&str) -> bool,
+}
+
+/// A closed or open set of string values; each value also names its Rust enum variant.
+#[derive(Debug)]
+pub struct EnumDef {
+    /// The Rust type generated for it, `ButtonType`.
+    pub rust_name: &'static str,
+    /// What it is, for docs and messages: "button type".
+    pub what: &'static str,
+    /// `(json value, Rust variant)` pairs.
+    pub values: &'static [(&'static str, &'static str)],
+    /// Other strings accepted when they match this pattern (`"120px"` for a width).
+    pub open: Option<&'static Pattern>,
+}
+
+impl EnumDef {
+    /// The Rust variant of a JSON value, if it is one of the fixed values.
+    pub fn variant(&self, value: &str) -> Option<&'static str> {
+        self.values
+            .iter()
+            .find(|(json, _)| *json == value)
+            .map(|(_, rust)| *rust)
+    }
+
+    /// Whether `value` is allowed (a fixed value, or matching the open pattern).
+    pub fn allows(&self, value: &str) -> bool {
+        self.variant(value).is_some() || self.open.is_some_and(|p| (p.matches)(value))
+    }
+}
+
+/// Whether a field must be present.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// May be absent.
+    Optional,
+    /// Must be present.
+    Required,
+}
+
+/// One field of an object.
+#[derive(Debug)]
+pub struct Field {
+    /// The JSON key.
+    pub name: &'static str,
+    /// The kind of its value.
+    pub kind: Kind,
+    /// Whether it must be present.
+    pub need: Need,
+    /// In which card versions it exists.
+    pub since: Since,
+    /// `Some(note)` when the field is deprecated: accepted, with a warning.
+    pub deprecated: Option<&'static str>,
+}
+
+/// A rule across several fields of one object.
+#[derive(Debug)]
+pub enum Rule {
+    /// At most one of these fields may be present (`url` xor `multi_url`).
+    AtMostOne(&'static [&'static str]),
+    /// At least one of these fields must be present (`text` or `fields` in a `div`).
+    AtLeastOne(&'static [&'static str]),
+}
+
+/// An object with fixed fields: an element, a text object, the config, a header...
+#[derive(Debug)]
+pub struct ObjectDef {
+    /// Its name in messages and docs: the tag for elements (`button`), else a noun (`header`).
+    pub name: &'static str,
+    /// The Rust struct generated for it.
+    pub rust_name: &'static str,
+    /// One line of documentation for the generated struct.
+    pub doc: &'static str,
+    /// In which card versions it exists (for elements: the tag).
+    pub since: Since,
+    /// Its fields, in the order the docs list them.
+    pub fields: &'static [Field],
+    /// Rules across fields.
+    pub rules: &'static [Rule],
+    /// For containers: the slot their child elements are placed in.
+    pub container: Option<Slot>,
+}
+
+impl ObjectDef {
+    /// The field with this JSON key.
+    pub fn field(&self, name: &str) -> Option<&'static Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+/// Objects told apart by the value of a discriminator key.
+#[derive(Debug)]
+pub struct UnionDef {
+    /// Its name in messages: "text object", "behavior".
+    pub what: &'static str,
+    /// The Rust enum generated for it.
+    pub rust_name: &'static str,
+    /// The discriminator key (`tag`, `type`).
+    pub key: &'static str,
+    /// `(discriminator value, object)` pairs.
+    pub variants: &'static [(&'static str, &'static ObjectDef)],
+    /// Whether unknown discriminator values are carried as raw JSON (true for elements).
+    pub open: bool,
+}
+
+impl UnionDef {
+    /// The object for a discriminator value.
+    pub fn variant(&self, tag: &str) -> Option<&'static ObjectDef> {
+        self.variants
+            .iter()
+            .find(|(t, _)| *t == tag)
+            .map(|(_, def)| *def)
+    }
+}
+
+/// Where an element is placed: the slots have different rules about what they accept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Slot {
+    /// The card's own `elements` (1.0, also `i18n_elements`) or `body.elements` (2.0).
+    Root,
+    /// `action.actions` (1.0).
+    Action,
+    /// `div.extra`: one element shown at the right of a div.
+    DivExtra,
+    /// `column.elements`.
+    Column,
+    /// `form.elements`.
+    Form,
+    /// `collapsible_panel.elements`.
+    CollapsiblePanel,
+    /// `interactive_container.elements`.
+    InteractiveContainer,
+}
+
+impl Slot {
+    /// How the slot is written in messages.
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Slot::Root => "the card's `elements`",
+            Slot::Action => "`action.actions`",
+            Slot::DivExtra => "`div.extra`",
+            Slot::Column => "a `column`",
+            Slot::Form => "a `form`",
+            Slot::CollapsiblePanel => "a `collapsible_panel`",
+            Slot::InteractiveContainer => "an `interactive_container`",
+        }
+    }
+}
+
+/// Which tags a slot accepts in one card version.
+#[derive(Debug)]
+pub enum Accepts {
+    /// Only these tags.
+    Only(&'static [&'static str]),
+    /// Every element except these tags.
+    AllExcept(&'static [&'static str]),
+}
+
+impl Accepts {
+    /// Whether `tag` is accepted.
+    pub fn accepts(&self, tag: &str) -> bool {
+        match self {
+            Accepts::Only(tags) => tags.contains(&tag),
+            Accepts::AllExcept(tags) => !tags.contains(&tag),
+        }
+    }
+}
+
+/// The placement rule of a slot in one version, with hints for the usual mistakes.
+#[derive(Debug)]
+pub struct Placement {
+    /// The slot.
+    pub slot: Slot,
+    /// The card version the rule is for.
+    pub version: Version,
+    /// What it accepts.
+    pub accepts: Accepts,
+    /// `(tag, hint)`: how to fix placing `tag` here.
+    pub hints: &'static [(&'static str, &'static str)],
+}

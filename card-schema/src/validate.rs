@@ -1,0 +1,518 @@
+//! The validator: walks a card (any [`Node`]) against the schema and collects every violation.
+
+use crate::catalogue::{self, CARD, COLUMN, ELEMENT, ELEMENT_COMMON, MAX_DEPTH, MAX_ELEMENTS_V2};
+use crate::def::{Field, Kind, Need, ObjectDef, Rule, Slot, UnionDef, Version};
+use crate::tree::{Entry, Item, Node, View};
+use crate::violation::{did_you_mean, Violation, ViolationKind};
+
+/// Whether a card is shared (`update_multi`), as far as can be known without running code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sharing {
+    /// Shared: a 2.0 card, or a 1.0 card with `config.update_multi: true`.
+    Shared,
+    /// Not shared: a 1.0 card without `update_multi: true`.
+    NotShared,
+    /// `update_multi` is computed at run time.
+    Unknown,
+}
+
+/// What the validator found.
+#[derive(Debug)]
+pub struct Report<S> {
+    /// The card version.
+    pub version: Version,
+    /// Whether the card is shared.
+    pub sharing: Sharing,
+    /// Every broken rule, in the order met.
+    pub violations: Vec<Violation<S>>,
+    /// How many elements the card has (those written out; loops and spreads add more).
+    pub elements: usize,
+    /// Whether loops, conditionals, spreads or interpolated values make the card's content
+    /// depend on run time.
+    pub dynamic: bool,
+}
+
+impl<S> Report<S> {
+    /// Whether any violation is an error (warnings do not count).
+    pub fn has_errors(&self) -> bool {
+        self.violations
+            .iter()
+            .any(|v| v.severity() == crate::violation::Severity::Error)
+    }
+}
+
+/// Validates a whole card.
+pub fn validate_card<N: Node>(card: &N) -> Report<N::Span> {
+    let mut walk = Walk {
+        version: Version::V1,
+        path: Vec::new(),
+        violations: Vec::new(),
+        element_ids: Vec::new(),
+        elements: 0,
+        depth: 0,
+        loops: 0,
+        dynamic: false,
+    };
+    let View::Object(entries) = card.view() else {
+        walk.report(card.span(), ViolationKind::NotAnObject);
+        return walk.finish(Sharing::NotShared);
+    };
+    walk.version = detect_version(&entries, &mut walk);
+    walk.object(&CARD, card.span(), &entries, None);
+    let sharing = sharing(&entries, &mut walk);
+    if walk.version == Version::V2 && walk.elements > MAX_ELEMENTS_V2 {
+        let count = walk.elements;
+        walk.report(
+            card.span(),
+            ViolationKind::TooManyElements {
+                count,
+                max: MAX_ELEMENTS_V2,
+            },
+        );
+    }
+    walk.finish(sharing)
+}
+
+fn detect_version<N: Node>(entries: &[Entry<'_, N>], walk: &mut Walk<N::Span>) -> Version {
+    let Some(schema) = entries.iter().find(|e| e.key == "schema") else {
+        return Version::V1;
+    };
+    match schema.value.view() {
+        View::String("2.0") => Version::V2,
+        View::Dynamic => {
+            walk.report(schema.value.span(), ViolationKind::SchemaNotLiteral);
+            Version::V1
+        }
+        // Anything else is reported by the field check of `schema`.
+        _ => Version::V1,
+    }
+}
+
+fn sharing<N: Node>(entries: &[Entry<'_, N>], walk: &mut Walk<N::Span>) -> Sharing {
+    let update_multi = entries
+        .iter()
+        .find(|e| e.key == "config")
+        .and_then(|config| match config.value.view() {
+            View::Object(fields) => fields
+                .iter()
+                .find(|f| f.key == "update_multi")
+                .map(|f| (f.value.span(), f.value.view())),
+            _ => None,
+        });
+    match (walk.version, update_multi) {
+        (Version::V2, Some((span, View::Bool(false)))) => {
+            walk.report(span, ViolationKind::ExclusiveV2);
+            Sharing::NotShared
+        }
+        (Version::V2, Some((_, View::Dynamic))) => Sharing::Unknown,
+        (Version::V2, _) => Sharing::Shared,
+        (Version::V1, Some((_, View::Bool(true)))) => Sharing::Shared,
+        (Version::V1, Some((_, View::Dynamic))) => Sharing::Unknown,
+        (Version::V1, _) => Sharing::NotShared,
+    }
+}
+
+struct Walk<S> {
+    version: Version,
+    path: Vec<String>,
+    violations: Vec<Violation<S>>,
+    element_ids: Vec<String>,
+    elements: usize,
+    depth: usize,
+    loops: usize,
+    dynamic: bool,
+}
+
+fn found<N: Node>(view: &View<'_, N>) -> &'static str {
+    match view {
+        View::Null => "`null`",
+        View::Bool(_) => "a boolean",
+        View::Number { .. } => "a number",
+        View::String(_) => "a string",
+        View::Array(_) => "an array",
+        View::Object(_) => "an object",
+        View::Dynamic => "a Rust expression",
+    }
+}
+
+impl<S: Copy> Walk<S> {
+    fn finish(self, sharing: Sharing) -> Report<S> {
+        Report {
+            version: self.version,
+            sharing,
+            violations: self.violations,
+            elements: self.elements,
+            dynamic: self.dynamic,
+        }
+    }
+
+    fn report(&mut self, span: S, kind: ViolationKind) {
+        let path = self.path.concat();
+        self.violations.push(Violation { span, path, kind });
+    }
+
+    fn field_name(&self) -> String {
+        self.path
+            .last()
+            .map(|p| p.trim_start_matches('.').to_string())
+            .unwrap_or_else(|| "card".to_string())
+    }
+
+    fn enter_key(&mut self, key: &str) {
+        if self.path.is_empty() {
+            self.path.push(key.to_string());
+        } else {
+            self.path.push(format!(".{key}"));
+        }
+    }
+
+    fn value<N: Node<Span = S>>(&mut self, kind: &Kind, node: &N) {
+        let view = node.view();
+        if let View::Dynamic = view {
+            self.dynamic = true;
+            return;
+        }
+        let span = node.span();
+        match (kind, &view) {
+            (Kind::String | Kind::Markdown, View::String(_)) => {}
+            (Kind::Pattern(p), View::String(s)) => {
+                if !(p.matches)(s) {
+                    let field = self.field_name();
+                    let kind = ViolationKind::BadSyntax {
+                        field,
+                        value: s.to_string(),
+                        expected: p.expected,
+                    };
+                    self.report(span, kind);
+                }
+            }
+            (Kind::Bool, View::Bool(_)) => {}
+            (Kind::Integer { min, max }, View::Number { int }) => {
+                if !int.is_some_and(|v| (*min..=*max).contains(&v)) {
+                    let field = self.field_name();
+                    let value = int.map_or_else(|| "a fraction".to_string(), |v| v.to_string());
+                    self.report(
+                        span,
+                        ViolationKind::OutOfRange {
+                            field,
+                            value,
+                            min: *min,
+                            max: *max,
+                        },
+                    );
+                }
+            }
+            (Kind::Number, View::Number { .. }) => {}
+            (Kind::Enum(def), View::String(s)) => {
+                if !def.allows(s) {
+                    let suggestion = did_you_mean(s, def.values.iter().map(|(v, _)| *v));
+                    let kind = ViolationKind::NotInEnum {
+                        field: self.field_name(),
+                        what: def.what,
+                        value: s.to_string(),
+                        allowed: def.values.iter().map(|(v, _)| *v).collect(),
+                        open: def.open.map(|p| p.expected),
+                        suggestion,
+                    };
+                    self.report(span, kind);
+                }
+            }
+            (Kind::Object(def), View::Object(entries)) => self.object(def, span, entries, None),
+            (Kind::Union(def), View::Object(entries)) => self.union(def, span, entries, None),
+            (Kind::Element(slot), View::Object(entries)) => {
+                self.union(&ELEMENT, span, entries, Some(*slot))
+            }
+            (Kind::Elements(slot), View::Array(items)) => {
+                self.items(&Kind::Element(*slot), items, &mut 0)
+            }
+            (Kind::Array(inner), View::Array(items)) => self.items(inner, items, &mut 0),
+            (Kind::Map(inner), View::Object(entries)) => {
+                self.duplicate_keys(entries);
+                for entry in entries {
+                    self.enter_key(entry.key);
+                    self.value(inner, entry.value);
+                    self.path.pop();
+                }
+            }
+            (Kind::Json, _) | (Kind::StringOrJson, _) => {}
+            _ => {
+                let field = self.field_name();
+                let kind = ViolationKind::WrongKind {
+                    field,
+                    expected: kind.describe(),
+                    found: found(&view),
+                };
+                self.report(span, kind);
+            }
+        }
+    }
+
+    fn items<N: Node<Span = S>>(&mut self, kind: &Kind, items: &[Item<'_, N>], index: &mut usize) {
+        for item in items {
+            match item {
+                Item::Value(node) => {
+                    self.path.push(format!("[{index}]"));
+                    self.value(kind, *node);
+                    self.path.pop();
+                    *index += 1;
+                }
+                Item::Repeated(body) => {
+                    self.dynamic = true;
+                    self.loops += 1;
+                    self.items(kind, body, index);
+                    self.loops -= 1;
+                }
+                Item::Conditional(body) => {
+                    self.dynamic = true;
+                    self.items(kind, body, index);
+                }
+                Item::Spread(_) => self.dynamic = true,
+            }
+        }
+    }
+
+    fn duplicate_keys<N: Node<Span = S>>(&mut self, entries: &[Entry<'_, N>]) {
+        for (i, entry) in entries.iter().enumerate() {
+            if entries[..i].iter().any(|e| e.key == entry.key) {
+                self.report(
+                    entry.key_span,
+                    ViolationKind::DuplicateKey {
+                        key: entry.key.to_string(),
+                    },
+                );
+            }
+        }
+    }
+
+    fn union<N: Node<Span = S>>(
+        &mut self,
+        def: &'static UnionDef,
+        span: S,
+        entries: &[Entry<'_, N>],
+        slot: Option<Slot>,
+    ) {
+        let Some(tag_entry) = entries.iter().find(|e| e.key == def.key) else {
+            let choices = def.variants.iter().map(|(t, _)| *t).collect();
+            self.report(
+                span,
+                ViolationKind::MissingTag {
+                    what: def.what,
+                    key: def.key,
+                    choices,
+                },
+            );
+            return;
+        };
+        let tag = match tag_entry.value.view() {
+            View::String(tag) => tag,
+            _ => {
+                self.report(
+                    tag_entry.value.span(),
+                    ViolationKind::TagNotLiteral { key: def.key },
+                );
+                return;
+            }
+        };
+        let Some(object) = def.variant(tag) else {
+            let suggestion = did_you_mean(tag, def.variants.iter().map(|(t, _)| *t));
+            let kind = ViolationKind::UnknownTag {
+                what: def.what,
+                key: def.key,
+                tag: tag.to_string(),
+                suggestion,
+            };
+            self.report(tag_entry.value.span(), kind);
+            return;
+        };
+        let tag_span = tag_entry.value.span();
+        if let Some(slot) = slot {
+            if !object.since.includes(self.version) {
+                let hint = match tag {
+                    "action" => Some("in 2.0, place interactive elements directly in `elements`"),
+                    "note" => Some("in 2.0, use a `div` with `text_size: notation` and an `icon`"),
+                    _ => None,
+                };
+                let kind = ViolationKind::WrongVersion {
+                    what: format!("tag `{tag}`"),
+                    exists_in: other(self.version),
+                    card: self.version,
+                    hint,
+                };
+                self.report(tag_span, kind);
+            } else if !catalogue::placement(slot, self.version).0.accepts(tag) {
+                let hint = catalogue::placement_hint(slot, self.version, tag);
+                let kind = ViolationKind::NotAllowedHere {
+                    tag: tag.to_string(),
+                    slot,
+                    version: self.version,
+                    hint,
+                };
+                self.report(tag_span, kind);
+            }
+            self.elements += 1;
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                let kind = ViolationKind::TooDeep {
+                    tag: tag.to_string(),
+                    depth: self.depth,
+                    max: MAX_DEPTH,
+                };
+                self.report(tag_span, kind);
+            }
+            self.object(object, span, entries, Some(def.key));
+            self.depth -= 1;
+        } else {
+            self.object(object, span, entries, Some(def.key));
+        }
+    }
+
+    fn object<N: Node<Span = S>>(
+        &mut self,
+        def: &'static ObjectDef,
+        span: S,
+        entries: &[Entry<'_, N>],
+        discriminator: Option<&'static str>,
+    ) {
+        let is_element = discriminator.is_some()
+            && def.container != Some(Slot::Column)
+            && ELEMENT.variants.iter().any(|(_, d)| core::ptr::eq(*d, def));
+        let is_column = core::ptr::eq(def, &COLUMN);
+        if is_column {
+            self.elements += 1;
+            self.depth += 1;
+        }
+        self.duplicate_keys(entries);
+        for entry in entries {
+            if Some(entry.key) == discriminator {
+                continue;
+            }
+            let field = def.field(entry.key).or_else(|| {
+                is_element
+                    .then(|| ELEMENT_COMMON.iter().find(|f| f.name == entry.key))
+                    .flatten()
+            });
+            let Some(field) = field else {
+                let names = def
+                    .fields
+                    .iter()
+                    .chain(if is_element { ELEMENT_COMMON } else { &[] });
+                let suggestion = did_you_mean(entry.key, names.map(|f| f.name));
+                let kind = ViolationKind::UnknownField {
+                    object: def.name,
+                    field: entry.key.to_string(),
+                    suggestion,
+                };
+                self.report(entry.key_span, kind);
+                continue;
+            };
+            self.enter_key(entry.key);
+            self.field(def, field, entry);
+            self.path.pop();
+        }
+        for field in def.fields.iter().filter(|f| f.need == Need::Required) {
+            let present = entries.iter().any(|e| e.key == field.name);
+            if !present && field.since.includes(self.version) {
+                self.report(
+                    span,
+                    ViolationKind::MissingField {
+                        object: def.name,
+                        field: field.name,
+                    },
+                );
+            }
+        }
+        for rule in def.rules {
+            match rule {
+                Rule::AtMostOne(names) => {
+                    let present: Vec<&'static str> = names
+                        .iter()
+                        .copied()
+                        .filter(|n| entries.iter().any(|e| e.key == *n))
+                        .collect();
+                    if present.len() > 1 {
+                        let last = entries.iter().rev().find(|e| present.contains(&e.key));
+                        let at = last.map_or(span, |e| e.key_span);
+                        self.report(
+                            at,
+                            ViolationKind::Exclusive {
+                                object: def.name,
+                                fields: present,
+                            },
+                        );
+                    }
+                }
+                Rule::AtLeastOne(names) => {
+                    if !names.iter().any(|n| entries.iter().any(|e| e.key == *n)) {
+                        let kind = ViolationKind::NeedsOneOf {
+                            object: def.name,
+                            fields: names.to_vec(),
+                        };
+                        self.report(span, kind);
+                    }
+                }
+            }
+        }
+        if is_column {
+            self.depth -= 1;
+        }
+    }
+
+    fn field<N: Node<Span = S>>(
+        &mut self,
+        owner: &ObjectDef,
+        field: &'static Field,
+        entry: &Entry<'_, N>,
+    ) {
+        if !field.since.includes(self.version) {
+            let hint = match field.name {
+                "elements" | "i18n_elements" => {
+                    Some("a 2.0 card puts its elements in `body.elements`")
+                }
+                "body" => Some("add `\"schema\": \"2.0\"` to make this a 2.0 card"),
+                _ => None,
+            };
+            let kind = ViolationKind::WrongVersion {
+                what: format!("field `{}` of `{}`", field.name, owner.name),
+                exists_in: other(self.version),
+                card: self.version,
+                hint,
+            };
+            self.report(entry.key_span, kind);
+            return;
+        }
+        if let Some(note) = field.deprecated {
+            self.report(
+                entry.key_span,
+                ViolationKind::Deprecated {
+                    field: field.name,
+                    note,
+                },
+            );
+        }
+        if field.name == "element_id" {
+            if let View::String(id) = entry.value.view() {
+                if self.loops > 0 {
+                    self.report(
+                        entry.value.span(),
+                        ViolationKind::ElementIdInLoop { id: id.to_string() },
+                    );
+                } else if self.element_ids.iter().any(|seen| seen == id) {
+                    self.report(
+                        entry.value.span(),
+                        ViolationKind::DuplicateElementId { id: id.to_string() },
+                    );
+                } else {
+                    self.element_ids.push(id.to_string());
+                }
+            }
+        }
+        self.value(&field.kind, entry.value);
+    }
+}
+
+fn other(version: Version) -> Version {
+    match version {
+        Version::V1 => Version::V2,
+        Version::V2 => Version::V1,
+    }
+}

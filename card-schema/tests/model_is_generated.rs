@@ -1,0 +1,44 @@
+//! `card-core/src/model.rs` is generated from the schema; this test fails when the two drift apart.
+//! Regenerate with `UPDATE_MODEL=1 cargo test -p card-schema --test model_is_generated`.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn rustfmt(source: &str) -> String {
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("rustfmt must be installed to check the generated model: {e}"));
+    let mut stdin = child
+        .stdin
+        .take()
+        .unwrap_or_else(|| panic!("rustfmt stdin"));
+    stdin
+        .write_all(source.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    drop(stdin);
+    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        output.status.success(),
+        "rustfmt failed on the generated model"
+    );
+    String::from_utf8(output.stdout).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn model_matches_schema() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../card-core/src/model.rs");
+    let generated = rustfmt(&card_schema::codegen::rust_model());
+    if std::env::var_os("UPDATE_MODEL").is_some() {
+        std::fs::write(path, &generated).unwrap_or_else(|e| panic!("{e}"));
+        return;
+    }
+    let current = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        current == generated,
+        "card-core/src/model.rs is out of date with the schema: run \
+         `UPDATE_MODEL=1 cargo test -p card-schema --test model_is_generated`"
+    );
+}
