@@ -234,6 +234,9 @@ pub struct Icon {
     /// `style`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<Value>,
+    /// `size`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
 }
 
 /// A standard icon in a 1.0 header.
@@ -296,6 +299,9 @@ pub struct PlainText {
     /// `i18n`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n: Option<BTreeMap<String, String>>,
+    /// `i18n_content`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub i18n_content: Option<BTreeMap<String, String>>,
     /// `lines`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lines: Option<i64>,
@@ -322,6 +328,9 @@ pub struct LarkMd {
     /// `i18n`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n: Option<BTreeMap<String, String>>,
+    /// `i18n_content`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub i18n_content: Option<BTreeMap<String, String>>,
     /// `lines`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lines: Option<i64>,
@@ -402,6 +411,9 @@ pub struct SelectOption {
     /// `multi_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_url: Option<UrlSet>,
+    /// `action_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_type: Option<String>,
 }
 
 /// One field of a div, laid out in columns when `is_short`.
@@ -590,6 +602,9 @@ pub struct Div {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// Markdown text: mentions, links, emphasis (and headings, lists, tables in 2.0).
@@ -622,6 +637,9 @@ pub struct Markdown {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// A horizontal rule.
@@ -636,6 +654,9 @@ pub struct Hr {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// An image uploaded to Lark, referred to by its `img_key`.
@@ -647,12 +668,15 @@ pub struct Img {
     /// `img_key` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub img_key: Option<String>,
-    /// `alt` (required).
+    /// `alt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alt: Option<Text>,
     /// `title`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<Text>,
+    /// `i18n_img_key`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub i18n_img_key: Option<BTreeMap<String, String>>,
     /// `corner_radius`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub corner_radius: Option<String>,
@@ -683,6 +707,9 @@ pub struct Img {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// Several images laid out together.
@@ -706,6 +733,9 @@ pub struct ImgCombination {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// Small grey text and icons at the foot of a card (1.0).
@@ -723,6 +753,9 @@ pub struct Note {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// A row of interactive elements (1.0).
@@ -743,6 +776,9 @@ pub struct Action {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// A button: opens a link, sends a callback, or submits a form.
@@ -811,6 +847,9 @@ pub struct Button {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// A `...` menu of options.
@@ -840,6 +879,9 @@ pub struct Overflow {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// A drop-down list of fixed options.
@@ -893,6 +935,9 @@ pub struct SelectStatic {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// A drop-down list of fixed options, several may be chosen (in a form).
@@ -946,6 +991,9 @@ pub struct MultiSelectStatic {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// A drop-down list of people.
@@ -999,6 +1047,9 @@ pub struct SelectPerson {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// A drop-down list of people, several may be chosen (in a form).
@@ -1052,6 +1103,9 @@ pub struct MultiSelectPerson {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// A choice among images.
@@ -1096,6 +1150,9 @@ pub struct SelectImg {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// Picks a date.
@@ -1137,6 +1194,9 @@ pub struct DatePicker {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// Picks a time of day.
@@ -1178,6 +1238,9 @@ pub struct PickerTime {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// Picks a date and a time.
@@ -1204,6 +1267,9 @@ pub struct PickerDatetime {
     /// `initial_datetime`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_datetime: Option<String>,
+    /// `initial_date`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_date: Option<String>,
     /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
@@ -1219,6 +1285,9 @@ pub struct PickerDatetime {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// A text box.
@@ -1278,15 +1347,15 @@ pub struct Input {
     /// `confirm`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirm: Option<Confirm>,
-    /// `fallback`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fallback: Option<Value>,
     /// `element_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// Columns side by side.
@@ -1319,6 +1388,9 @@ pub struct ColumnSet {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// A form: its inputs are sent together when a `form_submit` button is clicked.
@@ -1342,6 +1414,9 @@ pub struct Form {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// A panel that folds its elements under a header.
@@ -1389,6 +1464,9 @@ pub struct CollapsiblePanel {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// A clickable area around other elements.
@@ -1399,7 +1477,7 @@ pub struct CollapsiblePanel {
 pub struct InteractiveContainer {
     /// `width`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub width: Option<Width>,
+    pub width: Option<ContainerWidth>,
     /// `height`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<String>,
@@ -1457,6 +1535,9 @@ pub struct InteractiveContainer {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// A person's avatar and name.
@@ -1486,6 +1567,9 @@ pub struct Person {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// Several people.
@@ -1521,6 +1605,9 @@ pub struct PersonList {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// A chart drawn from a VChart spec.
@@ -1550,6 +1637,9 @@ pub struct Chart {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// A table of rows.
@@ -1582,6 +1672,9 @@ pub struct Table {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// A to-do item with a check box.
@@ -1632,6 +1725,9 @@ pub struct Checker {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
 }
 
 /// A text object, told apart by its `tag`.
@@ -1644,17 +1740,14 @@ pub enum Text {
     /// `"tag": "lark_md"`.
     #[serde(rename = "lark_md")]
     LarkMd(LarkMd),
+    /// `"tag": "markdown"`.
+    #[serde(rename = "markdown")]
+    Markdown(LarkMd),
 }
 
 impl From<PlainText> for Text {
     fn from(value: PlainText) -> Self {
         Self::PlainText(value)
-    }
-}
-
-impl From<LarkMd> for Text {
-    fn from(value: LarkMd) -> Self {
-        Self::LarkMd(value)
     }
 }
 
@@ -2022,6 +2115,52 @@ impl<'de> Deserialize<'de> for SchemaVersion {
     }
 }
 
+/// A container width.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ContainerWidth {
+    /// `"fill"`.
+    Fill,
+    /// `"auto"`.
+    Auto,
+    /// Any other value: a size in pixels such as `12px`.
+    Other(String),
+}
+
+impl ContainerWidth {
+    /// Every fixed value, as written in JSON.
+    pub const VALUES: &'static [&'static str] = &["fill", "auto"];
+    /// The value as written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fill => "fill",
+            Self::Auto => "auto",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant for a JSON value (`Other` when it is none of the fixed ones).
+    pub fn from_json_str(value: &str) -> Self {
+        match value {
+            "fill" => Self::Fill,
+            "auto" => Self::Auto,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+impl Serialize for ContainerWidth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ContainerWidth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from_json_str(&value))
+    }
+}
+
 /// A width mode.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum WidthMode {
@@ -2307,7 +2446,7 @@ pub enum Color {
     Indigo,
     /// `"neutral"`.
     Neutral,
-    /// Any other value: a name.
+    /// Any other value: a name declared in `config.style`.
     Other(String),
 }
 
@@ -2423,7 +2562,7 @@ pub enum TextSize {
     Small,
     /// `"x-small"`.
     XSmall,
-    /// Any other value: a name.
+    /// Any other value: a name declared in `config.style`.
     Other(String),
 }
 
@@ -2660,7 +2799,7 @@ pub enum Spacing {
     Large,
     /// `"extra_large"`.
     ExtraLarge,
-    /// Any other value: a size in pixels such as `12px`.
+    /// Any other value: a size in pixels such as `12px` (or `""` for the default).
     Other(String),
 }
 
@@ -2991,6 +3130,8 @@ impl<'de> Deserialize<'de> for FlexMode {
 /// A action layout.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ActionLayout {
+    /// `"default"`.
+    Default,
     /// `"bisected"`.
     Bisected,
     /// `"trisection"`.
@@ -3001,10 +3142,11 @@ pub enum ActionLayout {
 
 impl ActionLayout {
     /// Every fixed value, as written in JSON.
-    pub const VALUES: &'static [&'static str] = &["bisected", "trisection", "flow"];
+    pub const VALUES: &'static [&'static str] = &["default", "bisected", "trisection", "flow"];
     /// The value as written in JSON.
     pub fn as_str(&self) -> &str {
         match self {
+            Self::Default => "default",
             Self::Bisected => "bisected",
             Self::Trisection => "trisection",
             Self::Flow => "flow",
@@ -3014,6 +3156,7 @@ impl ActionLayout {
     /// The variant for a JSON value, if it is one.
     pub fn from_json_str(value: &str) -> Option<Self> {
         match value {
+            "default" => Some(Self::Default),
             "bisected" => Some(Self::Bisected),
             "trisection" => Some(Self::Trisection),
             "flow" => Some(Self::Flow),

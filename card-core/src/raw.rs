@@ -43,3 +43,9 @@ impl RawElement {
         self.0.get("tag").and_then(Value::as_str)
     }
 }
+
+impl From<RawElement> for crate::model::Element {
+    fn from(raw: RawElement) -> Self {
+        crate::model::Element::Raw(raw)
+    }
+}

@@ -1,1 +1,46 @@
-//! placeholder
+//! The `card!` macro of `card-core`: Lark card JSON, checked when your program compiles.
+//!
+//! Use it through `card_core::card!`, whose documentation describes the syntax and the checks.
+//! It works in three stages, one file each: [`ast`] parses the tokens into a JSON-shaped tree,
+//! [`check`] validates the tree against the card schema of `card-schema`, and [`expand`]
+//! writes the typed value.
+
+use proc_macro::TokenStream;
+use proc_macro2::TokenStream as TokenStream2;
+use quote::quote;
+
+mod ast;
+mod check;
+mod expand;
+
+/// Builds a typed, checked Lark card from card JSON. See `card_core::card!`.
+#[proc_macro]
+pub fn card(input: TokenStream) -> TokenStream {
+    expand(input.into()).into()
+}
+
+/// The whole pipeline, on `proc_macro2` tokens so that it runs in unit tests.
+fn expand(input: TokenStream2) -> TokenStream2 {
+    let card: ast::Value = match syn::parse2(input) {
+        Ok(card) => card,
+        Err(error) => return failed(error),
+    };
+    let checked = check::check(&card);
+    let mut errors = checked.errors.iter().cloned();
+    match errors.next() {
+        Some(mut first) => {
+            first.extend(errors);
+            failed(first)
+        }
+        None => expand::card(&card, &checked),
+    }
+}
+
+/// The errors, and a placeholder value of the right type so that no other error follows.
+fn failed(error: syn::Error) -> TokenStream2 {
+    let errors = error.to_compile_error();
+    quote! {{
+        #errors
+        ::card_core::__private::placeholder()
+    }}
+}

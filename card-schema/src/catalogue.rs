@@ -82,8 +82,10 @@ fn is_digits(s: &str, len: usize) -> bool {
 }
 
 fn is_date(s: &str) -> bool {
+    // Lark's own examples write both `2020-09-20` and `2020-9-20`.
+    let one_or_two = |p: &str| is_digits(p, 1) || is_digits(p, 2);
     let parts: Vec<&str> = s.split('-').collect();
-    parts.len() == 3 && is_digits(parts[0], 4) && is_digits(parts[1], 2) && is_digits(parts[2], 2)
+    parts.len() == 3 && is_digits(parts[0], 4) && one_or_two(parts[1]) && one_or_two(parts[2])
 }
 
 fn is_time(s: &str) -> bool {
@@ -96,8 +98,14 @@ fn is_datetime(s: &str) -> bool {
         .is_some_and(|(d, t)| is_date(d) && is_time(t))
 }
 
-fn is_name(s: &str) -> bool {
-    !s.is_empty()
+fn is_name(_: &str) -> bool {
+    // Custom colours are declared in `config.style`; the docs' own cards also write `""`
+    // for the default.
+    true
+}
+
+fn is_px_or_empty(s: &str) -> bool {
+    s.is_empty() || is_px(s)
 }
 
 /// `element_id`: a letter, then letters, digits or `_`; at most 20 characters.
@@ -115,8 +123,13 @@ pub static PX: Pattern = Pattern {
 };
 /// A custom name (of a colour or text size declared in `config.style`).
 pub static NAME: Pattern = Pattern {
-    expected: "a name",
+    expected: "a name declared in `config.style`",
     matches: is_name,
+};
+/// Pixels, or empty for the default.
+pub static PX_OR_EMPTY: Pattern = Pattern {
+    expected: "a size in pixels such as `12px` (or `\"\"` for the default)",
+    matches: is_px_or_empty,
 };
 /// `yyyy-MM-dd`.
 pub static DATE: Pattern = Pattern {
@@ -290,7 +303,7 @@ pub static SPACING: EnumDef = EnumDef {
         ("large", "Large"),
         ("extra_large", "ExtraLarge"),
     ],
-    open: Some(&PX),
+    open: Some(&PX_OR_EMPTY),
 };
 
 /// `button.type`.
@@ -332,6 +345,14 @@ pub static WIDTH: EnumDef = EnumDef {
     open: Some(&PX),
 };
 
+/// `interactive_container.width`: `fill`, `auto` or pixels.
+pub static CONTAINER_WIDTH: EnumDef = EnumDef {
+    rust_name: "ContainerWidth",
+    what: "container width",
+    values: &[("fill", "Fill"), ("auto", "Auto")],
+    open: Some(&PX),
+};
+
 /// `column.width`.
 pub static COLUMN_WIDTH: EnumDef = EnumDef {
     rust_name: "ColumnWidth",
@@ -359,6 +380,7 @@ pub static ACTION_LAYOUT: EnumDef = EnumDef {
     rust_name: "ActionLayout",
     what: "action layout",
     values: &[
+        ("default", "Default"),
         ("bisected", "Bisected"),
         ("trisection", "Trisection"),
         ("flow", "Flow"),
@@ -564,6 +586,7 @@ pub static STREAMING_STRATEGY: EnumDef = EnumDef {
 /// Every enumeration, for the generator of the typed model.
 pub static ENUMS: &[&EnumDef] = &[
     &SCHEMA_VERSION,
+    &CONTAINER_WIDTH,
     &WIDTH_MODE,
     &HEADER_TEMPLATE,
     &TEXT_TAG_COLOR,
@@ -627,6 +650,7 @@ pub static PLAIN_TEXT: ObjectDef = object(
     &[
         opt("content", STR),
         opt("i18n", Kind::Map(&STR)),
+        opt("i18n_content", Kind::Map(&STR)),
         opt("lines", Kind::Integer { min: 1, max: 1000 }),
         opt("text_size", one_of(&TEXT_SIZE)),
         opt("text_color", one_of(&COLOR)),
@@ -642,6 +666,7 @@ pub static LARK_MD: ObjectDef = object(
     &[
         opt("content", MD),
         opt("i18n", Kind::Map(&MD)),
+        opt("i18n_content", Kind::Map(&MD)),
         opt("lines", Kind::Integer { min: 1, max: 1000 }),
         opt("text_size", one_of(&TEXT_SIZE)),
         opt("text_color", one_of(&COLOR)),
@@ -655,7 +680,12 @@ pub static TEXT_OBJECT: UnionDef = UnionDef {
     what: "text object",
     rust_name: "Text",
     key: "tag",
-    variants: &[("plain_text", &PLAIN_TEXT), ("lark_md", &LARK_MD)],
+    // `markdown` is how collapsible panel titles write `lark_md` in the docs' examples.
+    variants: &[
+        ("plain_text", &PLAIN_TEXT),
+        ("lark_md", &LARK_MD),
+        ("markdown", &LARK_MD),
+    ],
     open: false,
 };
 
@@ -691,6 +721,7 @@ pub static ICON: ObjectDef = object(
         opt("color", one_of(&COLOR)),
         opt("img_key", STR),
         opt("style", JSON),
+        opt("size", STR),
     ],
 );
 
@@ -778,10 +809,10 @@ pub static CONFIG: ObjectDef = object(
         opt("use_custom_translation", BOOL),
         opt("enable_forward_interaction", BOOL),
         opt("style", obj(&STYLE)),
-        v1(deprecated(
+        deprecated(
             opt("wide_screen_mode", BOOL),
             "`wide_screen_mode` is deprecated and has no effect: every card now adapts to the screen width",
-        )),
+        ),
         v2(opt("streaming_mode", BOOL)),
         v2(opt("streaming_config", obj(&STREAMING_CONFIG))),
         v2(opt("summary", obj(&SUMMARY))),
@@ -815,7 +846,7 @@ pub static CARD: ObjectDef = object(
         opt("config", obj(&CONFIG)),
         opt("card_link", obj(&URL_SET)),
         opt("header", obj(&HEADER)),
-        v1(opt("i18n_header", Kind::Map(&obj(&HEADER)))),
+        opt("i18n_header", Kind::Map(&obj(&HEADER))),
         v1(opt("elements", Kind::Elements(Slot::Root))),
         v1(opt("i18n_elements", Kind::Map(&Kind::Elements(Slot::Root)))),
         v1(opt("fallback", JSON)),
@@ -882,6 +913,7 @@ pub static OPTION: ObjectDef = ObjectDef {
             opt("icon", obj(&ICON)),
             opt("url", STR),
             opt("multi_url", obj(&URL_SET)),
+            opt("action_type", STR),
         ],
     )
 };
@@ -974,6 +1006,7 @@ pub static NOTE_ITEM: UnionDef = UnionDef {
 pub static ELEMENT_COMMON: &[Field] = &[
     opt("element_id", Kind::Pattern(&ELEMENT_ID)),
     opt("margin", STR),
+    opt("fallback", JSON),
 ];
 
 const fn element(
@@ -1033,8 +1066,9 @@ pub static IMG: ObjectDef = element(
     "An image uploaded to Lark, referred to by its `img_key`.",
     &[
         req("img_key", STR),
-        req("alt", TEXT),
+        opt("alt", TEXT),
         opt("title", TEXT),
+        opt("i18n_img_key", Kind::Map(&STR)),
         opt("corner_radius", STR),
         opt("scale_type", one_of(&IMG_SCALE_TYPE)),
         opt("size", STR),
@@ -1255,6 +1289,7 @@ pub static PICKER_DATETIME: ObjectDef = picker(
         opt("placeholder", TEXT),
         opt("width", one_of(&WIDTH)),
         opt("initial_datetime", Kind::Pattern(&DATETIME)),
+        opt("initial_date", Kind::Pattern(&DATE)),
         opt("value", Kind::StringOrJson),
         opt("behaviors", BEHAVIORS),
         opt("confirm", obj(&CONFIRM)),
@@ -1284,7 +1319,6 @@ pub static INPUT: ObjectDef = element(
         opt("value", JSON),
         opt("behaviors", BEHAVIORS),
         opt("confirm", obj(&CONFIRM)),
-        opt("fallback", JSON),
     ],
 );
 
@@ -1381,7 +1415,7 @@ pub static INTERACTIVE_CONTAINER: ObjectDef = container(
         "InteractiveContainer",
         "A clickable area around other elements.",
         &[
-            opt("width", one_of(&WIDTH)),
+            opt("width", one_of(&CONTAINER_WIDTH)),
             opt("height", STR),
             opt("background_style", one_of(&COLOR)),
             opt("has_border", BOOL),
@@ -1762,7 +1796,12 @@ pub fn placement_hint(slot: Slot, version: Version, tag: &str) -> Option<&'stati
     })
 }
 
-/// Most nesting levels of elements in a card.
+/// Elements allowed anywhere inside a `form` (in its columns too), and nowhere else.
+pub const FORM_ONLY: &[&str] = &["multi_select_static", "multi_select_person"];
+
+/// Most nesting levels of elements in a card. A `column` is part of its `column_set` and
+/// does not count: the docs' own cards nest `column_set > column > column_set > column` deeper
+/// than five otherwise.
 pub const MAX_DEPTH: usize = 5;
 /// Most elements in a 2.0 card.
 pub const MAX_ELEMENTS_V2: usize = 200;

@@ -50,6 +50,7 @@ pub fn validate_card<N: Node>(card: &N) -> Report<N::Span> {
         element_ids: Vec::new(),
         elements: 0,
         depth: 0,
+        forms: 0,
         loops: 0,
         dynamic: false,
     };
@@ -119,6 +120,8 @@ struct Walk<S> {
     element_ids: Vec<String>,
     elements: usize,
     depth: usize,
+    /// How many `form`s enclose the current element.
+    forms: usize,
     loops: usize,
     dynamic: bool,
 }
@@ -339,7 +342,9 @@ impl<S: Copy> Walk<S> {
                     hint,
                 };
                 self.report(tag_span, kind);
-            } else if !catalogue::placement(slot, self.version).0.accepts(tag) {
+            } else if !catalogue::placement(slot, self.version).0.accepts(tag)
+                && !(self.forms > 0 && catalogue::FORM_ONLY.contains(&tag))
+            {
                 let hint = catalogue::placement_hint(slot, self.version, tag);
                 let kind = ViolationKind::NotAllowedHere {
                     tag: tag.to_string(),
@@ -359,7 +364,10 @@ impl<S: Copy> Walk<S> {
                 };
                 self.report(tag_span, kind);
             }
+            let is_form = object.container == Some(Slot::Form);
+            self.forms += usize::from(is_form);
             self.object(object, span, entries, Some(def.key));
+            self.forms -= usize::from(is_form);
             self.depth -= 1;
         } else {
             self.object(object, span, entries, Some(def.key));
@@ -376,10 +384,9 @@ impl<S: Copy> Walk<S> {
         let is_element = discriminator.is_some()
             && def.container != Some(Slot::Column)
             && ELEMENT.variants.iter().any(|(_, d)| core::ptr::eq(*d, def));
-        let is_column = core::ptr::eq(def, &COLUMN);
-        if is_column {
+        // A column counts as an element, not as a nesting level (see `MAX_DEPTH`).
+        if core::ptr::eq(def, &COLUMN) {
             self.elements += 1;
-            self.depth += 1;
         }
         self.duplicate_keys(entries);
         for entry in entries {
@@ -451,9 +458,6 @@ impl<S: Copy> Walk<S> {
                     }
                 }
             }
-        }
-        if is_column {
-            self.depth -= 1;
         }
     }
 

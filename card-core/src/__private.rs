@@ -1,0 +1,119 @@
+//! What the code `card!` expands to calls. Not a public API: it changes without notice.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Number, Value};
+
+use crate::card::{Card, Sharing};
+use crate::interpolate::{IntoInteger, IntoMarkdown, IntoNumber, IntoText};
+use crate::model::{CardJson, Element};
+
+/// A string literal.
+#[inline]
+pub fn lit(s: &str) -> String {
+    s.to_string()
+}
+
+/// An interpolated text value.
+#[inline]
+pub fn text<T: IntoText>(value: T) -> String {
+    value.into_text()
+}
+
+/// An interpolated markdown value (escaped unless trusted).
+#[inline]
+pub fn markdown<T: IntoMarkdown>(value: T) -> String {
+    value.into_markdown()
+}
+
+/// An interpolated integer.
+#[inline]
+pub fn integer<T: IntoInteger>(value: T) -> i64 {
+    value.into_integer()
+}
+
+/// An interpolated number.
+#[inline]
+pub fn number<T: IntoNumber>(value: T) -> Number {
+    value.into_number()
+}
+
+/// An interpolated boolean.
+#[inline]
+pub fn boolean(value: bool) -> bool {
+    value
+}
+
+/// A number literal written as an integer that fits an `i64`.
+#[inline]
+pub fn number_i64(value: i64) -> Number {
+    Number::from(value)
+}
+
+/// A number literal written as an integer above `i64::MAX`.
+#[inline]
+pub fn number_u64(value: u64) -> Number {
+    Number::from(value)
+}
+
+/// A number literal with a fraction or exponent; the macro checked it is finite.
+#[inline]
+pub fn number_f64(value: f64) -> Number {
+    Number::from_f64(value).unwrap_or_else(|| Number::from(0))
+}
+
+/// An interpolated element.
+#[inline]
+pub fn element<T: Into<Element>>(value: T) -> Element {
+    value.into()
+}
+
+/// Extends a list with the values of a `..spread`.
+#[inline]
+pub fn extend<T, I>(items: &mut Vec<T>, values: I)
+where
+    I: IntoIterator,
+    I::Item: Into<T>,
+{
+    items.extend(values.into_iter().map(Into::into));
+}
+
+/// A map written as a JSON object with free keys (`i18n`).
+#[inline]
+pub fn map<V, const N: usize>(entries: [(&str, V); N]) -> BTreeMap<String, V> {
+    entries
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+}
+
+/// An interpolated JSON value.
+#[inline]
+pub fn json<T: Into<Value>>(value: T) -> Value {
+    value.into()
+}
+
+/// A JSON object literal in a field that holds free JSON.
+#[inline]
+pub fn json_object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    let mut map = Map::new();
+    for (key, value) in entries {
+        map.insert(key.to_string(), value);
+    }
+    Value::Object(map)
+}
+
+/// serde_json, for the paths the expansion names.
+pub use serde_json;
+
+/// The card itself.
+#[inline]
+pub fn card<S: Sharing>(json: CardJson) -> Card<S> {
+    Card::from_parts(json)
+}
+
+/// What `card!` expands to when it reports errors, so that only its errors are shown.
+#[inline]
+pub fn placeholder<S: Sharing>() -> Card<S> {
+    Card::from_parts(CardJson::default())
+}

@@ -1,0 +1,294 @@
+//! The card value `card!` builds: the typed card JSON, with whether it is shared recorded in
+//! its type.
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use card_schema::{validate_card, Severity, Sharing as SchemaSharing};
+use serde::{Serialize, Serializer};
+
+use crate::error::{CardError, ValidationError, ValidationErrors};
+use crate::json_tree::JsonNode;
+use crate::model::CardJson;
+
+/// Lark's limit on the body of an update request, in bytes ("30 KB").
+pub const MAX_UPDATE_BODY_BYTES: usize = card_schema::catalogue::MAX_BODY_BYTES;
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Shared {}
+    impl Sealed for super::NotShared {}
+}
+
+/// Whether a card is shared, as a type: [`Shared`] or [`NotShared`].
+pub trait Sharing: sealed::Sealed + Copy + Default + fmt::Debug + 'static {
+    /// Whether this is [`Shared`].
+    const SHARED: bool;
+}
+
+/// Marks a shared card: a 2.0 card, or a 1.0 card with `"config": { "update_multi": true }`.
+/// Lark updates sent copies of shared cards only.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Shared;
+
+/// Marks a card not known to be shared: a 1.0 card without `update_multi: true`. It can be
+/// sent, but a sent copy of it cannot be updated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NotShared;
+
+impl Sharing for Shared {
+    const SHARED: bool = true;
+}
+
+impl Sharing for NotShared {
+    const SHARED: bool = false;
+}
+
+/// A card: the typed card JSON, and (in its type) whether it is shared.
+///
+/// Build one with [`card!`](crate::card), or read one with [`Card::from_json`].
+///
+/// ```
+/// use card_core::{card, Card, Shared};
+///
+/// let card: Card<Shared> = card!({
+///     "schema": "2.0",
+///     "body": { "elements": [ { "tag": "markdown", "content": "**Deploy** finished" } ] }
+/// });
+/// assert_eq!(
+///     card.to_content()?,
+///     r#"{"schema":"2.0","body":{"elements":[{"tag":"markdown","content":"**Deploy** finished"}]}}"#
+/// );
+/// # Ok::<(), card_core::CardError>(())
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct Card<S: Sharing = Shared> {
+    json: CardJson,
+    sharing: PhantomData<S>,
+}
+
+impl<S: Sharing> fmt::Debug for Card<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Card")
+            .field("shared", &S::SHARED)
+            .field("json", &self.json)
+            .finish()
+    }
+}
+
+impl<S: Sharing> Serialize for Card<S> {
+    fn serialize<Ser: Serializer>(&self, serializer: Ser) -> Result<Ser::Ok, Ser::Error> {
+        self.json.serialize(serializer)
+    }
+}
+
+impl<S: Sharing> Card<S> {
+    /// The typed card JSON.
+    pub fn json(&self) -> &CardJson {
+        &self.json
+    }
+
+    /// The typed card JSON, to change it. Changes are not checked again: keep `update_multi`
+    /// as it is (a shared card must stay shared), or call [`Card::validate`] afterwards.
+    pub fn json_mut(&mut self) -> &mut CardJson {
+        &mut self.json
+    }
+
+    /// The typed card JSON, by value.
+    pub fn into_json(self) -> CardJson {
+        self.json
+    }
+
+    /// Whether the card is shared (`update_multi`).
+    pub fn is_shared(&self) -> bool {
+        S::SHARED
+    }
+
+    /// The card JSON as one compact string: the `content` of a send or update request.
+    pub fn to_content(&self) -> Result<String, CardError> {
+        serde_json::to_string(&self.json).map_err(CardError::Serialize)
+    }
+
+    /// The size in bytes of the update request body, `{"content":"<card JSON as a string>"}`.
+    pub fn update_body_size(&self) -> Result<usize, CardError> {
+        Ok(UpdateBody::encode(&self.to_content()?)?.len())
+    }
+
+    /// Checks the card against the schema again, after changes made through
+    /// [`Card::json_mut`] or interpolated values (an integer out of range, say).
+    pub fn validate(&self) -> Result<(), CardError> {
+        parse_checked(&self.to_content()?).map(|_| ())
+    }
+}
+
+impl Card<NotShared> {
+    /// Reads card JSON that comes from elsewhere (a file, the card builder, another service)
+    /// and checks it with the same rules as `card!`. Every problem is reported, each with its
+    /// JSON path.
+    ///
+    /// The card may or may not be shared; use [`Card::<Shared>::from_json`](Card::from_json)
+    /// to require it, or [`Card::into_shared`].
+    ///
+    /// ```
+    /// use card_core::{Card, CardError, NotShared};
+    ///
+    /// let text = r#"{ "elements": [ { "tag": "button", "text": { "tag": "plain_text", "content": "Go" } } ] }"#;
+    /// let Err(CardError::Invalid(errors)) = Card::<NotShared>::from_json(text) else { panic!() };
+    /// assert_eq!(errors.first().unwrap().path, "elements[0]");
+    /// ```
+    pub fn from_json(text: &str) -> Result<Self, CardError> {
+        let (json, _) = parse_checked(text)?;
+        Ok(Card::from_parts(json))
+    }
+
+    /// This card as a shared card, if it is one (`update_multi: true`, or 2.0).
+    pub fn into_shared(self) -> Result<Card<Shared>, CardError> {
+        if json_is_shared(&self.json) {
+            Ok(Card::from_parts(self.json))
+        } else {
+            Err(CardError::NotShared)
+        }
+    }
+}
+
+impl Card<Shared> {
+    /// Reads card JSON like [`Card::<NotShared>::from_json`](Card::from_json), and requires
+    /// the card to be shared (2.0, or 1.0 with `update_multi: true`).
+    pub fn from_json(text: &str) -> Result<Self, CardError> {
+        let (json, sharing) = parse_checked(text)?;
+        match sharing {
+            SchemaSharing::Shared => Ok(Card::from_parts(json)),
+            _ => Err(CardError::NotShared),
+        }
+    }
+
+    /// Forgets that the card is shared.
+    pub fn into_not_shared(self) -> Card<NotShared> {
+        Card::from_parts(self.json)
+    }
+}
+
+impl<S: Sharing> Card<S> {
+    pub(crate) fn from_parts(json: CardJson) -> Self {
+        Card {
+            json,
+            sharing: PhantomData,
+        }
+    }
+}
+
+fn json_is_shared(json: &CardJson) -> bool {
+    json.schema.is_some()
+        || json
+            .config
+            .as_ref()
+            .and_then(|c| c.update_multi)
+            .unwrap_or(false)
+}
+
+/// Parses and validates card JSON: the typed value and whether it is shared.
+pub(crate) fn parse_checked(text: &str) -> Result<(CardJson, SchemaSharing), CardError> {
+    let tree: JsonNode = serde_json::from_str(text).map_err(CardError::Json)?;
+    let report = validate_card(&tree);
+    let errors: Vec<ValidationError> = report
+        .violations
+        .into_iter()
+        .filter(|v| v.severity() == Severity::Error)
+        .map(|v| ValidationError {
+            path: v.path,
+            kind: v.kind,
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(CardError::Invalid(ValidationErrors(errors)));
+    }
+    // The schema accepted it, so the typed model reads it; should the two ever disagree, the
+    // reader's error is reported rather than lost.
+    let json: CardJson = serde_json::from_str(text).map_err(CardError::Json)?;
+    Ok((json, report.sharing))
+}
+
+/// A card that Lark will update in place: only [`Card<Shared>`] is one.
+///
+/// The update-a-sent-card path takes `impl UpdatableCard`, so a card without
+/// `update_multi: true` is refused when the program is compiled, not by Lark at run time.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot update a sent card: the card is not shared (`update_multi`)",
+    label = "this card is not shared",
+    note = "Lark only updates cards sent with `\"config\": {{ \"update_multi\": true }}` (card JSON 1.0); every card JSON 2.0 card is shared",
+    note = "add `\"update_multi\": true` to the card's `config`, or write it as card JSON 2.0 with `\"schema\": \"2.0\"`"
+)]
+pub trait UpdatableCard: sealed_updatable::Sealed {
+    /// The card.
+    fn card(&self) -> &Card<Shared>;
+}
+
+mod sealed_updatable {
+    pub trait Sealed {}
+    impl Sealed for super::Card<super::Shared> {}
+}
+
+impl UpdatableCard for Card<Shared> {
+    fn card(&self) -> &Card<Shared> {
+        self
+    }
+}
+
+/// The body of a request that updates a sent card: `{"content":"<card JSON as a string>"}`,
+/// checked against Lark's 30 KB limit.
+///
+/// ```
+/// use card_core::{card, UpdateBody};
+///
+/// let card = card!({ "config": { "update_multi": true }, "elements": [ { "tag": "hr" } ] });
+/// let body = UpdateBody::new(&card)?;
+/// assert_eq!(body.as_str(), r#"{"content":"{\"config\":{\"update_multi\":true},\"elements\":[{\"tag\":\"hr\"}]}"}"#);
+/// # Ok::<(), card_core::CardError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UpdateBody {
+    body: String,
+}
+
+impl UpdateBody {
+    /// The body for a shared card; [`CardError::TooLarge`] over 30 KB.
+    pub fn new(card: &impl UpdatableCard) -> Result<Self, CardError> {
+        let content = card.card().to_content()?;
+        let body = Self::encode(&content)?;
+        if body.len() > MAX_UPDATE_BODY_BYTES {
+            return Err(CardError::TooLarge {
+                size: body.len(),
+                limit: MAX_UPDATE_BODY_BYTES,
+            });
+        }
+        Ok(UpdateBody { body })
+    }
+
+    fn encode(content: &str) -> Result<String, CardError> {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            content: &'a str,
+        }
+        serde_json::to_string(&Body { content }).map_err(CardError::Serialize)
+    }
+
+    /// The body, as sent.
+    pub fn as_str(&self) -> &str {
+        &self.body
+    }
+
+    /// Its size in bytes.
+    pub fn len(&self) -> usize {
+        self.body.len()
+    }
+
+    /// Never true: a body always holds `content`.
+    pub fn is_empty(&self) -> bool {
+        self.body.is_empty()
+    }
+
+    /// The body, by value.
+    pub fn into_string(self) -> String {
+        self.body
+    }
+}

@@ -1,0 +1,319 @@
+//! Stage 3, generate: the checked syntax tree into the typed value of `card-core`.
+//!
+//! The card becomes struct literals of `card_core::model`, enum variants and `Vec`s, built in
+//! place: no JSON is parsed at run time and nothing can panic. Interpolated expressions keep
+//! their spans, so the compiler's type errors point at them.
+
+use card_schema::catalogue::{CARD, ELEMENT, ELEMENT_COMMON};
+use card_schema::codegen::{field_ident, variant_ident};
+use card_schema::def::{EnumDef, ObjectDef, UnionDef};
+use card_schema::{Kind, Sharing};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
+
+use crate::ast::{Array, Item, Object, Rust, Value};
+use crate::check::Checked;
+
+/// The expression `card!` expands to, for a card that passed the checks.
+pub fn card(card: &Value, checked: &Checked) -> TokenStream {
+    let sharing = match checked.report.sharing {
+        Sharing::Shared => quote!(::card_core::Shared),
+        Sharing::NotShared | Sharing::Unknown => quote!(::card_core::NotShared),
+    };
+    let json = match card {
+        Value::Object(o) => object(&CARD, o, false, None),
+        other => mismatch(other),
+    };
+    let warnings = checked.deprecated.iter().map(|(range, field, note)| {
+        // Stable Rust has no warnings for proc-macros; using a deprecated item gives one, on
+        // the field's key.
+        let name = Ident::new(field, range.start);
+        quote_spanned! {range.start=>
+            #[deprecated(note = #note)]
+            #[allow(non_upper_case_globals)]
+            const #name: () = ();
+            let () = #name;
+        }
+    });
+    quote! {{
+        #(#warnings)*
+        ::card_core::__private::card::<#sharing>(#json)
+    }}
+}
+
+/// Not reached for a checked card; kept total so that a schema/expander mismatch becomes a
+/// compile error instead of a panic.
+fn mismatch(value: &Value) -> TokenStream {
+    mismatch_at(value.range())
+}
+
+fn mismatch_at(range: crate::ast::Range) -> TokenStream {
+    range
+        .error("card! internal error: this value does not match the schema; please report it")
+        .to_compile_error()
+}
+
+fn value(kind: &Kind, v: &Value) -> TokenStream {
+    if let Value::Rust(rust) = v {
+        return interpolated(kind, rust);
+    }
+    match (kind, v) {
+        (Kind::String | Kind::Markdown | Kind::Pattern(_), Value::String(s)) => {
+            let lit = &s.lit;
+            quote!(::card_core::__private::lit(#lit))
+        }
+        (Kind::Bool, Value::Bool(b, span)) => {
+            let ident = Ident::new(if *b { "true" } else { "false" }, *span);
+            quote!(#ident)
+        }
+        (Kind::Integer { .. }, Value::Number(n)) => match n.int {
+            Some(i) => Literal::i64_unsuffixed(i).into_token_stream(),
+            None => mismatch(v),
+        },
+        (Kind::Number, Value::Number(_)) => number(v),
+        (Kind::Enum(def), Value::String(s)) => enum_value(def, s),
+        (Kind::Object(def), Value::Object(o)) => object(def, o, false, None),
+        (Kind::Union(def), Value::Object(o)) => union(def, o, false),
+        (Kind::Element(_), Value::Object(o)) => {
+            let element = union(&ELEMENT, o, true);
+            quote!(::std::boxed::Box::new(#element))
+        }
+        (Kind::Elements(_), Value::Array(a)) => list(a, &|item| match item {
+            Value::Object(o) => union(&ELEMENT, o, true),
+            Value::Rust(r) => interpolated_element(r),
+            other => mismatch(other),
+        }),
+        (Kind::Array(inner), Value::Array(a)) => list(a, &|item| value(inner, item)),
+        (Kind::Map(inner), Value::Object(o)) => {
+            let entries = o.entries.iter().map(|e| {
+                let key = &e.key;
+                let value = value(inner, &e.value);
+                quote!((#key, #value))
+            });
+            quote!(::card_core::__private::map([#(#entries),*]))
+        }
+        (Kind::Json | Kind::StringOrJson, _) => json(v),
+        _ => mismatch(v),
+    }
+}
+
+fn interpolated(kind: &Kind, rust: &Rust) -> TokenStream {
+    let expr = &rust.tokens;
+    let span = rust.range.start;
+    match kind {
+        Kind::String | Kind::Pattern(_) => {
+            quote_spanned!(span=> ::card_core::__private::text(#expr))
+        }
+        Kind::Markdown => quote_spanned!(span=> ::card_core::__private::markdown(#expr)),
+        Kind::Bool => quote_spanned!(span=> ::card_core::__private::boolean(#expr)),
+        Kind::Integer { .. } => quote_spanned!(span=> ::card_core::__private::integer(#expr)),
+        Kind::Number => quote_spanned!(span=> ::card_core::__private::number(#expr)),
+        Kind::Json | Kind::StringOrJson => {
+            quote_spanned!(span=> ::card_core::__private::json(#expr))
+        }
+        Kind::Element(_) => {
+            let element = interpolated_element(rust);
+            quote!(::std::boxed::Box::new(#element))
+        }
+        Kind::Elements(_) => quote_spanned! {span=>
+            ::core::iter::Iterator::collect::<::std::vec::Vec<::card_core::model::Element>>(
+                ::core::iter::Iterator::map(
+                    ::core::iter::IntoIterator::into_iter(#expr),
+                    ::core::convert::Into::into,
+                ),
+            )
+        },
+        // The field's type is known from the struct, so `Into` needs no annotation.
+        Kind::Enum(_) | Kind::Object(_) | Kind::Union(_) | Kind::Array(_) | Kind::Map(_) => {
+            quote_spanned!(span=> ::core::convert::Into::into(#expr))
+        }
+    }
+}
+
+fn interpolated_element(rust: &Rust) -> TokenStream {
+    let expr = &rust.tokens;
+    quote_spanned!(rust.range.start=> ::card_core::__private::element(#expr))
+}
+
+fn number(v: &Value) -> TokenStream {
+    let Value::Number(n) = v else {
+        return mismatch(v);
+    };
+    if let Some(i) = n.int {
+        let lit = Literal::i64_unsuffixed(i);
+        quote!(::card_core::__private::number_i64(#lit))
+    } else if let Some(u) = n.uint {
+        let lit = Literal::u64_unsuffixed(u);
+        quote!(::card_core::__private::number_u64(#lit))
+    } else {
+        match n.text.parse::<f64>() {
+            Ok(f) if f.is_finite() => {
+                let lit = Literal::f64_unsuffixed(f);
+                quote!(::card_core::__private::number_f64(#lit))
+            }
+            _ => mismatch(v),
+        }
+    }
+}
+
+fn enum_value(def: &EnumDef, s: &crate::ast::Str) -> TokenStream {
+    let ty = format_ident!("{}", def.rust_name);
+    match def.variant(&s.text) {
+        Some(variant) => {
+            let variant = Ident::new(variant, s.lit.span());
+            quote!(::card_core::model::#ty::#variant)
+        }
+        None => {
+            let lit = &s.lit;
+            quote!(::card_core::model::#ty::Other(::card_core::__private::lit(#lit)))
+        }
+    }
+}
+
+/// A struct literal for an object of the schema.
+fn object(
+    def: &ObjectDef,
+    o: &Object,
+    is_element: bool,
+    discriminator: Option<&str>,
+) -> TokenStream {
+    let ty = format_ident!("{}", def.rust_name);
+    let common: &[card_schema::def::Field] = if is_element { ELEMENT_COMMON } else { &[] };
+    let mut written = 0;
+    let fields = o
+        .entries
+        .iter()
+        .filter(|e| Some(e.name.as_str()) != discriminator)
+        .map(|e| {
+            written += 1;
+            let Some(field) = def
+                .field(&e.name)
+                .or_else(|| common.iter().find(|f| f.name == e.name))
+            else {
+                return mismatch(&e.value);
+            };
+            let name = rust_field(field.name, e.key.span());
+            let value = value(&field.kind, &e.value);
+            quote!(#name: ::core::option::Option::Some(#value))
+        })
+        .collect::<Vec<_>>();
+    let rest = if written < def.fields.len() + common.len() {
+        quote!(..::core::default::Default::default())
+    } else {
+        quote!()
+    };
+    quote!(::card_core::model::#ty { #(#fields,)* #rest })
+}
+
+fn rust_field(name: &str, span: Span) -> Ident {
+    let ident = field_ident(name);
+    match ident.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, span),
+        None => Ident::new(&ident, span),
+    }
+}
+
+/// A variant of a union enum (`TextObject::PlainText(PlainText { .. })`).
+fn union(def: &UnionDef, o: &Object, is_element: bool) -> TokenStream {
+    let tag = o
+        .entries
+        .iter()
+        .find(|e| e.name == def.key)
+        .and_then(|e| match &e.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        });
+    let Some(tag) = tag else {
+        return mismatch_at(crate::ast::Range::one(o.open));
+    };
+    let Some(variant_def) = def.variant(&tag.text) else {
+        return mismatch_at(crate::ast::Range::one(tag.lit.span()));
+    };
+    let ty = format_ident!("{}", def.rust_name);
+    let variant = Ident::new(&variant_ident(&tag.text), tag.lit.span());
+    let inner = object(variant_def, o, is_element, Some(def.key));
+    quote!(::card_core::model::#ty::#variant(#inner))
+}
+
+/// A `Vec` of the array's items: `vec![...]` when every item is a value, else a block that
+/// pushes them, with the loops, branches and spreads as written.
+fn list(a: &Array, each: &dyn Fn(&Value) -> TokenStream) -> TokenStream {
+    if a.items.iter().all(|i| matches!(i, Item::Value(_))) {
+        let values = a.items.iter().map(|i| match i {
+            Item::Value(v) => each(v),
+            _ => quote!(),
+        });
+        return quote!(::std::vec![#(#values),*]);
+    }
+    let items = Ident::new("__card_items", Span::mixed_site());
+    let pushes = pushes(&a.items, &items, each);
+    quote! {{
+        let mut #items = ::std::vec::Vec::new();
+        #pushes
+        #items
+    }}
+}
+
+fn pushes(list: &[Item], items: &Ident, each: &dyn Fn(&Value) -> TokenStream) -> TokenStream {
+    list.iter()
+        .map(|item| match item {
+            Item::Value(v) => {
+                let v = each(v);
+                quote!(::std::vec::Vec::push(&mut #items, #v);)
+            }
+            Item::For { pat, expr, body } => {
+                let body = pushes(body, items, each);
+                quote!(for #pat in #expr { #body })
+            }
+            Item::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                let then = pushes(then, items, each);
+                let otherwise = otherwise.as_ref().map(|o| {
+                    let o = pushes(o, items, each);
+                    quote!(else { #o })
+                });
+                quote!(if #cond { #then } #otherwise)
+            }
+            Item::Spread(rust) => {
+                let expr = &rust.tokens;
+                quote_spanned!(rust.range.start=> ::card_core::__private::extend(&mut #items, #expr);)
+            }
+        })
+        .collect()
+}
+
+/// Free JSON (callback values, chart specs) as a `serde_json::Value`.
+fn json(v: &Value) -> TokenStream {
+    let value = quote!(::card_core::__private::serde_json::Value);
+    match v {
+        Value::Null(_) => quote!(#value::Null),
+        Value::Bool(b, _) => quote!(#value::Bool(#b)),
+        Value::Number(_) => {
+            let n = number(v);
+            quote!(#value::Number(#n))
+        }
+        Value::String(s) => {
+            let lit = &s.lit;
+            quote!(#value::String(::card_core::__private::lit(#lit)))
+        }
+        Value::Array(a) => {
+            let list = list(a, &json);
+            quote!(#value::Array(#list))
+        }
+        Value::Object(o) => {
+            let entries = o.entries.iter().map(|e| {
+                let key = &e.key;
+                let v = json(&e.value);
+                quote!((#key, #v))
+            });
+            quote!(::card_core::__private::json_object([#(#entries),*]))
+        }
+        Value::Rust(rust) => {
+            let expr = &rust.tokens;
+            quote_spanned!(rust.range.start=> ::card_core::__private::json(#expr))
+        }
+    }
+}

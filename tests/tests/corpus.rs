@@ -1,0 +1,57 @@
+//! The corpus: real cards from the Lark/Feishu documentation (`corpus/cards`, sources in
+//! `corpus/INDEX.md`). Each one is pasted verbatim into `card!` (by `build.rs`) and must
+//! compile, serialize back to the identical JSON value, and pass runtime validation.
+
+use card_core::{Card, NotShared, Shared};
+use serde_json::Value;
+
+fn check_corpus_card(
+    name: &str,
+    path: &str,
+    shared: bool,
+    content: &Result<String, card_core::CardError>,
+) {
+    let written = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let written: Value = serde_json::from_str(&written).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let content = match content {
+        Ok(content) => content,
+        Err(e) => panic!("{name}: serializing failed: {e}"),
+    };
+    let serialized: Value = serde_json::from_str(content).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(
+        serialized, written,
+        "{name}: the typed value does not serialize back to the card"
+    );
+
+    // Runtime validation accepts what the macro accepted, and agrees on sharing.
+    let text = serde_json::to_string(&written).unwrap_or_default();
+    if let Err(e) = Card::<NotShared>::from_json(&text) {
+        panic!("{name}: runtime validation rejects it: {e}");
+    }
+    assert_eq!(
+        Card::<Shared>::from_json(&text).is_ok(),
+        shared,
+        "{name}: runtime validation and card! disagree on whether it is shared"
+    );
+}
+
+include!(concat!(env!("OUT_DIR"), "/corpus.rs"));
+
+#[test]
+fn the_corpus_has_at_least_30_cards_of_both_versions() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/cards");
+    let mut v1 = 0;
+    let mut v2 = 0;
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        let card: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        if card.get("schema").and_then(Value::as_str) == Some("2.0") {
+            v2 += 1;
+        } else {
+            v1 += 1;
+        }
+    }
+    assert_eq!(v1 + v2, CORPUS_SIZE);
+    assert!(CORPUS_SIZE >= 30, "{CORPUS_SIZE} cards");
+    assert!(v1 >= 12 && v2 >= 12, "1.0: {v1}, 2.0: {v2}");
+}
