@@ -38,12 +38,6 @@ pub fn number<T: IntoNumber>(value: T) -> Number {
     value.into_number()
 }
 
-/// An interpolated boolean.
-#[inline]
-pub fn boolean(value: bool) -> bool {
-    value
-}
-
 /// A number literal written as an integer that fits an `i64`.
 #[inline]
 pub fn number_i64(value: i64) -> Number {

@@ -86,11 +86,7 @@ pub enum CardError {
     )]
     NotShared,
     /// The update request body would exceed Lark's limit.
-    #[error(
-        "the update request body is {size} bytes, {over} over Lark's limit of {limit} bytes \
-         (30 KB): shorten the card or split it into several messages",
-        over = .size - .limit
-    )]
+    #[error("{}", ViolationKind::TooLarge { size: *.size, limit: *.limit })]
     TooLarge {
         /// The size of the request body, in bytes.
         size: usize,

@@ -291,7 +291,10 @@ fn rust(input: ParseStream) -> Result<Rust> {
         tokens.extend([token]);
     }
     let range = range.ok_or_else(|| input.error("expected a value"))?;
-    Ok(Rust { tokens, range })
+    Ok(Rust {
+        tokens: unparenthesized(tokens),
+        range,
+    })
 }
 
 fn object(stream: TokenStream, open: Span) -> Result<Object> {
@@ -416,4 +419,25 @@ fn until(input: ParseStream, stop: impl Fn(ParseStream) -> bool) -> Result<Token
         tokens.extend([input.parse::<TokenTree>()?]);
     }
     Ok(tokens)
+}
+
+/// `(expr)` as `expr`: the parentheses only delimit the expression in the card, and kept
+/// they would draw rustc's `unused_parens` warning in the expansion.
+fn unparenthesized(tokens: TokenStream) -> TokenStream {
+    let mut iter = tokens.clone().into_iter();
+    match (iter.next(), iter.next()) {
+        (Some(TokenTree::Group(g)), None)
+            if g.delimiter() == Delimiter::Parenthesis && !has_top_level_comma(&g.stream()) =>
+        {
+            g.stream()
+        }
+        _ => tokens,
+    }
+}
+
+fn has_top_level_comma(tokens: &TokenStream) -> bool {
+    tokens
+        .clone()
+        .into_iter()
+        .any(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ','))
 }

@@ -105,7 +105,7 @@ fn interpolated(kind: &Kind, rust: &Rust) -> TokenStream {
             quote_spanned!(span=> ::card_core::__private::text(#expr))
         }
         Kind::Markdown => quote_spanned!(span=> ::card_core::__private::markdown(#expr)),
-        Kind::Bool => quote_spanned!(span=> ::card_core::__private::boolean(#expr)),
+        Kind::Bool => quote_spanned!(span=> { let value: bool = #expr; value }),
         Kind::Integer { .. } => quote_spanned!(span=> ::card_core::__private::integer(#expr)),
         Kind::Number => quote_spanned!(span=> ::card_core::__private::number(#expr)),
         Kind::Json | Kind::StringOrJson => {

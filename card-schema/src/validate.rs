@@ -82,7 +82,13 @@ fn detect_version<N: Node>(entries: &[Entry<'_, N>], walk: &mut Walk<N::Span>) -
         View::String("2.0") => Version::V2,
         View::Dynamic => {
             walk.report(schema.value.span(), ViolationKind::SchemaNotLiteral);
-            Version::V1
+            // Go on with the version the card's shape suggests, so that this one mistake is
+            // reported once.
+            if entries.iter().any(|e| e.key == "body") {
+                Version::V2
+            } else {
+                Version::V1
+            }
         }
         // Anything else is reported by the field check of `schema`.
         _ => Version::V1,

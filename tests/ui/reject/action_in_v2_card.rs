@@ -1,0 +1,9 @@
+// The `action` element exists only in card JSON 1.0.
+// path: body.elements[0]
+use card_core::card;
+
+fn main() {
+    let _card = card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "action", "actions": [ { "tag": "button", "text": { "tag": "plain_text", "content": "Go" }, "type": "primary" } ] }
+    ] } });
+}

@@ -1,0 +1,9 @@
+// In a 1.0 card, a `button` must be inside an `action`.
+// path: elements[0]
+use card_core::card;
+
+fn main() {
+    let _card = card!({ "elements": [
+        { "tag": "button", "text": { "tag": "plain_text", "content": "Go" }, "type": "primary" }
+    ] });
+}

@@ -1,0 +1,9 @@
+// A `div` with neither `text` nor `fields`.
+// path: body.elements[0]
+use card_core::card;
+
+fn main() {
+    let _card = card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "div", "element_id": "empty" }
+    ] } });
+}

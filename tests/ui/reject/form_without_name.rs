@@ -1,0 +1,9 @@
+// A `form` without its `name`.
+// path: body.elements[0]
+use card_core::card;
+
+fn main() {
+    let _card = card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "form", "elements": [ { "tag": "input", "name": "note" } ] }
+    ] } });
+}

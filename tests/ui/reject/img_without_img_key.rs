@@ -1,0 +1,9 @@
+// An `img` without its `img_key`.
+// path: body.elements[0]
+use card_core::card;
+
+fn main() {
+    let _card = card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "img", "alt": { "tag": "plain_text", "content": "logo" } }
+    ] } });
+}

@@ -1,0 +1,8 @@
+// Markdown fields take `Display` values (escaped) or `TrustedMarkdown`.
+// runtime: none, the mistake is in Rust syntax or types, which JSON does not have
+use card_core::card;
+
+fn main() {
+    let names = vec!["a", "b"];
+    let _card = card!({ "schema": "2.0", "body": { "elements": [ { "tag": "markdown", "content": (names) } ] } });
+}

@@ -1,0 +1,9 @@
+// A `markdown` element without `content`.
+// path: body.elements[0]
+use card_core::card;
+
+fn main() {
+    let _card = card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "markdown", "text_align": "left" }
+    ] } });
+}

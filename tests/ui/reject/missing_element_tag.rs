@@ -1,0 +1,9 @@
+// An element without its `tag`.
+// path: body.elements[0]
+use card_core::card;
+
+fn main() {
+    let _card = card!({ "schema": "2.0", "body": { "elements": [
+        { "content": "Hello" }
+    ] } });
+}

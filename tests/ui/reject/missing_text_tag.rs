@@ -1,0 +1,9 @@
+// A text object without its `tag`.
+// path: body.elements[0].text
+use card_core::card;
+
+fn main() {
+    let _card = card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "div", "text": { "content": "Hello" } }
+    ] } });
+}

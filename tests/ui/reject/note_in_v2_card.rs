@@ -1,0 +1,9 @@
+// The `note` element exists only in card JSON 1.0.
+// path: body.elements[0]
+use card_core::card;
+
+fn main() {
+    let _card = card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "note", "elements": [ { "tag": "plain_text", "content": "fine print" } ] }
+    ] } });
+}

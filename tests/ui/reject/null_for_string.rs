@@ -1,0 +1,9 @@
+// `null` where a string is required.
+// path: body.elements[0].content
+use card_core::card;
+
+fn main() {
+    let _card = card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "markdown", "content": null }
+    ] } });
+}

@@ -1,0 +1,9 @@
+// Text content must be a string, not a number.
+// path: body.elements[0].content
+use card_core::card;
+
+fn main() {
+    let _card = card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "markdown", "content": 42 }
+    ] } });
+}

@@ -1,0 +1,7 @@
+// `elements` must be an array of elements, not one element.
+// path: elements
+use card_core::card;
+
+fn main() {
+    let _card = card!({ "elements": { "tag": "hr" } });
+}

@@ -1,0 +1,8 @@
+// `schema` computed at run time: the checks need the version.
+// runtime: none, the mistake is in Rust syntax or types, which JSON does not have
+use card_core::card;
+
+fn main() {
+    let version = "2.0";
+    let _card = card!({ "schema": (version), "body": { "elements": [] } });
+}

@@ -1,0 +1,9 @@
+// `disabled` must be `true` or `false`, not a string.
+// path: body.elements[0].disabled
+use card_core::card;
+
+fn main() {
+    let _card = card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "button", "text": { "tag": "plain_text", "content": "Go" }, "disabled": "yes" }
+    ] } });
+}

@@ -1,0 +1,9 @@
+// A `picker_time` `initial_time` not written `HH:mm`.
+// path: body.elements[0].initial_time
+use card_core::card;
+
+fn main() {
+    let _card = card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "picker_time", "initial_time": "9am" }
+    ] } });
+}

@@ -1,0 +1,9 @@
+// A field name with a typo: `disabeld` instead of `disabled`.
+// path: body.elements[0]
+use card_core::card;
+
+fn main() {
+    let _card = card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "button", "text": { "tag": "plain_text", "content": "Go" }, "disabeld": true }
+    ] } });
+}

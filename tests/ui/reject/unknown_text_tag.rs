@@ -1,0 +1,9 @@
+// A text object with an unknown tag: `plain` instead of `plain_text`.
+// path: body.elements[0].text
+use card_core::card;
+
+fn main() {
+    let _card = card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "div", "text": { "tag": "plain", "content": "Hi" } }
+    ] } });
+}
