@@ -1,0 +1,8 @@
+// `wide_screen_mode` is deprecated: accepted, with a warning on the key.
+#![allow(deprecated)]
+use card_core::card;
+
+fn main() {
+    let card = card!({ "config": { "wide_screen_mode": true }, "elements": [ { "tag": "hr" } ] });
+    assert!(card.to_content().unwrap().contains("wide_screen_mode"));
+}

@@ -1,0 +1,28 @@
+// `card!` expands to fully qualified paths: it works without the prelude.
+#![no_implicit_prelude]
+
+fn main() {
+    let names = ["ann", "bob"];
+    let urgent = true;
+    let card = ::card_core::card!({
+        "schema": "2.0",
+        "config": { "width_mode": "fill" },
+        "header": { "title": { "tag": "plain_text", "content": "On call" }, "template": "red" },
+        "body": { "elements": [
+            for name in names {
+                { "tag": "markdown", "content": (name) }
+            },
+            if urgent {
+                { "tag": "button", "text": { "tag": "plain_text", "content": "Ack" }, "type": "danger" }
+            } else {
+                { "tag": "hr" }
+            },
+            { "tag": "column_set", "columns": [
+                { "tag": "column", "width": "weighted", "weight": 1, "elements": [ { "tag": "hr" } ] }
+            ] }
+        ] }
+    });
+    let content = ::core::result::Result::unwrap_or_default(card.to_content());
+    ::std::assert!(::std::primitive::str::contains(&content, "\"content\":\"bob\""));
+    ::std::assert!(::std::primitive::str::contains(&content, "\"type\":\"danger\""));
+}
