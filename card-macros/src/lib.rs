@@ -44,3 +44,6 @@ fn failed(error: syn::Error) -> TokenStream2 {
         ::card_core::__private::placeholder()
     }}
 }
+
+#[cfg(test)]
+mod tests;

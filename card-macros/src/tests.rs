@@ -1,0 +1,145 @@
+//! Expansion tests: what `card!` writes for small cards, read as formatted Rust.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+fn pretty(expansion: TokenStream) -> String {
+    let file: syn::File = match syn::parse2(quote!(fn card() { let _ = #expansion; })) {
+        Ok(file) => file,
+        Err(e) => return format!("does not parse: {e}"),
+    };
+    prettyplease::unparse(&file)
+}
+
+fn expand(input: TokenStream) -> String {
+    pretty(crate::expand(input))
+}
+
+#[test]
+fn a_static_card_is_struct_literals_with_no_json_at_run_time() {
+    let out = expand(quote!({
+        "schema": "2.0",
+        "body": { "elements": [ { "tag": "markdown", "content": "hi", "text_align": "center" } ] }
+    }));
+    let expected = r#"fn card() {
+    let _ = {
+        ::card_core::__private::card::<
+            ::card_core::Shared,
+        >(::card_core::model::CardJson {
+            schema: ::core::option::Option::Some(::card_core::model::SchemaVersion::V2),
+            body: ::core::option::Option::Some(::card_core::model::Body {
+                elements: ::core::option::Option::Some(
+                    ::std::vec![
+                        ::card_core::model::Element::Markdown(::card_core::model::Markdown
+                        { content :
+                        ::core::option::Option::Some(::card_core::__private::lit("hi")),
+                        text_align :
+                        ::core::option::Option::Some(::card_core::model::TextAlign::Center),
+                        .. ::core::default::Default::default() })
+                    ],
+                ),
+                ..::core::default::Default::default()
+            }),
+            ..::core::default::Default::default()
+        })
+    };
+}
+"#;
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn a_v1_card_without_update_multi_is_typed_not_shared() {
+    let out = expand(quote!({ "elements": [ { "tag": "hr" } ] }));
+    assert!(out.contains("::card_core::NotShared"), "{out}");
+    let out = expand(quote!({ "config": { "update_multi": true }, "elements": [] }));
+    assert!(out.contains("::card_core::Shared,"), "{out}");
+}
+
+#[test]
+fn interpolated_values_go_through_the_trait_of_their_field() {
+    let out = expand(quote!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "markdown", "content": (who) },
+        { "tag": "div", "text": { "tag": "plain_text", "content": (count) } },
+        (extra)
+    ] } }));
+    assert!(
+        out.contains("::card_core::__private::markdown(who)"),
+        "{out}"
+    );
+    assert!(out.contains("::card_core::__private::text(count)"), "{out}");
+    assert!(
+        out.contains("::card_core::__private::element(extra)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn loops_branches_and_spreads_push_in_order() {
+    let out = expand(quote!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "hr" },
+        for x in xs { { "tag": "markdown", "content": (x) } },
+        if ok { { "tag": "hr" } } else { },
+        ..more
+    ] } }));
+    let push = out.find("::std::vec::Vec::push(").unwrap_or(usize::MAX);
+    let for_loop = out.find("for x in xs").unwrap_or(usize::MAX);
+    let branch = out.find("if ok").unwrap_or(usize::MAX);
+    let spread = out
+        .find("::card_core::__private::extend(")
+        .unwrap_or(usize::MAX);
+    assert!(
+        push < for_loop && for_loop < branch && branch < spread,
+        "{out}"
+    );
+}
+
+#[test]
+fn every_error_is_reported_and_the_value_is_a_placeholder() {
+    let out = crate::expand(quote!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "buton" },
+        { "tag": "markdown", "content": 1 }
+    ] } }))
+    .to_string();
+    assert_eq!(out.matches("compile_error").count(), 2, "{out}");
+    assert!(
+        out.contains("unknown element tag `buton` (did you mean `button`?)"),
+        "{out}"
+    );
+    assert!(out.contains("placeholder"), "{out}");
+}
+
+#[test]
+fn a_deprecated_field_expands_to_a_deprecation_warning() {
+    let out = expand(quote!({ "config": { "wide_screen_mode": true }, "elements": [] }));
+    assert!(out.contains("#[deprecated("), "{out}");
+    assert!(out.contains("let () = wide_screen_mode;"), "{out}");
+}
+
+#[test]
+fn free_json_fields_are_built_as_values() {
+    let out = expand(quote!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "button", "text": { "tag": "plain_text", "content": "Go" },
+          "behaviors": [ { "type": "callback", "value": { "k": [1, -2.5, null, true] } } ] }
+    ] } }));
+    assert!(
+        out.contains("::card_core::__private::json_object([(\"k\","),
+        "{out}"
+    );
+    // A negative literal prints as `- 2.5` inside `vec![]`, which prettyplease leaves alone.
+    let compact: String = out.split_whitespace().collect();
+    assert!(compact.contains("number_f64(-2.5)"), "{out}");
+    assert!(out.contains("Value::Null"), "{out}");
+}
+
+#[test]
+fn the_static_size_check_counts_the_update_body() {
+    let card: crate::ast::Value =
+        match syn::parse2(quote!({ "elements": [ { "tag": "markdown", "content": "a\"b" } ] })) {
+            Ok(card) => card,
+            Err(e) => panic!("{e}"),
+        };
+    // {"content":"{\"elements\":[{\"tag\":\"markdown\",\"content\":\"a\\\"b\"}]}"}
+    let body = r#"{"content":"{\"elements\":[{\"tag\":\"markdown\",\"content\":\"a\\\"b\"}]}"}"#;
+    assert_eq!(crate::check::body_size(&card), body.len());
+}
