@@ -1,0 +1,108 @@
+//! Runtime text interpolated into markdown renders literally; plain text is left alone;
+//! trusted markdown is inserted as is.
+
+use card_core::{card, escape_markdown, trusted_markdown};
+use serde_json::Value;
+
+fn first_content(card: &card_core::Card) -> String {
+    let value: Value =
+        serde_json::from_str(&card.to_content().unwrap_or_default()).unwrap_or_default();
+    value["body"]["elements"][0]["content"]
+        .as_str()
+        .or_else(|| value["body"]["elements"][0]["text"]["content"].as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+const HOSTILE: &[&str] = &[
+    "<at id=all></at>",
+    "<at user_id=\"ou_123\"></at>",
+    "[click](https://evil.example)",
+    "**bold** _it_ ~~gone~~ `code`",
+    "<font color='red'>alarm</font>",
+    "# heading",
+    "> quote",
+    "- item",
+    "1. item",
+    ":OK: emoji",
+    "![img](img_v2_key)",
+    "a | table | row",
+    "$x^2$",
+    "<link url=\"https://evil.example\">x</link>",
+];
+
+#[test]
+fn interpolated_markdown_content_cannot_mention_link_or_format() {
+    for input in HOSTILE {
+        let card = card!({ "schema": "2.0", "body": { "elements": [ { "tag": "markdown", "content": (input) } ] } });
+        let content = first_content(&card);
+        assert_eq!(content, escape_markdown(input), "{input}");
+        let bare = without_entities(&content);
+        for dangerous in [
+            "<", ">", "*", "[", "]", "(", ")", "`", "~", "#", "|", "$", ":",
+        ] {
+            assert!(!bare.contains(dangerous), "{input} -> {content}");
+        }
+    }
+}
+
+/// The text with its `&#NN;` entities removed: what is left is rendered as written.
+fn without_entities(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("&#") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && after[digits..].starts_with(';') {
+            rest = &after[digits + 1..];
+        } else {
+            out.push_str("&#");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn interpolated_lark_md_text_is_escaped_too() {
+    let name = "<at id=all></at>";
+    let card = card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "div", "text": { "tag": "lark_md", "content": (name) } }
+    ] } });
+    assert_eq!(first_content(&card), "&#60;at id=all&#62;&#60;&#47;at&#62;");
+}
+
+#[test]
+fn plain_text_is_not_escaped_because_lark_shows_it_as_written() {
+    let name = "<at id=all></at> **x**";
+    let card = card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "div", "text": { "tag": "plain_text", "content": (name) } }
+    ] } });
+    assert_eq!(first_content(&card), name);
+}
+
+#[test]
+fn trusted_markdown_is_the_visible_opt_out() {
+    let status = trusted_markdown("**<font color='green'>passed</font>**");
+    let card = card!({ "schema": "2.0", "body": { "elements": [ { "tag": "markdown", "content": (status) } ] } });
+    assert_eq!(
+        first_content(&card),
+        "**<font color='green'>passed</font>**"
+    );
+}
+
+#[test]
+fn literal_markdown_written_in_the_card_is_kept_as_written() {
+    let card = card!({ "schema": "2.0", "body": { "elements": [ { "tag": "markdown", "content": "**bold** <at id=all></at>" } ] } });
+    assert_eq!(first_content(&card), "**bold** <at id=all></at>");
+}
+
+#[test]
+fn ordinary_text_is_unchanged() {
+    for input in ["Deploy finished", "日本語のテキスト", "build 42 ok"] {
+        let card = card!({ "schema": "2.0", "body": { "elements": [ { "tag": "markdown", "content": (input) } ] } });
+        assert_eq!(first_content(&card), *input);
+    }
+}

@@ -1,0 +1,172 @@
+//! Runtime validation of card JSON from elsewhere: typed errors that carry the JSON path.
+
+use card_core::{Card, CardError, NotShared, Shared, ViolationKind};
+
+fn errors(text: &str) -> Vec<(String, ViolationKind)> {
+    match Card::<NotShared>::from_json(text) {
+        Err(CardError::Invalid(errors)) => errors
+            .iter()
+            .map(|e| (e.path.clone(), e.kind.clone()))
+            .collect(),
+        other => panic!("expected validation errors, got {other:?}"),
+    }
+}
+
+#[test]
+fn every_problem_is_reported_with_its_path() {
+    let found = errors(
+        r#"{ "elements": [
+            { "tag": "div", "text": { "tag": "plain_text", "content": "ok" } },
+            { "tag": "action", "actions": [
+                { "tag": "button", "text": { "tag": "plain_text", "content": "Go" }, "type": "primery" },
+                { "tag": "select_static", "options": [ { "value": 1 } ] }
+            ] }
+        ] }"#,
+    );
+    let paths: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "elements[1].actions[0].type",
+            "elements[1].actions[1].options[0].value"
+        ]
+    );
+    assert!(matches!(
+        &found[0].1,
+        ViolationKind::NotInEnum { value, suggestion: Some("primary"), .. } if value == "primery"
+    ));
+    assert!(matches!(
+        &found[1].1,
+        ViolationKind::WrongKind {
+            expected: "a string",
+            ..
+        }
+    ));
+}
+
+#[test]
+fn the_display_of_an_error_names_the_path_and_the_fix() {
+    let Err(e) = Card::<NotShared>::from_json(r#"{ "header": {}, "elements": [] }"#) else {
+        panic!("accepted a header without title");
+    };
+    assert_eq!(
+        e.to_string(),
+        "invalid card: at `header`: `header` is missing the required field `title`"
+    );
+}
+
+#[test]
+fn text_that_is_not_json_is_a_parse_error_with_its_position() {
+    let Err(CardError::Json(e)) = Card::<NotShared>::from_json("{ \"elements\": [ }") else {
+        panic!("accepted broken JSON");
+    };
+    assert_eq!(e.line(), 1);
+    assert!(e.column() > 0);
+}
+
+#[test]
+fn duplicate_keys_are_found_at_run_time_too() {
+    let found = errors(r#"{ "elements": [ { "tag": "hr", "tag": "hr" } ] }"#);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0, "elements[0]");
+    assert!(matches!(&found[0].1, ViolationKind::DuplicateKey { key } if key == "tag"));
+}
+
+#[test]
+fn sharing_is_read_from_the_card() {
+    let v1 = r#"{ "elements": [ { "tag": "hr" } ] }"#;
+    let v1_shared = r#"{ "config": { "update_multi": true }, "elements": [ { "tag": "hr" } ] }"#;
+    let v2 = r#"{ "schema": "2.0", "body": { "elements": [ { "tag": "hr" } ] } }"#;
+    assert!(matches!(
+        Card::<Shared>::from_json(v1),
+        Err(CardError::NotShared)
+    ));
+    assert!(Card::<Shared>::from_json(v1_shared).is_ok());
+    assert!(Card::<Shared>::from_json(v2).is_ok());
+    let card = Card::<NotShared>::from_json(v1_shared).unwrap_or_else(|e| panic!("{e}"));
+    assert!(card.into_shared().is_ok());
+    let card = Card::<NotShared>::from_json(v1).unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(card.into_shared(), Err(CardError::NotShared)));
+}
+
+#[test]
+fn a_valid_card_reads_into_the_typed_model_and_writes_back_the_same_json() {
+    let text = r#"{"schema":"2.0","config":{"width_mode":"fill"},"body":{"elements":[{"tag":"button","text":{"tag":"plain_text","content":"Go"},"type":"primary_filled","width":"120px","behaviors":[{"type":"callback","value":{"n":1}}]}]}}"#;
+    let card = Card::<Shared>::from_json(text).unwrap_or_else(|e| panic!("{e}"));
+    let model = card.json();
+    let Some(card_core::model::Element::Button(button)) = model
+        .body
+        .as_ref()
+        .and_then(|b| b.elements.as_ref())
+        .and_then(|e| e.first())
+    else {
+        panic!("not a button: {model:?}");
+    };
+    assert_eq!(
+        button.r#type,
+        Some(card_core::model::ButtonType::PrimaryFilled)
+    );
+    assert_eq!(
+        button.width,
+        Some(card_core::model::Width::Other("120px".into()))
+    );
+    let written: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+    let back: serde_json::Value =
+        serde_json::from_str(&card.to_content().unwrap_or_default()).unwrap_or_default();
+    assert_eq!(back, written);
+}
+
+#[test]
+fn an_unknown_element_is_an_error_with_a_suggestion_not_a_silent_raw_element() {
+    let found = errors(
+        r#"{ "schema": "2.0", "body": { "elements": [ { "tag": "markdwn", "content": "x" } ] } }"#,
+    );
+    assert_eq!(found[0].0, "body.elements[0]");
+    assert!(matches!(
+        &found[0].1,
+        ViolationKind::UnknownTag {
+            suggestion: Some("markdown"),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_card_changed_after_it_was_built_can_be_validated_again() {
+    let mut card = card_core::card!({ "schema": "2.0", "body": { "elements": [ { "tag": "hr", "element_id": "a" } ] } });
+    assert!(card.validate().is_ok());
+    if let Some(elements) = card
+        .json_mut()
+        .body
+        .as_mut()
+        .and_then(|b| b.elements.as_mut())
+    {
+        elements.push(card_core::model::Element::Hr(card_core::model::Hr {
+            element_id: Some("a".into()),
+            ..Default::default()
+        }));
+    }
+    let Err(CardError::Invalid(errors)) = card.validate() else {
+        panic!("a duplicate element_id went unnoticed");
+    };
+    assert_eq!(
+        errors.first().map(|e| e.path.as_str()),
+        Some("body.elements[1].element_id")
+    );
+}
+
+#[test]
+fn the_update_body_over_30_kb_is_refused_saying_by_how_much() {
+    let long = "x".repeat(31_000);
+    let card = card_core::card!({ "schema": "2.0", "body": { "elements": [ { "tag": "markdown", "content": (card_core::trusted_markdown(long)) } ] } });
+    let Err(CardError::TooLarge { size, limit }) = card_core::UpdateBody::new(&card) else {
+        panic!("a body over 30 KB was accepted");
+    };
+    assert_eq!(limit, 30 * 1024);
+    assert_eq!(size, card.update_body_size().unwrap_or_default());
+    assert!(card_core::UpdateBody::new(&card)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default()
+        .contains(&format!("by {}", size - limit)));
+}
