@@ -46,7 +46,7 @@ impl Sharing for NotShared {
 
 /// A card: the typed card JSON, and (in its type) whether it is shared.
 ///
-/// Build one with [`card!`](crate::card), or read one with [`Card::from_json`].
+/// Build one with [`card!`](crate::card!), or read one with [`Card::from_json`].
 ///
 /// ```
 /// use card_core::{card, Card, Shared};

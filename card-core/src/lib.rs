@@ -22,6 +22,100 @@ pub mod __private;
 pub use card::{
     Card, NotShared, Shared, Sharing, UpdatableCard, UpdateBody, MAX_UPDATE_BODY_BYTES,
 };
+/// Builds a [`Card`] from Lark card JSON, checked when your program compiles.
+///
+/// The card is written as JSON, the way `serde_json::json!` takes it; a card copied from the
+/// Lark docs or exported from the card builder pastes in verbatim. It expands to the typed
+/// value ([`model::CardJson`] inside a [`Card`]), never to a `serde_json::Value`, and it never
+/// panics at run time.
+///
+/// # Grammar
+///
+/// ```text
+/// value  := null | true | false | number | "string" | [ item,* ] | { "key": value,* } | rust
+/// item   := value
+///         | for PAT in EXPR { item,* }
+///         | if COND { item,* } (else if COND { item,* })* (else { item,* })?
+///         | ..EXPR
+/// rust   := ( EXPR ) | EXPR
+/// ```
+///
+/// # Interpolation
+///
+/// A Rust expression may stand for any value. Its field decides what it may be: text takes
+/// any `Display` ([`IntoText`]); markdown takes any `Display`, escaped so that it renders
+/// literally, or [`TrustedMarkdown`] as is ([`IntoMarkdown`]); integers take [`IntoInteger`];
+/// elements take anything `Into<`[`Element`]`>`, [`RawElement`] included; enumerations and
+/// objects take their typed value from [`model`]; free JSON takes `Into<serde_json::Value>`.
+///
+/// ```
+/// use card_core::{card, model::ButtonType};
+///
+/// let user = "Ann <at id=all></at>";
+/// let urgent = true;
+/// let card = card!({
+///     "schema": "2.0",
+///     "body": { "elements": [
+///         { "tag": "markdown", "content": (user) },
+///         { "tag": "button", "text": { "tag": "plain_text", "content": "Ack" },
+///           "type": (if urgent { ButtonType::Danger } else { ButtonType::Default }) }
+///     ] }
+/// });
+/// let content = card.to_content()?;
+/// assert!(content.contains(r#""type":"danger""#));
+/// assert!(!content.contains("<at")); // interpolated markdown is escaped
+/// # Ok::<(), card_core::CardError>(())
+/// ```
+///
+/// # Loops, branches, spreads
+///
+/// ```
+/// use card_core::card;
+///
+/// let rows = ["build", "test"];
+/// let more = vec![card_core::model::Element::Hr(Default::default())];
+/// let card = card!({
+///     "schema": "2.0",
+///     "body": { "elements": [
+///         for row in rows { { "tag": "markdown", "content": (row) } },
+///         if rows.is_empty() { { "tag": "markdown", "content": "nothing" } },
+///         ..more
+///     ] }
+/// });
+/// assert_eq!(
+///     card.to_content()?,
+///     r#"{"schema":"2.0","body":{"elements":[{"tag":"markdown","content":"build"},{"tag":"markdown","content":"test"},{"tag":"hr"}]}}"#
+/// );
+/// # Ok::<(), card_core::CardError>(())
+/// ```
+///
+/// # Checks
+///
+/// Mistakes are compile errors on the offending token, all reported at once:
+///
+/// ```compile_fail
+/// // error: `button` cannot be placed in the card's `elements` in a 1.0 card
+/// //        (hint: wrap it in `{ "tag": "action", "actions": [...] }`, ...)
+/// let card = card_core::card!({ "elements": [
+///     { "tag": "button", "text": { "tag": "plain_text", "content": "Go" } }
+/// ] });
+/// ```
+///
+/// ```compile_fail
+/// // error: unknown field `contnet` in `markdown` (did you mean `content`?)
+/// let card = card_core::card!({ "schema": "2.0", "body": { "elements": [
+///     { "tag": "markdown", "contnet": "hi" }
+/// ] } });
+/// ```
+///
+/// The type records whether the card is shared: `Card<Shared>` for a 2.0 card or a 1.0 card
+/// with `"update_multi": true`, `Card<NotShared>` otherwise, which the update path refuses:
+///
+/// ```compile_fail
+/// let card = card_core::card!({ "elements": [ { "tag": "hr" } ] });
+/// // error: `Card<NotShared>` cannot update a sent card: the card is not shared (`update_multi`)
+/// let body = card_core::UpdateBody::new(&card);
+/// ```
 pub use card_macros::card;
 pub use error::{CardError, ValidationError, ValidationErrors, ViolationKind};
 pub use escape::escape_markdown;

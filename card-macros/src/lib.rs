@@ -1,16 +1,16 @@
 //! The `card!` macro of `card-core`: Lark card JSON, checked when your program compiles.
 //!
 //! Use it through `card_core::card!`, whose documentation describes the syntax and the checks.
-//! It works in three stages, one file each: [`ast`] parses the tokens into a JSON-shaped tree,
-//! [`check`] validates the tree against the card schema of `card-schema`, and [`expand`]
-//! writes the typed value.
+//! It works in three stages, one file each: `ast` parses the tokens into a JSON-shaped tree,
+//! `check` validates the tree against the card schema of `card-schema`, and `expand`
+//! writes the typed value; `diag` reports every error at once.
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as TokenStream2;
-use quote::quote;
 
 mod ast;
 mod check;
+mod diag;
 mod expand;
 
 /// Builds a typed, checked Lark card from card JSON. See `card_core::card!`.
@@ -23,26 +23,13 @@ pub fn card(input: TokenStream) -> TokenStream {
 fn expand(input: TokenStream2) -> TokenStream2 {
     let card: ast::Value = match syn::parse2(input) {
         Ok(card) => card,
-        Err(error) => return failed(error),
+        Err(error) => return diag::failed(error),
     };
     let checked = check::check(&card);
-    let mut errors = checked.errors.iter().cloned();
-    match errors.next() {
-        Some(mut first) => {
-            first.extend(errors);
-            failed(first)
-        }
+    match diag::combine(checked.errors.iter().cloned()) {
+        Some(errors) => diag::failed(errors),
         None => expand::card(&card, &checked),
     }
-}
-
-/// The errors, and a placeholder value of the right type so that no other error follows.
-fn failed(error: syn::Error) -> TokenStream2 {
-    let errors = error.to_compile_error();
-    quote! {{
-        #errors
-        ::card_core::__private::placeholder()
-    }}
 }
 
 #[cfg(test)]

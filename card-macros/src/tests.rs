@@ -1,5 +1,8 @@
 //! Expansion tests: what `card!` writes for small cards, read as formatted Rust.
 
+// Test code: a failed expectation is a panic.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
 use proc_macro2::TokenStream;
 use quote::quote;
 

@@ -348,9 +348,7 @@ impl<S: Copy> Walk<S> {
                     hint,
                 };
                 self.report(tag_span, kind);
-            } else if !catalogue::placement(slot, self.version).0.accepts(tag)
-                && !(self.forms > 0 && catalogue::FORM_ONLY.contains(&tag))
-            {
+            } else if !self.placeable(slot, tag) {
                 let hint = catalogue::placement_hint(slot, self.version, tag);
                 let kind = ViolationKind::NotAllowedHere {
                     tag: tag.to_string(),
@@ -378,6 +376,13 @@ impl<S: Copy> Walk<S> {
         } else {
             self.object(object, span, entries, Some(def.key));
         }
+    }
+
+    /// Whether `tag` may sit in `slot`: the slot's rule, or a form-only element anywhere
+    /// inside a form (in a column of the form, say).
+    fn placeable(&self, slot: Slot, tag: &str) -> bool {
+        catalogue::placement(slot, self.version).0.accepts(tag)
+            || (self.forms > 0 && catalogue::FORM_ONLY.contains(&tag))
     }
 
     fn object<N: Node<Span = S>>(

@@ -51,7 +51,8 @@ fn the_corpus_has_at_least_30_cards_of_both_versions() {
             v1 += 1;
         }
     }
+    // Every file became a test of its own (`build.rs`).
     assert_eq!(v1 + v2, CORPUS_SIZE);
-    assert!(CORPUS_SIZE >= 30, "{CORPUS_SIZE} cards");
+    assert!(v1 + v2 >= 30, "{} cards", v1 + v2);
     assert!(v1 >= 12 && v2 >= 12, "1.0: {v1}, 2.0: {v2}");
 }

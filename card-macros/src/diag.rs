@@ -1,0 +1,26 @@
+//! Diagnostics: every error the stages found, reported at once, with a placeholder value so
+//! that the user sees our messages and not the type errors that would follow them.
+//!
+//! The messages themselves ("did you mean") live in `card-schema`, shared with runtime
+//! validation, so that a card is described the same way at compile time and at run time.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// All errors as one `syn::Error` (each becomes its own `compile_error!`), if there are any.
+pub fn combine(errors: impl IntoIterator<Item = syn::Error>) -> Option<syn::Error> {
+    let mut errors = errors.into_iter();
+    let mut first = errors.next()?;
+    first.extend(errors);
+    Some(first)
+}
+
+/// The expansion of a card with errors: the errors, then a placeholder `Card` (its type is
+/// inferred), so that no follow-on error is reported.
+pub fn failed(error: syn::Error) -> TokenStream {
+    let errors = error.to_compile_error();
+    quote! {{
+        #errors
+        ::card_core::__private::placeholder()
+    }}
+}
