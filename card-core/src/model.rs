@@ -727,6 +727,9 @@ pub struct ImgCombination {
     /// `corner_radius`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub corner_radius: Option<String>,
+    /// `combination_transparent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub combination_transparent: Option<bool>,
     /// `element_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
@@ -1128,10 +1131,19 @@ pub struct SelectImg {
     pub multi_select: Option<bool>,
     /// `layout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub layout: Option<String>,
+    pub layout: Option<SelectImgLayout>,
     /// `aspect_ratio`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aspect_ratio: Option<String>,
+    pub aspect_ratio: Option<ImgAspectRatio>,
+    /// `can_preview`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_preview: Option<bool>,
+    /// `disabled_tips`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled_tips: Option<Text>,
+    /// `style`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<SelectImgStyle>,
     /// `options`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<Value>>,
@@ -2108,6 +2120,146 @@ impl Serialize for SchemaVersion {
 }
 
 impl<'de> Deserialize<'de> for SchemaVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::from_json_str(&value)
+            .ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES))
+    }
+}
+
+/// A image picker layout.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SelectImgLayout {
+    /// `"stretch"`.
+    Stretch,
+    /// `"bisect"`.
+    Bisect,
+    /// `"trisect"`.
+    Trisect,
+}
+
+impl SelectImgLayout {
+    /// Every fixed value, as written in JSON.
+    pub const VALUES: &'static [&'static str] = &["stretch", "bisect", "trisect"];
+    /// The value as written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Stretch => "stretch",
+            Self::Bisect => "bisect",
+            Self::Trisect => "trisect",
+        }
+    }
+
+    /// The variant for a JSON value, if it is one.
+    pub fn from_json_str(value: &str) -> Option<Self> {
+        match value {
+            "stretch" => Some(Self::Stretch),
+            "bisect" => Some(Self::Bisect),
+            "trisect" => Some(Self::Trisect),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for SelectImgLayout {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SelectImgLayout {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::from_json_str(&value)
+            .ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES))
+    }
+}
+
+/// A image aspect ratio.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ImgAspectRatio {
+    /// `"1:1"`.
+    Square,
+    /// `"16:9"`.
+    SixteenToNine,
+    /// `"4:3"`.
+    FourToThree,
+}
+
+impl ImgAspectRatio {
+    /// Every fixed value, as written in JSON.
+    pub const VALUES: &'static [&'static str] = &["1:1", "16:9", "4:3"];
+    /// The value as written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Square => "1:1",
+            Self::SixteenToNine => "16:9",
+            Self::FourToThree => "4:3",
+        }
+    }
+
+    /// The variant for a JSON value, if it is one.
+    pub fn from_json_str(value: &str) -> Option<Self> {
+        match value {
+            "1:1" => Some(Self::Square),
+            "16:9" => Some(Self::SixteenToNine),
+            "4:3" => Some(Self::FourToThree),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for ImgAspectRatio {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ImgAspectRatio {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::from_json_str(&value)
+            .ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES))
+    }
+}
+
+/// A image picker style.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SelectImgStyle {
+    /// `"default"`.
+    Default,
+    /// `"laser"`.
+    Laser,
+}
+
+impl SelectImgStyle {
+    /// Every fixed value, as written in JSON.
+    pub const VALUES: &'static [&'static str] = &["default", "laser"];
+    /// The value as written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::Laser => "laser",
+        }
+    }
+
+    /// The variant for a JSON value, if it is one.
+    pub fn from_json_str(value: &str) -> Option<Self> {
+        match value {
+            "default" => Some(Self::Default),
+            "laser" => Some(Self::Laser),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for SelectImgStyle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SelectImgStyle {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Self::from_json_str(&value)

@@ -353,6 +353,30 @@ pub static CONTAINER_WIDTH: EnumDef = EnumDef {
     open: Some(&PX),
 };
 
+/// `select_img.layout`.
+pub static SELECT_IMG_LAYOUT: EnumDef = EnumDef {
+    rust_name: "SelectImgLayout",
+    what: "image picker layout",
+    values: &[("stretch", "Stretch"), ("bisect", "Bisect"), ("trisect", "Trisect")],
+    open: None,
+};
+
+/// `select_img.aspect_ratio`.
+pub static IMG_ASPECT_RATIO: EnumDef = EnumDef {
+    rust_name: "ImgAspectRatio",
+    what: "image aspect ratio",
+    values: &[("1:1", "Square"), ("16:9", "SixteenToNine"), ("4:3", "FourToThree")],
+    open: None,
+};
+
+/// `select_img.style` (1.0).
+pub static SELECT_IMG_STYLE: EnumDef = EnumDef {
+    rust_name: "SelectImgStyle",
+    what: "image picker style",
+    values: &[("default", "Default"), ("laser", "Laser")],
+    open: None,
+};
+
 /// `column.width`.
 pub static COLUMN_WIDTH: EnumDef = EnumDef {
     rust_name: "ColumnWidth",
@@ -586,6 +610,9 @@ pub static STREAMING_STRATEGY: EnumDef = EnumDef {
 /// Every enumeration, for the generator of the typed model.
 pub static ENUMS: &[&EnumDef] = &[
     &SCHEMA_VERSION,
+    &SELECT_IMG_LAYOUT,
+    &IMG_ASPECT_RATIO,
+    &SELECT_IMG_STYLE,
     &CONTAINER_WIDTH,
     &WIDTH_MODE,
     &HEADER_TEMPLATE,
@@ -1089,6 +1116,7 @@ pub static IMG_COMBINATION: ObjectDef = element(
         req("combination_mode", one_of(&COMBINATION_MODE)),
         req("img_list", Kind::Array(&JSON)),
         opt("corner_radius", STR),
+        v2(opt("combination_transparent", BOOL)),
     ],
 );
 
@@ -1223,8 +1251,11 @@ pub static SELECT_IMG: ObjectDef = element(
         opt("required", BOOL),
         opt("disabled", BOOL),
         opt("multi_select", BOOL),
-        opt("layout", STR),
-        opt("aspect_ratio", STR),
+        opt("layout", one_of(&SELECT_IMG_LAYOUT)),
+        opt("aspect_ratio", one_of(&IMG_ASPECT_RATIO)),
+        opt("can_preview", BOOL),
+        opt("disabled_tips", TEXT),
+        v1(opt("style", one_of(&SELECT_IMG_STYLE))),
         opt("options", Kind::Array(&JSON)),
         opt("value", JSON),
         opt("behaviors", BEHAVIORS),
