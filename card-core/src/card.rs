@@ -208,7 +208,14 @@ pub(crate) fn parse_checked(text: &str) -> Result<(CardJson, SchemaSharing), Car
     Ok((json, report.sharing))
 }
 
-/// A card that Lark will update in place: only [`Card<Shared>`] is one.
+/// A card that can be sent: any [`Card`], or a [`TemplateCard`](crate::TemplateCard).
+pub trait SendableCard: sealed_content::Sealed {
+    /// The `content` string of the request.
+    fn content(&self) -> Result<String, CardError>;
+}
+
+/// A card that Lark will update in place: a [`Card<Shared>`], or a
+/// [`TemplateCard`](crate::TemplateCard) (templates are always shared).
 ///
 /// The update-a-sent-card path takes `impl UpdatableCard`, so a card without
 /// `update_multi: true` is refused when the program is compiled, not by Lark at run time.
@@ -218,21 +225,43 @@ pub(crate) fn parse_checked(text: &str) -> Result<(CardJson, SchemaSharing), Car
     note = "Lark only updates cards sent with `\"config\": {{ \"update_multi\": true }}` (card JSON 1.0); every card JSON 2.0 card is shared",
     note = "add `\"update_multi\": true` to the card's `config`, or write it as card JSON 2.0 with `\"schema\": \"2.0\"`"
 )]
-pub trait UpdatableCard: sealed_updatable::Sealed {
-    /// The card.
-    fn card(&self) -> &Card<Shared>;
+pub trait UpdatableCard: SendableCard + sealed_updatable::Sealed {}
+
+mod sealed_content {
+    pub trait Sealed {}
+    impl<S: super::Sharing> Sealed for super::Card<S> {}
+    impl Sealed for crate::template::TemplateCard {}
+    impl<T: Sealed + ?Sized> Sealed for &T {}
 }
 
 mod sealed_updatable {
     pub trait Sealed {}
     impl Sealed for super::Card<super::Shared> {}
+    impl Sealed for crate::template::TemplateCard {}
+    impl<T: Sealed + ?Sized> Sealed for &T {}
 }
 
-impl UpdatableCard for Card<Shared> {
-    fn card(&self) -> &Card<Shared> {
-        self
+impl<S: Sharing> SendableCard for Card<S> {
+    fn content(&self) -> Result<String, CardError> {
+        self.to_content()
     }
 }
+
+impl SendableCard for crate::template::TemplateCard {
+    fn content(&self) -> Result<String, CardError> {
+        self.to_content()
+    }
+}
+
+impl<T: SendableCard + ?Sized> SendableCard for &T {
+    fn content(&self) -> Result<String, CardError> {
+        (**self).content()
+    }
+}
+
+impl UpdatableCard for Card<Shared> {}
+impl UpdatableCard for crate::template::TemplateCard {}
+impl<T: UpdatableCard + ?Sized> UpdatableCard for &T {}
 
 /// The body of a request that updates a sent card: `{"content":"<card JSON as a string>"}`,
 /// checked against Lark's 30 KB limit.
@@ -253,8 +282,12 @@ pub struct UpdateBody {
 impl UpdateBody {
     /// The body for a shared card; [`CardError::TooLarge`] over 30 KB.
     pub fn new(card: &impl UpdatableCard) -> Result<Self, CardError> {
-        let content = card.card().to_content()?;
-        let body = Self::encode(&content)?;
+        Self::from_content(&card.content()?)
+    }
+
+    /// The body for a `content` string already made (by [`SendableCard::content`]).
+    pub(crate) fn from_content(content: &str) -> Result<Self, CardError> {
+        let body = Self::encode(content)?;
         if body.len() > MAX_UPDATE_BODY_BYTES {
             return Err(CardError::TooLarge {
                 size: body.len(),

@@ -9,18 +9,23 @@
 //! - [`escape_markdown`] and [`TrustedMarkdown`]: interpolated text renders literally.
 
 pub mod card;
+#[cfg(feature = "client")]
+pub mod client;
 pub mod error;
 pub mod escape;
 pub mod interpolate;
 mod json_tree;
+pub mod message_id;
 pub mod model;
 pub mod raw;
+pub mod template;
 
 #[doc(hidden)]
 pub mod __private;
 
 pub use card::{
-    Card, NotShared, Shared, Sharing, UpdatableCard, UpdateBody, MAX_UPDATE_BODY_BYTES,
+    Card, NotShared, SendableCard, Shared, Sharing, UpdatableCard, UpdateBody,
+    MAX_UPDATE_BODY_BYTES,
 };
 /// Builds a [`Card`] from Lark card JSON, checked when your program compiles.
 ///
@@ -122,5 +127,7 @@ pub use escape::escape_markdown;
 pub use interpolate::{
     trusted_markdown, IntoInteger, IntoMarkdown, IntoNumber, IntoText, TrustedMarkdown,
 };
+pub use message_id::{InvalidMessageId, MessageId};
 pub use model::{CardJson, Element};
 pub use raw::RawElement;
+pub use template::TemplateCard;

@@ -357,7 +357,11 @@ pub static CONTAINER_WIDTH: EnumDef = EnumDef {
 pub static SELECT_IMG_LAYOUT: EnumDef = EnumDef {
     rust_name: "SelectImgLayout",
     what: "image picker layout",
-    values: &[("stretch", "Stretch"), ("bisect", "Bisect"), ("trisect", "Trisect")],
+    values: &[
+        ("stretch", "Stretch"),
+        ("bisect", "Bisect"),
+        ("trisect", "Trisect"),
+    ],
     open: None,
 };
 
@@ -365,7 +369,11 @@ pub static SELECT_IMG_LAYOUT: EnumDef = EnumDef {
 pub static IMG_ASPECT_RATIO: EnumDef = EnumDef {
     rust_name: "ImgAspectRatio",
     what: "image aspect ratio",
-    values: &[("1:1", "Square"), ("16:9", "SixteenToNine"), ("4:3", "FourToThree")],
+    values: &[
+        ("1:1", "Square"),
+        ("16:9", "SixteenToNine"),
+        ("4:3", "FourToThree"),
+    ],
     open: None,
 };
 

@@ -1,0 +1,296 @@
+//! Streaming and progress cards: push new states as fast as you like; per message, the
+//! updater sends them in order, keeps only the latest state waiting, stays within Lark's
+//! 5 updates per second, and always delivers the final state.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+
+use super::{Client, ClientError, LarkCode};
+use crate::card::{UpdatableCard, UpdateBody};
+use crate::message_id::MessageId;
+
+/// How long a message's latest state is retried through transient failures (frequency
+/// limits, 5xx, timeouts) before the updater reports it undeliverable.
+const GIVE_UP_AFTER: Duration = Duration::from_secs(120);
+
+/// Sends the states pushed for each message, coalesced to the latest.
+///
+/// ```no_run
+/// use card_core::{card, client::Client, MessageId};
+///
+/// # async fn run(client: Client, id: MessageId) -> Result<(), card_core::client::ClientError> {
+/// let updater = client.updater();
+/// for percent in 0..=100 {
+///     let card = card!({ "schema": "2.0", "body": { "elements": [
+///         { "tag": "markdown", "content": (format!("{percent}%")) }
+///     ] } });
+///     updater.push(&id, &card)?; // returns at once; sending happens in the background
+/// }
+/// updater.flush(&id).await?; // the 100% state has been accepted by Lark
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Updater {
+    client: Client,
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    streams: Mutex<HashMap<MessageId, Stream>>,
+    changed: watch::Sender<u64>,
+}
+
+#[derive(Debug, Default)]
+struct Stream {
+    /// The latest state not yet sent: its version, body and when it was pushed.
+    pending: Option<(u64, UpdateBody, Instant)>,
+    pushed: u64,
+    delivered: u64,
+    requests: u64,
+    running: bool,
+    stopped: Option<Stopped>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Stopped {
+    code: Option<LarkCode>,
+    reason: String,
+}
+
+/// Where one message's stream stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StreamStatus {
+    /// States pushed (the version of the latest).
+    pub pushed: u64,
+    /// The version of the latest state Lark accepted (0: none yet).
+    pub delivered: u64,
+    /// Update requests Lark accepted (states skipped by coalescing are not sent).
+    pub sent: u64,
+    /// Whether a state is waiting to be sent.
+    pub pending: bool,
+    /// The terminal error that stopped the stream, if any: its code and message.
+    pub stopped: Option<(Option<LarkCode>, String)>,
+}
+
+/// The end state of every stream of an updater.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UpdaterReport {
+    /// Each message, with its stream's status.
+    pub streams: Vec<(MessageId, StreamStatus)>,
+}
+
+impl UpdaterReport {
+    /// Whether every stream delivered its final state.
+    pub fn all_delivered(&self) -> bool {
+        self.streams
+            .iter()
+            .all(|(_, s)| s.stopped.is_none() && s.delivered == s.pushed)
+    }
+}
+
+fn lock(shared: &Shared) -> MutexGuard<'_, HashMap<MessageId, Stream>> {
+    // A worker never panics while holding the lock, but a poisoned map is still consistent.
+    shared
+        .streams
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Updater {
+    pub(crate) fn new(client: Client) -> Self {
+        let (changed, _) = watch::channel(0);
+        Updater {
+            client,
+            shared: Arc::new(Shared {
+                streams: Mutex::new(HashMap::new()),
+                changed,
+            }),
+        }
+    }
+
+    /// Queues a new state of a message's card and returns at once. An older state still
+    /// waiting is replaced (it would be overwritten anyway). Fails at once if the card is over
+    /// 30 KB, if the stream was stopped by a terminal error, or outside a Tokio runtime.
+    pub fn push(
+        &self,
+        message_id: &MessageId,
+        card: &impl UpdatableCard,
+    ) -> Result<(), ClientError> {
+        let body = UpdateBody::new(card)?;
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
+            ClientError::Config(
+                "the updater sends in the background: call it inside a Tokio runtime".into(),
+            )
+        })?;
+        let start_worker = {
+            let mut streams = lock(&self.shared);
+            let stream = streams.entry(message_id.clone()).or_default();
+            if let Some(stopped) = &stream.stopped {
+                return Err(stopped_error(message_id, stopped));
+            }
+            stream.pushed += 1;
+            stream.pending = Some((stream.pushed, body, Instant::now()));
+            !std::mem::replace(&mut stream.running, true)
+        };
+        if start_worker {
+            let worker = Worker {
+                client: self.client.clone(),
+                shared: self.shared.clone(),
+                message_id: message_id.clone(),
+            };
+            runtime.spawn(worker.run());
+        }
+        self.shared.changed.send_modify(|n| *n += 1);
+        Ok(())
+    }
+
+    /// Where a message's stream stands, if anything was pushed for it.
+    pub fn status(&self, message_id: &MessageId) -> Option<StreamStatus> {
+        lock(&self.shared).get(message_id).map(status)
+    }
+
+    /// Waits until the latest state pushed for the message so far is accepted by Lark, or
+    /// the stream is stopped by a terminal error (returned).
+    pub async fn flush(&self, message_id: &MessageId) -> Result<(), ClientError> {
+        let mut changes = self.shared.changed.subscribe();
+        let target = match lock(&self.shared).get(message_id) {
+            Some(stream) => stream.pushed,
+            None => return Ok(()),
+        };
+        loop {
+            {
+                let streams = lock(&self.shared);
+                let Some(stream) = streams.get(message_id) else {
+                    return Ok(());
+                };
+                if let Some(stopped) = &stream.stopped {
+                    return Err(stopped_error(message_id, stopped));
+                }
+                if stream.delivered >= target || !stream.running && stream.pending.is_none() {
+                    return Ok(());
+                }
+            }
+            if changes.changed().await.is_err() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Waits until every stream has delivered its latest state or stopped, and reports each.
+    pub async fn finish(&self) -> UpdaterReport {
+        let ids: Vec<MessageId> = lock(&self.shared).keys().cloned().collect();
+        for id in &ids {
+            // A stopped stream is in the report; nothing else to do with its error here.
+            let _ = self.flush(id).await;
+        }
+        let streams = lock(&self.shared);
+        let mut report: Vec<(MessageId, StreamStatus)> = streams
+            .iter()
+            .map(|(id, stream)| (id.clone(), status(stream)))
+            .collect();
+        report.sort_by(|a, b| a.0.cmp(&b.0));
+        UpdaterReport { streams: report }
+    }
+}
+
+fn status(stream: &Stream) -> StreamStatus {
+    StreamStatus {
+        pushed: stream.pushed,
+        delivered: stream.delivered,
+        sent: stream.requests,
+        pending: stream.pending.is_some(),
+        stopped: stream.stopped.as_ref().map(|s| (s.code, s.reason.clone())),
+    }
+}
+
+fn stopped_error(message_id: &MessageId, stopped: &Stopped) -> ClientError {
+    ClientError::StreamStopped {
+        message_id: message_id.to_string(),
+        code: stopped.code,
+        reason: stopped.reason.clone(),
+    }
+}
+
+/// Sends one message's states, one request at a time, newest first.
+struct Worker {
+    client: Client,
+    shared: Arc<Shared>,
+    message_id: MessageId,
+}
+
+impl Worker {
+    async fn run(self) {
+        let mut first_failure: Option<Instant> = None;
+        loop {
+            let next = {
+                let mut streams = lock(&self.shared);
+                let Some(stream) = streams.get_mut(&self.message_id) else {
+                    return;
+                };
+                match stream.pending.take() {
+                    Some(next) => next,
+                    None => {
+                        stream.running = false;
+                        drop(streams);
+                        self.shared.changed.send_modify(|n| *n += 1);
+                        return;
+                    }
+                }
+            };
+            let (version, body, pushed_at) = next;
+            let result = self
+                .client
+                .update_body(&self.message_id, body.clone())
+                .await;
+            let mut streams = lock(&self.shared);
+            let Some(stream) = streams.get_mut(&self.message_id) else {
+                return;
+            };
+            match result {
+                Ok(()) => {
+                    first_failure = None;
+                    stream.delivered = version;
+                    stream.requests += 1;
+                }
+                Err(error) if error.is_transient() => {
+                    // The client used up its retries. Keep the state unless a newer one came,
+                    // and go on trying until the give-up time.
+                    let since = *first_failure.get_or_insert_with(Instant::now);
+                    if since.elapsed() > GIVE_UP_AFTER {
+                        stream.stopped = Some(Stopped {
+                            code: error.lark_code(),
+                            reason: error.to_string(),
+                        });
+                        stream.pending = None;
+                        stream.running = false;
+                        drop(streams);
+                        self.shared.changed.send_modify(|n| *n += 1);
+                        return;
+                    }
+                    if stream.pending.is_none() {
+                        stream.pending = Some((version, body, pushed_at));
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(message_id = %self.message_id, %error, "update stream stopped");
+                    stream.stopped = Some(Stopped {
+                        code: error.lark_code(),
+                        reason: error.to_string(),
+                    });
+                    stream.pending = None;
+                    stream.running = false;
+                    drop(streams);
+                    self.shared.changed.send_modify(|n| *n += 1);
+                    return;
+                }
+            }
+            drop(streams);
+            self.shared.changed.send_modify(|n| *n += 1);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The emulator's clock.
+//!
+//! Every rule that depends on time reads this clock, never the system clock directly: token
+//! lifetimes (2 hours, renewed under 30 minutes), the 14-day update window, and the rate-limit
+//! windows (per second, per minute). A test can therefore jump 14 days ahead in a microsecond.
+//!
+//! By default the clock runs: it starts at the wall-clock time the emulator started and moves
+//! with real time, plus whatever [`Clock::advance`] added. That keeps the binary and clients
+//! that pace themselves with real sleeps (a 5 QPS limiter, say) behaving as against Lark.
+//! [`Clock::pause`] stops it, so that only [`Clock::advance`] moves it: then every request in a
+//! test happens at a time the test chose, and rate-limit tests count exactly.
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// The emulator's clock: real time plus manual advances, or paused.
+///
+/// ```
+/// use std::time::Duration;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), card_emulator::EmulatorError> {
+/// let emulator = card_emulator::Emulator::builder().paused_clock().start().await?;
+/// let before = emulator.clock().now();
+/// emulator.clock().advance(Duration::from_secs(14 * 24 * 3600));
+/// assert_eq!(emulator.clock().now().duration_since(before).ok(), Some(Duration::from_secs(14 * 24 * 3600)));
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Clock {
+    inner: Mutex<ClockState>,
+}
+
+#[derive(Debug)]
+struct ClockState {
+    /// Emulated milliseconds since the Unix epoch at the moment `running_since` was taken (or
+    /// now, when paused).
+    anchor_ms: u64,
+    /// When the clock last started running; `None` while paused.
+    running_since: Option<Instant>,
+}
+
+impl ClockState {
+    fn now_ms(&self) -> u64 {
+        let elapsed = self
+            .running_since
+            .map_or(0, |since| millis(since.elapsed()));
+        self.anchor_ms.saturating_add(elapsed)
+    }
+}
+
+/// Milliseconds in a duration, saturating instead of overflowing.
+pub(crate) fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Milliseconds since the Unix epoch as a `SystemTime`.
+pub(crate) fn to_system_time(ms: u64) -> SystemTime {
+    UNIX_EPOCH
+        .checked_add(Duration::from_millis(ms))
+        .unwrap_or(UNIX_EPOCH)
+}
+
+impl Clock {
+    pub(crate) fn new(start: SystemTime, paused: bool) -> Clock {
+        let anchor_ms = start.duration_since(UNIX_EPOCH).map_or(0, millis);
+        Clock {
+            inner: Mutex::new(ClockState {
+                anchor_ms,
+                running_since: if paused { None } else { Some(Instant::now()) },
+            }),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, ClockState> {
+        // The state is two plain numbers, valid even if a holder panicked.
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The emulated time now.
+    pub fn now(&self) -> SystemTime {
+        to_system_time(self.now_ms())
+    }
+
+    /// The emulated time now, in milliseconds since the Unix epoch (Lark's `create_time`).
+    pub fn now_millis(&self) -> u64 {
+        self.now_ms()
+    }
+
+    pub(crate) fn now_ms(&self) -> u64 {
+        self.lock().now_ms()
+    }
+
+    /// Moves the clock forward. Tokens expire, messages age and rate-limit windows pass as if
+    /// that much time had gone by.
+    pub fn advance(&self, by: Duration) {
+        let mut state = self.lock();
+        state.anchor_ms = state.anchor_ms.saturating_add(millis(by));
+    }
+
+    /// Stops the clock: from now on only [`Clock::advance`] moves it.
+    pub fn pause(&self) {
+        let mut state = self.lock();
+        state.anchor_ms = state.now_ms();
+        state.running_since = None;
+    }
+
+    /// Lets the clock run with real time again, from the time it shows now.
+    pub fn resume(&self) {
+        let mut state = self.lock();
+        if state.running_since.is_none() {
+            state.running_since = Some(Instant::now());
+        }
+    }
+
+    /// Whether the clock is paused.
+    pub fn is_paused(&self) -> bool {
+        self.lock().running_since.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_paused_clock_moves_only_when_advanced() {
+        let clock = Clock::new(UNIX_EPOCH + Duration::from_secs(1_000), true);
+        assert_eq!(clock.now_ms(), 1_000_000);
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(clock.now_ms(), 1_000_000);
+        clock.advance(Duration::from_millis(250));
+        assert_eq!(clock.now_ms(), 1_000_250);
+    }
+
+    #[test]
+    fn a_running_clock_keeps_advances_across_pause_and_resume() {
+        let clock = Clock::new(UNIX_EPOCH, false);
+        clock.advance(Duration::from_secs(60));
+        clock.pause();
+        let paused_at = clock.now_ms();
+        assert!(paused_at >= 60_000);
+        clock.resume();
+        assert!(!clock.is_paused());
+        assert!(clock.now_ms() >= paused_at);
+    }
+}

@@ -1,0 +1,335 @@
+//! [`Emulator`]: start one, point a client at [`Emulator::base_url`], then inspect and steer it.
+
+use std::net::{SocketAddr, TcpListener as StdTcpListener};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use tokio::sync::{oneshot, watch};
+
+use crate::clock::Clock;
+use crate::errors::EmulatorError;
+use crate::faults::Faults;
+use crate::ids::Rng;
+use crate::inspect::{Counts, MessageState, MessageView, Revision};
+use crate::server;
+use crate::state::{Shared, State};
+
+/// The app an emulator has when none is configured (and the binary's default).
+pub const DEFAULT_APP_ID: &str = "cli_test";
+/// The secret of [`DEFAULT_APP_ID`].
+pub const DEFAULT_APP_SECRET: &str = "secret";
+
+/// A running emulator of the Lark Open API on `127.0.0.1`.
+///
+/// It stops when dropped, or with [`Emulator::shutdown`]. Everything a test reads or changes
+/// goes through `&self` and takes effect at once, for requests in flight too.
+///
+/// ```
+/// use card_emulator::{codes, Emulator};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let emulator = Emulator::builder().app("cli_test", "secret").start().await?;
+/// let http = reqwest::Client::new();
+///
+/// let token: serde_json::Value = http
+///     .post(format!("{}/open-apis/auth/v3/tenant_access_token/internal", emulator.base_url()))
+///     .json(&serde_json::json!({ "app_id": "cli_test", "app_secret": "secret" }))
+///     .send().await?.json().await?;
+/// let token = token["tenant_access_token"].as_str().unwrap_or_default();
+///
+/// let card = r#"{"config":{"update_multi":true},"elements":[{"tag":"markdown","content":"v1"}]}"#;
+/// let id = emulator.send_card("oc_team", card)?;
+///
+/// let updated = r#"{"config":{"update_multi":true},"elements":[{"tag":"markdown","content":"v2"}]}"#;
+/// let answer: serde_json::Value = http
+///     .patch(format!("{}/open-apis/im/v1/messages/{id}", emulator.base_url()))
+///     .bearer_auth(token)
+///     .json(&serde_json::json!({ "content": updated }))
+///     .send().await?.json().await?;
+/// assert_eq!(answer["code"], codes::OK);
+/// assert_eq!(emulator.message(&id).map(|m| m.content), Some(updated.to_owned()));
+/// assert_eq!(emulator.history(&id).len(), 2);
+///
+/// emulator.recall(&id)?;
+/// let answer: serde_json::Value = http
+///     .patch(format!("{}/open-apis/im/v1/messages/{id}", emulator.base_url()))
+///     .bearer_auth(token)
+///     .json(&serde_json::json!({ "content": updated }))
+///     .send().await?.json().await?;
+/// assert_eq!(answer["code"], codes::MESSAGE_RECALLED);
+/// emulator.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Emulator {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    base_url: String,
+    shutdown: watch::Sender<bool>,
+    stopped: Option<oneshot::Receiver<()>>,
+}
+
+/// Configures an [`Emulator`] before it starts.
+#[derive(Debug)]
+pub struct EmulatorBuilder {
+    apps: Vec<(String, String)>,
+    port: u16,
+    seed: Option<u64>,
+    start_time: Option<SystemTime>,
+    paused: bool,
+}
+
+impl EmulatorBuilder {
+    /// Adds an app that can get tokens with this secret. Without any, the emulator has
+    /// [`DEFAULT_APP_ID`] with [`DEFAULT_APP_SECRET`]. The first app is the sender of
+    /// [`Emulator::send_card`].
+    pub fn app(mut self, app_id: impl Into<String>, app_secret: impl Into<String>) -> Self {
+        self.apps.push((app_id.into(), app_secret.into()));
+        self
+    }
+
+    /// Listens on this port instead of one the system picks.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Seeds the generator of message ids, tokens and log ids, so that a run can be repeated.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// Starts the emulator clock at this time instead of now.
+    pub fn start_time(mut self, time: SystemTime) -> Self {
+        self.start_time = Some(time);
+        self
+    }
+
+    /// Starts with the clock paused: it moves only with [`Clock::advance`], so rate limits
+    /// count exactly. See [`Clock`].
+    pub fn paused_clock(mut self) -> Self {
+        self.paused = true;
+        self
+    }
+
+    fn prepare(self) -> Result<(Arc<Shared>, StdTcpListener), EmulatorError> {
+        let listener = StdTcpListener::bind(("127.0.0.1", self.port))?;
+        listener.set_nonblocking(true)?;
+        let mut state = State::new(self.seed.unwrap_or_else(Rng::seed_from_time));
+        if self.apps.is_empty() {
+            state.add_app(DEFAULT_APP_ID, DEFAULT_APP_SECRET);
+        }
+        for (app_id, secret) in &self.apps {
+            state.add_app(app_id, secret);
+        }
+        let clock = Clock::new(self.start_time.unwrap_or_else(SystemTime::now), self.paused);
+        Ok((Arc::new(Shared::new(clock, state)), listener))
+    }
+
+    /// Starts the emulator on the current tokio runtime.
+    pub async fn start(self) -> Result<Emulator, EmulatorError> {
+        let (shared, listener) = self.prepare()?;
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        let addr = listener.local_addr()?;
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let (stopped_tx, stopped) = oneshot::channel();
+        let server_shared = shared.clone();
+        tokio::spawn(async move {
+            server::serve(listener, server_shared, shutdown_rx).await;
+            let _ = stopped_tx.send(());
+        });
+        Ok(Emulator::new(shared, addr, shutdown, stopped))
+    }
+
+    /// Starts the emulator on a thread of its own, for tests without a tokio runtime (with a
+    /// blocking HTTP client, say).
+    pub fn start_blocking(self) -> Result<Emulator, EmulatorError> {
+        let (shared, listener) = self.prepare()?;
+        let addr = listener.local_addr()?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let (stopped_tx, stopped) = oneshot::channel();
+        let server_shared = shared.clone();
+        std::thread::Builder::new()
+            .name("card-emulator".to_owned())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    match tokio::net::TcpListener::from_std(listener) {
+                        Ok(listener) => server::serve(listener, server_shared, shutdown_rx).await,
+                        Err(error) => tracing::error!(%error, "the emulator could not listen"),
+                    }
+                });
+                let _ = stopped_tx.send(());
+            })?;
+        Ok(Emulator::new(shared, addr, shutdown, stopped))
+    }
+}
+
+impl Emulator {
+    /// A builder: add apps, pick a port or seed, pause the clock, then start.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder {
+            apps: Vec::new(),
+            port: 0,
+            seed: None,
+            start_time: None,
+            paused: false,
+        }
+    }
+
+    /// Starts an emulator with the default app ([`DEFAULT_APP_ID`]) on the current tokio
+    /// runtime.
+    pub async fn start() -> Result<Emulator, EmulatorError> {
+        Emulator::builder().start().await
+    }
+
+    fn new(
+        shared: Arc<Shared>,
+        addr: SocketAddr,
+        shutdown: watch::Sender<bool>,
+        stopped: oneshot::Receiver<()>,
+    ) -> Emulator {
+        Emulator {
+            shared,
+            addr,
+            base_url: format!("http://{addr}"),
+            shutdown,
+            stopped: Some(stopped),
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`: the domain to give a Lark client (it appends `/open-apis/…`).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The address the emulator listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The emulator's clock.
+    pub fn clock(&self) -> &Clock {
+        &self.shared.clock
+    }
+
+    /// Fault injection.
+    pub fn faults(&self) -> &Faults {
+        &self.shared.faults
+    }
+
+    // ----- inspection -----
+
+    /// A message as it is now, if it exists.
+    pub fn message(&self, message_id: &str) -> Option<MessageView> {
+        self.shared.lock().message(message_id)
+    }
+
+    /// Every message, in the order they were sent.
+    pub fn messages(&self) -> Vec<MessageView> {
+        self.shared.lock().messages()
+    }
+
+    /// A message's contents over time: as sent, then after each successful update. Empty
+    /// for an unknown message.
+    pub fn history(&self, message_id: &str) -> Vec<Revision> {
+        self.shared.lock().history(message_id).unwrap_or_default()
+    }
+
+    /// Request counts so far.
+    pub fn counts(&self) -> Counts {
+        self.shared.lock().counts.clone()
+    }
+
+    // ----- control -----
+
+    /// Sends a card to a chat as the first app, with the send endpoint's rules (the card is
+    /// validated; a dissolved chat is refused) but no token, rate limit or fault. Returns the
+    /// message id.
+    pub fn send_card(&self, chat_id: &str, content: &str) -> Result<String, EmulatorError> {
+        self.shared.send_card(None, chat_id, content)
+    }
+
+    /// Like [`Emulator::send_card`], as another app.
+    pub fn send_card_as(
+        &self,
+        app_id: &str,
+        chat_id: &str,
+        content: &str,
+    ) -> Result<String, EmulatorError> {
+        self.shared.send_card(Some(app_id), chat_id, content)
+    }
+
+    /// Recalls a message: updating it answers 230011.
+    pub fn recall(&self, message_id: &str) -> Result<(), EmulatorError> {
+        self.shared
+            .set_message_state(message_id, MessageState::Recalled)
+    }
+
+    /// Deletes a message: updating it answers 230110.
+    pub fn delete(&self, message_id: &str) -> Result<(), EmulatorError> {
+        self.shared
+            .set_message_state(message_id, MessageState::Deleted)
+    }
+
+    /// Adds an app, or changes the secret of one.
+    pub fn add_app(&self, app_id: &str, app_secret: &str) {
+        self.shared.lock().add_app(app_id, app_secret);
+    }
+
+    /// Turns an app's bot ability on or off: off, its requests answer 230006.
+    pub fn set_bot_enabled(&self, app_id: &str, enabled: bool) -> Result<(), EmulatorError> {
+        self.shared.set_bot_enabled(app_id, enabled)
+    }
+
+    /// Removes an app's bot from a chat (sends there answer 230002), or adds it back.
+    pub fn set_bot_in_chat(
+        &self,
+        app_id: &str,
+        chat_id: &str,
+        present: bool,
+    ) -> Result<(), EmulatorError> {
+        self.shared.set_bot_in_chat(app_id, chat_id, present)
+    }
+
+    /// Dissolves a chat: sends to it, and updates of its messages, answer 232009.
+    pub fn dissolve_chat(&self, chat_id: &str) {
+        self.shared.lock().dissolve_chat(chat_id);
+    }
+
+    /// A valid tenant access token for an app, as the token endpoint would give it.
+    pub fn tenant_token(&self, app_id: &str) -> Result<String, EmulatorError> {
+        self.shared.issue_token(app_id)
+    }
+
+    /// Revokes every token issued so far: requests with them answer 99991663, and the token
+    /// endpoint issues new ones.
+    pub fn revoke_tokens(&self) {
+        self.shared.lock().tokens.revoke_all();
+    }
+
+    /// Revokes one token; whether the emulator had issued it.
+    pub fn revoke_token(&self, token: &str) -> bool {
+        self.shared.lock().tokens.revoke(token)
+    }
+
+    /// Stops the server and waits until every connection is closed.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(stopped) = self.stopped.take() {
+            let _ = stopped.await;
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        // The server task sees this and closes its connections; nothing to wait for here.
+        let _ = self.shutdown.send(true);
+    }
+}

@@ -1,0 +1,204 @@
+//! What a test can read back: messages as the emulator holds them, their update history, and
+//! request counts. The same values are served as JSON under `/__emulator/…`.
+
+use std::collections::BTreeMap;
+use std::time::SystemTime;
+
+use serde::{Serialize, Serializer};
+
+use crate::clock::millis;
+
+/// Serializes a time as milliseconds since the Unix epoch, like Lark's `create_time`.
+fn as_millis<S: Serializer>(time: &SystemTime, serializer: S) -> Result<S::Ok, S::Error> {
+    let ms = time
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, millis);
+    serializer.serialize_u64(ms)
+}
+
+/// Whether a message can still be updated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageState {
+    /// Sent and neither recalled nor deleted.
+    Live,
+    /// Recalled (updates answer 230011).
+    Recalled,
+    /// Deleted (updates answer 230110).
+    Deleted,
+}
+
+/// A message as the emulator holds it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct MessageView {
+    /// `om_…`.
+    pub message_id: String,
+    /// The app that sent it.
+    pub app_id: String,
+    /// The chat it is in (`oc_…`; a stable made-up one for messages sent to a user).
+    pub chat_id: String,
+    /// The `receive_id` it was sent to.
+    pub receive_id: String,
+    /// The `receive_id_type` it was sent with.
+    pub receive_id_type: String,
+    /// `interactive` for cards.
+    pub msg_type: String,
+    /// The current content: the card JSON string of the last successful send or update.
+    pub content: String,
+    /// Whether the current card is shared (`update_multi`), so updates are allowed.
+    pub shared: bool,
+    /// When it was sent (emulator clock).
+    #[serde(serialize_with = "as_millis")]
+    pub created_at: SystemTime,
+    /// When it was last updated, or sent (emulator clock).
+    #[serde(serialize_with = "as_millis")]
+    pub updated_at: SystemTime,
+    /// Live, recalled or deleted.
+    pub state: MessageState,
+    /// How many updates succeeded.
+    pub updates: usize,
+}
+
+impl MessageView {
+    /// The current content as JSON, if it parses.
+    pub fn content_json(&self) -> Option<serde_json::Value> {
+        serde_json::from_str(&self.content).ok()
+    }
+}
+
+/// How a revision came about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevisionKind {
+    /// The message was sent with this content.
+    Sent,
+    /// An update (`PATCH`) set this content.
+    Updated,
+}
+
+/// One content of a message in its history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Revision {
+    /// When (emulator clock).
+    #[serde(serialize_with = "as_millis")]
+    pub at: SystemTime,
+    /// Sent or updated.
+    pub kind: RevisionKind,
+    /// The content, as received.
+    pub content: String,
+}
+
+/// The APIs the emulator serves, for counting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Endpoint {
+    /// `POST /open-apis/auth/v3/tenant_access_token/internal`.
+    TenantAccessToken,
+    /// `POST /open-apis/im/v1/messages`.
+    SendMessage,
+    /// `PATCH /open-apis/im/v1/messages/:message_id`: update a card.
+    UpdateCard,
+    /// `PUT /open-apis/im/v1/messages/:message_id`: edit a text message (not a card).
+    EditMessage,
+    /// Any other path or method (answered 404).
+    Other,
+}
+
+impl Endpoint {
+    /// The endpoint of a request, and the message id it names, if any.
+    pub(crate) fn classify<'a>(
+        method: &axum::http::Method,
+        path: &'a str,
+    ) -> (Endpoint, Option<&'a str>) {
+        use axum::http::Method;
+        const MESSAGES: &str = "/open-apis/im/v1/messages";
+        if path == "/open-apis/auth/v3/tenant_access_token/internal" && method == Method::POST {
+            return (Endpoint::TenantAccessToken, None);
+        }
+        if path == MESSAGES && method == Method::POST {
+            return (Endpoint::SendMessage, None);
+        }
+        if let Some(id) = path
+            .strip_prefix(MESSAGES)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .filter(|id| !id.is_empty() && !id.contains('/'))
+        {
+            if method == Method::PATCH {
+                return (Endpoint::UpdateCard, Some(id));
+            }
+            if method == Method::PUT {
+                return (Endpoint::EditMessage, Some(id));
+            }
+        }
+        (Endpoint::Other, None)
+    }
+}
+
+/// Request counts since the emulator started. Requests under `/__emulator` are not counted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Counts {
+    /// Every API request received, dropped and failed ones included.
+    pub requests: u64,
+    /// Requests per endpoint.
+    pub by_endpoint: BTreeMap<Endpoint, u64>,
+    /// `PATCH` and `PUT` requests per message id in the path (any outcome).
+    pub by_message: BTreeMap<String, u64>,
+    /// Authenticated requests per app.
+    pub by_app: BTreeMap<String, u64>,
+    /// Answers per HTTP status.
+    pub by_status: BTreeMap<u16, u64>,
+    /// Answers per Lark `code` (0 for success).
+    pub by_code: BTreeMap<i64, u64>,
+    /// 230020 answers per message id (updates) or chat id (sends).
+    pub throttled: BTreeMap<String, u64>,
+    /// HTTP 429 answers per app.
+    pub rate_limited: BTreeMap<String, u64>,
+    /// Connections closed without an answer by fault injection.
+    pub dropped: u64,
+    /// HTTP errors injected by fault injection (`fail_next`, `fail_fraction`).
+    pub injected_failures: u64,
+}
+
+impl Counts {
+    /// Requests to one endpoint.
+    pub fn endpoint(&self, endpoint: Endpoint) -> u64 {
+        self.by_endpoint.get(&endpoint).copied().unwrap_or(0)
+    }
+
+    /// `PATCH`/`PUT` requests naming one message.
+    pub fn message(&self, message_id: &str) -> u64 {
+        self.by_message.get(message_id).copied().unwrap_or(0)
+    }
+
+    /// Authenticated requests of one app.
+    pub fn app(&self, app_id: &str) -> u64 {
+        self.by_app.get(app_id).copied().unwrap_or(0)
+    }
+
+    /// Answers with one Lark code.
+    pub fn code(&self, code: i64) -> u64 {
+        self.by_code.get(&code).copied().unwrap_or(0)
+    }
+
+    /// Answers with one HTTP status.
+    pub fn status(&self, status: u16) -> u64 {
+        self.by_status.get(&status).copied().unwrap_or(0)
+    }
+
+    /// 230020 answers, in all.
+    pub fn throttled_total(&self) -> u64 {
+        self.throttled.values().sum()
+    }
+
+    /// HTTP 429 answers, in all.
+    pub fn rate_limited_total(&self) -> u64 {
+        self.rate_limited.values().sum()
+    }
+}
+
+pub(crate) fn bump<K: Ord>(map: &mut BTreeMap<K, u64>, key: K) {
+    *map.entry(key).or_insert(0) += 1;
+}

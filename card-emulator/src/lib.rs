@@ -1,0 +1,131 @@
+//! A local Lark (Feishu) Open API for message cards, so that tests, examples and users' tests
+//! run offline against something that behaves like Lark.
+//!
+//! It is a real HTTP server on `127.0.0.1` serving:
+//!
+//! | endpoint | emulated |
+//! |---|---|
+//! | `POST /open-apis/auth/v3/tenant_access_token/internal` | tokens live 2 hours; asked again with under 30 minutes left, a new one is issued, otherwise the same one is returned; wrong credentials answer 10003/10014 |
+//! | `POST /open-apis/im/v1/messages?receive_id_type=…` | cards are validated with card-core's runtime rules (230099), 30 KB body limit (230025), 5 QPS per chat (230020), `uuid` de-duplication, dissolved chats (232009), bots removed from a chat (230002) |
+//! | `PATCH /open-apis/im/v1/messages/:message_id` | every rule of Lark's page: tokens (99991661/99991663), body exactly `{"content": string}` (230001), the message exists and is a card (230001), recalled (230011), deleted (230110), sent by another app (230017), older than 14 days (230031), shared card before and after (`update_multi`, 230001), body over 30 KB (230025), invalid card (230099 with `ext=ErrCode: …; ErrPath: …`), 5 QPS per message (230020), 50/s and 1000/min per app (HTTP 429, 99991400, `x-ogw-ratelimit-reset`) |
+//! | `PUT /open-apis/im/v1/messages/:message_id` | edits text/post; cards answer 230001 `ext=invalid msg_type.` as Lark does |
+//!
+//! Every answer carries an `X-Tt-Logid` header, and errors carry `error.log_id`. The choices
+//! made where Lark's documentation is silent are in the docs of each module ([`codes`],
+//! [`limits`], [`faults`], [`tokens`], [`Clock`]).
+//!
+//! # Order of checks
+//!
+//! When a request breaks several rules, the first of these answers, as Lark's gateway comes
+//! before its message service:
+//!
+//! 1. transport faults, if injected (dropped connection, HTTP 5xx, latency);
+//! 2. the token: none (99991661), neither `t-` nor `u-` (99991671), a user token (99991668),
+//!    unknown, expired or revoked (99991663);
+//! 3. the app's rate limit on this API (HTTP 429, 99991400); then its bot ability (230006);
+//!    then errors forced with [`Faults::error_next`];
+//! 4. the path or query: for `PATCH`/`PUT` a path id that is no `om_…` id (99992354), for a
+//!    send a missing or unknown `receive_id_type` (99992402);
+//! 5. the body: over the size limit (230025), then its shape (230001); a send's 30 KB card
+//!    limit is checked once its `msg_type` is read;
+//! 6. for an update, the message: unknown (230001), deleted (230110), recalled (230011), sent
+//!    by another app (230017), in a dissolved chat (232009), not a card (230001), 14 days old
+//!    (230031); for a send, the chat: a `receive_id` of the wrong shape (230001), dissolved
+//!    (232009), without the app's bot (230002), then a repeated `uuid` answers the first send;
+//! 7. 5 per second per message, or per chat for a send (230020) — counted here, so the
+//!    refusals below use up the budget too;
+//! 8. for an update: the card as sent was shared (230001), the new card is valid (230099)
+//!    and shared (230001); for a send: the card is valid (230099).
+//!
+//! Tests read and steer it through [`Emulator`]: messages and their history, request counts,
+//! a controllable [`Clock`], and [`Faults`] (latency, HTTP 5xx, dropped connections, forced
+//! 230020, 429 and 99991663). The same is served over HTTP under `/__emulator/…`, so the
+//! `card-emulator` binary serves tests written in any language.
+//!
+//! # The `/__emulator` endpoints
+//!
+//! For tests that drive the binary over HTTP; paths are under [`CONTROL_PREFIX`]
+//! (`/__emulator`). They are neither counted nor faulted.
+//!
+//! | method and path | does |
+//! |---|---|
+//! | `GET /messages` | every message |
+//! | `POST /messages` `{"chat_id", "content", "app_id"?}` | sends a card directly → `{"message_id"}` |
+//! | `GET /messages/{id}` | one message |
+//! | `GET /messages/{id}/history` | its contents over time |
+//! | `POST /messages/{id}/recall`, `/delete` | recalls or deletes it |
+//! | `GET /counts` | request counts |
+//! | `GET /clock`; `POST /clock/advance` `{"ms"}` or `{"seconds"}`; `POST /clock/pause`, `/resume` | the clock |
+//! | `POST /tokens/revoke` | revokes every token |
+//! | `GET /apps`; `POST /apps` `{"app_id", "app_secret"}` | apps |
+//! | `POST /apps/{app_id}/bot` `{"enabled"}` | turns the app's bot ability on or off |
+//! | `POST /chats/{chat_id}/dissolve` | dissolves a chat |
+//! | `POST /chats/{chat_id}/bot` `{"app_id", "present"}` | removes an app's bot from a chat, or adds it back |
+//! | `GET /faults`; `POST /faults` (below); `DELETE /faults` | fault injection |
+//!
+//! Answers are JSON; errors are `{"error": "…"}` with HTTP 400 or 404.
+//!
+//! `POST /__emulator/faults` takes any of these fields, each adding to what is queued (see
+//! [`Faults`]):
+//!
+//! ```json
+//! {"latency_ms": 200, "fail_next": {"count": 2, "status": 503},
+//!  "fail_fraction": {"p": 0.1, "seed": 7, "status": 500}, "drop_next": 1,
+//!  "invalidate_token_next": 1, "rate_limit_app_next": 2, "throttle_message_next": 3,
+//!  "error_next": {"count": 1, "code": 230028}}
+//! ```
+//!
+//! # Example
+//!
+//! ```
+//! use std::time::Duration;
+//! use card_emulator::{codes, Emulator};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = Emulator::builder().app("cli_test", "secret").paused_clock().start().await?;
+//! let id = emulator.send_card(
+//!     "oc_team",
+//!     r#"{"config":{"update_multi":true},"elements":[{"tag":"markdown","content":"deploying"}]}"#,
+//! )?;
+//!
+//! // Fifteen days later the card can no longer be updated (and any token from before has
+//! // expired: ask for a new one).
+//! emulator.clock().advance(Duration::from_secs(15 * 24 * 3600));
+//! let token = emulator.tenant_token("cli_test")?;
+//! let answer = reqwest::Client::new()
+//!     .patch(format!("{}/open-apis/im/v1/messages/{id}", emulator.base_url()))
+//!     .bearer_auth(&token)
+//!     .json(&serde_json::json!({ "content": r#"{"config":{"update_multi":true},"elements":[]}"# }))
+//!     .send()
+//!     .await?;
+//! assert_eq!(answer.status(), 400);
+//! assert!(answer.headers().contains_key("x-tt-logid"));
+//! let body: serde_json::Value = answer.json().await?;
+//! assert_eq!(body["code"], codes::UPDATE_WINDOW_PASSED);
+//! # Ok(())
+//! # }
+//! ```
+
+mod body;
+mod card;
+pub mod clock;
+pub mod codes;
+mod emulator;
+mod errors;
+pub mod faults;
+mod ids;
+pub mod inspect;
+pub mod limits;
+mod routes;
+mod server;
+mod state;
+pub mod tokens;
+
+pub use clock::Clock;
+pub use emulator::{Emulator, EmulatorBuilder, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
+pub use errors::EmulatorError;
+pub use faults::{Faults, PendingFaults};
+pub use inspect::{Counts, Endpoint, MessageState, MessageView, Revision, RevisionKind};
+pub use routes::CONTROL_PREFIX;
+pub use state::{UPDATE_WINDOW, UUID_WINDOW};

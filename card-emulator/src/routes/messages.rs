@@ -1,0 +1,265 @@
+//! The message endpoints: send (`POST`), update a card (`PATCH`), edit a text message (`PUT`).
+//!
+//! Each checks in the order Lark's stack does: the gateway first (token, app rate limit, bot
+//! ability, path id), then the request body (size, shape), then the message itself (see
+//! `State::update_card` for that order).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::Extension;
+use serde_json::{json, Map, Value};
+
+use super::auth::authenticate;
+use super::{failure, request_parts, success, LogId, ReceivedBody};
+use crate::body::ReadBody;
+use crate::card::check_card;
+use crate::codes;
+use crate::errors::ApiError;
+use crate::ids;
+use crate::inspect::Endpoint;
+use crate::limits::{MAX_CARD_BODY, MAX_TEXT_BODY};
+use crate::state::{SendInput, Shared, RECEIVE_ID_TYPES};
+
+/// `uuid` of a send: at most 50 characters.
+const MAX_UUID_CHARS: usize = 50;
+
+/// `POST /open-apis/im/v1/messages?receive_id_type=…`.
+pub(crate) async fn send(
+    State(shared): State<Arc<Shared>>,
+    log_id: Option<Extension<LogId>>,
+    body: Option<Extension<ReceivedBody>>,
+    headers: HeaderMap,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Response {
+    let (log_id, body) = request_parts(log_id, body);
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    match send_message(&shared, &headers, &query, &body) {
+        Ok(data) => success("success", data),
+        Err(error) => failure(error, &log_id),
+    }
+}
+
+fn send_message(
+    shared: &Shared,
+    headers: &HeaderMap,
+    query: &HashMap<String, String>,
+    body: &ReadBody,
+) -> Result<Value, ApiError> {
+    let now = shared.clock.now_ms();
+    let app_id = authenticate(shared, headers, now)?;
+    shared
+        .lock()
+        .gate(&app_id, Endpoint::SendMessage, now, &shared.faults)?;
+
+    let receive_id_type = query
+        .get("receive_id_type")
+        .filter(|t| RECEIVE_ID_TYPES.contains(&t.as_str()))
+        .ok_or_else(|| {
+            ApiError::new(codes::FIELD_VALIDATION_FAILED).field_violation(
+                "receive_id_type",
+                "receive_id_type is required: one of open_id, union_id, user_id, email, chat_id",
+            )
+        })?
+        .clone();
+
+    if body.len > MAX_TEXT_BODY {
+        return Err(ApiError::new(codes::CONTENT_TOO_LONG));
+    }
+    let fields = json_object(body)?;
+    let receive_id = string_field(&fields, "receive_id")?;
+    let msg_type = string_field(&fields, "msg_type")?;
+    let content = string_field(&fields, "content")?;
+    let uuid = match fields.get("uuid") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(uuid)) if uuid.chars().count() <= MAX_UUID_CHARS => Some(uuid.clone()),
+        Some(_) => {
+            return Err(ApiError::with_ext(
+                codes::INVALID_PARAMETER,
+                "uuid must be a string of at most 50 characters",
+            ))
+        }
+    };
+    if matches!(msg_type.as_str(), "interactive" | "post") && body.len > MAX_CARD_BODY {
+        return Err(ApiError::new(codes::CONTENT_TOO_LONG));
+    }
+    // Validate the card before taking the lock: it is the only slow step.
+    let card = (msg_type == "interactive").then(|| check_card(&content));
+    shared.lock().send(
+        SendInput {
+            app_id,
+            receive_id_type,
+            receive_id,
+            msg_type,
+            content,
+            uuid,
+            card,
+        },
+        now,
+        Some(&shared.faults),
+    )
+}
+
+/// `PATCH /open-apis/im/v1/messages/:message_id`: replaces a shared card.
+pub(crate) async fn update_card(
+    State(shared): State<Arc<Shared>>,
+    log_id: Option<Extension<LogId>>,
+    body: Option<Extension<ReceivedBody>>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    let (log_id, body) = request_parts(log_id, body);
+    let id = path.map(|Path(id)| id).unwrap_or_default();
+    match patch_message(&shared, &headers, &id, &body) {
+        Ok(()) => success("ok", json!({})),
+        Err(error) => failure(error, &log_id),
+    }
+}
+
+fn patch_message(
+    shared: &Shared,
+    headers: &HeaderMap,
+    id: &str,
+    body: &ReadBody,
+) -> Result<(), ApiError> {
+    let now = shared.clock.now_ms();
+    let app_id = authenticate(shared, headers, now)?;
+    shared
+        .lock()
+        .gate(&app_id, Endpoint::UpdateCard, now, &shared.faults)?;
+    check_message_id(id)?;
+    // Lark measures the request body, not the card: `{"content":"…"}` with its escapes.
+    if body.len > MAX_CARD_BODY {
+        return Err(ApiError::new(codes::CONTENT_TOO_LONG));
+    }
+    let content = update_body(body)?;
+    let card = check_card(&content);
+    shared
+        .lock()
+        .update_card(&app_id, id, content, card, now, &shared.faults)
+}
+
+/// `PUT /open-apis/im/v1/messages/:message_id`: edits text and post messages only.
+pub(crate) async fn edit(
+    State(shared): State<Arc<Shared>>,
+    log_id: Option<Extension<LogId>>,
+    body: Option<Extension<ReceivedBody>>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    let (log_id, body) = request_parts(log_id, body);
+    let id = path.map(|Path(id)| id).unwrap_or_default();
+    match edit_message(&shared, &headers, &id, &body) {
+        Ok(data) => success("success", data),
+        Err(error) => failure(error, &log_id),
+    }
+}
+
+fn edit_message(
+    shared: &Shared,
+    headers: &HeaderMap,
+    id: &str,
+    body: &ReadBody,
+) -> Result<Value, ApiError> {
+    let now = shared.clock.now_ms();
+    let app_id = authenticate(shared, headers, now)?;
+    shared
+        .lock()
+        .gate(&app_id, Endpoint::EditMessage, now, &shared.faults)?;
+    check_message_id(id)?;
+    if body.len > MAX_TEXT_BODY {
+        return Err(ApiError::new(codes::CONTENT_TOO_LONG));
+    }
+    let fields = json_object(body)?;
+    let msg_type = string_field(&fields, "msg_type")?;
+    let content = string_field(&fields, "content")?;
+    shared.lock().edit(&app_id, id, &msg_type, content, now)
+}
+
+/// 99992354 for a path id that is no message id at all (a callback token `c-…`, say): Lark's
+/// gateway cannot even look it up.
+fn check_message_id(id: &str) -> Result<(), ApiError> {
+    if ids::is_message_id(id) {
+        return Ok(());
+    }
+    let shown: String = id.chars().take(100).collect();
+    Err(ApiError::with_msg(
+        codes::IDS_NOT_EXIST,
+        format!("these ids not existed: [{shown}]"),
+    ))
+}
+
+/// The body as a JSON object, or 230001.
+fn json_object(body: &ReadBody) -> Result<Map<String, Value>, ApiError> {
+    match serde_json::from_slice::<Value>(&body.bytes) {
+        Ok(Value::Object(fields)) if body.complete && body.len == body.bytes.len() => Ok(fields),
+        Ok(_) => Err(ApiError::with_ext(
+            codes::INVALID_PARAMETER,
+            "the request body must be a JSON object",
+        )),
+        Err(error) => Err(ApiError::with_ext(
+            codes::INVALID_PARAMETER,
+            format!("the request body is not JSON: {error}"),
+        )),
+    }
+}
+
+/// A required string field, or 230001 naming it.
+fn string_field(fields: &Map<String, Value>, name: &str) -> Result<String, ApiError> {
+    match fields.get(name) {
+        Some(Value::String(value)) => Ok(value.clone()),
+        Some(other) => Err(ApiError::with_ext(
+            codes::INVALID_PARAMETER,
+            format!("{name} must be a string, found {}", kind(other)),
+        )
+        .field_violation(name, "must be a string")),
+        None => Err(
+            ApiError::with_ext(codes::INVALID_PARAMETER, format!("{name} is required"))
+                .field_violation(name, "is required"),
+        ),
+    }
+}
+
+/// The body of an update: exactly `{"content": "<card JSON as a string>"}`.
+fn update_body(body: &ReadBody) -> Result<String, ApiError> {
+    let fields = json_object(body)?;
+    if let Some(extra) = fields.keys().find(|key| *key != "content") {
+        return Err(ApiError::with_ext(
+            codes::INVALID_PARAMETER,
+            format!(
+                "unknown field `{extra}`: the body of an update is exactly {{\"content\": \"<card JSON as a string>\"}} (no msg_type)"
+            ),
+        )
+        .field_violation(extra, "unknown field"));
+    }
+    match fields.get("content") {
+        Some(Value::String(content)) => Ok(content.clone()),
+        Some(other) => Err(ApiError::with_ext(
+            codes::INVALID_PARAMETER,
+            format!(
+                "content must be a string (the card JSON serialized once more), found {}",
+                kind(other)
+            ),
+        )
+        .field_violation("content", "must be a string")),
+        None => Err(
+            ApiError::with_ext(codes::INVALID_PARAMETER, "content is required")
+                .field_violation("content", "is required"),
+        ),
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

@@ -1,0 +1,192 @@
+//! The HTTP server: its own accept loop over hyper, so that a connection can be closed without
+//! an answer (a dropped-connection fault), and one wrapper around the router for what every
+//! request gets: its body read, a log id, counting, and transport faults.
+//!
+//! `axum::serve` would hide the connection; here each connection task races hyper's
+//! connection future against a "drop" signal, and dropping the future closes the socket.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::header::CONNECTION;
+use axum::http::{HeaderValue, Request};
+use axum::response::Response;
+use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinSet;
+use tower::ServiceExt;
+
+use crate::body::{self, ReadBody};
+use crate::faults::Transport;
+use crate::inspect::{bump, Endpoint};
+use crate::routes::{self, gateway_failure, LogId, ReceivedBody, ReplyCode, CONTROL_PREFIX};
+use crate::state::Shared;
+
+/// Serves until `shutdown` turns true (or its sender is gone); then every open connection is
+/// closed.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let router = routes::router(shared.clone());
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            changed = shutdown.changed() => {
+                if changed.is_err() || *shutdown.borrow() {
+                    break;
+                }
+            }
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    connections.spawn(connection(stream, shared.clone(), router.clone()));
+                }
+                Err(error) => {
+                    // Out of file descriptors, say: wait a moment rather than spin.
+                    tracing::warn!(%error, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    // Dropping the set aborts every connection task.
+    connections.shutdown().await;
+}
+
+/// One connection, served until the client closes it or a fault drops it.
+async fn connection(stream: TcpStream, shared: Arc<Shared>, router: Router) {
+    let _ = stream.set_nodelay(true);
+    let drop_signal = Arc::new(Notify::new());
+    let service = {
+        let drop_signal = drop_signal.clone();
+        hyper::service::service_fn(move |request| {
+            handle(shared.clone(), router.clone(), request, drop_signal.clone())
+        })
+    };
+    // Header names go out as `X-Tt-Logid`, as Lark's do: clients that read them from a plain,
+    // case-sensitive map (the Python SDK's `get_log_id`) find them.
+    let served = hyper::server::conn::http1::Builder::new()
+        .title_case_headers(true)
+        .serve_connection(TokioIo::new(stream), service);
+    tokio::select! {
+        result = served => {
+            if let Err(error) = result {
+                tracing::debug!(%error, "connection ended with an error");
+            }
+        }
+        () = drop_signal.notified() => {
+            tracing::debug!("connection dropped by fault injection");
+        }
+    }
+}
+
+/// Every request: read the body, apply transport faults, route, then stamp and count the
+/// answer.
+async fn handle(
+    shared: Arc<Shared>,
+    router: Router,
+    request: Request<Incoming>,
+    drop_signal: Arc<Notify>,
+) -> Result<Response, Infallible> {
+    let log_id = shared.log_id();
+    let (parts, incoming) = request.into_parts();
+    let path = parts.uri.path().to_owned();
+    let control = path == CONTROL_PREFIX || path.starts_with(&format!("{CONTROL_PREFIX}/"));
+    let (endpoint, message_id) = Endpoint::classify(&parts.method, &path);
+
+    // The whole body is read before anything answers, so that an early answer (a missing
+    // token, say) never leaves unread bytes that would make the close a reset.
+    let body = body::read(Body::new(incoming), body::KEEP, body::CAP)
+        .await
+        .unwrap_or(ReadBody {
+            bytes: Vec::new(),
+            len: 0,
+            complete: false,
+        });
+    let complete = body.complete;
+
+    if !control {
+        {
+            let mut state = shared.lock();
+            state.counts.requests += 1;
+            bump(&mut state.counts.by_endpoint, endpoint);
+            if let Some(id) = message_id {
+                bump(&mut state.counts.by_message, id.to_owned());
+            }
+        }
+        let (latency, transport) = shared.faults.take_transport();
+        if let Some(latency) = latency {
+            tokio::time::sleep(latency).await;
+        }
+        match transport {
+            Transport::Pass => {}
+            Transport::Drop => {
+                shared.lock().counts.dropped += 1;
+                drop_signal.notify_one();
+                // The connection task drops this future with the connection.
+                let never: Infallible = std::future::pending().await;
+                match never {}
+            }
+            Transport::Fail(status) => {
+                shared.lock().counts.injected_failures += 1;
+                let response = gateway_failure(status, &log_id);
+                return Ok(finish(&shared, response, &log_id, true, complete));
+            }
+        }
+    }
+
+    let mut request = Request::from_parts(parts, Body::empty());
+    request.extensions_mut().insert(LogId(log_id.clone()));
+    request
+        .extensions_mut()
+        .insert(ReceivedBody(Arc::new(body)));
+    let method = request.method().clone();
+    let response = match router.oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    let response = finish(&shared, response, &log_id, !control, complete);
+    tracing::debug!(
+        %method,
+        path = %path,
+        status = response.status().as_u16(),
+        code = response.extensions().get::<ReplyCode>().map(|c| c.0),
+        log_id = %log_id,
+        "answered"
+    );
+    Ok(response)
+}
+
+/// Adds `X-Tt-Logid` (every answer has one, as Lark's do), closes the connection after an
+/// unread body, and counts the answer.
+fn finish(
+    shared: &Shared,
+    mut response: Response,
+    log_id: &str,
+    count: bool,
+    complete: bool,
+) -> Response {
+    if let Ok(value) = HeaderValue::from_str(log_id) {
+        response.headers_mut().insert("x-tt-logid", value);
+    }
+    if !complete {
+        response
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    if count {
+        let code = response.extensions().get::<ReplyCode>().map(|c| c.0);
+        let mut state = shared.lock();
+        bump(&mut state.counts.by_status, response.status().as_u16());
+        if let Some(code) = code {
+            bump(&mut state.counts.by_code, code);
+        }
+    }
+    response
+}

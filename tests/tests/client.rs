@@ -1,0 +1,496 @@
+//! The client against the emulator, over real HTTP on loopback: the wire format, every error
+//! code, tokens, limits, retries and backoff.
+
+use std::time::{Duration, Instant};
+
+use card_core::client::{Client, ClientError, LarkCode, RetryPolicy};
+use card_core::{card, Card, MessageId, RawElement, Shared, TemplateCard};
+use card_emulator::{Emulator, Endpoint};
+use serde_json::json;
+
+const APP: &str = "cli_test";
+const SECRET: &str = "s3cr3t-app-secret";
+
+async fn emulator() -> Emulator {
+    match Emulator::builder().app(APP, SECRET).start().await {
+        Ok(emulator) => emulator,
+        Err(e) => panic!("the emulator did not start: {e}"),
+    }
+}
+
+fn client(emulator: &Emulator) -> Client {
+    Client::builder()
+        .app(APP, SECRET)
+        .base_url(emulator.base_url())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn progress(n: u32) -> Card<Shared> {
+    card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "markdown", "content": (format!("step {n}")) }
+    ] } })
+}
+
+async fn sent(emulator: &Emulator, client: &Client) -> MessageId {
+    client
+        .send_card(&card_core::client::Recipient::chat("oc_team"), &progress(0))
+        .await
+        .unwrap_or_else(|e| panic!("send failed: {e}"))
+        .tap(|id| assert!(emulator.message(id.as_str()).is_some()))
+}
+
+trait Tap: Sized {
+    fn tap(self, f: impl FnOnce(&Self)) -> Self {
+        f(&self);
+        self
+    }
+}
+impl<T> Tap for T {}
+
+fn code(result: Result<(), ClientError>) -> LarkCode {
+    match result {
+        Err(e) => e
+            .lark_code()
+            .unwrap_or_else(|| panic!("no Lark code in {e}")),
+        Ok(()) => panic!("the update succeeded"),
+    }
+}
+
+#[tokio::test]
+async fn send_then_update_puts_the_exact_content_on_the_wire() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let id = sent(&emulator, &client).await;
+    let card = progress(1);
+    client
+        .update_card(&id, &card)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let history = emulator.history(id.as_str());
+    assert_eq!(history.len(), 2, "{history:?}");
+    assert_eq!(history[1].content, card.to_content().unwrap_or_default());
+    let counts = emulator.counts();
+    assert_eq!(counts.endpoint(Endpoint::UpdateCard), 1);
+    assert_eq!(counts.endpoint(Endpoint::TenantAccessToken), 1);
+}
+
+#[tokio::test]
+async fn a_template_card_updates_a_sent_card() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let id = sent(&emulator, &client).await;
+    let template = TemplateCard::new("AAqk1234").variable("n", 3);
+    let result = client.update_card(&id, &template).await;
+    // The emulator has no template store: it answers what Lark answers for an unknown
+    // template, a card content error with its sub-code, not a transport failure.
+    match result {
+        Ok(()) => {
+            let last = emulator.history(id.as_str()).pop().map(|r| r.content);
+            assert_eq!(last, template.to_content().ok());
+        }
+        Err(e) => assert_eq!(e.lark_code(), Some(LarkCode::CardContentFailed), "{e}"),
+    }
+}
+
+#[tokio::test]
+async fn recalled_deleted_and_old_messages_are_terminal_and_not_retried() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+
+    let recalled = sent(&emulator, &client).await;
+    emulator
+        .recall(recalled.as_str())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        code(client.update_card(&recalled, &progress(1)).await),
+        LarkCode::MessageRecalled
+    );
+    assert_eq!(emulator.counts().message(recalled.as_str()), 1);
+
+    let deleted = sent(&emulator, &client).await;
+    emulator
+        .delete(deleted.as_str())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        code(client.update_card(&deleted, &progress(1)).await),
+        LarkCode::MessageDeleted
+    );
+    assert_eq!(emulator.counts().message(deleted.as_str()), 1);
+
+    let old = sent(&emulator, &client).await;
+    emulator
+        .clock()
+        .advance(Duration::from_secs(15 * 24 * 3600));
+    assert_eq!(
+        code(client.update_card(&old, &progress(1)).await),
+        LarkCode::MessageTooOld
+    );
+    // Fifteen days also expired the token on the emulator's clock: one refused request
+    // (99991663), a new token, then 230031 once, not retried.
+    let counts = emulator.counts();
+    assert_eq!(counts.code(230031), 1);
+    assert_eq!(counts.code(99991663), 1);
+    assert_eq!(counts.message(old.as_str()), 2);
+}
+
+#[tokio::test]
+async fn a_card_lark_cannot_build_is_230099_with_its_sub_code_and_path() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let id = sent(&emulator, &client).await;
+    // A raw element is not checked by card!: Lark (here, the emulator) checks it.
+    let raw = RawElement::new(json!({ "tag": "sparkle" }));
+    let card = card!({ "schema": "2.0", "body": { "elements": [ (raw) ] } });
+    let Err(ClientError::Api(error)) = client.update_card(&id, &card).await else {
+        panic!("an unknown tag was accepted");
+    };
+    assert_eq!(error.code, LarkCode::CardContentFailed);
+    assert_eq!(error.status, 400);
+    assert!(error.log_id.is_some());
+    let sub = error
+        .card
+        .unwrap_or_else(|| panic!("no sub-code in {}", error.msg));
+    assert!(
+        sub.path.is_some_and(|p| p.contains("elements")),
+        "{}",
+        error.msg
+    );
+    assert_eq!(emulator.counts().message(id.as_str()), 1);
+}
+
+#[tokio::test]
+async fn a_card_sent_without_update_multi_cannot_be_updated() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let exclusive = emulator
+        .send_card(
+            "oc_team",
+            r#"{"elements":[{"tag":"markdown","content":"mine"}]}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let id = MessageId::new(exclusive).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        code(client.update_card(&id, &progress(1)).await),
+        LarkCode::InvalidParameter
+    );
+}
+
+#[tokio::test]
+async fn a_message_that_does_not_exist_is_an_error_not_a_retry() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let id = MessageId::new("om_doesnotexist0000").unwrap_or_else(|e| panic!("{e}"));
+    let result = client.update_card(&id, &progress(1)).await;
+    assert!(result.is_err());
+    assert_eq!(emulator.counts().endpoint(Endpoint::UpdateCard), 1);
+}
+
+#[tokio::test]
+async fn every_documented_code_maps_to_its_variant_and_terminal_ones_are_not_retried() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let id = sent(&emulator, &client).await;
+    let terminal = [
+        (230001, LarkCode::InvalidParameter),
+        (230006, LarkCode::BotAbilityInactive),
+        (230011, LarkCode::MessageRecalled),
+        (230013, LarkCode::NoAvailability),
+        (230025, LarkCode::ContentTooLong),
+        (230027, LarkCode::LackOfPermissions),
+        (230028, LarkCode::AuditFailed),
+        (230031, LarkCode::MessageTooOld),
+        (230099, LarkCode::CardContentFailed),
+        (230110, LarkCode::MessageDeleted),
+        (232009, LarkCode::ChatDissolved),
+        (99991672, LarkCode::MissingScope),
+        (99991403, LarkCode::QuotaExhausted),
+    ];
+    for (number, variant) in terminal {
+        let before = emulator.counts().message(id.as_str());
+        emulator.faults().error_next(1, number);
+        assert_eq!(
+            code(client.update_card(&id, &progress(1)).await),
+            variant,
+            "{number}"
+        );
+        assert_eq!(variant.code(), number);
+        assert_eq!(
+            emulator.counts().message(id.as_str()),
+            before + 1,
+            "{number} was retried"
+        );
+    }
+}
+
+#[tokio::test]
+async fn frequency_limits_and_internal_errors_are_retried_with_backoff() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let id = sent(&emulator, &client).await;
+    for (number, times) in [(230020, 2), (2200, 2)] {
+        let before = emulator.counts().message(id.as_str());
+        emulator.faults().error_next(times, number);
+        client
+            .update_card(&id, &progress(1))
+            .await
+            .unwrap_or_else(|e| panic!("{number}: {e}"));
+        assert_eq!(
+            emulator.counts().message(id.as_str()),
+            before + times + 1,
+            "{number}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn server_errors_and_dropped_connections_are_retried() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let id = sent(&emulator, &client).await;
+    emulator.faults().fail_next(2, 503);
+    client
+        .update_card(&id, &progress(1))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    emulator.faults().drop_next(1);
+    client
+        .update_card(&id, &progress(2))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let last = emulator.history(id.as_str()).pop().map(|r| r.content);
+    assert_eq!(last, progress(2).to_content().ok());
+}
+
+#[tokio::test]
+async fn retries_end_and_the_last_error_is_kept() {
+    let emulator = emulator().await;
+    let client = Client::builder()
+        .app(APP, SECRET)
+        .base_url(emulator.base_url())
+        .retry(RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(50),
+        })
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let id = sent(&emulator, &client).await;
+    emulator.faults().error_next(10, 230020);
+    let Err(ClientError::RetriesExhausted { attempts, last }) =
+        client.update_card(&id, &progress(1)).await
+    else {
+        panic!("did not give up");
+    };
+    assert_eq!(attempts, 3);
+    assert_eq!(last.lark_code(), Some(LarkCode::MessageRateLimited));
+    assert_eq!(emulator.counts().message(id.as_str()), 3);
+}
+
+#[tokio::test]
+async fn http_429_waits_for_the_reset_the_gateway_names() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let id = sent(&emulator, &client).await;
+    emulator.faults().rate_limit_app_next(1);
+    let start = Instant::now();
+    client
+        .update_card(&id, &progress(1))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The emulator answers `x-ogw-ratelimit-reset: 1`: the retry came no sooner.
+    assert!(
+        start.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(emulator.counts().status(429), 1);
+    assert_eq!(emulator.counts().message(id.as_str()), 2);
+}
+
+#[tokio::test]
+async fn a_revoked_token_is_dropped_refreshed_and_the_request_retried_once() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let id = sent(&emulator, &client).await;
+    emulator.revoke_tokens();
+    client
+        .update_card(&id, &progress(1))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let counts = emulator.counts();
+    assert_eq!(counts.endpoint(Endpoint::TenantAccessToken), 2);
+    assert_eq!(counts.code(99991663), 1);
+
+    // Lark sometimes says 99991663 on HTTP 200 for a token it dropped early.
+    emulator.faults().invalidate_token_next(1);
+    client
+        .update_card(&id, &progress(2))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(emulator.counts().endpoint(Endpoint::TenantAccessToken), 3);
+
+    // Only once: a token refused twice is an error.
+    emulator.faults().invalidate_token_next(2);
+    assert_eq!(
+        code(client.update_card(&id, &progress(3)).await),
+        LarkCode::TenantTokenInvalid
+    );
+}
+
+#[tokio::test]
+async fn concurrent_callers_share_one_token_request() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let ids: Vec<MessageId> = {
+        let mut ids = Vec::new();
+        for _ in 0..5 {
+            let id = emulator
+                .send_card("oc_team", &progress(0).to_content().unwrap_or_default())
+                .unwrap_or_else(|e| panic!("{e}"));
+            ids.push(MessageId::new(id).unwrap_or_else(|e| panic!("{e}")));
+        }
+        ids
+    };
+    let mut tasks = Vec::new();
+    for id in ids {
+        let client = client.clone();
+        tasks.push(tokio::spawn(async move {
+            client.update_card(&id, &progress(1)).await
+        }));
+    }
+    for task in tasks {
+        task.await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(emulator.counts().endpoint(Endpoint::TenantAccessToken), 1);
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_a_typed_error_without_the_secret() {
+    let emulator = emulator().await;
+    let client = Client::builder()
+        .app(APP, "not-the-secret-xyz")
+        .base_url(emulator.base_url())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let id = MessageId::new("om_anything").unwrap_or_else(|e| panic!("{e}"));
+    let error = client
+        .update_card(&id, &progress(1))
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("accepted"));
+    assert!(
+        matches!(
+            error.lark_code(),
+            Some(LarkCode::InvalidCredentials | LarkCode::InvalidAppSecret)
+        ),
+        "{error}"
+    );
+    for shown in [
+        error.to_string(),
+        format!("{error:?}"),
+        format!("{client:?}"),
+    ] {
+        assert!(!shown.contains("not-the-secret-xyz"), "{shown}");
+    }
+    assert_eq!(emulator.counts().endpoint(Endpoint::UpdateCard), 0);
+}
+
+#[tokio::test]
+async fn the_30_kb_limit_is_checked_before_any_request() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let id = MessageId::new("om_anything").unwrap_or_else(|e| panic!("{e}"));
+    let long = card_core::trusted_markdown("x".repeat(31 * 1024));
+    let card = card!({ "schema": "2.0", "body": { "elements": [ { "tag": "markdown", "content": (long) } ] } });
+    let Err(ClientError::Card(card_core::CardError::TooLarge { size, limit })) =
+        client.update_card(&id, &card).await
+    else {
+        panic!("a card over 30 KB was sent");
+    };
+    assert!(size > limit);
+    let counts = emulator.counts();
+    assert_eq!(
+        counts.endpoint(Endpoint::UpdateCard) + counts.endpoint(Endpoint::TenantAccessToken),
+        0
+    );
+}
+
+#[tokio::test]
+async fn the_client_keeps_under_5_updates_per_second_per_message() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let id = sent(&emulator, &client).await;
+    let mut tasks = Vec::new();
+    for n in 0..15 {
+        let client = client.clone();
+        let id = id.clone();
+        tasks.push(tokio::spawn(async move {
+            client.update_card(&id, &progress(n)).await
+        }));
+    }
+    for task in tasks {
+        task.await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let counts = emulator.counts();
+    assert_eq!(
+        counts.throttled_total(),
+        0,
+        "Lark had to throttle the client"
+    );
+    assert_eq!(counts.message(id.as_str()), 15);
+}
+
+#[tokio::test]
+async fn the_client_keeps_under_50_requests_per_second_per_app() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let mut ids = Vec::new();
+    for _ in 0..20 {
+        let id = emulator
+            .send_card("oc_team", &progress(0).to_content().unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        ids.push(MessageId::new(id).unwrap_or_else(|e| panic!("{e}")));
+    }
+    let mut tasks = Vec::new();
+    for round in 0..4 {
+        for id in &ids {
+            let client = client.clone();
+            let id = id.clone();
+            tasks.push(tokio::spawn(async move {
+                client.update_card(&id, &progress(round)).await
+            }));
+        }
+    }
+    for task in tasks {
+        task.await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let counts = emulator.counts();
+    assert_eq!(
+        counts.rate_limited_total(),
+        0,
+        "the gateway had to throttle the client"
+    );
+    assert_eq!(counts.throttled_total(), 0);
+    assert_eq!(counts.endpoint(Endpoint::UpdateCard), 80);
+}
+
+#[tokio::test]
+async fn a_failed_send_is_retried_and_makes_one_message() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    emulator.faults().fail_next(1, 502);
+    let id = client
+        .send_card(&card_core::client::Recipient::chat("oc_team"), &progress(0))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(emulator.messages().len(), 1);
+    assert!(emulator.message(id.as_str()).is_some());
+    assert_eq!(emulator.counts().injected_failures, 1);
+}

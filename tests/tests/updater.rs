@@ -1,0 +1,173 @@
+//! The updater against the emulator: per message, states are sent in order, coalesced to the
+//! latest, within 5 per second, and the final state is always delivered, through faults.
+
+use std::time::Duration;
+
+use card_core::client::{Client, ClientError, LarkCode, RetryPolicy};
+use card_core::{card, Card, MessageId, Shared};
+use card_emulator::Emulator;
+
+const APP: &str = "cli_test";
+const SECRET: &str = "s3cr3t";
+
+async fn setup() -> (Emulator, Client) {
+    let emulator = Emulator::builder()
+        .app(APP, SECRET)
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let client = Client::builder()
+        .app(APP, SECRET)
+        .base_url(emulator.base_url())
+        .retry(RetryPolicy {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(20),
+            max_delay: Duration::from_millis(200),
+        })
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    (emulator, client)
+}
+
+fn state(n: u32) -> Card<Shared> {
+    card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "markdown", "content": (format!("state {n}")) }
+    ] } })
+}
+
+fn message(emulator: &Emulator) -> MessageId {
+    let id = emulator
+        .send_card("oc_team", &state(0).to_content().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    MessageId::new(id).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The state numbers the message went through, in order.
+fn states(emulator: &Emulator, id: &MessageId) -> Vec<u32> {
+    emulator
+        .history(id.as_str())
+        .iter()
+        .filter_map(|r| {
+            let at = r.content.find("state ")? + "state ".len();
+            r.content[at..].split('"').next()?.parse().ok()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn states_arrive_in_order_coalesced_and_the_last_one_is_delivered() {
+    let (emulator, client) = setup().await;
+    let id = message(&emulator);
+    let updater = client.updater();
+    for n in 1..=40 {
+        updater
+            .push(&id, &state(n))
+            .unwrap_or_else(|e| panic!("{e}"));
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    updater.flush(&id).await.unwrap_or_else(|e| panic!("{e}"));
+    let seen = states(&emulator, &id);
+    assert_eq!(seen.last(), Some(&40), "{seen:?}");
+    assert!(
+        seen.windows(2).all(|w| w[0] < w[1]),
+        "out of order: {seen:?}"
+    );
+    // 40 states in ~0.4 s cannot all be sent at 5 per second: older ones were skipped.
+    assert!(seen.len() < 40, "{seen:?}");
+    assert_eq!(emulator.counts().throttled_total(), 0);
+    let status = updater.status(&id).unwrap_or_else(|| panic!("no status"));
+    assert_eq!(
+        (status.pushed, status.delivered, status.pending),
+        (40, 40, false)
+    );
+    assert_eq!(status.sent as usize, seen.len() - 1);
+}
+
+#[tokio::test]
+async fn many_messages_stream_at_once_without_throttles() {
+    let (emulator, client) = setup().await;
+    let ids: Vec<MessageId> = (0..8).map(|_| message(&emulator)).collect();
+    let updater = client.updater();
+    for n in 1..=15 {
+        for id in &ids {
+            updater
+                .push(id, &state(n))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let report = updater.finish().await;
+    assert!(report.all_delivered(), "{report:?}");
+    for id in &ids {
+        assert_eq!(states(&emulator, id).last(), Some(&15));
+    }
+    let counts = emulator.counts();
+    assert_eq!(counts.throttled_total() + counts.rate_limited_total(), 0);
+}
+
+#[tokio::test]
+async fn the_final_state_is_delivered_through_faults() {
+    let (emulator, client) = setup().await;
+    let id = message(&emulator);
+    emulator.faults().fail_fraction(0.3, 7);
+    let updater = client.updater();
+    for n in 1..=20 {
+        updater
+            .push(&id, &state(n))
+            .unwrap_or_else(|e| panic!("{e}"));
+        if n == 10 {
+            emulator.faults().throttle_message_next(3).drop_next(1);
+        }
+        tokio::time::sleep(Duration::from_millis(15)).await;
+    }
+    updater.flush(&id).await.unwrap_or_else(|e| panic!("{e}"));
+    emulator.faults().clear();
+    let seen = states(&emulator, &id);
+    assert_eq!(seen.last(), Some(&20), "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+    assert!(
+        emulator.counts().injected_failures > 0,
+        "no fault was injected"
+    );
+}
+
+#[tokio::test]
+async fn a_terminal_error_stops_that_stream_and_is_reported() {
+    let (emulator, client) = setup().await;
+    let stopped = message(&emulator);
+    let alive = message(&emulator);
+    let updater = client.updater();
+    updater
+        .push(&stopped, &state(1))
+        .unwrap_or_else(|e| panic!("{e}"));
+    updater
+        .flush(&stopped)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    emulator
+        .recall(stopped.as_str())
+        .unwrap_or_else(|e| panic!("{e}"));
+    updater
+        .push(&stopped, &state(2))
+        .unwrap_or_else(|e| panic!("{e}"));
+    updater
+        .push(&alive, &state(2))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let Err(error) = updater.flush(&stopped).await else {
+        panic!("a recalled message kept streaming");
+    };
+    assert_eq!(error.lark_code(), Some(LarkCode::MessageRecalled));
+    assert!(matches!(
+        updater.push(&stopped, &state(3)),
+        Err(ClientError::StreamStopped { .. })
+    ));
+    updater
+        .flush(&alive)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let report = updater.finish().await;
+    assert!(!report.all_delivered());
+    assert_eq!(states(&emulator, &alive).last(), Some(&2));
+    // The recalled message got one refused request, and no retries.
+    assert_eq!(emulator.counts().code(230011), 1);
+}
