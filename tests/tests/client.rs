@@ -40,6 +40,34 @@ async fn sent(emulator: &Emulator, client: &Client) -> MessageId {
         .tap(|id| assert!(emulator.message(id.as_str()).is_some()))
 }
 
+/// `n` shared cards sent straight into the emulator.
+fn messages(emulator: &Emulator, n: usize) -> Vec<MessageId> {
+    (0..n)
+        .map(|_| {
+            let id = emulator
+                .send_card("oc_team", &progress(0).to_content().unwrap_or_default())
+                .unwrap_or_else(|e| panic!("{e}"));
+            MessageId::new(id).unwrap_or_else(|e| panic!("{e}"))
+        })
+        .collect()
+}
+
+/// Makes every update at once, each from its own task, and requires all to succeed.
+async fn update_all_at_once(client: &Client, updates: Vec<(MessageId, u32)>) {
+    let tasks: Vec<_> = updates
+        .into_iter()
+        .map(|(id, n)| {
+            let client = client.clone();
+            tokio::spawn(async move { client.update_card(&id, &progress(n)).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
 trait Tap: Sized {
     fn tap(self, f: impl FnOnce(&Self)) -> Self {
         f(&self);
@@ -342,28 +370,11 @@ async fn a_revoked_token_is_dropped_refreshed_and_the_request_retried_once() {
 async fn concurrent_callers_share_one_token_request() {
     let emulator = emulator().await;
     let client = client(&emulator);
-    let ids: Vec<MessageId> = {
-        let mut ids = Vec::new();
-        for _ in 0..5 {
-            let id = emulator
-                .send_card("oc_team", &progress(0).to_content().unwrap_or_default())
-                .unwrap_or_else(|e| panic!("{e}"));
-            ids.push(MessageId::new(id).unwrap_or_else(|e| panic!("{e}")));
-        }
-        ids
-    };
-    let mut tasks = Vec::new();
-    for id in ids {
-        let client = client.clone();
-        tasks.push(tokio::spawn(async move {
-            client.update_card(&id, &progress(1)).await
-        }));
-    }
-    for task in tasks {
-        task.await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
+    let updates = messages(&emulator, 5)
+        .into_iter()
+        .map(|id| (id, 1))
+        .collect();
+    update_all_at_once(&client, updates).await;
     assert_eq!(emulator.counts().endpoint(Endpoint::TenantAccessToken), 1);
 }
 
@@ -423,19 +434,8 @@ async fn the_client_keeps_under_5_updates_per_second_per_message() {
     let emulator = emulator().await;
     let client = client(&emulator);
     let id = sent(&emulator, &client).await;
-    let mut tasks = Vec::new();
-    for n in 0..15 {
-        let client = client.clone();
-        let id = id.clone();
-        tasks.push(tokio::spawn(async move {
-            client.update_card(&id, &progress(n)).await
-        }));
-    }
-    for task in tasks {
-        task.await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
+    let updates: Vec<(MessageId, u32)> = (0..15).map(|n| (id.clone(), n)).collect();
+    update_all_at_once(&client, updates).await;
     let counts = emulator.counts();
     assert_eq!(
         counts.throttled_total(),
@@ -449,28 +449,9 @@ async fn the_client_keeps_under_5_updates_per_second_per_message() {
 async fn the_client_keeps_under_50_requests_per_second_per_app() {
     let emulator = emulator().await;
     let client = client(&emulator);
-    let mut ids = Vec::new();
-    for _ in 0..20 {
-        let id = emulator
-            .send_card("oc_team", &progress(0).to_content().unwrap_or_default())
-            .unwrap_or_else(|e| panic!("{e}"));
-        ids.push(MessageId::new(id).unwrap_or_else(|e| panic!("{e}")));
-    }
-    let mut tasks = Vec::new();
-    for round in 0..4 {
-        for id in &ids {
-            let client = client.clone();
-            let id = id.clone();
-            tasks.push(tokio::spawn(async move {
-                client.update_card(&id, &progress(round)).await
-            }));
-        }
-    }
-    for task in tasks {
-        task.await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
+    let ids = messages(&emulator, 20);
+    let updates = (0..4).flat_map(|round| ids.iter().map(move |id| (id.clone(), round)));
+    update_all_at_once(&client, updates.collect()).await;
     let counts = emulator.counts();
     assert_eq!(
         counts.rate_limited_total(),

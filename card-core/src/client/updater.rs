@@ -216,6 +216,16 @@ fn stopped_error(message_id: &MessageId, stopped: &Stopped) -> ClientError {
     }
 }
 
+/// Ends a stream after an error: what is pending is dropped, later pushes are refused.
+fn stop(stream: &mut Stream, error: &ClientError) {
+    stream.stopped = Some(Stopped {
+        code: error.lark_code(),
+        reason: error.to_string(),
+    });
+    stream.pending = None;
+    stream.running = false;
+}
+
 /// Sends one message's states, one request at a time, newest first.
 struct Worker {
     client: Client,
@@ -262,12 +272,7 @@ impl Worker {
                     // and go on trying until the give-up time.
                     let since = *first_failure.get_or_insert_with(Instant::now);
                     if since.elapsed() > GIVE_UP_AFTER {
-                        stream.stopped = Some(Stopped {
-                            code: error.lark_code(),
-                            reason: error.to_string(),
-                        });
-                        stream.pending = None;
-                        stream.running = false;
+                        stop(stream, &error);
                         drop(streams);
                         self.shared.changed.send_modify(|n| *n += 1);
                         return;
@@ -278,12 +283,7 @@ impl Worker {
                 }
                 Err(error) => {
                     tracing::warn!(message_id = %self.message_id, %error, "update stream stopped");
-                    stream.stopped = Some(Stopped {
-                        code: error.lark_code(),
-                        reason: error.to_string(),
-                    });
-                    stream.pending = None;
-                    stream.running = false;
+                    stop(stream, &error);
                     drop(streams);
                     self.shared.changed.send_modify(|n| *n += 1);
                     return;
