@@ -10,7 +10,7 @@ use crate::clock::Clock;
 use crate::errors::EmulatorError;
 use crate::faults::Faults;
 use crate::ids::Rng;
-use crate::inspect::{Counts, MessageState, MessageView, Revision};
+use crate::inspect::{Counts, MessageState, MessageView, RecordedRequest, Revision};
 use crate::server;
 use crate::state::{Shared, State};
 
@@ -239,6 +239,11 @@ impl Emulator {
     /// for an unknown message.
     pub fn history(&self, message_id: &str) -> Vec<Revision> {
         self.shared.lock().history(message_id).unwrap_or_default()
+    }
+
+    /// The newest API requests (up to 1000), oldest first, as they arrived.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.lock().requests.iter().cloned().collect()
     }
 
     /// Request counts so far.

@@ -202,3 +202,34 @@ impl Counts {
 pub(crate) fn bump<K: Ord>(map: &mut BTreeMap<K, u64>, key: K) {
     *map.entry(key).or_insert(0) += 1;
 }
+
+/// One API request as it arrived, for tests of the wire format. The access token is not kept:
+/// `authorization` holds its scheme and prefix only (`Bearer t-…`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct RecordedRequest {
+    /// `PATCH`, `POST`...
+    pub method: String,
+    /// The path and query.
+    pub uri: String,
+    /// The `Content-Type` header, as sent.
+    pub content_type: Option<String>,
+    /// The `Authorization` header with the token cut after its two-letter prefix.
+    pub authorization: Option<String>,
+    /// The body (lossy UTF-8; the first bytes of a very large one).
+    pub body: String,
+}
+
+/// How many requests the log keeps (the newest).
+pub(crate) const REQUEST_LOG: usize = 1000;
+
+/// The `Authorization` header without its secret: `Bearer t-…`.
+pub(crate) fn redact_authorization(value: &str) -> String {
+    match value.split_once(' ') {
+        Some((scheme, token)) => {
+            let prefix: String = token.chars().take(2).collect();
+            format!("{scheme} {prefix}…")
+        }
+        None => "…".to_string(),
+    }
+}

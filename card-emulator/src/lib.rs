@@ -126,6 +126,8 @@ pub use clock::Clock;
 pub use emulator::{Emulator, EmulatorBuilder, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
 pub use errors::EmulatorError;
 pub use faults::{Faults, PendingFaults};
-pub use inspect::{Counts, Endpoint, MessageState, MessageView, Revision, RevisionKind};
+pub use inspect::{
+    Counts, Endpoint, MessageState, MessageView, RecordedRequest, Revision, RevisionKind,
+};
 pub use routes::CONTROL_PREFIX;
 pub use state::{UPDATE_WINDOW, UUID_WINDOW};

@@ -22,7 +22,7 @@ use tower::ServiceExt;
 
 use crate::body::{self, ReadBody};
 use crate::faults::Transport;
-use crate::inspect::{bump, Endpoint};
+use crate::inspect::{bump, redact_authorization, Endpoint, RecordedRequest, REQUEST_LOG};
 use crate::routes::{self, gateway_failure, LogId, ReceivedBody, ReplyCode, CONTROL_PREFIX};
 use crate::state::Shared;
 
@@ -113,7 +113,26 @@ async fn handle(
 
     if !control {
         {
+            let header = |name| {
+                parts
+                    .headers
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            };
+            let recorded = RecordedRequest {
+                method: parts.method.to_string(),
+                uri: parts.uri.to_string(),
+                content_type: header(axum::http::header::CONTENT_TYPE),
+                authorization: header(axum::http::header::AUTHORIZATION)
+                    .map(|v| redact_authorization(&v)),
+                body: String::from_utf8_lossy(&body.bytes).into_owned(),
+            };
             let mut state = shared.lock();
+            if state.requests.len() == REQUEST_LOG {
+                state.requests.pop_front();
+            }
+            state.requests.push_back(recorded);
             state.counts.requests += 1;
             bump(&mut state.counts.by_endpoint, endpoint);
             if let Some(id) = message_id {

@@ -253,6 +253,8 @@ pub(crate) struct State {
     /// `(app, uuid)` → `(message id, when sent)`.
     uuids: HashMap<(String, String), (String, u64)>,
     pub(crate) counts: Counts,
+    /// The newest API requests, oldest first.
+    pub(crate) requests: std::collections::VecDeque<crate::inspect::RecordedRequest>,
     pub(crate) rng: Rng,
 }
 
@@ -268,6 +270,7 @@ impl State {
             chat_limits: HashMap::new(),
             uuids: HashMap::new(),
             counts: Counts::default(),
+            requests: std::collections::VecDeque::new(),
             rng: Rng::new(seed),
         }
     }

@@ -101,6 +101,51 @@ async fn send_then_update_puts_the_exact_content_on_the_wire() {
     let counts = emulator.counts();
     assert_eq!(counts.endpoint(Endpoint::UpdateCard), 1);
     assert_eq!(counts.endpoint(Endpoint::TenantAccessToken), 1);
+
+    // The request itself: PATCH, the headers Lark's page asks for, the body exactly
+    // {"content": "<card JSON>"} and nothing else (no msg_type).
+    let requests = emulator.requests();
+    let patch = requests
+        .iter()
+        .find(|r| r.method == "PATCH")
+        .unwrap_or_else(|| panic!("no PATCH in {requests:?}"));
+    assert_eq!(patch.uri, format!("/open-apis/im/v1/messages/{id}"));
+    assert_eq!(
+        patch.content_type.as_deref(),
+        Some("application/json; charset=utf-8")
+    );
+    assert_eq!(patch.authorization.as_deref(), Some("Bearer t-…"));
+    let body: serde_json::Value = serde_json::from_str(&patch.body).unwrap_or_default();
+    assert_eq!(
+        body,
+        json!({ "content": card.to_content().unwrap_or_default() })
+    );
+    let send = requests
+        .iter()
+        .find(|r| r.method == "POST" && r.uri.starts_with("/open-apis/im/v1/messages"))
+        .unwrap_or_else(|| panic!("no send in {requests:?}"));
+    assert_eq!(
+        send.uri,
+        "/open-apis/im/v1/messages?receive_id_type=chat_id"
+    );
+    let body: serde_json::Value = serde_json::from_str(&send.body).unwrap_or_default();
+    assert_eq!(body["msg_type"], "interactive");
+    assert_eq!(body["receive_id"], "oc_team");
+    assert!(
+        body["content"].is_string() && body["uuid"].is_string(),
+        "{body}"
+    );
+    // The app secret goes to the token endpoint only, which takes no token.
+    let token = requests
+        .iter()
+        .find(|r| r.uri == "/open-apis/auth/v3/tenant_access_token/internal")
+        .unwrap_or_else(|| panic!("no token request in {requests:?}"));
+    assert_eq!(token.authorization, None);
+    assert!(token.body.contains(SECRET));
+    assert!(requests
+        .iter()
+        .filter(|r| r.uri != token.uri)
+        .all(|r| !r.body.contains(SECRET)));
 }
 
 #[tokio::test]

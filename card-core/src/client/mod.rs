@@ -341,8 +341,12 @@ impl Client {
         let mut refreshed = false;
         loop {
             attempt += 1;
-            inner.limiters.acquire(call.message_id).await;
+            let mut turn = match call.message_id {
+                Some(message) => Some(inner.limiters.message_turn(message).await),
+                None => None,
+            };
             let token = self.access_token().await?;
+            inner.limiters.app_turn().await;
             let span = tracing::info_span!(
                 "lark_request",
                 method = %call.method,
@@ -353,6 +357,10 @@ impl Client {
                 log_id = field::Empty,
             );
             let result = self.once(&call, &token).instrument(span).await;
+            if let Some(turn) = turn.as_mut() {
+                turn.answered();
+            }
+            drop(turn);
             let error = match result {
                 Ok(data) => return Ok(data),
                 Err(error) => error,
