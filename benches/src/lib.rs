@@ -1,0 +1,1 @@
+//! Benchmarks of the workspace; see `BENCHMARKS.md` at the root.
