@@ -35,12 +35,12 @@ pub use auth::{Credentials, Secret};
 pub use error::{ApiError, CardContentError, ClientError, LarkCode, Retry};
 pub use limits::Limits;
 pub use retry::RetryPolicy;
-pub use updater::{StreamStatus, Updater, UpdaterReport};
+pub use updater::{Delivery, StreamStatus, Updater, UpdaterReport};
 
 use crate::card::{SendableCard, UpdatableCard, UpdateBody};
 use crate::message_id::MessageId;
 use auth::{CachedToken, TokenCache, TokenResponse, REFRESH_MARGIN};
-use limits::Limiters;
+use limits::{Limiters, MessageTurn};
 
 /// Which Lark deployment to talk to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -289,7 +289,7 @@ impl Client {
             body: body.to_string(),
             message_id: None,
         };
-        let data = self.call(call).await?;
+        let data = self.call(call, &self.inner.retry, None).await?;
         let id = data
             .as_ref()
             .and_then(|d| d.get("message_id"))
@@ -312,13 +312,17 @@ impl Client {
         card: &impl UpdatableCard,
     ) -> Result<(), ClientError> {
         let body = UpdateBody::new(card)?;
-        self.update_body(message_id, body).await
+        self.update_body(message_id, body, &self.inner.retry, None)
+            .await
     }
 
+    /// One update, retried by `retry` (the updater retries by itself, with the newest state).
     pub(crate) async fn update_body(
         &self,
         message_id: &MessageId,
         body: UpdateBody,
+        retry: &RetryPolicy,
+        turn: Option<MessageTurn>,
     ) -> Result<(), ClientError> {
         let call = Call {
             method: reqwest::Method::PATCH,
@@ -326,7 +330,18 @@ impl Client {
             body: body.into_string(),
             message_id: Some(message_id.as_str()),
         };
-        self.call(call).await.map(|_| ())
+        self.call(call, retry, turn).await.map(|_| ())
+    }
+
+    /// Waits for a message's turn under the per-message limit (the updater waits first, then
+    /// picks the newest state).
+    pub(crate) async fn message_turn(&self, message_id: &MessageId) -> MessageTurn {
+        self.inner.limiters.message_turn(message_id.as_str()).await
+    }
+
+    /// The retry policy.
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
     }
 
     /// An updater for streaming and progress cards (see [`Updater`]).
@@ -335,18 +350,27 @@ impl Client {
     }
 
     /// Makes a call with the limits, the token and the retries.
-    async fn call(&self, call: Call<'_>) -> Result<Option<Value>, ClientError> {
+    async fn call(
+        &self,
+        call: Call<'_>,
+        retry: &RetryPolicy,
+        mut preacquired: Option<MessageTurn>,
+    ) -> Result<Option<Value>, ClientError> {
         let inner = &self.inner;
         let mut attempt: u32 = 0;
         let mut refreshed = false;
         loop {
             attempt += 1;
-            let mut turn = match call.message_id {
-                Some(message) => Some(inner.limiters.message_turn(message).await),
-                None => None,
+            let mut turn = match (preacquired.take(), call.message_id) {
+                (Some(turn), _) => Some(turn),
+                (None, Some(message)) => Some(inner.limiters.message_turn(message).await),
+                (None, None) => None,
             };
             let token = self.access_token().await?;
-            inner.limiters.app_turn().await;
+            let permit = inner.limiters.app_turn().await;
+            if let Some(turn) = turn.as_mut() {
+                turn.sending();
+            }
             let span = tracing::info_span!(
                 "lark_request",
                 method = %call.method,
@@ -357,6 +381,7 @@ impl Client {
                 log_id = field::Empty,
             );
             let result = self.once(&call, &token).instrument(span).await;
+            drop(permit);
             if let Some(turn) = turn.as_mut() {
                 turn.answered();
             }
@@ -378,17 +403,15 @@ impl Client {
             if !error.is_transient() {
                 return Err(error);
             }
-            if attempt >= inner.retry.max_attempts {
+            if attempt >= retry.max_attempts {
                 return Err(ClientError::RetriesExhausted {
                     attempts: attempt,
                     last: Box::new(error),
                 });
             }
             let wait = match &error {
-                ClientError::Api(api) => api
-                    .retry_after
-                    .unwrap_or_else(|| inner.retry.delay(attempt)),
-                _ => inner.retry.delay(attempt),
+                ClientError::Api(api) => api.retry_after.unwrap_or_else(|| retry.delay(attempt)),
+                _ => retry.delay(attempt),
             };
             tracing::debug!(?wait, %error, "retrying");
             tokio::time::sleep(wait).await;

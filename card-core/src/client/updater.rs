@@ -6,11 +6,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 
-use super::{Client, ClientError, LarkCode};
+use super::{Client, ClientError, LarkCode, RetryPolicy};
 use crate::card::{UpdatableCard, UpdateBody};
 use crate::message_id::MessageId;
+
+/// Deliveries kept for a slow subscriber before the oldest are dropped.
+const DELIVERY_BUFFER: usize = 1 << 16;
 
 /// How long a message's latest state is retried through transient failures (frequency
 /// limits, 5xx, timeouts) before the updater reports it undeliverable.
@@ -43,6 +46,19 @@ pub struct Updater {
 struct Shared {
     streams: Mutex<HashMap<MessageId, Stream>>,
     changed: watch::Sender<u64>,
+    delivered: broadcast::Sender<Delivery>,
+}
+
+/// A state Lark accepted: which message, which version (the count of states pushed for it
+/// when this one was), and when the answer came.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    /// The message.
+    pub message_id: MessageId,
+    /// The state's version: 1 for the first state pushed, and so on.
+    pub version: u64,
+    /// When Lark's answer arrived.
+    pub at: Instant,
 }
 
 #[derive(Debug, Default)]
@@ -104,11 +120,13 @@ fn lock(shared: &Shared) -> MutexGuard<'_, HashMap<MessageId, Stream>> {
 impl Updater {
     pub(crate) fn new(client: Client) -> Self {
         let (changed, _) = watch::channel(0);
+        let (delivered, _) = broadcast::channel(DELIVERY_BUFFER);
         Updater {
             client,
             shared: Arc::new(Shared {
                 streams: Mutex::new(HashMap::new()),
                 changed,
+                delivered,
             }),
         }
     }
@@ -147,6 +165,13 @@ impl Updater {
         }
         self.shared.changed.send_modify(|n| *n += 1);
         Ok(())
+    }
+
+    /// Every state Lark accepts from now on, as it happens (for progress displays and for
+    /// measuring staleness). A subscriber that falls more than 65536 deliveries behind loses
+    /// the oldest.
+    pub fn deliveries(&self) -> broadcast::Receiver<Delivery> {
+        self.shared.delivered.subscribe()
     }
 
     /// Where a message's stream stands, if anything was pushed for it.
@@ -226,6 +251,16 @@ fn stop(stream: &mut Stream, error: &ClientError) {
     stream.running = false;
 }
 
+/// What a worker does after an answer.
+enum Step {
+    /// Send the next state.
+    Next,
+    /// Wait, then send the newest state.
+    Wait(Duration),
+    /// The stream is over.
+    Stop,
+}
+
 /// Sends one message's states, one request at a time, newest first.
 struct Worker {
     client: Client,
@@ -236,7 +271,10 @@ struct Worker {
 impl Worker {
     async fn run(self) {
         let mut first_failure: Option<Instant> = None;
+        let mut failures: u32 = 0;
         loop {
+            // The turn first, then the newest state: a state pushed while waiting goes out.
+            let turn = self.client.message_turn(&self.message_id).await;
             let next = {
                 let mut streams = lock(&self.shared);
                 let Some(stream) = streams.get_mut(&self.message_id) else {
@@ -253,44 +291,87 @@ impl Worker {
                 }
             };
             let (version, body, pushed_at) = next;
+            // One attempt at a time: after a transient failure the newest state is retried,
+            // not the one that failed.
             let result = self
                 .client
-                .update_body(&self.message_id, body.clone())
+                .update_body(
+                    &self.message_id,
+                    body.clone(),
+                    &RetryPolicy::none(),
+                    Some(turn),
+                )
                 .await;
-            let mut streams = lock(&self.shared);
-            let Some(stream) = streams.get_mut(&self.message_id) else {
-                return;
-            };
-            match result {
-                Ok(()) => {
-                    first_failure = None;
-                    stream.delivered = version;
-                    stream.requests += 1;
-                }
-                Err(error) if error.is_transient() => {
-                    // The client used up its retries. Keep the state unless a newer one came,
-                    // and go on trying until the give-up time.
-                    let since = *first_failure.get_or_insert_with(Instant::now);
-                    if since.elapsed() > GIVE_UP_AFTER {
-                        stop(stream, &error);
-                        drop(streams);
-                        self.shared.changed.send_modify(|n| *n += 1);
-                        return;
-                    }
-                    if stream.pending.is_none() {
-                        stream.pending = Some((version, body, pushed_at));
-                    }
-                }
-                Err(error) => {
-                    tracing::warn!(message_id = %self.message_id, %error, "update stream stopped");
-                    stop(stream, &error);
-                    drop(streams);
-                    self.shared.changed.send_modify(|n| *n += 1);
+            // The lock is taken and released in this block, never held across an await.
+            let step = {
+                let mut streams = lock(&self.shared);
+                let Some(stream) = streams.get_mut(&self.message_id) else {
                     return;
-                }
-            }
-            drop(streams);
+                };
+                self.settle(
+                    stream,
+                    result,
+                    (version, body, pushed_at),
+                    &mut failures,
+                    &mut first_failure,
+                )
+            };
             self.shared.changed.send_modify(|n| *n += 1);
+            match step {
+                Step::Next => {}
+                Step::Wait(wait) => tokio::time::sleep(wait).await,
+                Step::Stop => return,
+            }
+        }
+    }
+
+    /// Records the answer to one request in the stream, and says what to do next.
+    fn settle(
+        &self,
+        stream: &mut Stream,
+        result: Result<(), ClientError>,
+        sent: (u64, UpdateBody, Instant),
+        failures: &mut u32,
+        first_failure: &mut Option<Instant>,
+    ) -> Step {
+        let version = sent.0;
+        match result {
+            Ok(()) => {
+                *failures = 0;
+                *first_failure = None;
+                stream.delivered = version;
+                stream.requests += 1;
+                // Nobody listening is fine.
+                let _ = self.shared.delivered.send(Delivery {
+                    message_id: self.message_id.clone(),
+                    version,
+                    at: Instant::now(),
+                });
+                Step::Next
+            }
+            Err(error) if error.is_transient() => {
+                let since = *first_failure.get_or_insert_with(Instant::now);
+                if since.elapsed() > GIVE_UP_AFTER {
+                    stop(stream, &error);
+                    return Step::Stop;
+                }
+                // Keep the state unless a newer one came meanwhile.
+                if stream.pending.is_none() {
+                    stream.pending = Some(sent);
+                }
+                *failures += 1;
+                Step::Wait(match &error {
+                    ClientError::Api(api) => api
+                        .retry_after
+                        .unwrap_or_else(|| self.client.retry_policy().delay(*failures)),
+                    _ => self.client.retry_policy().delay(*failures),
+                })
+            }
+            Err(error) => {
+                tracing::warn!(message_id = %self.message_id, %error, "update stream stopped");
+                stop(stream, &error);
+                Step::Stop
+            }
         }
     }
 }
