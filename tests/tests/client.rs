@@ -520,3 +520,87 @@ async fn a_failed_send_is_retried_and_makes_one_message() {
     assert!(emulator.message(id.as_str()).is_some());
     assert_eq!(emulator.counts().injected_failures, 1);
 }
+
+#[tokio::test]
+async fn timeouts_are_retried_then_reported() {
+    let emulator = emulator().await;
+    let client = Client::builder()
+        .app(APP, SECRET)
+        .base_url(emulator.base_url())
+        .timeout(Duration::from_millis(150))
+        .retry(RetryPolicy {
+            max_attempts: 2,
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(20),
+        })
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let id = sent(&emulator, &client).await;
+    emulator.faults().latency(Duration::from_millis(400));
+    let Err(ClientError::RetriesExhausted { attempts, last }) =
+        client.update_card(&id, &progress(1)).await
+    else {
+        panic!("a slow Lark did not time out");
+    };
+    assert_eq!(attempts, 2);
+    assert!(matches!(*last, ClientError::Timeout), "{last}");
+    emulator.faults().clear_latency();
+    client
+        .update_card(&id, &progress(2))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn secrets_and_tokens_never_reach_the_logs() {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Capture(Arc<Mutex<Vec<u8>>>);
+    impl Write for Capture {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().map_or(Ok(0), |mut v| {
+                v.extend_from_slice(buf);
+                Ok(buf.len())
+            })
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let token = tracing::subscriber::with_default(subscriber, || {
+        runtime.block_on(async {
+            let emulator = emulator().await;
+            let client = client(&emulator);
+            let id = sent(&emulator, &client).await;
+            emulator.revoke_tokens();
+            client
+                .update_card(&id, &progress(1))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            emulator.tenant_token(APP).unwrap_or_default()
+        })
+    });
+    let logs = String::from_utf8(capture.0.lock().map(|v| v.clone()).unwrap_or_default())
+        .unwrap_or_default();
+    assert!(
+        logs.contains("lark_request"),
+        "no request spans were logged:\n{logs}"
+    );
+    assert!(!logs.contains(SECRET), "the app secret was logged:\n{logs}");
+    assert!(
+        !token.is_empty() && !logs.contains(&token),
+        "a token was logged:\n{logs}"
+    );
+}
