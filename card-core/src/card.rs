@@ -106,7 +106,22 @@ impl<S: Sharing> Card<S> {
 
     /// The card JSON as one compact string: the `content` of a send or update request.
     pub fn to_content(&self) -> Result<String, CardError> {
-        serde_json::to_string(&self.json).map_err(CardError::Serialize)
+        // Serialized into a buffer kept by the thread, then copied out: one allocation of the
+        // exact length for the result, where `serde_json::to_string` grows its buffer from
+        // 128 bytes (9 allocations for a card near the 30 KB limit).
+        thread_local! {
+            static SCRATCH: core::cell::RefCell<Vec<u8>> = const { core::cell::RefCell::new(Vec::new()) };
+        }
+        let via_scratch = SCRATCH.try_with(|scratch| {
+            let mut buf = scratch.try_borrow_mut().ok()?;
+            Some(content_via(&self.json, &mut buf))
+        });
+        match via_scratch {
+            Ok(Some(content)) => content,
+            // The buffer is in use (serializing the card called `to_content` on this thread) or
+            // gone (the thread is ending).
+            _ => serde_json::to_string(&self.json).map_err(CardError::Serialize),
+        }
     }
 
     /// The size in bytes of the update request body, `{"content":"<card JSON as a string>"}`.
@@ -175,6 +190,25 @@ impl<S: Sharing> Card<S> {
             sharing: PhantomData,
         }
     }
+}
+
+/// The largest buffer [`Card::to_content`] keeps for the next call on its thread: twice the
+/// update body limit. A larger one (a card that cannot be sent anyway) becomes the result.
+const SCRATCH_KEPT_BYTES: usize = 64 * 1024;
+
+/// The compact JSON of `json`, written into `buf` (cleared first) and copied out at its exact
+/// length, unless `buf` grew past [`SCRATCH_KEPT_BYTES`]: then `buf` itself is the result.
+fn content_via(json: &CardJson, buf: &mut Vec<u8>) -> Result<String, CardError> {
+    buf.clear();
+    serde_json::to_writer(&mut *buf, json).map_err(CardError::Serialize)?;
+    // serde_json writes UTF-8; checked here rather than assumed (no `unsafe` in this crate).
+    if buf.capacity() > SCRATCH_KEPT_BYTES {
+        return String::from_utf8(core::mem::take(buf))
+            .map_err(|e| CardError::Serialize(serde::ser::Error::custom(e)));
+    }
+    core::str::from_utf8(buf)
+        .map(str::to_owned)
+        .map_err(|e| CardError::Serialize(serde::ser::Error::custom(e)))
 }
 
 fn json_is_shared(json: &CardJson) -> bool {

@@ -101,6 +101,9 @@ pub(crate) struct Limiters {
     spacing: Direct,
     app: Mutex<AppWindows>,
     answered: Notify,
+    /// Serves waiting requests in the order they came (tokio's mutex is fair), so that no
+    /// message starves when many share the app's limit.
+    turnstile: AsyncMutex<()>,
 }
 
 /// The right to send one request for a message; hold it until the answer comes, then
@@ -125,9 +128,18 @@ impl MessageTurn {
     }
 }
 
-/// One request of the app in flight; its answer (or its end) is recorded when dropped.
+/// One request of the app in flight; its answer (or its end) is recorded when dropped. A
+/// permit dropped before [`AppPermit::sending`] gives its place back.
 pub(crate) struct AppPermit<'a> {
     limiters: &'a Limiters,
+    sent: bool,
+}
+
+impl AppPermit<'_> {
+    /// Records that the request is being sent.
+    pub fn sending(&mut self) {
+        self.sent = true;
+    }
 }
 
 impl Drop for AppPermit<'_> {
@@ -138,7 +150,9 @@ impl Drop for AppPermit<'_> {
             let AppWindows { second, minute } = &mut *app;
             for window in [second, minute] {
                 window.in_flight = window.in_flight.saturating_sub(1);
-                window.answered.push_back(now);
+                if self.sent {
+                    window.answered.push_back(now);
+                }
             }
         }
         self.limiters.answered.notify_waiters();
@@ -171,6 +185,7 @@ impl Limiters {
                 minute: AppWindow::new(limits.per_app_per_minute, Duration::from_secs(60) + MARGIN),
             }),
             answered: Notify::new(),
+            turnstile: AsyncMutex::new(()),
         }
     }
 
@@ -218,6 +233,7 @@ impl Limiters {
 
     /// Waits until one more request of the app may go; the permit records its answer.
     pub async fn app_turn(&self) -> AppPermit<'_> {
+        let _in_order = self.turnstile.lock().await;
         self.spacing.until_ready().await;
         loop {
             let answered = self.answered.notified();
@@ -230,7 +246,10 @@ impl Limiters {
                     (None, None) => {
                         app.second.in_flight += 1;
                         app.minute.in_flight += 1;
-                        return AppPermit { limiters: self };
+                        return AppPermit {
+                            limiters: self,
+                            sent: false,
+                        };
                     }
                     (a, b) => [a, b].into_iter().flatten().flatten().max(),
                 }

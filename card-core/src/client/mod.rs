@@ -40,7 +40,7 @@ pub use updater::{Delivery, StreamStatus, Updater, UpdaterReport};
 use crate::card::{SendableCard, UpdatableCard, UpdateBody};
 use crate::message_id::MessageId;
 use auth::{CachedToken, TokenCache, TokenResponse, REFRESH_MARGIN};
-use limits::{Limiters, MessageTurn};
+use limits::{AppPermit, Limiters, MessageTurn};
 
 /// Which Lark deployment to talk to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -231,6 +231,12 @@ impl core::fmt::Debug for Client {
     }
 }
 
+/// The right to send one update now: the message's turn and the app's.
+pub(crate) struct Turns<'a> {
+    message: MessageTurn,
+    app: AppPermit<'a>,
+}
+
 /// One request: what it is, for the limits and the logs.
 struct Call<'a> {
     method: reqwest::Method,
@@ -322,7 +328,7 @@ impl Client {
         message_id: &MessageId,
         body: UpdateBody,
         retry: &RetryPolicy,
-        turn: Option<MessageTurn>,
+        turns: Option<Turns<'_>>,
     ) -> Result<(), ClientError> {
         let call = Call {
             method: reqwest::Method::PATCH,
@@ -330,13 +336,15 @@ impl Client {
             body: body.into_string(),
             message_id: Some(message_id.as_str()),
         };
-        self.call(call, retry, turn).await.map(|_| ())
+        self.call(call, retry, turns).await.map(|_| ())
     }
 
-    /// Waits for a message's turn under the per-message limit (the updater waits first, then
-    /// picks the newest state).
-    pub(crate) async fn message_turn(&self, message_id: &MessageId) -> MessageTurn {
-        self.inner.limiters.message_turn(message_id.as_str()).await
+    /// Waits until an update of the message may go under every limit (the updater waits
+    /// first, then picks the newest state).
+    pub(crate) async fn turns(&self, message_id: &MessageId) -> Turns<'_> {
+        let message = self.inner.limiters.message_turn(message_id.as_str()).await;
+        let app = self.inner.limiters.app_turn().await;
+        Turns { message, app }
     }
 
     /// The retry policy.
@@ -354,20 +362,25 @@ impl Client {
         &self,
         call: Call<'_>,
         retry: &RetryPolicy,
-        mut preacquired: Option<MessageTurn>,
+        mut preacquired: Option<Turns<'_>>,
     ) -> Result<Option<Value>, ClientError> {
         let inner = &self.inner;
         let mut attempt: u32 = 0;
         let mut refreshed = false;
         loop {
             attempt += 1;
-            let mut turn = match (preacquired.take(), call.message_id) {
-                (Some(turn), _) => Some(turn),
-                (None, Some(message)) => Some(inner.limiters.message_turn(message).await),
-                (None, None) => None,
-            };
             let token = self.access_token().await?;
-            let permit = inner.limiters.app_turn().await;
+            let (mut turn, mut permit) = match preacquired.take() {
+                Some(Turns { message, app }) => (Some(message), app),
+                None => {
+                    let turn = match call.message_id {
+                        Some(message) => Some(inner.limiters.message_turn(message).await),
+                        None => None,
+                    };
+                    (turn, inner.limiters.app_turn().await)
+                }
+            };
+            permit.sending();
             if let Some(turn) = turn.as_mut() {
                 turn.sending();
             }

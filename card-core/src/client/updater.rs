@@ -274,7 +274,7 @@ impl Worker {
         let mut failures: u32 = 0;
         loop {
             // The turn first, then the newest state: a state pushed while waiting goes out.
-            let turn = self.client.message_turn(&self.message_id).await;
+            let turns = self.client.turns(&self.message_id).await;
             let next = {
                 let mut streams = lock(&self.shared);
                 let Some(stream) = streams.get_mut(&self.message_id) else {
@@ -299,7 +299,7 @@ impl Worker {
                     &self.message_id,
                     body.clone(),
                     &RetryPolicy::none(),
-                    Some(turn),
+                    Some(turns),
                 )
                 .await;
             // The lock is taken and released in this block, never held across an await.
