@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Every benchmark, briefly: finishes in under two minutes once the workspace is built.
+# For the full runs and their method, see BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== update scheduling (3 s per run, 1 and 10 messages)"
+cargo run --quiet --release -p card-benches --bin update_scheduling -- --seconds 3 --messages 1,10
+
+echo
+echo "== serialization (criterion, quick)"
+BENCH_QUICK=1 cargo bench --quiet -p card-benches --bench serialization -- --quick
+
+echo
+echo "== compile cost (one run each; RUNS=5 scripts/compile-cost/run.sh for the real figures)"
+RUNS=1 scripts/compile-cost/run.sh
