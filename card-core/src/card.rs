@@ -10,6 +10,7 @@ use serde::{Serialize, Serializer};
 use crate::error::{CardError, ValidationError, ValidationErrors};
 use crate::json_tree::JsonNode;
 use crate::model::CardJson;
+use crate::write_json::WriteJson;
 
 /// Lark's limit on the body of an update request, in bytes ("30 KB").
 pub const MAX_UPDATE_BODY_BYTES: usize = card_schema::catalogue::MAX_BODY_BYTES;
@@ -105,23 +106,10 @@ impl<S: Sharing> Card<S> {
     }
 
     /// The card JSON as one compact string: the `content` of a send or update request.
+    ///
+    /// The same bytes as `serde_json::to_string(card.json())`.
     pub fn to_content(&self) -> Result<String, CardError> {
-        // Serialized into a buffer kept by the thread, then copied out: one allocation of the
-        // exact length for the result, where `serde_json::to_string` grows its buffer from
-        // 128 bytes (9 allocations for a card near the 30 KB limit).
-        thread_local! {
-            static SCRATCH: core::cell::RefCell<Vec<u8>> = const { core::cell::RefCell::new(Vec::new()) };
-        }
-        let via_scratch = SCRATCH.try_with(|scratch| {
-            let mut buf = scratch.try_borrow_mut().ok()?;
-            Some(content_via(&self.json, &mut buf))
-        });
-        match via_scratch {
-            Ok(Some(content)) => content,
-            // The buffer is in use (serializing the card called `to_content` on this thread) or
-            // gone (the thread is ending).
-            _ => serde_json::to_string(&self.json).map_err(CardError::Serialize),
-        }
+        Ok(content(&self.json))
     }
 
     /// The size in bytes of the update request body, `{"content":"<card JSON as a string>"}`.
@@ -196,19 +184,34 @@ impl<S: Sharing> Card<S> {
 /// update body limit. A larger one (a card that cannot be sent anyway) becomes the result.
 const SCRATCH_KEPT_BYTES: usize = 64 * 1024;
 
-/// The compact JSON of `json`, written into `buf` (cleared first) and copied out at its exact
-/// length, unless `buf` grew past [`SCRATCH_KEPT_BYTES`]: then `buf` itself is the result.
-fn content_via(json: &CardJson, buf: &mut Vec<u8>) -> Result<String, CardError> {
-    buf.clear();
-    serde_json::to_writer(&mut *buf, json).map_err(CardError::Serialize)?;
-    // serde_json writes UTF-8; checked here rather than assumed (no `unsafe` in this crate).
-    if buf.capacity() > SCRATCH_KEPT_BYTES {
-        return String::from_utf8(core::mem::take(buf))
-            .map_err(|e| CardError::Serialize(serde::ser::Error::custom(e)));
+/// The compact JSON of `json`, written by the model's own writer (`crate::write_json`: the
+/// bytes serde_json writes, with keys and tags escaped once, when the model was generated)
+/// into a buffer kept by the thread, then copied out: one allocation of the exact length for
+/// the result, where a fresh buffer would grow from empty (about 9 allocations for a card near
+/// the 30 KB limit).
+fn content(json: &CardJson) -> String {
+    thread_local! {
+        static SCRATCH: core::cell::RefCell<String> = const { core::cell::RefCell::new(String::new()) };
     }
-    core::str::from_utf8(buf)
-        .map(str::to_owned)
-        .map_err(|e| CardError::Serialize(serde::ser::Error::custom(e)))
+    let via_scratch = SCRATCH.try_with(|scratch| {
+        let mut buf = scratch.try_borrow_mut().ok()?;
+        buf.clear();
+        json.write_json(&mut buf);
+        Some(if buf.capacity() > SCRATCH_KEPT_BYTES {
+            core::mem::take(&mut *buf)
+        } else {
+            buf.as_str().to_owned()
+        })
+    });
+    match via_scratch {
+        Ok(Some(content)) => content,
+        // The buffer is gone (the thread is ending) or, in principle, in use.
+        _ => {
+            let mut out = String::new();
+            json.write_json(&mut out);
+            out
+        }
+    }
 }
 
 fn json_is_shared(json: &CardJson) -> bool {

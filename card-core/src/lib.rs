@@ -19,6 +19,7 @@ pub mod message_id;
 pub mod model;
 pub mod raw;
 pub mod template;
+mod write_json;
 
 #[doc(hidden)]
 pub mod __private;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Number, Value};
 
 use crate::raw::RawElement;
+use crate::write_json::{object, plain, tagged, Fields, WriteFields, WriteJson};
 
 /// A whole card, as Lark's card JSON (1.0 or 2.0).
 ///
@@ -44,6 +45,27 @@ pub struct CardJson {
     /// `body` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Body>,
+}
+
+impl WriteJson for CardJson {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for CardJson {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"schema\":", &self.schema);
+        f.field(",\"config\":", &self.config);
+        f.field(",\"card_link\":", &self.card_link);
+        f.field(",\"header\":", &self.header);
+        f.field(",\"i18n_header\":", &self.i18n_header);
+        f.field(",\"elements\":", &self.elements);
+        f.field(",\"i18n_elements\":", &self.i18n_elements);
+        f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"body\":", &self.body);
+    }
 }
 
 /// Card-wide behaviour: sharing, forwarding, width.
@@ -90,6 +112,33 @@ pub struct Config {
     pub locales: Option<Vec<String>>,
 }
 
+impl WriteJson for Config {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Config {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"enable_forward\":", &self.enable_forward);
+        f.field(",\"update_multi\":", &self.update_multi);
+        f.field(",\"width_mode\":", &self.width_mode);
+        f.field(",\"compact_width\":", &self.compact_width);
+        f.field(",\"use_custom_translation\":", &self.use_custom_translation);
+        f.field(
+            ",\"enable_forward_interaction\":",
+            &self.enable_forward_interaction,
+        );
+        f.field(",\"style\":", &self.style);
+        f.field(",\"wide_screen_mode\":", &self.wide_screen_mode);
+        f.field(",\"streaming_mode\":", &self.streaming_mode);
+        f.field(",\"streaming_config\":", &self.streaming_config);
+        f.field(",\"summary\":", &self.summary);
+        f.field(",\"locales\":", &self.locales);
+    }
+}
+
 /// Custom text sizes and colours, referred to by name elsewhere in the card.
 ///
 /// JSON: `style`.
@@ -104,6 +153,20 @@ pub struct Style {
     pub color: Option<BTreeMap<String, Value>>,
 }
 
+impl WriteJson for Style {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Style {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"text_size\":", &self.text_size);
+        f.field(",\"color\":", &self.color);
+    }
+}
+
 /// What the chat list shows for the card.
 ///
 /// JSON: `summary`.
@@ -116,6 +179,20 @@ pub struct Summary {
     /// `i18n_content`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_content: Option<BTreeMap<String, String>>,
+}
+
+impl WriteJson for Summary {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Summary {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"content\":", &self.content);
+        f.field(",\"i18n_content\":", &self.i18n_content);
+    }
 }
 
 /// How streamed text is printed.
@@ -133,6 +210,21 @@ pub struct StreamingConfig {
     /// `print_strategy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub print_strategy: Option<PrintStrategy>,
+}
+
+impl WriteJson for StreamingConfig {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for StreamingConfig {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"print_frequency_ms\":", &self.print_frequency_ms);
+        f.field(",\"print_step\":", &self.print_step);
+        f.field(",\"print_strategy\":", &self.print_strategy);
+    }
 }
 
 /// The body of a 2.0 card: its elements and their layout.
@@ -162,6 +254,25 @@ pub struct Body {
     /// `elements` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elements: Option<Vec<Element>>,
+}
+
+impl WriteJson for Body {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Body {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"direction\":", &self.direction);
+        f.field(",\"padding\":", &self.padding);
+        f.field(",\"horizontal_spacing\":", &self.horizontal_spacing);
+        f.field(",\"horizontal_align\":", &self.horizontal_align);
+        f.field(",\"vertical_spacing\":", &self.vertical_spacing);
+        f.field(",\"vertical_align\":", &self.vertical_align);
+        f.field(",\"elements\":", &self.elements);
+    }
 }
 
 /// The card's title bar.
@@ -196,6 +307,26 @@ pub struct Header {
     pub padding: Option<String>,
 }
 
+impl WriteJson for Header {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Header {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"title\":", &self.title);
+        f.field(",\"subtitle\":", &self.subtitle);
+        f.field(",\"text_tag_list\":", &self.text_tag_list);
+        f.field(",\"i18n_text_tag_list\":", &self.i18n_text_tag_list);
+        f.field(",\"template\":", &self.template);
+        f.field(",\"icon\":", &self.icon);
+        f.field(",\"ud_icon\":", &self.ud_icon);
+        f.field(",\"padding\":", &self.padding);
+    }
+}
+
 /// A coloured tag shown beside the header title.
 ///
 /// JSON: `text_tag`.
@@ -211,6 +342,21 @@ pub struct TextTag {
     /// `color`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<TextTagColor>,
+}
+
+impl WriteJson for TextTag {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for TextTag {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"tag\":", &self.tag);
+        f.field(",\"text\":", &self.text);
+        f.field(",\"color\":", &self.color);
+    }
 }
 
 /// An icon from the standard set (`token`) or an uploaded image (`img_key`).
@@ -239,6 +385,24 @@ pub struct Icon {
     pub size: Option<String>,
 }
 
+impl WriteJson for Icon {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Icon {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"tag\":", &self.tag);
+        f.field(",\"token\":", &self.token);
+        f.field(",\"color\":", &self.color);
+        f.field(",\"img_key\":", &self.img_key);
+        f.field(",\"style\":", &self.style);
+        f.field(",\"size\":", &self.size);
+    }
+}
+
 /// A standard icon in a 1.0 header.
 ///
 /// JSON: `ud_icon`.
@@ -251,6 +415,20 @@ pub struct UdIcon {
     /// `style`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<Value>,
+}
+
+impl WriteJson for UdIcon {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for UdIcon {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"token\":", &self.token);
+        f.field(",\"style\":", &self.style);
+    }
 }
 
 /// A link, with optional per-platform overrides.
@@ -273,6 +451,22 @@ pub struct UrlSet {
     pub android_url: Option<String>,
 }
 
+impl WriteJson for UrlSet {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for UrlSet {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"url\":", &self.url);
+        f.field(",\"pc_url\":", &self.pc_url);
+        f.field(",\"ios_url\":", &self.ios_url);
+        f.field(",\"android_url\":", &self.android_url);
+    }
+}
+
 /// A confirmation dialog shown before the interaction is sent.
 ///
 /// JSON: `confirm`.
@@ -285,6 +479,20 @@ pub struct Confirm {
     /// `text` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Text>,
+}
+
+impl WriteJson for Confirm {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Confirm {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"title\":", &self.title);
+        f.field(",\"text\":", &self.text);
+    }
 }
 
 /// Plain text, shown as written.
@@ -314,6 +522,25 @@ pub struct PlainText {
     /// `text_align`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_align: Option<TextAlign>,
+}
+
+impl WriteJson for PlainText {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for PlainText {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"content\":", &self.content);
+        f.field(",\"i18n\":", &self.i18n);
+        f.field(",\"i18n_content\":", &self.i18n_content);
+        f.field(",\"lines\":", &self.lines);
+        f.field(",\"text_size\":", &self.text_size);
+        f.field(",\"text_color\":", &self.text_color);
+        f.field(",\"text_align\":", &self.text_align);
+    }
 }
 
 /// Text in Lark's Markdown subset: mentions, links, emphasis.
@@ -348,6 +575,26 @@ pub struct LarkMd {
     pub href: Option<BTreeMap<String, UrlSet>>,
 }
 
+impl WriteJson for LarkMd {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for LarkMd {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"content\":", &self.content);
+        f.field(",\"i18n\":", &self.i18n);
+        f.field(",\"i18n_content\":", &self.i18n_content);
+        f.field(",\"lines\":", &self.lines);
+        f.field(",\"text_size\":", &self.text_size);
+        f.field(",\"text_color\":", &self.text_color);
+        f.field(",\"text_align\":", &self.text_align);
+        f.field(",\"href\":", &self.href);
+    }
+}
+
 /// Open a link when clicked.
 ///
 /// JSON: `open_url`.
@@ -368,6 +615,22 @@ pub struct OpenUrl {
     pub pc_url: Option<String>,
 }
 
+impl WriteJson for OpenUrl {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for OpenUrl {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"default_url\":", &self.default_url);
+        f.field(",\"android_url\":", &self.android_url);
+        f.field(",\"ios_url\":", &self.ios_url);
+        f.field(",\"pc_url\":", &self.pc_url);
+    }
+}
+
 /// Send a callback to the app when clicked.
 ///
 /// JSON: `callback`.
@@ -379,6 +642,19 @@ pub struct Callback {
     pub value: Option<Value>,
 }
 
+impl WriteJson for Callback {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Callback {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"value\":", &self.value);
+    }
+}
+
 /// Submit or reset the enclosing form.
 ///
 /// JSON: `form_action`.
@@ -388,6 +664,19 @@ pub struct FormAction {
     /// `behavior`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behavior: Option<FormBehavior>,
+}
+
+impl WriteJson for FormAction {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for FormAction {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"behavior\":", &self.behavior);
+    }
 }
 
 /// One choice of an overflow menu or a select.
@@ -416,6 +705,24 @@ pub struct SelectOption {
     pub action_type: Option<String>,
 }
 
+impl WriteJson for SelectOption {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for SelectOption {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"text\":", &self.text);
+        f.field(",\"value\":", &self.value);
+        f.field(",\"icon\":", &self.icon);
+        f.field(",\"url\":", &self.url);
+        f.field(",\"multi_url\":", &self.multi_url);
+        f.field(",\"action_type\":", &self.action_type);
+    }
+}
+
 /// One field of a div, laid out in columns when `is_short`.
 ///
 /// JSON: `field`.
@@ -428,6 +735,20 @@ pub struct DivField {
     /// `text` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Text>,
+}
+
+impl WriteJson for DivField {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for DivField {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"is_short\":", &self.is_short);
+        f.field(",\"text\":", &self.text);
+    }
 }
 
 /// A column of a table.
@@ -460,6 +781,26 @@ pub struct TableColumn {
     /// `date_format`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_format: Option<String>,
+}
+
+impl WriteJson for TableColumn {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for TableColumn {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"name\":", &self.name);
+        f.field(",\"display_name\":", &self.display_name);
+        f.field(",\"data_type\":", &self.data_type);
+        f.field(",\"width\":", &self.width);
+        f.field(",\"vertical_align\":", &self.vertical_align);
+        f.field(",\"horizontal_align\":", &self.horizontal_align);
+        f.field(",\"format\":", &self.format);
+        f.field(",\"date_format\":", &self.date_format);
+    }
 }
 
 /// The always-visible header of a collapsible panel.
@@ -497,6 +838,27 @@ pub struct PanelHeader {
     pub icon_expanded_angle: Option<Number>,
 }
 
+impl WriteJson for PanelHeader {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for PanelHeader {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"title\":", &self.title);
+        f.field(",\"background_color\":", &self.background_color);
+        f.field(",\"vertical_align\":", &self.vertical_align);
+        f.field(",\"padding\":", &self.padding);
+        f.field(",\"position\":", &self.position);
+        f.field(",\"width\":", &self.width);
+        f.field(",\"icon\":", &self.icon);
+        f.field(",\"icon_position\":", &self.icon_position);
+        f.field(",\"icon_expanded_angle\":", &self.icon_expanded_angle);
+    }
+}
+
 /// A small image in a note.
 ///
 /// JSON: `img`.
@@ -514,6 +876,21 @@ pub struct NoteImg {
     pub preview: Option<bool>,
 }
 
+impl WriteJson for NoteImg {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for NoteImg {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"img_key\":", &self.img_key);
+        f.field(",\"alt\":", &self.alt);
+        f.field(",\"preview\":", &self.preview);
+    }
+}
+
 /// An icon in a note.
 ///
 /// JSON: `icon`.
@@ -529,6 +906,21 @@ pub struct NoteIcon {
     /// `img_key`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub img_key: Option<String>,
+}
+
+impl WriteJson for NoteIcon {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for NoteIcon {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"token\":", &self.token);
+        f.field(",\"color\":", &self.color);
+        f.field(",\"img_key\":", &self.img_key);
+    }
 }
 
 /// One column of a column set.
@@ -578,6 +970,31 @@ pub struct Column {
     pub margin: Option<String>,
 }
 
+impl WriteJson for Column {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Column {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"tag\":", &self.tag);
+        f.field(",\"width\":", &self.width);
+        f.field(",\"weight\":", &self.weight);
+        f.field(",\"vertical_align\":", &self.vertical_align);
+        f.field(",\"vertical_spacing\":", &self.vertical_spacing);
+        f.field(",\"horizontal_align\":", &self.horizontal_align);
+        f.field(",\"direction\":", &self.direction);
+        f.field(",\"padding\":", &self.padding);
+        f.field(",\"background_style\":", &self.background_style);
+        f.field(",\"elements\":", &self.elements);
+        f.field(",\"action\":", &self.action);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+    }
+}
+
 /// A block of text, optional two-column fields, and one extra element at the right.
 ///
 /// JSON: `div`.
@@ -605,6 +1022,25 @@ pub struct Div {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+}
+
+impl WriteJson for Div {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Div {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"text\":", &self.text);
+        f.field(",\"fields\":", &self.fields);
+        f.field(",\"extra\":", &self.extra);
+        f.field(",\"icon\":", &self.icon);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
 }
 
 /// Markdown text: mentions, links, emphasis (and headings, lists, tables in 2.0).
@@ -642,6 +1078,27 @@ pub struct Markdown {
     pub fallback: Option<Value>,
 }
 
+impl WriteJson for Markdown {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Markdown {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"content\":", &self.content);
+        f.field(",\"i18n_content\":", &self.i18n_content);
+        f.field(",\"text_align\":", &self.text_align);
+        f.field(",\"text_size\":", &self.text_size);
+        f.field(",\"icon\":", &self.icon);
+        f.field(",\"href\":", &self.href);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
+}
+
 /// A horizontal rule.
 ///
 /// JSON: `hr`.
@@ -657,6 +1114,21 @@ pub struct Hr {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+}
+
+impl WriteJson for Hr {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Hr {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
 }
 
 /// An image uploaded to Lark, referred to by its `img_key`.
@@ -712,6 +1184,33 @@ pub struct Img {
     pub fallback: Option<Value>,
 }
 
+impl WriteJson for Img {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Img {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"img_key\":", &self.img_key);
+        f.field(",\"alt\":", &self.alt);
+        f.field(",\"title\":", &self.title);
+        f.field(",\"i18n_img_key\":", &self.i18n_img_key);
+        f.field(",\"corner_radius\":", &self.corner_radius);
+        f.field(",\"scale_type\":", &self.scale_type);
+        f.field(",\"size\":", &self.size);
+        f.field(",\"transparent\":", &self.transparent);
+        f.field(",\"preview\":", &self.preview);
+        f.field(",\"mode\":", &self.mode);
+        f.field(",\"custom_width\":", &self.custom_width);
+        f.field(",\"compact_width\":", &self.compact_width);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
+}
+
 /// Several images laid out together.
 ///
 /// JSON: `img_combination`.
@@ -741,6 +1240,28 @@ pub struct ImgCombination {
     pub fallback: Option<Value>,
 }
 
+impl WriteJson for ImgCombination {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for ImgCombination {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"combination_mode\":", &self.combination_mode);
+        f.field(",\"img_list\":", &self.img_list);
+        f.field(",\"corner_radius\":", &self.corner_radius);
+        f.field(
+            ",\"combination_transparent\":",
+            &self.combination_transparent,
+        );
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
+}
+
 /// Small grey text and icons at the foot of a card (1.0).
 ///
 /// JSON: `note`.
@@ -759,6 +1280,22 @@ pub struct Note {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+}
+
+impl WriteJson for Note {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Note {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"elements\":", &self.elements);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
 }
 
 /// A row of interactive elements (1.0).
@@ -782,6 +1319,23 @@ pub struct Action {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+}
+
+impl WriteJson for Action {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Action {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"actions\":", &self.actions);
+        f.field(",\"layout\":", &self.layout);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
 }
 
 /// A button: opens a link, sends a callback, or submits a form.
@@ -855,6 +1409,39 @@ pub struct Button {
     pub fallback: Option<Value>,
 }
 
+impl WriteJson for Button {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Button {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"text\":", &self.text);
+        f.field(",\"type\":", &self.r#type);
+        f.field(",\"size\":", &self.size);
+        f.field(",\"width\":", &self.width);
+        f.field(",\"icon\":", &self.icon);
+        f.field(",\"hover_tips\":", &self.hover_tips);
+        f.field(",\"disabled\":", &self.disabled);
+        f.field(",\"disabled_tips\":", &self.disabled_tips);
+        f.field(",\"confirm\":", &self.confirm);
+        f.field(",\"behaviors\":", &self.behaviors);
+        f.field(",\"url\":", &self.url);
+        f.field(",\"multi_url\":", &self.multi_url);
+        f.field(",\"value\":", &self.value);
+        f.field(",\"complex_interaction\":", &self.complex_interaction);
+        f.field(",\"name\":", &self.name);
+        f.field(",\"required\":", &self.required);
+        f.field(",\"action_type\":", &self.action_type);
+        f.field(",\"form_action_type\":", &self.form_action_type);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
+}
+
 /// A `...` menu of options.
 ///
 /// JSON: `overflow`.
@@ -885,6 +1472,26 @@ pub struct Overflow {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+}
+
+impl WriteJson for Overflow {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Overflow {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"options\":", &self.options);
+        f.field(",\"width\":", &self.width);
+        f.field(",\"value\":", &self.value);
+        f.field(",\"behaviors\":", &self.behaviors);
+        f.field(",\"confirm\":", &self.confirm);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
 }
 
 /// A drop-down list of fixed options.
@@ -943,6 +1550,34 @@ pub struct SelectStatic {
     pub fallback: Option<Value>,
 }
 
+impl WriteJson for SelectStatic {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for SelectStatic {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"type\":", &self.r#type);
+        f.field(",\"name\":", &self.name);
+        f.field(",\"required\":", &self.required);
+        f.field(",\"disabled\":", &self.disabled);
+        f.field(",\"placeholder\":", &self.placeholder);
+        f.field(",\"width\":", &self.width);
+        f.field(",\"initial_option\":", &self.initial_option);
+        f.field(",\"initial_index\":", &self.initial_index);
+        f.field(",\"selected_values\":", &self.selected_values);
+        f.field(",\"options\":", &self.options);
+        f.field(",\"value\":", &self.value);
+        f.field(",\"behaviors\":", &self.behaviors);
+        f.field(",\"confirm\":", &self.confirm);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
+}
+
 /// A drop-down list of fixed options, several may be chosen (in a form).
 ///
 /// JSON: `multi_select_static`.
@@ -997,6 +1632,34 @@ pub struct MultiSelectStatic {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+}
+
+impl WriteJson for MultiSelectStatic {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for MultiSelectStatic {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"type\":", &self.r#type);
+        f.field(",\"name\":", &self.name);
+        f.field(",\"required\":", &self.required);
+        f.field(",\"disabled\":", &self.disabled);
+        f.field(",\"placeholder\":", &self.placeholder);
+        f.field(",\"width\":", &self.width);
+        f.field(",\"initial_option\":", &self.initial_option);
+        f.field(",\"initial_index\":", &self.initial_index);
+        f.field(",\"selected_values\":", &self.selected_values);
+        f.field(",\"options\":", &self.options);
+        f.field(",\"value\":", &self.value);
+        f.field(",\"behaviors\":", &self.behaviors);
+        f.field(",\"confirm\":", &self.confirm);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
 }
 
 /// A drop-down list of people.
@@ -1055,6 +1718,34 @@ pub struct SelectPerson {
     pub fallback: Option<Value>,
 }
 
+impl WriteJson for SelectPerson {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for SelectPerson {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"type\":", &self.r#type);
+        f.field(",\"name\":", &self.name);
+        f.field(",\"required\":", &self.required);
+        f.field(",\"disabled\":", &self.disabled);
+        f.field(",\"placeholder\":", &self.placeholder);
+        f.field(",\"width\":", &self.width);
+        f.field(",\"initial_option\":", &self.initial_option);
+        f.field(",\"initial_index\":", &self.initial_index);
+        f.field(",\"selected_values\":", &self.selected_values);
+        f.field(",\"options\":", &self.options);
+        f.field(",\"value\":", &self.value);
+        f.field(",\"behaviors\":", &self.behaviors);
+        f.field(",\"confirm\":", &self.confirm);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
+}
+
 /// A drop-down list of people, several may be chosen (in a form).
 ///
 /// JSON: `multi_select_person`.
@@ -1109,6 +1800,34 @@ pub struct MultiSelectPerson {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+}
+
+impl WriteJson for MultiSelectPerson {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for MultiSelectPerson {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"type\":", &self.r#type);
+        f.field(",\"name\":", &self.name);
+        f.field(",\"required\":", &self.required);
+        f.field(",\"disabled\":", &self.disabled);
+        f.field(",\"placeholder\":", &self.placeholder);
+        f.field(",\"width\":", &self.width);
+        f.field(",\"initial_option\":", &self.initial_option);
+        f.field(",\"initial_index\":", &self.initial_index);
+        f.field(",\"selected_values\":", &self.selected_values);
+        f.field(",\"options\":", &self.options);
+        f.field(",\"value\":", &self.value);
+        f.field(",\"behaviors\":", &self.behaviors);
+        f.field(",\"confirm\":", &self.confirm);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
 }
 
 /// A choice among images.
@@ -1167,6 +1886,34 @@ pub struct SelectImg {
     pub fallback: Option<Value>,
 }
 
+impl WriteJson for SelectImg {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for SelectImg {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"name\":", &self.name);
+        f.field(",\"required\":", &self.required);
+        f.field(",\"disabled\":", &self.disabled);
+        f.field(",\"multi_select\":", &self.multi_select);
+        f.field(",\"layout\":", &self.layout);
+        f.field(",\"aspect_ratio\":", &self.aspect_ratio);
+        f.field(",\"can_preview\":", &self.can_preview);
+        f.field(",\"disabled_tips\":", &self.disabled_tips);
+        f.field(",\"style\":", &self.style);
+        f.field(",\"options\":", &self.options);
+        f.field(",\"value\":", &self.value);
+        f.field(",\"behaviors\":", &self.behaviors);
+        f.field(",\"confirm\":", &self.confirm);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
+}
+
 /// Picks a date.
 ///
 /// JSON: `date_picker`.
@@ -1211,6 +1958,30 @@ pub struct DatePicker {
     pub fallback: Option<Value>,
 }
 
+impl WriteJson for DatePicker {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for DatePicker {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"name\":", &self.name);
+        f.field(",\"required\":", &self.required);
+        f.field(",\"disabled\":", &self.disabled);
+        f.field(",\"placeholder\":", &self.placeholder);
+        f.field(",\"width\":", &self.width);
+        f.field(",\"initial_date\":", &self.initial_date);
+        f.field(",\"value\":", &self.value);
+        f.field(",\"behaviors\":", &self.behaviors);
+        f.field(",\"confirm\":", &self.confirm);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
+}
+
 /// Picks a time of day.
 ///
 /// JSON: `picker_time`.
@@ -1253,6 +2024,30 @@ pub struct PickerTime {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+}
+
+impl WriteJson for PickerTime {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for PickerTime {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"name\":", &self.name);
+        f.field(",\"required\":", &self.required);
+        f.field(",\"disabled\":", &self.disabled);
+        f.field(",\"placeholder\":", &self.placeholder);
+        f.field(",\"width\":", &self.width);
+        f.field(",\"initial_time\":", &self.initial_time);
+        f.field(",\"value\":", &self.value);
+        f.field(",\"behaviors\":", &self.behaviors);
+        f.field(",\"confirm\":", &self.confirm);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
 }
 
 /// Picks a date and a time.
@@ -1300,6 +2095,31 @@ pub struct PickerDatetime {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+}
+
+impl WriteJson for PickerDatetime {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for PickerDatetime {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"name\":", &self.name);
+        f.field(",\"required\":", &self.required);
+        f.field(",\"disabled\":", &self.disabled);
+        f.field(",\"placeholder\":", &self.placeholder);
+        f.field(",\"width\":", &self.width);
+        f.field(",\"initial_datetime\":", &self.initial_datetime);
+        f.field(",\"initial_date\":", &self.initial_date);
+        f.field(",\"value\":", &self.value);
+        f.field(",\"behaviors\":", &self.behaviors);
+        f.field(",\"confirm\":", &self.confirm);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
 }
 
 /// A text box.
@@ -1370,6 +2190,38 @@ pub struct Input {
     pub fallback: Option<Value>,
 }
 
+impl WriteJson for Input {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Input {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"name\":", &self.name);
+        f.field(",\"required\":", &self.required);
+        f.field(",\"disabled\":", &self.disabled);
+        f.field(",\"placeholder\":", &self.placeholder);
+        f.field(",\"default_value\":", &self.default_value);
+        f.field(",\"width\":", &self.width);
+        f.field(",\"max_length\":", &self.max_length);
+        f.field(",\"input_type\":", &self.input_type);
+        f.field(",\"show_icon\":", &self.show_icon);
+        f.field(",\"rows\":", &self.rows);
+        f.field(",\"auto_resize\":", &self.auto_resize);
+        f.field(",\"max_rows\":", &self.max_rows);
+        f.field(",\"label\":", &self.label);
+        f.field(",\"label_position\":", &self.label_position);
+        f.field(",\"value\":", &self.value);
+        f.field(",\"behaviors\":", &self.behaviors);
+        f.field(",\"confirm\":", &self.confirm);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
+}
+
 /// Columns side by side.
 ///
 /// JSON: `column_set`.
@@ -1405,6 +2257,27 @@ pub struct ColumnSet {
     pub fallback: Option<Value>,
 }
 
+impl WriteJson for ColumnSet {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for ColumnSet {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"columns\":", &self.columns);
+        f.field(",\"flex_mode\":", &self.flex_mode);
+        f.field(",\"background_style\":", &self.background_style);
+        f.field(",\"horizontal_spacing\":", &self.horizontal_spacing);
+        f.field(",\"horizontal_align\":", &self.horizontal_align);
+        f.field(",\"action\":", &self.action);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
+}
+
 /// A form: its inputs are sent together when a `form_submit` button is clicked.
 ///
 /// JSON: `form`.
@@ -1429,6 +2302,24 @@ pub struct Form {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+}
+
+impl WriteJson for Form {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Form {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"name\":", &self.name);
+        f.field(",\"elements\":", &self.elements);
+        f.field(",\"confirm\":", &self.confirm);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
 }
 
 /// A panel that folds its elements under a header.
@@ -1479,6 +2370,32 @@ pub struct CollapsiblePanel {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+}
+
+impl WriteJson for CollapsiblePanel {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for CollapsiblePanel {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"expanded\":", &self.expanded);
+        f.field(",\"direction\":", &self.direction);
+        f.field(",\"vertical_spacing\":", &self.vertical_spacing);
+        f.field(",\"horizontal_spacing\":", &self.horizontal_spacing);
+        f.field(",\"vertical_align\":", &self.vertical_align);
+        f.field(",\"horizontal_align\":", &self.horizontal_align);
+        f.field(",\"padding\":", &self.padding);
+        f.field(",\"background_color\":", &self.background_color);
+        f.field(",\"header\":", &self.header);
+        f.field(",\"border\":", &self.border);
+        f.field(",\"elements\":", &self.elements);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
 }
 
 /// A clickable area around other elements.
@@ -1552,6 +2469,39 @@ pub struct InteractiveContainer {
     pub fallback: Option<Value>,
 }
 
+impl WriteJson for InteractiveContainer {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for InteractiveContainer {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"width\":", &self.width);
+        f.field(",\"height\":", &self.height);
+        f.field(",\"background_style\":", &self.background_style);
+        f.field(",\"has_border\":", &self.has_border);
+        f.field(",\"border_color\":", &self.border_color);
+        f.field(",\"corner_radius\":", &self.corner_radius);
+        f.field(",\"padding\":", &self.padding);
+        f.field(",\"direction\":", &self.direction);
+        f.field(",\"vertical_spacing\":", &self.vertical_spacing);
+        f.field(",\"horizontal_spacing\":", &self.horizontal_spacing);
+        f.field(",\"vertical_align\":", &self.vertical_align);
+        f.field(",\"horizontal_align\":", &self.horizontal_align);
+        f.field(",\"behaviors\":", &self.behaviors);
+        f.field(",\"hover_tips\":", &self.hover_tips);
+        f.field(",\"disabled\":", &self.disabled);
+        f.field(",\"disabled_tips\":", &self.disabled_tips);
+        f.field(",\"confirm\":", &self.confirm);
+        f.field(",\"elements\":", &self.elements);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
+}
+
 /// A person's avatar and name.
 ///
 /// JSON: `person`.
@@ -1582,6 +2532,26 @@ pub struct Person {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+}
+
+impl WriteJson for Person {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Person {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"user_id\":", &self.user_id);
+        f.field(",\"size\":", &self.size);
+        f.field(",\"show_avatar\":", &self.show_avatar);
+        f.field(",\"show_name\":", &self.show_name);
+        f.field(",\"style\":", &self.style);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
 }
 
 /// Several people.
@@ -1622,6 +2592,28 @@ pub struct PersonList {
     pub fallback: Option<Value>,
 }
 
+impl WriteJson for PersonList {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for PersonList {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"persons\":", &self.persons);
+        f.field(",\"size\":", &self.size);
+        f.field(",\"show_avatar\":", &self.show_avatar);
+        f.field(",\"show_name\":", &self.show_name);
+        f.field(",\"lines\":", &self.lines);
+        f.field(",\"drop_invalid_user_id\":", &self.drop_invalid_user_id);
+        f.field(",\"icon\":", &self.icon);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
+}
+
 /// A chart drawn from a VChart spec.
 ///
 /// JSON: `chart`.
@@ -1652,6 +2644,26 @@ pub struct Chart {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+}
+
+impl WriteJson for Chart {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Chart {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"chart_spec\":", &self.chart_spec);
+        f.field(",\"aspect_ratio\":", &self.aspect_ratio);
+        f.field(",\"color_theme\":", &self.color_theme);
+        f.field(",\"preview\":", &self.preview);
+        f.field(",\"height\":", &self.height);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
 }
 
 /// A table of rows.
@@ -1687,6 +2699,27 @@ pub struct Table {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+}
+
+impl WriteJson for Table {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Table {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"page_size\":", &self.page_size);
+        f.field(",\"row_height\":", &self.row_height);
+        f.field(",\"header_style\":", &self.header_style);
+        f.field(",\"columns\":", &self.columns);
+        f.field(",\"rows\":", &self.rows);
+        f.field(",\"freeze_first_column\":", &self.freeze_first_column);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
 }
 
 /// A to-do item with a check box.
@@ -1742,6 +2775,33 @@ pub struct Checker {
     pub fallback: Option<Value>,
 }
 
+impl WriteJson for Checker {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Checker {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"name\":", &self.name);
+        f.field(",\"checked\":", &self.checked);
+        f.field(",\"text\":", &self.text);
+        f.field(",\"overall_checkable\":", &self.overall_checkable);
+        f.field(",\"button_area\":", &self.button_area);
+        f.field(",\"checked_style\":", &self.checked_style);
+        f.field(",\"padding\":", &self.padding);
+        f.field(",\"behaviors\":", &self.behaviors);
+        f.field(",\"hover_tips\":", &self.hover_tips);
+        f.field(",\"disabled\":", &self.disabled);
+        f.field(",\"disabled_tips\":", &self.disabled_tips);
+        f.field(",\"confirm\":", &self.confirm);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+    }
+}
+
 /// A text object, told apart by its `tag`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "tag")]
@@ -1755,6 +2815,17 @@ pub enum Text {
     /// `"tag": "markdown"`.
     #[serde(rename = "markdown")]
     Markdown(LarkMd),
+}
+
+impl WriteJson for Text {
+    fn write_json(&self, out: &mut String) {
+        let (open, fields): (&str, &dyn WriteFields) = match self {
+            Self::PlainText(value) => ("{\"tag\":\"plain_text\"", value),
+            Self::LarkMd(value) => ("{\"tag\":\"lark_md\"", value),
+            Self::Markdown(value) => ("{\"tag\":\"markdown\"", value),
+        };
+        tagged(out, open, fields);
+    }
 }
 
 impl From<PlainText> for Text {
@@ -1776,6 +2847,17 @@ pub enum Behavior {
     /// `"type": "form_action"`.
     #[serde(rename = "form_action")]
     FormAction(FormAction),
+}
+
+impl WriteJson for Behavior {
+    fn write_json(&self, out: &mut String) {
+        let (open, fields): (&str, &dyn WriteFields) = match self {
+            Self::OpenUrl(value) => ("{\"type\":\"open_url\"", value),
+            Self::Callback(value) => ("{\"type\":\"callback\"", value),
+            Self::FormAction(value) => ("{\"type\":\"form_action\"", value),
+        };
+        tagged(out, open, fields);
+    }
 }
 
 impl From<OpenUrl> for Behavior {
@@ -1815,6 +2897,19 @@ pub enum NoteItem {
     /// `"tag": "custom_icon"`.
     #[serde(rename = "custom_icon")]
     CustomIcon(NoteIcon),
+}
+
+impl WriteJson for NoteItem {
+    fn write_json(&self, out: &mut String) {
+        let (open, fields): (&str, &dyn WriteFields) = match self {
+            Self::PlainText(value) => ("{\"tag\":\"plain_text\"", value),
+            Self::LarkMd(value) => ("{\"tag\":\"lark_md\"", value),
+            Self::Img(value) => ("{\"tag\":\"img\"", value),
+            Self::StandardIcon(value) => ("{\"tag\":\"standard_icon\"", value),
+            Self::CustomIcon(value) => ("{\"tag\":\"custom_icon\"", value),
+        };
+        tagged(out, open, fields);
+    }
 }
 
 impl From<PlainText> for NoteItem {
@@ -1923,6 +3018,42 @@ pub enum Element {
     /// An element the model does not know yet, kept as raw JSON.
     #[serde(untagged)]
     Raw(RawElement),
+}
+
+impl WriteJson for Element {
+    fn write_json(&self, out: &mut String) {
+        let (open, fields): (&str, &dyn WriteFields) = match self {
+            Self::Div(value) => ("{\"tag\":\"div\"", value),
+            Self::Markdown(value) => ("{\"tag\":\"markdown\"", value),
+            Self::Hr(value) => ("{\"tag\":\"hr\"", value),
+            Self::Img(value) => ("{\"tag\":\"img\"", value),
+            Self::ImgCombination(value) => ("{\"tag\":\"img_combination\"", value),
+            Self::Note(value) => ("{\"tag\":\"note\"", value),
+            Self::Action(value) => ("{\"tag\":\"action\"", value),
+            Self::Button(value) => ("{\"tag\":\"button\"", value),
+            Self::Overflow(value) => ("{\"tag\":\"overflow\"", value),
+            Self::SelectStatic(value) => ("{\"tag\":\"select_static\"", value),
+            Self::MultiSelectStatic(value) => ("{\"tag\":\"multi_select_static\"", value),
+            Self::SelectPerson(value) => ("{\"tag\":\"select_person\"", value),
+            Self::MultiSelectPerson(value) => ("{\"tag\":\"multi_select_person\"", value),
+            Self::SelectImg(value) => ("{\"tag\":\"select_img\"", value),
+            Self::DatePicker(value) => ("{\"tag\":\"date_picker\"", value),
+            Self::PickerTime(value) => ("{\"tag\":\"picker_time\"", value),
+            Self::PickerDatetime(value) => ("{\"tag\":\"picker_datetime\"", value),
+            Self::Input(value) => ("{\"tag\":\"input\"", value),
+            Self::ColumnSet(value) => ("{\"tag\":\"column_set\"", value),
+            Self::Form(value) => ("{\"tag\":\"form\"", value),
+            Self::CollapsiblePanel(value) => ("{\"tag\":\"collapsible_panel\"", value),
+            Self::InteractiveContainer(value) => ("{\"tag\":\"interactive_container\"", value),
+            Self::Person(value) => ("{\"tag\":\"person\"", value),
+            Self::PersonList(value) => ("{\"tag\":\"person_list\"", value),
+            Self::Chart(value) => ("{\"tag\":\"chart\"", value),
+            Self::Table(value) => ("{\"tag\":\"table\"", value),
+            Self::Checker(value) => ("{\"tag\":\"checker\"", value),
+            Self::Raw(value) => return value.write_json(out),
+        };
+        tagged(out, open, fields);
+    }
 }
 
 impl From<Div> for Element {
@@ -2119,6 +3250,12 @@ impl Serialize for SchemaVersion {
     }
 }
 
+impl WriteJson for SchemaVersion {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for SchemaVersion {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -2164,6 +3301,12 @@ impl SelectImgLayout {
 impl Serialize for SelectImgLayout {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for SelectImgLayout {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
     }
 }
 
@@ -2215,6 +3358,12 @@ impl Serialize for ImgAspectRatio {
     }
 }
 
+impl WriteJson for ImgAspectRatio {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for ImgAspectRatio {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -2256,6 +3405,12 @@ impl SelectImgStyle {
 impl Serialize for SelectImgStyle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for SelectImgStyle {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
     }
 }
 
@@ -2306,6 +3461,15 @@ impl Serialize for ContainerWidth {
     }
 }
 
+impl WriteJson for ContainerWidth {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for ContainerWidth {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -2350,6 +3514,12 @@ impl WidthMode {
 impl Serialize for WidthMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for WidthMode {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
     }
 }
 
@@ -2455,6 +3625,12 @@ impl Serialize for HeaderTemplate {
     }
 }
 
+impl WriteJson for HeaderTemplate {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for HeaderTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -2554,6 +3730,12 @@ impl TextTagColor {
 impl Serialize for TextTagColor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for TextTagColor {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
     }
 }
 
@@ -2669,6 +3851,15 @@ impl Color {
 impl Serialize for Color {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for Color {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
     }
 }
 
@@ -2791,6 +3982,15 @@ impl Serialize for TextSize {
     }
 }
 
+impl WriteJson for TextSize {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for TextSize {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -2835,6 +4035,12 @@ impl TextAlign {
 impl Serialize for TextAlign {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for TextAlign {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
     }
 }
 
@@ -2886,6 +4092,12 @@ impl Serialize for VerticalAlign {
     }
 }
 
+impl WriteJson for VerticalAlign {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for VerticalAlign {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -2927,6 +4139,12 @@ impl Direction {
 impl Serialize for Direction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for Direction {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
     }
 }
 
@@ -2987,6 +4205,15 @@ impl Spacing {
 impl Serialize for Spacing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for Spacing {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
     }
 }
 
@@ -3071,6 +4298,12 @@ impl Serialize for ButtonType {
     }
 }
 
+impl WriteJson for ButtonType {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for ButtonType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -3123,6 +4356,12 @@ impl Serialize for ButtonSize {
     }
 }
 
+impl WriteJson for ButtonSize {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for ButtonSize {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -3170,6 +4409,15 @@ impl Serialize for Width {
     }
 }
 
+impl WriteJson for Width {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for Width {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -3213,6 +4461,15 @@ impl ColumnWidth {
 impl Serialize for ColumnWidth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for ColumnWidth {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
     }
 }
 
@@ -3271,6 +4528,12 @@ impl Serialize for FlexMode {
     }
 }
 
+impl WriteJson for FlexMode {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for FlexMode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -3320,6 +4583,12 @@ impl ActionLayout {
 impl Serialize for ActionLayout {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for ActionLayout {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
     }
 }
 
@@ -3380,6 +4649,12 @@ impl Serialize for FormActionType {
     }
 }
 
+impl WriteJson for FormActionType {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for FormActionType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -3421,6 +4696,12 @@ impl FormBehavior {
 impl Serialize for FormBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for FormBehavior {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
     }
 }
 
@@ -3469,6 +4750,12 @@ impl ImgScaleType {
 impl Serialize for ImgScaleType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for ImgScaleType {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
     }
 }
 
@@ -3544,6 +4831,12 @@ impl Serialize for ImgMode {
     }
 }
 
+impl WriteJson for ImgMode {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for ImgMode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -3592,6 +4885,12 @@ impl Serialize for InputType {
     }
 }
 
+impl WriteJson for InputType {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for InputType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -3636,6 +4935,12 @@ impl Serialize for LabelPosition {
     }
 }
 
+impl WriteJson for LabelPosition {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for LabelPosition {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -3677,6 +4982,12 @@ impl SelectType {
 impl Serialize for SelectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for SelectType {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
     }
 }
 
@@ -3732,6 +5043,12 @@ impl Serialize for PersonSize {
     }
 }
 
+impl WriteJson for PersonSize {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for PersonSize {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -3773,6 +5090,12 @@ impl PersonStyle {
 impl Serialize for PersonStyle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for PersonStyle {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
     }
 }
 
@@ -3825,6 +5148,12 @@ impl AspectRatio {
 impl Serialize for AspectRatio {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for AspectRatio {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
     }
 }
 
@@ -3885,6 +5214,12 @@ impl Serialize for ColorTheme {
     }
 }
 
+impl WriteJson for ColorTheme {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for ColorTheme {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -3937,6 +5272,15 @@ impl RowHeight {
 impl Serialize for RowHeight {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for RowHeight {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
     }
 }
 
@@ -4005,6 +5349,12 @@ impl Serialize for TableDataType {
     }
 }
 
+impl WriteJson for TableDataType {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for TableDataType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -4049,6 +5399,12 @@ impl Serialize for IconTag {
     }
 }
 
+impl WriteJson for IconTag {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for IconTag {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -4086,6 +5442,12 @@ impl TextTagTag {
 impl Serialize for TextTagTag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for TextTagTag {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
     }
 }
 
@@ -4141,6 +5503,12 @@ impl Serialize for CombinationMode {
     }
 }
 
+impl WriteJson for CombinationMode {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for CombinationMode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -4185,6 +5553,12 @@ impl Serialize for PrintStrategy {
     }
 }
 
+impl WriteJson for PrintStrategy {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for PrintStrategy {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -4222,6 +5596,12 @@ impl ColumnTag {
 impl Serialize for ColumnTag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for ColumnTag {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
     }
 }
 

@@ -1,6 +1,10 @@
 //! Writes the typed card model (Rust structs and enums) from the schema, so that the model
 //! `card-core` ships and the rules the validator checks come from one table.
 //!
+//! Alongside the serde impls, each type gets a direct JSON writer (`card-core`'s crate-private
+//! `write_json` traits), with keys and union tags escaped here, once: `Card::to_content`
+//! writes the same bytes as `serde_json::to_string` without escaping what never changes.
+//!
 //! `card-core/src/model.rs` is this function's output, formatted by rustfmt and checked in; a
 //! test in `card-core` fails when the two drift apart.
 
@@ -22,7 +26,8 @@ pub fn rust_model() -> String {
          use std::collections::BTreeMap;\n\n\
          use serde::{Deserialize, Serialize};\n\
          use serde_json::{Number, Value};\n\n\
-         use crate::raw::RawElement;\n\n",
+         use crate::raw::RawElement;\n\
+         use crate::write_json::{object, plain, tagged, Fields, WriteFields, WriteJson};\n\n",
     );
     let mut done = BTreeSet::new();
     for def in OBJECTS {
@@ -106,6 +111,58 @@ fn object(out: &mut String, def: &ObjectDef, is_element: bool, done: &mut BTreeS
         );
     }
     out.push_str("}\n\n");
+    write_struct(out, def.rust_name, def.fields.iter().chain(common));
+}
+
+/// The JSON writer of a struct (`crate::write_json`): its fields in declaration order, `None`
+/// skipped, each key a literal escaped here, as serde writes them.
+fn write_struct<'a>(out: &mut String, rust_name: &str, fields: impl Iterator<Item = &'a Field>) {
+    let _ = writeln!(
+        out,
+        "impl WriteJson for {rust_name} {{\n    fn write_json(&self, out: &mut String) {{\n        object(out, self);\n    }}\n}}\n"
+    );
+    let _ = writeln!(
+        out,
+        "impl WriteFields for {rust_name} {{\n    fn write_fields(&self, out: &mut String, first: bool) {{"
+    );
+    let mut fields = fields.peekable();
+    if fields.peek().is_none() {
+        out.push_str("        let _ = (out, first);\n");
+    } else {
+        out.push_str("        let mut f = Fields::new(out, first);\n");
+    }
+    for field in fields {
+        let key = format!(",{}:", json_string(field.name));
+        let _ = writeln!(
+            out,
+            "        f.field({key:?}, &self.{});",
+            field_ident(field.name)
+        );
+    }
+    out.push_str("    }\n}\n\n");
+}
+
+/// `value` as a JSON string, quoted and escaped as serde_json escapes it.
+fn json_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\0'..='\u{1f}' => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn field_note(field: &Field) -> &'static str {
@@ -132,6 +189,26 @@ fn union_enum(out: &mut String, def: &UnionDef) {
         out.push_str("    Raw(RawElement),\n");
     }
     out.push_str("}\n\n");
+    // serde writes an internally tagged variant as the tag entry first, then the fields of
+    // the variant's struct; an untagged `Raw` as the raw object alone.
+    let _ = writeln!(
+        out,
+        "impl WriteJson for {} {{\n    fn write_json(&self, out: &mut String) {{\n        \
+         let (open, fields): (&str, &dyn WriteFields) = match self {{",
+        def.rust_name
+    );
+    for (tag, _) in def.variants {
+        let open = format!("{{{}:{}", json_string(def.key), json_string(tag));
+        let _ = writeln!(
+            out,
+            "            Self::{}(value) => ({open:?}, value),",
+            variant_ident(tag)
+        );
+    }
+    if def.open {
+        out.push_str("            Self::Raw(value) => return value.write_json(out),\n");
+    }
+    out.push_str("        };\n        tagged(out, open, fields);\n    }\n}\n\n");
     for (tag, object) in def.variants {
         if def
             .variants
@@ -211,6 +288,26 @@ fn enumeration(out: &mut String, def: &EnumDef) {
     let _ = writeln!(
         out,
         "impl Serialize for {} {{\n    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{\n        serializer.serialize_str(self.as_str())\n    }}\n}}\n",
+        def.rust_name
+    );
+    // Fixed values are written as they are when their JSON needs no escaping (checked here).
+    let fixed = if def
+        .values
+        .iter()
+        .all(|(json, _)| json_string(json) == format!("\"{json}\""))
+    {
+        "plain(out, self.as_str())"
+    } else {
+        "self.as_str().write_json(out)"
+    };
+    let body = if def.open.is_some() {
+        format!("match self {{\n            Self::Other(value) => value.write_json(out),\n            _ => {fixed},\n        }}")
+    } else {
+        fixed.to_string()
+    };
+    let _ = writeln!(
+        out,
+        "impl WriteJson for {} {{\n    fn write_json(&self, out: &mut String) {{\n        {body}\n    }}\n}}\n",
         def.rust_name
     );
     let body = if def.open.is_some() {
