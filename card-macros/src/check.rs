@@ -3,18 +3,23 @@
 
 use card_schema::catalogue::MAX_BODY_BYTES;
 use card_schema::{validate_card, Entry, Item, Node, Report, Severity, View};
+use std::collections::HashMap;
+
 use syn::Error;
 
 use crate::ast::{self, Range, Value};
 
-impl Node for Value {
-    type Span = Range;
+/// The id of a node for the validator: its address, looked up again in [`Spans`].
+fn id<T>(node: &T) -> usize {
+    node as *const T as usize
+}
 
-    fn span(&self) -> Range {
-        self.range()
+impl Node for Value {
+    fn span(&self) -> usize {
+        id(self)
     }
 
-    fn view(&self) -> View<'_, Self> {
+    fn view(&self) -> View<'_> {
         match self {
             Value::Null(_) => View::Null,
             Value::Bool(b, _) => View::Bool(*b),
@@ -26,7 +31,7 @@ impl Node for Value {
                     .iter()
                     .map(|e| Entry {
                         key: &e.name,
-                        key_span: Range::one(e.key.span()),
+                        key_span: id(&e.key),
                         value: &e.value,
                     })
                     .collect(),
@@ -36,7 +41,7 @@ impl Node for Value {
     }
 }
 
-fn items(items: &[ast::Item]) -> Vec<Item<'_, Value>> {
+fn items(items: &[ast::Item]) -> Vec<Item<'_>> {
     items
         .iter()
         .map(|item| match item {
@@ -51,15 +56,65 @@ fn items(items: &[ast::Item]) -> Vec<Item<'_, Value>> {
                 }
                 Item::Conditional(branches)
             }
-            ast::Item::Spread(rust) => Item::Spread(rust.range),
+            ast::Item::Spread(rust) => Item::Spread(id(rust)),
         })
         .collect()
 }
 
+/// Where each node the validator can name is: node ids (addresses) to source ranges.
+struct Spans(HashMap<usize, Range>);
+
+impl Spans {
+    fn of(card: &Value) -> Spans {
+        let mut spans = Spans(HashMap::new());
+        spans.value(card);
+        spans
+    }
+
+    fn value(&mut self, value: &Value) {
+        self.0.insert(id(value), value.range());
+        match value {
+            Value::Array(a) => self.items(&a.items),
+            Value::Object(o) => {
+                for entry in &o.entries {
+                    self.0.insert(id(&entry.key), Range::one(entry.key.span()));
+                    self.value(&entry.value);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn items(&mut self, items: &[ast::Item]) {
+        for item in items {
+            match item {
+                ast::Item::Value(v) => self.value(v),
+                ast::Item::For { body, .. } => self.items(body),
+                ast::Item::If {
+                    then, otherwise, ..
+                } => {
+                    self.items(then);
+                    if let Some(otherwise) = otherwise {
+                        self.items(otherwise);
+                    }
+                }
+                ast::Item::Spread(rust) => {
+                    self.0.insert(id(rust), rust.range);
+                }
+            }
+        }
+    }
+
+    /// The range of a node; the whole card if the id is unknown (it never is).
+    fn get(&self, id: usize, card: &Value) -> Range {
+        self.0.get(&id).copied().unwrap_or_else(|| card.range())
+    }
+}
+
 /// What the checks found: errors (the card does not compile) and warnings.
 pub struct Checked {
-    /// The validator's report.
-    pub report: Report<Range>,
+    /// The validator's report (spans as node ids).
+    pub report: Report<usize>,
     /// Compile errors, every one found.
     pub errors: Vec<Error>,
     /// `(where, field, note)` of deprecated fields.
@@ -69,14 +124,16 @@ pub struct Checked {
 /// Checks a card.
 pub fn check(card: &Value) -> Checked {
     let report = validate_card(card);
+    let spans = Spans::of(card);
     let mut errors = Vec::new();
     let mut deprecated = Vec::new();
     for violation in &report.violations {
+        let range = spans.get(violation.span, card);
         match (&violation.kind, violation.severity()) {
             (card_schema::ViolationKind::Deprecated { field, note }, Severity::Warning) => {
-                deprecated.push((violation.span, *field, *note));
+                deprecated.push((range, *field, *note));
             }
-            (kind, _) => errors.push(violation.span.error(kind)),
+            (kind, _) => errors.push(range.error(kind)),
         }
     }
     if !report.dynamic && errors.is_empty() {

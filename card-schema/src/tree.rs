@@ -5,20 +5,20 @@
 //! validator, with one set of rules, serves both.
 
 /// A JSON-shaped value the validator can read.
-pub trait Node: Sized {
-    /// Where the node is: a source span in the macro, nothing at runtime (the validator keeps
-    /// the JSON path itself).
-    type Span: Copy;
-
-    /// Where this node is.
-    fn span(&self) -> Self::Span;
+///
+/// The trait is object-safe and the validator takes `&dyn Node`, so it is compiled once, here,
+/// rather than again in every crate that uses it (the proc-macro among them).
+pub trait Node {
+    /// Where the node is, as an id the caller can map back: the macro uses the node's address
+    /// and looks its span up afterwards; runtime validation uses 0 (it keeps JSON paths).
+    fn span(&self) -> usize;
 
     /// What this node is.
-    fn view(&self) -> View<'_, Self>;
+    fn view(&self) -> View<'_>;
 }
 
 /// One node, as the validator sees it.
-pub enum View<'a, N: Node> {
+pub enum View<'a> {
     /// `null`.
     Null,
     /// `true` or `false`.
@@ -31,32 +31,32 @@ pub enum View<'a, N: Node> {
     /// A string.
     String(&'a str),
     /// An array.
-    Array(Vec<Item<'a, N>>),
+    Array(Vec<Item<'a>>),
     /// An object, with its entries in the order written (duplicates kept).
-    Object(Vec<Entry<'a, N>>),
+    Object(Vec<Entry<'a>>),
     /// A value computed at run time (an interpolated Rust expression): its type is checked by
     /// the compiler, not here.
     Dynamic,
 }
 
 /// One `"key": value` entry of an object.
-pub struct Entry<'a, N: Node> {
+pub struct Entry<'a> {
     /// The key.
     pub key: &'a str,
     /// Where the key is.
-    pub key_span: N::Span,
+    pub key_span: usize,
     /// The value.
-    pub value: &'a N,
+    pub value: &'a dyn Node,
 }
 
 /// One item of an array.
-pub enum Item<'a, N: Node> {
+pub enum Item<'a> {
     /// A value.
-    Value(&'a N),
+    Value(&'a dyn Node),
     /// Items repeated any number of times at run time (the body of a `for` loop).
-    Repeated(Vec<Item<'a, N>>),
+    Repeated(Vec<Item<'a>>),
     /// Items present zero times or once (a branch of an `if`).
-    Conditional(Vec<Item<'a, N>>),
+    Conditional(Vec<Item<'a>>),
     /// Any number of values known only at run time (`..iter`).
-    Spread(N::Span),
+    Spread(usize),
 }

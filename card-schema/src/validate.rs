@@ -42,7 +42,7 @@ impl<S> Report<S> {
 }
 
 /// Validates a whole card.
-pub fn validate_card<N: Node>(card: &N) -> Report<N::Span> {
+pub fn validate_card(card: &dyn Node) -> Report<usize> {
     let mut walk = Walk {
         version: Version::V1,
         path: Vec::new(),
@@ -74,7 +74,7 @@ pub fn validate_card<N: Node>(card: &N) -> Report<N::Span> {
     walk.finish(sharing)
 }
 
-fn detect_version<N: Node>(entries: &[Entry<'_, N>], walk: &mut Walk<N::Span>) -> Version {
+fn detect_version(entries: &[Entry<'_>], walk: &mut Walk) -> Version {
     let Some(schema) = entries.iter().find(|e| e.key == "schema") else {
         return Version::V1;
     };
@@ -95,7 +95,7 @@ fn detect_version<N: Node>(entries: &[Entry<'_, N>], walk: &mut Walk<N::Span>) -
     }
 }
 
-fn sharing<N: Node>(entries: &[Entry<'_, N>], walk: &mut Walk<N::Span>) -> Sharing {
+fn sharing(entries: &[Entry<'_>], walk: &mut Walk) -> Sharing {
     let update_multi = entries
         .iter()
         .find(|e| e.key == "config")
@@ -119,10 +119,10 @@ fn sharing<N: Node>(entries: &[Entry<'_, N>], walk: &mut Walk<N::Span>) -> Shari
     }
 }
 
-struct Walk<S> {
+struct Walk {
     version: Version,
     path: Vec<String>,
-    violations: Vec<Violation<S>>,
+    violations: Vec<Violation<usize>>,
     element_ids: Vec<String>,
     elements: usize,
     depth: usize,
@@ -132,7 +132,7 @@ struct Walk<S> {
     dynamic: bool,
 }
 
-fn found<N: Node>(view: &View<'_, N>) -> &'static str {
+fn found(view: &View<'_>) -> &'static str {
     match view {
         View::Null => "`null`",
         View::Bool(_) => "a boolean",
@@ -144,8 +144,8 @@ fn found<N: Node>(view: &View<'_, N>) -> &'static str {
     }
 }
 
-impl<S: Copy> Walk<S> {
-    fn finish(self, sharing: Sharing) -> Report<S> {
+impl Walk {
+    fn finish(self, sharing: Sharing) -> Report<usize> {
         Report {
             version: self.version,
             sharing,
@@ -155,7 +155,7 @@ impl<S: Copy> Walk<S> {
         }
     }
 
-    fn report(&mut self, span: S, kind: ViolationKind) {
+    fn report(&mut self, span: usize, kind: ViolationKind) {
         let path = self.path.concat();
         self.violations.push(Violation { span, path, kind });
     }
@@ -175,7 +175,7 @@ impl<S: Copy> Walk<S> {
         }
     }
 
-    fn value<N: Node<Span = S>>(&mut self, kind: &Kind, node: &N) {
+    fn value(&mut self, kind: &Kind, node: &dyn Node) {
         let view = node.view();
         if let View::Dynamic = view {
             self.dynamic = true;
@@ -256,7 +256,7 @@ impl<S: Copy> Walk<S> {
         }
     }
 
-    fn items<N: Node<Span = S>>(&mut self, kind: &Kind, items: &[Item<'_, N>], index: &mut usize) {
+    fn items(&mut self, kind: &Kind, items: &[Item<'_>], index: &mut usize) {
         for item in items {
             match item {
                 Item::Value(node) => {
@@ -280,7 +280,7 @@ impl<S: Copy> Walk<S> {
         }
     }
 
-    fn duplicate_keys<N: Node<Span = S>>(&mut self, entries: &[Entry<'_, N>]) {
+    fn duplicate_keys(&mut self, entries: &[Entry<'_>]) {
         for (i, entry) in entries.iter().enumerate() {
             if entries[..i].iter().any(|e| e.key == entry.key) {
                 self.report(
@@ -293,11 +293,11 @@ impl<S: Copy> Walk<S> {
         }
     }
 
-    fn union<N: Node<Span = S>>(
+    fn union(
         &mut self,
         def: &'static UnionDef,
-        span: S,
-        entries: &[Entry<'_, N>],
+        span: usize,
+        entries: &[Entry<'_>],
         slot: Option<Slot>,
     ) {
         let Some(tag_entry) = entries.iter().find(|e| e.key == def.key) else {
@@ -385,11 +385,11 @@ impl<S: Copy> Walk<S> {
             || (self.forms > 0 && catalogue::FORM_ONLY.contains(&tag))
     }
 
-    fn object<N: Node<Span = S>>(
+    fn object(
         &mut self,
         def: &'static ObjectDef,
-        span: S,
-        entries: &[Entry<'_, N>],
+        span: usize,
+        entries: &[Entry<'_>],
         discriminator: Option<&'static str>,
     ) {
         let is_element = discriminator.is_some()
@@ -472,12 +472,7 @@ impl<S: Copy> Walk<S> {
         }
     }
 
-    fn field<N: Node<Span = S>>(
-        &mut self,
-        owner: &ObjectDef,
-        field: &'static Field,
-        entry: &Entry<'_, N>,
-    ) {
+    fn field(&mut self, owner: &ObjectDef, field: &'static Field, entry: &Entry<'_>) {
         if !field.since.includes(self.version) {
             let hint = match field.name {
                 "elements" | "i18n_elements" => {
