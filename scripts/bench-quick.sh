@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every benchmark, briefly: finishes in under two minutes once the workspace is built.
+# The benchmarks, briefly: finishes in under two minutes once the workspace is built.
+# COMPILE=1 adds one run of the compile-cost measurement.
 # For the full runs and their method, see BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,9 @@ echo
 echo "== serialization (criterion, quick)"
 BENCH_QUICK=1 cargo bench --quiet -p card-benches --bench serialization -- --quick
 
-echo
-echo "== compile cost (one run each; RUNS=5 scripts/compile-cost/run.sh for the real figures)"
-RUNS=1 scripts/compile-cost/run.sh
+# Compile cost builds its own crates (a minute or two the first time), so it is opt-in here.
+if [ "${COMPILE:-0}" = 1 ]; then
+    echo
+    echo "== compile cost (one run each; RUNS=7 scripts/compile-cost/run.sh for the real figures)"
+    RUNS=1 scripts/compile-cost/run.sh
+fi

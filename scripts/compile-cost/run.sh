@@ -22,7 +22,7 @@
 #                 takes no part in expanding or compiling cards)
 #   WORK_DIR=DIR  where the generated crates and target dirs go
 #                 (default: ${TMPDIR:-/tmp}/lark-card-compile-cost; kept between runs)
-#   WAIT_IDLE=S   before each timed build, wait up to S seconds (default 60; 10 when RUNS=1)
+#   WAIT_IDLE=S   before each timed build, wait up to S seconds (default 60; 3 when RUNS=1)
 #                 until no other rustc runs on the machine; runs that overlapped one are
 #                 marked with *
 #
@@ -35,7 +35,7 @@ RELEASE=${RELEASE:-0}
 PROFILE=${PROFILE:-0}
 CLIENT=${CLIENT:-0}
 PARTS=${PARTS:-1 2}
-if [ "${RUNS:-5}" = 1 ]; then WAIT_IDLE=${WAIT_IDLE:-10}; else WAIT_IDLE=${WAIT_IDLE:-60}; fi
+if [ "${RUNS:-5}" = 1 ]; then WAIT_IDLE=${WAIT_IDLE:-3}; else WAIT_IDLE=${WAIT_IDLE:-60}; fi
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 WORK=${WORK_DIR:-${TMPDIR:-/tmp}/lark-card-compile-cost}
