@@ -16,9 +16,10 @@
 //!
 //! Every node keeps its span, so that the checks of stage 2 point at the offending token.
 
-use proc_macro2::{Delimiter, Ident, Span, TokenStream, TokenTree};
-use syn::parse::{Parse, ParseStream};
-use syn::{Error, LitStr, Result, Token};
+use proc_macro2::{Delimiter, Group, Literal, Span, TokenStream, TokenTree};
+
+use crate::diag::Error;
+use crate::literal;
 
 /// Where something is: its first and last token (a range, so errors underline all of it).
 #[derive(Clone, Copy, Debug)]
@@ -40,12 +41,7 @@ impl Range {
 
     /// An error message over the whole range.
     pub fn error(self, message: impl core::fmt::Display) -> Error {
-        let mut tokens = TokenStream::new();
-        tokens.extend([
-            TokenTree::Ident(Ident::new("start", self.start)),
-            TokenTree::Ident(Ident::new("end", self.end)),
-        ]);
-        Error::new_spanned(tokens, message)
+        Error::new(self, message.to_string())
     }
 }
 
@@ -69,8 +65,8 @@ pub enum Value {
 
 /// A string literal and its text.
 pub struct Str {
-    /// The literal.
-    pub lit: LitStr,
+    /// The literal, as written.
+    pub lit: Literal,
     /// Its text.
     pub text: String,
 }
@@ -114,7 +110,7 @@ pub struct Object {
 /// `"key": value`.
 pub struct Entry {
     /// The key.
-    pub key: LitStr,
+    pub key: Str,
     /// Its text.
     pub name: String,
     /// The value.
@@ -166,79 +162,162 @@ impl Value {
     }
 }
 
-impl Parse for Value {
-    fn parse(input: ParseStream) -> Result<Self> {
-        if input.is_empty() {
-            return Err(input.error("expected a card: `card!({ \"elements\": [...] })`"));
+type Result<T> = core::result::Result<T, Error>;
+
+/// The tokens of one delimited group (or the whole input), read front to back.
+///
+/// `syn` is not used: the grammar only needs tokens, and leaving `syn` out keeps the macro
+/// cheap to build for every user.
+struct Cursor {
+    tokens: Vec<TokenTree>,
+    pos: usize,
+    /// Where the group ends, for "expected ..." at the end.
+    end: Span,
+}
+
+impl Cursor {
+    fn new(stream: TokenStream, end: Span) -> Self {
+        Cursor {
+            tokens: stream.into_iter().collect(),
+            pos: 0,
+            end,
         }
-        value(input)
+    }
+
+    fn peek(&self) -> Option<&TokenTree> {
+        self.tokens.get(self.pos)
+    }
+
+    fn peek_at(&self, ahead: usize) -> Option<&TokenTree> {
+        self.tokens.get(self.pos + ahead)
+    }
+
+    fn next(&mut self) -> Option<TokenTree> {
+        let token = self.tokens.get(self.pos).cloned();
+        self.pos += usize::from(token.is_some());
+        token
+    }
+
+    fn is_empty(&self) -> bool {
+        self.pos >= self.tokens.len()
+    }
+
+    /// The span of the next token, or the end of the group.
+    fn span(&self) -> Span {
+        self.peek().map_or(self.end, TokenTree::span)
+    }
+
+    fn error(&self, message: impl Into<String>) -> Error {
+        Error::new(Range::one(self.span()), message.into())
+    }
+
+    fn peek_punct(&self, ch: char) -> bool {
+        matches!(self.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ch)
+    }
+
+    fn peek_keyword(&self, word: &str) -> bool {
+        matches!(self.peek(), Some(TokenTree::Ident(i)) if i == word)
+    }
+
+    /// `..`: two joint dots not followed by a third or `=`.
+    fn peek_dot_dot(&self) -> bool {
+        let dot =
+            |t: Option<&TokenTree>| matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == '.');
+        matches!(self.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '.' && p.spacing() == proc_macro2::Spacing::Joint)
+            && dot(self.peek_at(1))
+            && !matches!(self.peek_at(2), Some(TokenTree::Punct(p)) if p.as_char() == '.' || p.as_char() == '=')
+    }
+
+    /// Whether the next tokens end a value: the end of the group or a comma.
+    fn at_end(&self) -> bool {
+        self.is_empty() || self.peek_punct(',')
+    }
+
+    /// A comma between entries or items, unless at the end.
+    fn comma(&mut self) -> Result<()> {
+        if self.is_empty() {
+            return Ok(());
+        }
+        if self.peek_punct(',') {
+            self.next();
+            Ok(())
+        } else {
+            Err(self.error("expected `,`"))
+        }
     }
 }
 
-/// Whether the next tokens end a value: the end of input or a comma.
-fn at_end(input: ParseStream) -> bool {
-    input.is_empty() || input.peek(Token![,])
+/// Parses the whole input of `card!`.
+pub fn parse(input: TokenStream) -> Result<Value> {
+    let mut cursor = Cursor::new(input, Span::call_site());
+    if cursor.is_empty() {
+        return Err(cursor.error("expected a card: `card!({ \"elements\": [...] })`"));
+    }
+    let card = value(&mut cursor)?;
+    if cursor.peek_punct(',') {
+        cursor.next();
+    }
+    if !cursor.is_empty() {
+        return Err(cursor.error("unexpected tokens after the card"));
+    }
+    Ok(card)
 }
 
-fn value(input: ParseStream) -> Result<Value> {
-    let fork = input.fork();
-    let literal = match fork.parse::<TokenTree>()? {
-        TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {
-            Some(Value::Object(object(g.stream(), g.span_open())?))
+fn value(input: &mut Cursor) -> Result<Value> {
+    let start = input.pos;
+    let literal = match input.next() {
+        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => {
+            Some(Value::Object(object(&g)?))
         }
-        TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket => Some(Value::Array(Array {
-            items: syn::parse::Parser::parse2(items, g.stream())?,
-            span: g.span(),
-        })),
-        TokenTree::Ident(i) if i == "null" => Some(Value::Null(i.span())),
-        TokenTree::Ident(i) if i == "true" => Some(Value::Bool(true, i.span())),
-        TokenTree::Ident(i) if i == "false" => Some(Value::Bool(false, i.span())),
-        TokenTree::Literal(lit) => literal(lit, None)?,
-        TokenTree::Punct(p) if p.as_char() == '-' => match fork.parse::<TokenTree>() {
-            Ok(TokenTree::Literal(lit)) => literal(lit, Some(p.span()))?,
+        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket => {
+            let mut inner = Cursor::new(g.stream(), g.span_close());
+            Some(Value::Array(Array {
+                items: items(&mut inner)?,
+                span: g.span(),
+            }))
+        }
+        Some(TokenTree::Ident(i)) if i == "null" => Some(Value::Null(i.span())),
+        Some(TokenTree::Ident(i)) if i == "true" => Some(Value::Bool(true, i.span())),
+        Some(TokenTree::Ident(i)) if i == "false" => Some(Value::Bool(false, i.span())),
+        Some(TokenTree::Literal(lit)) => literal(lit, None)?,
+        Some(TokenTree::Punct(p)) if p.as_char() == '-' => match input.next() {
+            Some(TokenTree::Literal(lit)) => literal(lit, Some(p.span()))?,
             _ => None,
         },
         _ => None,
     };
     match literal {
         // A literal followed by more tokens (`"a".to_owned()`, `1 + n`) is Rust.
-        Some(v) if at_end(&fork) => {
-            syn::parse::discouraged::Speculative::advance_to(input, &fork);
-            Ok(v)
+        Some(v) if input.at_end() => Ok(v),
+        _ => {
+            input.pos = start;
+            Ok(Value::Rust(rust(input)?))
         }
-        _ => Ok(Value::Rust(rust(input)?)),
     }
 }
 
 /// A literal: a string or a number; other Rust literals are expressions.
-fn literal(lit: proc_macro2::Literal, minus: Option<Span>) -> Result<Option<Value>> {
+fn literal(lit: Literal, minus: Option<Span>) -> Result<Option<Value>> {
     let start = minus.unwrap_or_else(|| lit.span());
     let range = Range {
         start,
         end: lit.span(),
     };
     let sign = if minus.is_some() { "-" } else { "" };
-    match syn::Lit::new(lit) {
-        syn::Lit::Str(s) if minus.is_none() => {
-            if !s.suffix().is_empty() {
-                return Err(Error::new(
-                    s.span(),
-                    "remove the suffix: JSON strings have none",
-                ));
+    match literal::classify(&lit.to_string()) {
+        literal::Kind::Str { text, suffix } if minus.is_none() => {
+            if !suffix.is_empty() {
+                return Err(range.error("remove the suffix: JSON strings have none"));
             }
-            Ok(Some(Value::String(Str {
-                text: s.value(),
-                lit: s,
-            })))
+            Ok(Some(Value::String(Str { lit, text })))
         }
-        syn::Lit::Int(i) => {
-            if !i.suffix().is_empty() {
+        literal::Kind::Int { digits, suffix } => {
+            if !suffix.is_empty() {
                 return Err(range.error(format!(
-                    "remove the suffix `{}`: a JSON number has no type",
-                    i.suffix()
+                    "remove the suffix `{suffix}`: a JSON number has no type"
                 )));
             }
-            let text = format!("{sign}{}", i.base10_digits());
+            let text = format!("{sign}{digits}");
             let int = text.parse::<i64>().ok();
             let uint = if int.is_none() {
                 text.parse::<u64>().ok()
@@ -255,14 +334,13 @@ fn literal(lit: proc_macro2::Literal, minus: Option<Span>) -> Result<Option<Valu
                 range,
             })))
         }
-        syn::Lit::Float(f) => {
-            if !f.suffix().is_empty() {
+        literal::Kind::Float { digits, suffix } => {
+            if !suffix.is_empty() {
                 return Err(range.error(format!(
-                    "remove the suffix `{}`: a JSON number has no type",
-                    f.suffix()
+                    "remove the suffix `{suffix}`: a JSON number has no type"
                 )));
             }
-            let text = format!("{sign}{}", f.base10_digits());
+            let text = format!("{sign}{digits}");
             if !text.parse::<f64>().is_ok_and(f64::is_finite) {
                 return Err(range.error("this number is out of range"));
             }
@@ -278,11 +356,11 @@ fn literal(lit: proc_macro2::Literal, minus: Option<Span>) -> Result<Option<Valu
 }
 
 /// A Rust expression: a parenthesized group, or the tokens up to the next comma.
-fn rust(input: ParseStream) -> Result<Rust> {
+fn rust(input: &mut Cursor) -> Result<Rust> {
     let mut tokens = TokenStream::new();
     let mut range: Option<Range> = None;
-    while !at_end(input) {
-        let token: TokenTree = input.parse()?;
+    while !input.at_end() {
+        let Some(token) = input.next() else { break };
         let span = token.span();
         range = Some(match range {
             None => Range::one(span),
@@ -297,90 +375,92 @@ fn rust(input: ParseStream) -> Result<Rust> {
     })
 }
 
-fn object(stream: TokenStream, open: Span) -> Result<Object> {
-    let parse = |input: ParseStream| {
-        let mut entries = Vec::new();
-        while !input.is_empty() {
-            let key: LitStr = match input.parse() {
-                Ok(key) => key,
-                Err(_) => {
-                    let found: TokenTree = input.parse()?;
-                    let hint = match &found {
-                        TokenTree::Ident(i) => format!(": write `\"{i}\"`"),
-                        _ => String::new(),
-                    };
-                    return Err(Error::new(
-                        found.span(),
-                        format!("expected a key: keys are string literals, as in JSON{hint}"),
-                    ));
-                }
-            };
-            input.parse::<Token![:]>().map_err(|_| {
-                Error::new(
-                    key.span(),
-                    format!("expected `:` after the key `\"{}\"`", key.value()),
-                )
-            })?;
-            if at_end(input) {
-                return Err(input.error(format!("expected a value for `\"{}\"`", key.value())));
-            }
-            let value = value(input)?;
-            entries.push(Entry {
-                name: key.value(),
-                key,
-                value,
-            });
-            if !input.is_empty() {
-                input.parse::<Token![,]>()?;
-            }
+fn object(group: &Group) -> Result<Object> {
+    let mut input = Cursor::new(group.stream(), group.span_close());
+    let mut entries = Vec::new();
+    while !input.is_empty() {
+        let key = match input.next() {
+            Some(TokenTree::Literal(lit)) => match literal::classify(&lit.to_string()) {
+                literal::Kind::Str { text, suffix } if suffix.is_empty() => Str { lit, text },
+                _ => return Err(not_a_key(&TokenTree::Literal(lit))),
+            },
+            Some(other) => return Err(not_a_key(&other)),
+            None => break,
+        };
+        if !input.peek_punct(':') {
+            return Err(Range::one(key.lit.span())
+                .error(format!("expected `:` after the key `\"{}\"`", key.text)));
         }
-        Ok(entries)
-    };
+        input.next();
+        if input.at_end() {
+            return Err(input.error(format!("expected a value for `\"{}\"`", key.text)));
+        }
+        let value = value(&mut input)?;
+        entries.push(Entry {
+            name: key.text.clone(),
+            key,
+            value,
+        });
+        input.comma()?;
+    }
     Ok(Object {
-        entries: syn::parse::Parser::parse2(parse, stream)?,
-        open,
+        entries,
+        open: group.span_open(),
     })
 }
 
-fn items(input: ParseStream) -> Result<Vec<Item>> {
+fn not_a_key(found: &TokenTree) -> Error {
+    let hint = match found {
+        TokenTree::Ident(i) => format!(": write `\"{i}\"`"),
+        _ => String::new(),
+    };
+    Range::one(found.span()).error(format!(
+        "expected a key: keys are string literals, as in JSON{hint}"
+    ))
+}
+
+fn items(input: &mut Cursor) -> Result<Vec<Item>> {
     let mut items = Vec::new();
     while !input.is_empty() {
         items.push(item(input)?);
-        if !input.is_empty() {
-            input.parse::<Token![,]>()?;
-        }
+        input.comma()?;
     }
     Ok(items)
 }
 
-fn item(input: ParseStream) -> Result<Item> {
-    if input.peek(Token![for]) {
-        input.parse::<Token![for]>()?;
-        let pat = until(input, |i| i.peek(Token![in]))?;
-        input.parse::<Token![in]>()?;
+fn item(input: &mut Cursor) -> Result<Item> {
+    if input.peek_keyword("for") {
+        input.next();
+        let pat = until_in(input)?;
         let (expr, body) = head_and_body(input)?;
         return Ok(Item::For { pat, expr, body });
     }
-    if input.peek(Token![if]) {
+    if input.peek_keyword("if") {
         return if_item(input);
     }
-    if input.peek(Token![..]) {
-        input.parse::<Token![..]>()?;
+    if input.peek_dot_dot() {
+        input.next();
+        input.next();
         return Ok(Item::Spread(rust(input)?));
     }
     Ok(Item::Value(value(input)?))
 }
 
-fn if_item(input: ParseStream) -> Result<Item> {
-    input.parse::<Token![if]>()?;
+fn if_item(input: &mut Cursor) -> Result<Item> {
+    input.next(); // `if`
     let (cond, then) = head_and_body(input)?;
-    let otherwise = if input.peek(Token![else]) {
-        input.parse::<Token![else]>()?;
-        if input.peek(Token![if]) {
+    let otherwise = if input.peek_keyword("else") {
+        input.next();
+        if input.peek_keyword("if") {
             Some(vec![if_item(input)?])
         } else {
-            let group: proc_macro2::Group = input.parse()?;
-            Some(syn::parse::Parser::parse2(items, group.stream())?)
+            match input.next() {
+                Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => {
+                    let mut inner = Cursor::new(g.stream(), g.span_close());
+                    Some(items(&mut inner)?)
+                }
+                _ => return Err(input.error("expected `{ ... }` after `else`")),
+            }
         }
     } else {
         None
@@ -394,30 +474,32 @@ fn if_item(input: ParseStream) -> Result<Item> {
 
 /// The tokens of a `for`/`if` head, then its `{ items }` body: the last brace group before
 /// a comma, an `else` or the end.
-fn head_and_body(input: ParseStream) -> Result<(TokenStream, Vec<Item>)> {
+fn head_and_body(input: &mut Cursor) -> Result<(TokenStream, Vec<Item>)> {
     let mut head = TokenStream::new();
     loop {
-        let token: TokenTree = input
-            .parse()
-            .map_err(|_| input.error("expected `{ ... }`: the items of the loop or branch"))?;
+        let Some(token) = input.next() else {
+            return Err(input.error("expected `{ ... }`: the items of the loop or branch"));
+        };
         if let TokenTree::Group(g) = &token {
-            if g.delimiter() == Delimiter::Brace && (at_end(input) || input.peek(Token![else])) {
-                let body = syn::parse::Parser::parse2(items, g.stream())?;
-                return Ok((head, body));
+            if g.delimiter() == Delimiter::Brace && (input.at_end() || input.peek_keyword("else")) {
+                let mut inner = Cursor::new(g.stream(), g.span_close());
+                return Ok((head, items(&mut inner)?));
             }
         }
         head.extend([token]);
     }
 }
 
-fn until(input: ParseStream, stop: impl Fn(ParseStream) -> bool) -> Result<TokenStream> {
+/// The pattern of a `for`, up to `in`.
+fn until_in(input: &mut Cursor) -> Result<TokenStream> {
     let mut tokens = TokenStream::new();
-    while !stop(input) {
-        if input.is_empty() {
-            return Err(input.error("expected `in`"));
+    while !input.peek_keyword("in") {
+        match input.next() {
+            Some(token) => tokens.extend([token]),
+            None => return Err(input.error("expected `in`")),
         }
-        tokens.extend([input.parse::<TokenTree>()?]);
     }
+    input.next();
     Ok(tokens)
 }
 

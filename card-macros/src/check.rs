@@ -5,7 +5,7 @@ use card_schema::catalogue::MAX_BODY_BYTES;
 use card_schema::{validate_card, Entry, Item, Node, Report, Severity, View};
 use std::collections::HashMap;
 
-use syn::Error;
+use crate::diag::Error;
 
 use crate::ast::{self, Range, Value};
 
@@ -77,7 +77,8 @@ impl Spans {
             Value::Array(a) => self.items(&a.items),
             Value::Object(o) => {
                 for entry in &o.entries {
-                    self.0.insert(id(&entry.key), Range::one(entry.key.span()));
+                    self.0
+                        .insert(id(&entry.key), Range::one(entry.key.lit.span()));
                     self.value(&entry.value);
                 }
             }

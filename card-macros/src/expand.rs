@@ -86,7 +86,7 @@ fn value(kind: &Kind, v: &Value) -> TokenStream {
         (Kind::Array(inner), Value::Array(a)) => list(a, &|item| value(inner, item)),
         (Kind::Map(inner), Value::Object(o)) => {
             let entries = o.entries.iter().map(|e| {
-                let key = &e.key;
+                let key = &e.key.lit;
                 let value = value(inner, &e.value);
                 quote!((#key, #value))
             });
@@ -192,7 +192,7 @@ fn object(
             else {
                 return mismatch(&e.value);
             };
-            let name = rust_field(field.name, e.key.span());
+            let name = rust_field(field.name, e.key.lit.span());
             let value = value(&field.kind, &e.value);
             quote!(#name: ::core::option::Option::Some(#value))
         })
@@ -305,7 +305,7 @@ fn json(v: &Value) -> TokenStream {
         }
         Value::Object(o) => {
             let entries = o.entries.iter().map(|e| {
-                let key = &e.key;
+                let key = &e.key.lit;
                 let v = json(&e.value);
                 quote!((#key, #v))
             });

@@ -12,6 +12,7 @@ mod ast;
 mod check;
 mod diag;
 mod expand;
+mod literal;
 
 /// Builds a typed, checked Lark card from card JSON. See `card_core::card!`.
 #[proc_macro]
@@ -21,7 +22,7 @@ pub fn card(input: TokenStream) -> TokenStream {
 
 /// The whole pipeline, on `proc_macro2` tokens so that it runs in unit tests.
 fn expand(input: TokenStream2) -> TokenStream2 {
-    let card: ast::Value = match syn::parse2(input) {
+    let card: ast::Value = match ast::parse(input) {
         Ok(card) => card,
         Err(error) => return diag::failed(error),
     };

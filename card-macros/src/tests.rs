@@ -137,11 +137,12 @@ fn free_json_fields_are_built_as_values() {
 
 #[test]
 fn the_static_size_check_counts_the_update_body() {
-    let card: crate::ast::Value =
-        match syn::parse2(quote!({ "elements": [ { "tag": "markdown", "content": "a\"b" } ] })) {
-            Ok(card) => card,
-            Err(e) => panic!("{e}"),
-        };
+    let card: crate::ast::Value = match crate::ast::parse(
+        quote!({ "elements": [ { "tag": "markdown", "content": "a\"b" } ] }),
+    ) {
+        Ok(card) => card,
+        Err(e) => panic!("{:?}", e.messages().collect::<Vec<_>>()),
+    };
     // {"content":"{\"elements\":[{\"tag\":\"markdown\",\"content\":\"a\\\"b\"}]}"}
     let body = r#"{"content":"{\"elements\":[{\"tag\":\"markdown\",\"content\":\"a\\\"b\"}]}"}"#;
     assert_eq!(crate::check::body_size(&card), body.len());
