@@ -161,7 +161,7 @@ pub fn body_size(card: &Value) -> usize {
     let mut json = String::new();
     write_json(card, &mut json);
     let mut body = String::from("{\"content\":");
-    write_string(&json, &mut body);
+    card_schema::json::write_string(&json, &mut body);
     body.push('}');
     body.len()
 }
@@ -171,7 +171,7 @@ fn write_json(value: &Value, out: &mut String) {
         Value::Null(_) => out.push_str("null"),
         Value::Bool(b, _) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => out.push_str(&n.text),
-        Value::String(s) => write_string(&s.text, out),
+        Value::String(s) => card_schema::json::write_string(&s.text, out),
         Value::Array(a) => {
             out.push('[');
             for (i, item) in a.items.iter().enumerate() {
@@ -190,7 +190,7 @@ fn write_json(value: &Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                write_string(&entry.name, out);
+                card_schema::json::write_string(&entry.name, out);
                 out.push(':');
                 write_json(&entry.value, out);
             }
@@ -199,24 +199,4 @@ fn write_json(value: &Value, out: &mut String) {
         // Not reached: dynamic cards are not measured.
         Value::Rust(_) => out.push_str("null"),
     }
-}
-
-/// Writes a JSON string the way serde_json does: `"` `\` and control characters escaped,
-/// everything else (`/`, non-ASCII) as is.
-fn write_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }

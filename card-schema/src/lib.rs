@@ -10,6 +10,7 @@
 pub mod catalogue;
 pub mod codegen;
 pub mod def;
+pub mod json;
 pub mod tree;
 pub mod validate;
 pub mod violation;
