@@ -1,8 +1,9 @@
 //! Lark's official Python SDK (`lark-oapi`) against the emulator: `tests/python/update_card.py`
-//! must pass. This test fails, with the reason, when `python3` or `lark-oapi` is missing: CI
-//! installs it with `pip install lark-oapi`.
+//! must pass. When `python3` has no `lark-oapi`, the test installs it into a virtual
+//! environment of its own under the target directory (so `cargo test --workspace` works on a
+//! fresh machine); it fails, with the reason, when Python or the install is not available.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use card_emulator::Emulator;
@@ -18,7 +19,8 @@ async fn the_official_python_sdk_gets_a_token_sends_and_updates_a_card() -> Test
         .start()
         .await?;
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/update_card.py");
-    let run = tokio::process::Command::new("python3")
+    let python = python_with_lark_oapi().await?;
+    let run = tokio::process::Command::new(&python)
         .arg(&script)
         .args([emulator.base_url(), "cli_python", "python-secret"])
         .kill_on_drop(true)
@@ -56,4 +58,64 @@ async fn the_official_python_sdk_gets_a_token_sends_and_updates_a_card() -> Test
     assert!(counts.app("cli_python") >= 10, "{counts:?}");
     assert_eq!(counts.throttled_total(), 1);
     Ok(())
+}
+
+/// A Python interpreter that can `import lark_oapi`: `python3` if it can, else one of a
+/// virtual environment under the target directory, with `lark-oapi` installed by pip.
+async fn python_with_lark_oapi() -> Result<PathBuf, Box<dyn std::error::Error>> {
+    let can_import = |python: PathBuf| async move {
+        tokio::process::Command::new(&python)
+            .args(["-c", "import lark_oapi"])
+            .output()
+            .await
+            .is_ok_and(|o| o.status.success())
+            .then_some(python)
+    };
+    if let Some(python) = can_import(PathBuf::from("python3")).await {
+        return Ok(python);
+    }
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lark-oapi-venv");
+    let python = venv.join("bin").join("python");
+    if let Some(python) = can_import(python.clone()).await {
+        return Ok(python);
+    }
+    let run = |program: PathBuf, args: Vec<String>| async move {
+        let output = tokio::process::Command::new(&program)
+            .args(&args)
+            .output()
+            .await
+            .map_err(|e| format!("cannot run {}: {e}: install Python 3", program.display()))?;
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{} {}` failed:\n{}",
+                program.display(),
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr)
+            ))
+        }
+    };
+    run(
+        PathBuf::from("python3"),
+        vec!["-m".into(), "venv".into(), venv.display().to_string()],
+    )
+    .await?;
+    run(
+        python.clone(),
+        [
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "lark-oapi",
+        ]
+        .map(String::from)
+        .to_vec(),
+    )
+    .await?;
+    can_import(python.clone())
+        .await
+        .ok_or_else(|| "lark-oapi was installed but cannot be imported".into())
 }
