@@ -94,7 +94,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let delivered = start.elapsed();
     let status = updater.status(&id).ok_or("no stream")?;
     println!(
-        "pushed {STEPS} states in {pushed:.1?}; Lark accepted {} update requests (older states coalesced), the last after {delivered:.1?}",
+        "pushed {STEPS} states in {pushed:.1?}; Lark accepted {} update request(s) (older states coalesced), the last after {delivered:.1?}",
         status.sent
     );
 
