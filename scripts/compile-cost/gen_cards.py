@@ -8,8 +8,9 @@ The generated workspace holds:
                  interpolations; a loop becomes a `Vec<Value>` built before the `json!`)
   cards_verify/  a binary that calls both with the same arguments and checks that every
                  card serializes to the same JSON value (run once by run.sh)
-  syn_baseline/  a proc-macro crate with a trivial macro that depends on syn, quote and
-                 proc-macro2 with the same features as card-macros
+  syn_baseline/  a proc-macro crate with a trivial macro that depends on syn 2 (parsing,
+                 printing, proc-macro), quote and proc-macro2 (proc-macro): the baseline of
+                 the clean-build comparison
 
 With --snapshot DIR it also copies card-core, card-macros and card-schema (with the repo's
 workspace manifest and Cargo.lock) to DIR, and the crates depend on that copy: the code under

@@ -4,8 +4,10 @@
 #   1. A crate of 100 real cards written with `card_core::card!` against the same 100 cards
 #      written with `serde_json::json!` (gen_cards.py writes both): dependencies prebuilt, only
 #      that crate rebuilt (its lib.rs touched). Goal: card!/json! <= 1.0x.
-#   2. A clean build of `card-macros` with its dependencies against a proc-macro crate on syn
-#      alone with the same features (fresh target dir each run). Goal: <= 1.3x.
+#   2. A clean build of `card-macros` with its dependencies against a proc-macro crate with a
+#      trivial macro on syn alone (syn 2 with parsing, printing, proc-macro, plus proc-macro2
+#      and quote with proc-macro: what card-macros depended on), fresh target dir each run.
+#      Goal: <= 1.3x.
 #   3. PROFILE=1: what the time goes to (cargo --timings per crate, rustc passes, the size of
 #      the expansions).
 #
