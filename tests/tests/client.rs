@@ -171,25 +171,21 @@ async fn recalled_deleted_and_old_messages_are_terminal_and_not_retried() {
     let emulator = emulator().await;
     let client = client(&emulator);
 
-    let recalled = sent(&emulator, &client).await;
-    emulator
-        .recall(recalled.as_str())
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
-        code(client.update_card(&recalled, &progress(1)).await),
-        LarkCode::MessageRecalled
-    );
-    assert_eq!(emulator.counts().message(recalled.as_str()), 1);
-
-    let deleted = sent(&emulator, &client).await;
-    emulator
-        .delete(deleted.as_str())
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
-        code(client.update_card(&deleted, &progress(1)).await),
-        LarkCode::MessageDeleted
-    );
-    assert_eq!(emulator.counts().message(deleted.as_str()), 1);
+    type Action = fn(&Emulator, &str) -> Result<(), card_emulator::EmulatorError>;
+    let endings: [(Action, LarkCode); 2] = [
+        (Emulator::recall, LarkCode::MessageRecalled),
+        (Emulator::delete, LarkCode::MessageDeleted),
+    ];
+    for (end, expected) in endings {
+        let id = sent(&emulator, &client).await;
+        end(&emulator, id.as_str()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(code(client.update_card(&id, &progress(1)).await), expected);
+        assert_eq!(
+            emulator.counts().message(id.as_str()),
+            1,
+            "{expected:?} was retried"
+        );
+    }
 
     let old = sent(&emulator, &client).await;
     emulator
