@@ -52,7 +52,7 @@
 //! | a line's first text is digits then `.` or `)` (`1.`, `1)`) | `&#46;`, `&#41;` | ordered lists |
 //! | a line starts with a space or tab and has text after it | the first space becomes `&#32;`, a tab `&#9;` | indented code blocks, list nesting |
 //! | `:` before `/` (`https://`) | `&#58;` | URL schemes |
-//! | `:` that closes `:NAME:` (letters, digits, `_`, `+`, `-` since the last `:`) | `&#58;` | emoji shortcodes (`:OK:`) |
+//! | `:` that closes `:NAME:` (letters, digits, `_`, `+`, `-` since the last `:`, or since the start of the text, which may follow a `:` of its own) | `&#58;` | emoji shortcodes (`:OK:`) |
 //!
 //! The rest need no escape, because the syntax they take part in cannot start without one of
 //! the characters above: `]`, `(`, `)` and `!` make links and images only after `[`; `>`,
@@ -123,8 +123,9 @@ pub fn escape_markdown(text: &str) -> Cow<'_, str> {
     let mut out: Option<String> = None;
     let mut line = LineState::Start;
     // After a `:` on this line: whether every character since could be part of an emoji
-    // shortcode name, and whether there was at least one.
-    let mut shortcode: Option<bool> = None;
+    // shortcode name, and whether there was at least one. The text may be joined after a `:`
+    // of the author's (`status:` + `OK:`), so its start counts as one.
+    let mut shortcode: Option<bool> = Some(false);
 
     for (i, c) in text.char_indices() {
         let next = text[i + c.len_utf8()..].chars().next();
@@ -419,10 +420,12 @@ mod tests {
             check(&inside, &inside);
         }
         check("http://x", "http&#58;//x");
-        check("a: /b", "a: /b");
+        check("x a: /b", "x a: /b");
         check(":thumbs_up:", ":thumbs&#95;up&#58;");
-        check("12:30:45", "12:30&#58;45");
-        check("note: see: this", "note: see: this");
+        check("at 12:30:45", "at 12:30&#58;45");
+        check("x note: see: this", "x note: see: this");
+        // The text may be joined after the author's `:`.
+        check("OK: done", "OK&#58; done");
     }
 
     #[test]
@@ -430,7 +433,7 @@ mod tests {
         for s in [
             "Build #42: 3/4 passed - isn't it great!",
             "\"quoted\" (in parens) 50% off, a+b=c, x/y, a-b",
-            "C: drive, ratio 3:2",
+            "the C: drive, ratio 3:2",
         ] {
             let escaped = escape_markdown(s);
             assert_safe(s, &escaped);

@@ -117,3 +117,29 @@ fn ordinary_text_is_unchanged() {
         assert_eq!(first_content(&card), *input);
     }
 }
+
+#[test]
+fn markdown_format_keeps_the_literal_and_escapes_every_argument() {
+    for input in HOSTILE {
+        let line = card_core::markdown!("**Requested by** {input} ({n:>3})", n = 7);
+        // The spec applies first, then the escape: "  7" is escaped as a piece that may start
+        // a line (its first space becomes `&#32;`), which renders the same.
+        let expected = format!(
+            "**Requested by** {} ({})",
+            escape_markdown(input),
+            escape_markdown("  7")
+        );
+        assert_eq!(line.as_str(), expected, "{input}");
+        let card = card!({ "schema": "2.0", "body": { "elements": [ { "tag": "markdown", "content": (line.clone()) } ] } });
+        assert_eq!(first_content(&card), expected);
+    }
+    // Each argument is evaluated once, in order.
+    let mut calls = Vec::new();
+    let mut next = |name: &'static str| {
+        calls.push(name);
+        name
+    };
+    let text = card_core::markdown!("{1} {0} {1}", next("a"), next("b"));
+    assert_eq!(text.as_str(), "b a b");
+    assert_eq!(calls, ["a", "b"]);
+}
