@@ -22,7 +22,7 @@ use crate::write_json::{object, plain, tagged, Fields, WriteFields, WriteJson};
 pub struct CardJson {
     /// `schema`: The card JSON version: `"2.0"`, or absent (or `"1.0"`) for 1.0.
     ///
-    /// One of `"1.0"`, `"2.0"` ([`SchemaVersion`]). Card JSON 1.0 and 2.0.
+    /// One of `"2.0"`, `"1.0"` ([`SchemaVersion`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<SchemaVersion>,
     /// `config`: Card-wide behaviour.
@@ -42,7 +42,7 @@ pub struct CardJson {
     pub header: Option<Header>,
     /// `i18n_header`: The title bar per locale (what the card builder exports).
     ///
-    /// An object of free keys (locales, names); each value: A [`Header`] object. Card JSON 1.0 and 2.0.
+    /// An object of free keys (locales, names) whose values are [`Header`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_header: Option<BTreeMap<String, Header>>,
     /// `elements`: The card's elements, shown in order (1.0).
@@ -52,7 +52,7 @@ pub struct CardJson {
     pub elements: Option<Vec<Element>>,
     /// `i18n_elements`: The card's elements per locale (1.0).
     ///
-    /// An object of free keys (locales, names); each value: Elements. Card JSON 1.0 only.
+    /// An object of free keys (locales, names) whose values are elements. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_elements: Option<BTreeMap<String, Vec<Element>>>,
     /// `fallback`: When older clients show an upgrade placeholder instead of the card.
@@ -153,7 +153,7 @@ pub struct Config {
     pub summary: Option<Summary>,
     /// `locales`: The only locales the card shows; the others are dropped (2.0).
     ///
-    /// An array; each item: A string. Card JSON 2.0 only.
+    /// An array of strings. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locales: Option<Vec<String>>,
 }
@@ -189,18 +189,18 @@ impl WriteFields for Config {
 ///
 /// JSON: `style`. Card JSON 1.0 and 2.0.
 ///
-/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-structure>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-structure>.
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-structure>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-structure>, <https://open.feishu.cn/document/feishu-cards/enumerations-for-fields-related-to-color>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Style {
     /// `text_size`: Custom text sizes by name: `{"default", "pc", "mobile"}` sizes for each.
     ///
-    /// An object of free keys (locales, names); each value: Any JSON, kept as written. Card JSON 1.0 and 2.0.
+    /// An object of free keys (locales, names) whose values are JSON values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_size: Option<BTreeMap<String, Value>>,
     /// `color`: Custom colours by name: `{"light_mode", "dark_mode"}` RGBA for each.
     ///
-    /// An object of free keys (locales, names); each value: Any JSON, kept as written. Card JSON 1.0 and 2.0.
+    /// An object of free keys (locales, names) whose values are JSON values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<BTreeMap<String, Value>>,
 }
@@ -234,7 +234,7 @@ pub struct Summary {
     pub content: Option<String>,
     /// `i18n_content`: The text per locale (`zh_cn`, `en_us`, ...), used instead of `content` for that locale.
     ///
-    /// An object of free keys (locales, names); each value: A string. Card JSON 1.0 and 2.0.
+    /// An object of free keys (locales, names) whose values are strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_content: Option<BTreeMap<String, String>>,
 }
@@ -257,20 +257,20 @@ impl WriteFields for Summary {
 ///
 /// JSON: `streaming_config`. Card JSON 1.0 and 2.0.
 ///
-/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-v2-structure>, <https://open.feishu.cn/document/feishu-cards/streaming-updates-openapi-overview>.
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-v2-structure>, <https://open.feishu.cn/document/cardkit-v1/streaming-updates-openapi-overview>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StreamingConfig {
     /// `print_frequency_ms`: Milliseconds between printing steps, per platform (`default`, `android`, `ios`, `pc`).
     ///
-    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
+    /// A [`PerPlatform`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub print_frequency_ms: Option<Value>,
+    pub print_frequency_ms: Option<PerPlatform>,
     /// `print_step`: Characters printed per step, per platform (`default`, `android`, `ios`, `pc`).
     ///
-    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
+    /// A [`PerPlatform`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub print_step: Option<Value>,
+    pub print_step: Option<PerPlatform>,
     /// `print_strategy`: What happens to text not yet printed when new text arrives.
     ///
     /// One of `"fast"`, `"delay"` ([`PrintStrategy`]). Card JSON 1.0 and 2.0.
@@ -290,6 +290,52 @@ impl WriteFields for StreamingConfig {
         f.field(",\"print_frequency_ms\":", &self.print_frequency_ms);
         f.field(",\"print_step\":", &self.print_step);
         f.field(",\"print_strategy\":", &self.print_strategy);
+    }
+}
+
+/// A number for every platform, with per-platform overrides.
+///
+/// JSON: `per-platform number`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/cardkit-v1/streaming-updates-openapi-overview>.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerPlatform {
+    /// `default`: The value on every platform without its own.
+    ///
+    /// A number. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Number>,
+    /// `android`: The value on Android.
+    ///
+    /// A number. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub android: Option<Number>,
+    /// `ios`: The value on iOS.
+    ///
+    /// A number. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ios: Option<Number>,
+    /// `pc`: The value on desktop.
+    ///
+    /// A number. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pc: Option<Number>,
+}
+
+impl WriteJson for PerPlatform {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for PerPlatform {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"default\":", &self.default);
+        f.field(",\"android\":", &self.android);
+        f.field(",\"ios\":", &self.ios);
+        f.field(",\"pc\":", &self.pc);
     }
 }
 
@@ -367,7 +413,7 @@ impl WriteFields for Body {
 pub struct CardFallback {
     /// `trigger_conditions`: Conditions, any of which shows the placeholder.
     ///
-    /// An array; each item: A [`FallbackCondition`] object. Card JSON 1.0 and 2.0.
+    /// An array of [`FallbackCondition`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_conditions: Option<Vec<FallbackCondition>>,
 }
@@ -439,12 +485,12 @@ pub struct Header {
     pub subtitle: Option<Text>,
     /// `text_tag_list`: Tags after the title (the first three are shown).
     ///
-    /// An array; each item: A [`TextTag`] object. Card JSON 1.0 and 2.0.
+    /// An array of [`TextTag`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_tag_list: Option<Vec<TextTag>>,
     /// `i18n_text_tag_list`: Tags after the title, per locale; wins over `text_tag_list`.
     ///
-    /// An object of free keys (locales, names); each value: An array; each item: A [`TextTag`] object. Card JSON 1.0 and 2.0.
+    /// An object of free keys (locales, names) whose values are arrays of [`TextTag`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_text_tag_list: Option<BTreeMap<String, Vec<TextTag>>>,
     /// `template`: The title bar's colour theme.
@@ -555,7 +601,7 @@ pub struct Icon {
     pub token: Option<String>,
     /// `color`: The library icon's colour.
     ///
-    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"black"`, `"light_grey"`, `"laser"`; or a palette colour with a shade such as `grey-500`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
     /// `img_key`: The uploaded image used as the icon.
@@ -722,12 +768,12 @@ pub struct PlainText {
     pub content: Option<String>,
     /// `i18n`: The text per locale, the header's older name of `i18n_content`.
     ///
-    /// An object of free keys (locales, names); each value: A string. Card JSON 1.0 and 2.0.
+    /// An object of free keys (locales, names) whose values are strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n: Option<BTreeMap<String, String>>,
     /// `i18n_content`: The text per locale (`zh_cn`, `en_us`, ...), used instead of `content` for that locale.
     ///
-    /// An object of free keys (locales, names); each value: A string. Card JSON 1.0 and 2.0.
+    /// An object of free keys (locales, names) whose values are strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_content: Option<BTreeMap<String, String>>,
     /// `lines`: Most lines shown; longer text ends with `...`.
@@ -742,7 +788,7 @@ pub struct PlainText {
     pub text_size: Option<TextSize>,
     /// `text_color`: Text colour (plain text only): a named colour or one declared in `config.style.color`.
     ///
-    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"black"`, `"light_grey"`, `"laser"`; or a palette colour with a shade such as `grey-500`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_color: Option<Color>,
     /// `text_align`: Horizontal alignment of the text.
@@ -792,12 +838,12 @@ pub struct LarkMd {
     pub content: Option<String>,
     /// `i18n`: The Markdown per locale (header titles).
     ///
-    /// An object of free keys (locales, names); each value: Markdown; interpolated text is escaped to render literally. Card JSON 1.0 and 2.0.
+    /// An object of free keys (locales, names) whose values are Markdown strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n: Option<BTreeMap<String, String>>,
     /// `i18n_content`: The Markdown per locale, used instead of `content` for that locale.
     ///
-    /// An object of free keys (locales, names); each value: Markdown; interpolated text is escaped to render literally. Card JSON 1.0 and 2.0.
+    /// An object of free keys (locales, names) whose values are Markdown strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_content: Option<BTreeMap<String, String>>,
     /// `lines`: Most lines shown; longer text ends with `...`.
@@ -812,7 +858,7 @@ pub struct LarkMd {
     pub text_size: Option<TextSize>,
     /// `text_color`: Text colour (plain text only): a named colour or one declared in `config.style.color`.
     ///
-    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"black"`, `"light_grey"`, `"laser"`; or a palette colour with a shade such as `grey-500`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_color: Option<Color>,
     /// `text_align`: Horizontal alignment of the text.
@@ -822,7 +868,7 @@ pub struct LarkMd {
     pub text_align: Option<TextAlign>,
     /// `href`: Links by name, for `[text]($name)` in the content, with per-platform URLs (1.0).
     ///
-    /// An object of free keys (locales, names); each value: A [`UrlSet`] object. Card JSON 1.0 only.
+    /// An object of free keys (locales, names) whose values are [`UrlSet`] objects. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<BTreeMap<String, UrlSet>>,
     /// `element_id`: An id unique in the card, to address this text in later updates (2.0).
@@ -1225,7 +1271,7 @@ impl WriteFields for TableHeaderStyle {
 pub struct Border {
     /// `color`: The border's colour.
     ///
-    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"black"`, `"light_grey"`, `"laser"`; or a palette colour with a shade such as `grey-500`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
     /// `corner_radius`: The corners' radius, `"5px"`.
@@ -1264,7 +1310,7 @@ pub struct PanelHeader {
     pub title: Option<Text>,
     /// `background_color`: The header's background colour.
     ///
-    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"black"`, `"light_grey"`, `"laser"`; or a palette colour with a shade such as `grey-500`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_color: Option<Color>,
     /// `vertical_align`: Vertical alignment of the header.
@@ -1386,7 +1432,7 @@ pub struct NoteIcon {
     pub token: Option<String>,
     /// `color`: The library icon's colour.
     ///
-    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"black"`, `"light_grey"`, `"laser"`; or a palette colour with a shade such as `grey-500`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
     /// `img_key`: The uploaded image (custom icons).
@@ -1676,7 +1722,7 @@ pub struct Column {
     pub padding: Option<String>,
     /// `background_style`: The background colour.
     ///
-    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"black"`, `"light_grey"`, `"laser"`; or a palette colour with a shade such as `grey-500`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_style: Option<Color>,
     /// `elements`: The column's elements.
@@ -1742,7 +1788,7 @@ pub struct Div {
     pub text: Option<Text>,
     /// `fields`: Fields laid out in two columns when short.
     ///
-    /// An array; each item: A [`DivField`] object. Card JSON 1.0 and 2.0.
+    /// An array of [`DivField`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<DivField>>,
     /// `extra`: One element at the right of the text.
@@ -1775,6 +1821,11 @@ pub struct Div {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Div {
@@ -1794,6 +1845,7 @@ impl WriteFields for Div {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -1812,7 +1864,7 @@ pub struct Markdown {
     pub content: Option<String>,
     /// `i18n_content`: The Markdown per locale, used instead of `content` for that locale.
     ///
-    /// An object of free keys (locales, names); each value: Markdown; interpolated text is escaped to render literally. Card JSON 1.0 and 2.0.
+    /// An object of free keys (locales, names) whose values are Markdown strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_content: Option<BTreeMap<String, String>>,
     /// `text_align`: Horizontal alignment of the text.
@@ -1832,7 +1884,7 @@ pub struct Markdown {
     pub icon: Option<Icon>,
     /// `href`: Links by name, for `[text]($name)` in the content (1.0; 2.0 uses `<link>`).
     ///
-    /// An object of free keys (locales, names); each value: A [`UrlSet`] object. Card JSON 1.0 only.
+    /// An object of free keys (locales, names) whose values are [`UrlSet`] objects. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<BTreeMap<String, UrlSet>>,
     /// `element_id`: An id unique in the card, to address the element in later updates.
@@ -1850,6 +1902,11 @@ pub struct Markdown {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Markdown {
@@ -1870,6 +1927,7 @@ impl WriteFields for Markdown {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -1896,6 +1954,11 @@ pub struct Hr {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Hr {
@@ -1910,6 +1973,7 @@ impl WriteFields for Hr {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -1938,7 +2002,7 @@ pub struct Img {
     pub title: Option<Text>,
     /// `i18n_img_key`: The image per locale.
     ///
-    /// An object of free keys (locales, names); each value: A string. Card JSON 1.0 and 2.0.
+    /// An object of free keys (locales, names) whose values are strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_img_key: Option<BTreeMap<String, String>>,
     /// `corner_radius`: The corners' radius, in pixels or percent.
@@ -1996,6 +2060,11 @@ pub struct Img {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Img {
@@ -2022,6 +2091,7 @@ impl WriteFields for Img {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -2040,7 +2110,7 @@ pub struct ImgCombination {
     pub combination_mode: Option<CombinationMode>,
     /// `img_list` (required): The images, in layout order (extra images are not shown).
     ///
-    /// An array; each item: A [`CombinedImg`] object. Card JSON 1.0 and 2.0.
+    /// An array of [`CombinedImg`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub img_list: Option<Vec<CombinedImg>>,
     /// `corner_radius`: The corners' radius, in pixels or percent.
@@ -2068,6 +2138,11 @@ pub struct ImgCombination {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for ImgCombination {
@@ -2089,6 +2164,7 @@ impl WriteFields for ImgCombination {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -2100,26 +2176,31 @@ impl WriteFields for ImgCombination {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Note {
-    /// `elements` (required): Texts, images and icons.
+    /// `elements`: Texts, images and icons.
     ///
-    /// An array; each item: A note element ([`NoteItem`]). Card JSON 1.0 and 2.0.
+    /// An array of [`NoteItem`] values. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elements: Option<Vec<NoteItem>>,
     /// `element_id`: An id unique in the card, to address the element in later updates.
     ///
-    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
     /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
     ///
-    /// A string. Card JSON 1.0 and 2.0.
+    /// A string. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
     /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
     ///
-    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
+    /// Any JSON, kept as written. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Note {
@@ -2135,6 +2216,7 @@ impl WriteFields for Note {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -2148,29 +2230,34 @@ impl WriteFields for Note {
 pub struct Action {
     /// `actions` (required): The interactive elements.
     ///
-    /// Elements. Card JSON 1.0 and 2.0.
+    /// Elements. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<Element>>,
     /// `layout`: How the elements share the row.
     ///
-    /// One of `"default"`, `"bisected"`, `"trisection"`, `"flow"` ([`ActionLayout`]). Card JSON 1.0 and 2.0.
+    /// One of `"default"`, `"bisected"`, `"trisection"`, `"flow"` ([`ActionLayout`]). Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<ActionLayout>,
     /// `element_id`: An id unique in the card, to address the element in later updates.
     ///
-    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
     /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
     ///
-    /// A string. Card JSON 1.0 and 2.0.
+    /// A string. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
     /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
     ///
-    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
+    /// Any JSON, kept as written. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Action {
@@ -2187,6 +2274,7 @@ impl WriteFields for Action {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -2245,7 +2333,7 @@ pub struct Button {
     pub confirm: Option<Confirm>,
     /// `behaviors`: What an interaction does: open links, send callbacks.
     ///
-    /// An array; each item: A behavior ([`Behavior`]). Card JSON 1.0 and 2.0.
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
     /// `url`: A link opened on click (historic field).
@@ -2303,6 +2391,11 @@ pub struct Button {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Button {
@@ -2335,6 +2428,7 @@ impl WriteFields for Button {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -2348,7 +2442,7 @@ impl WriteFields for Button {
 pub struct Overflow {
     /// `options` (required): The menu's choices.
     ///
-    /// An array; each item: A [`SelectOption`] object. Card JSON 1.0 and 2.0.
+    /// An array of [`SelectOption`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<SelectOption>>,
     /// `width`: Width: default, fill, or pixels (100px or more).
@@ -2363,7 +2457,7 @@ pub struct Overflow {
     pub value: Option<Value>,
     /// `behaviors`: What an interaction does: open links, send callbacks.
     ///
-    /// An array; each item: A behavior ([`Behavior`]). Card JSON 1.0 and 2.0.
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
     /// `confirm`: A dialog the user confirms before the interaction is sent.
@@ -2386,6 +2480,11 @@ pub struct Overflow {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Overflow {
@@ -2405,6 +2504,7 @@ impl WriteFields for Overflow {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -2458,12 +2558,12 @@ pub struct SelectStatic {
     pub initial_index: Option<i64>,
     /// `selected_values`: The `value`s chosen at first (multi-selects).
     ///
-    /// An array; each item: A string. Card JSON 1.0 and 2.0.
+    /// An array of strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected_values: Option<Vec<String>>,
     /// `options`: The choices.
     ///
-    /// An array; each item: A [`SelectOption`] object. Card JSON 1.0 and 2.0.
+    /// An array of [`SelectOption`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<SelectOption>>,
     /// `value`: Data sent back in the callback (historic field; see `behaviors`).
@@ -2473,7 +2573,7 @@ pub struct SelectStatic {
     pub value: Option<Value>,
     /// `behaviors`: What an interaction does: open links, send callbacks.
     ///
-    /// An array; each item: A behavior ([`Behavior`]). Card JSON 1.0 and 2.0.
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
     /// `confirm`: A dialog the user confirms before the interaction is sent.
@@ -2496,6 +2596,11 @@ pub struct SelectStatic {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for SelectStatic {
@@ -2523,6 +2628,7 @@ impl WriteFields for SelectStatic {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -2576,12 +2682,12 @@ pub struct MultiSelectStatic {
     pub initial_index: Option<i64>,
     /// `selected_values`: The `value`s chosen at first (multi-selects).
     ///
-    /// An array; each item: A string. Card JSON 1.0 and 2.0.
+    /// An array of strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected_values: Option<Vec<String>>,
     /// `options`: The choices.
     ///
-    /// An array; each item: A [`SelectOption`] object. Card JSON 1.0 and 2.0.
+    /// An array of [`SelectOption`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<SelectOption>>,
     /// `value`: Data sent back in the callback (historic field; see `behaviors`).
@@ -2591,7 +2697,7 @@ pub struct MultiSelectStatic {
     pub value: Option<Value>,
     /// `behaviors`: What an interaction does: open links, send callbacks.
     ///
-    /// An array; each item: A behavior ([`Behavior`]). Card JSON 1.0 and 2.0.
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
     /// `confirm`: A dialog the user confirms before the interaction is sent.
@@ -2614,6 +2720,11 @@ pub struct MultiSelectStatic {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for MultiSelectStatic {
@@ -2641,6 +2752,7 @@ impl WriteFields for MultiSelectStatic {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -2694,12 +2806,12 @@ pub struct SelectPerson {
     pub initial_index: Option<i64>,
     /// `selected_values`: The `value`s chosen at first (multi-selects).
     ///
-    /// An array; each item: A string. Card JSON 1.0 and 2.0.
+    /// An array of strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected_values: Option<Vec<String>>,
     /// `options`: The choices.
     ///
-    /// An array; each item: A [`SelectOption`] object. Card JSON 1.0 and 2.0.
+    /// An array of [`SelectOption`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<SelectOption>>,
     /// `value`: Data sent back in the callback (historic field; see `behaviors`).
@@ -2709,7 +2821,7 @@ pub struct SelectPerson {
     pub value: Option<Value>,
     /// `behaviors`: What an interaction does: open links, send callbacks.
     ///
-    /// An array; each item: A behavior ([`Behavior`]). Card JSON 1.0 and 2.0.
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
     /// `confirm`: A dialog the user confirms before the interaction is sent.
@@ -2732,6 +2844,11 @@ pub struct SelectPerson {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for SelectPerson {
@@ -2759,6 +2876,7 @@ impl WriteFields for SelectPerson {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -2812,12 +2930,12 @@ pub struct MultiSelectPerson {
     pub initial_index: Option<i64>,
     /// `selected_values`: The `value`s chosen at first (multi-selects).
     ///
-    /// An array; each item: A string. Card JSON 1.0 and 2.0.
+    /// An array of strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected_values: Option<Vec<String>>,
     /// `options`: The choices.
     ///
-    /// An array; each item: A [`SelectOption`] object. Card JSON 1.0 and 2.0.
+    /// An array of [`SelectOption`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<SelectOption>>,
     /// `value`: Data sent back in the callback (historic field; see `behaviors`).
@@ -2827,7 +2945,7 @@ pub struct MultiSelectPerson {
     pub value: Option<Value>,
     /// `behaviors`: What an interaction does: open links, send callbacks.
     ///
-    /// An array; each item: A behavior ([`Behavior`]). Card JSON 1.0 and 2.0.
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
     /// `confirm`: A dialog the user confirms before the interaction is sent.
@@ -2850,6 +2968,11 @@ pub struct MultiSelectPerson {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for MultiSelectPerson {
@@ -2877,6 +3000,7 @@ impl WriteFields for MultiSelectPerson {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -2935,7 +3059,7 @@ pub struct SelectImg {
     pub style: Option<SelectImgStyle>,
     /// `options`: The images to choose from.
     ///
-    /// An array; each item: A [`ImgOption`] object. Card JSON 1.0 and 2.0.
+    /// An array of [`ImgOption`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<ImgOption>>,
     /// `value`: Data sent back in the callback (historic field; see `behaviors`).
@@ -2945,7 +3069,7 @@ pub struct SelectImg {
     pub value: Option<Value>,
     /// `behaviors`: What an interaction does: open links, send callbacks.
     ///
-    /// An array; each item: A behavior ([`Behavior`]). Card JSON 1.0 and 2.0.
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
     /// `confirm`: A dialog the user confirms before the interaction is sent.
@@ -2968,6 +3092,11 @@ pub struct SelectImg {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for SelectImg {
@@ -2995,6 +3124,7 @@ impl WriteFields for SelectImg {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -3043,7 +3173,7 @@ pub struct DatePicker {
     pub value: Option<Value>,
     /// `behaviors`: What an interaction does: open links, send callbacks.
     ///
-    /// An array; each item: A behavior ([`Behavior`]). Card JSON 1.0 and 2.0.
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
     /// `confirm`: A dialog the user confirms before the interaction is sent.
@@ -3066,6 +3196,11 @@ pub struct DatePicker {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for DatePicker {
@@ -3089,6 +3224,7 @@ impl WriteFields for DatePicker {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -3137,7 +3273,7 @@ pub struct PickerTime {
     pub value: Option<Value>,
     /// `behaviors`: What an interaction does: open links, send callbacks.
     ///
-    /// An array; each item: A behavior ([`Behavior`]). Card JSON 1.0 and 2.0.
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
     /// `confirm`: A dialog the user confirms before the interaction is sent.
@@ -3160,6 +3296,11 @@ pub struct PickerTime {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for PickerTime {
@@ -3183,6 +3324,7 @@ impl WriteFields for PickerTime {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -3236,7 +3378,7 @@ pub struct PickerDatetime {
     pub value: Option<Value>,
     /// `behaviors`: What an interaction does: open links, send callbacks.
     ///
-    /// An array; each item: A behavior ([`Behavior`]). Card JSON 1.0 and 2.0.
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
     /// `confirm`: A dialog the user confirms before the interaction is sent.
@@ -3259,6 +3401,11 @@ pub struct PickerDatetime {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for PickerDatetime {
@@ -3283,6 +3430,7 @@ impl WriteFields for PickerDatetime {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -3326,7 +3474,7 @@ pub struct Input {
     pub default_value: Option<String>,
     /// `i18n_default_value`: Text already typed, per locale.
     ///
-    /// An object of free keys (locales, names); each value: A string. Card JSON 1.0 and 2.0.
+    /// An object of free keys (locales, names) whose values are strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_default_value: Option<BTreeMap<String, String>>,
     /// `width`: Width: default, fill, or pixels (100px or more).
@@ -3381,7 +3529,7 @@ pub struct Input {
     pub value: Option<Value>,
     /// `behaviors`: What an interaction does: open links, send callbacks.
     ///
-    /// An array; each item: A behavior ([`Behavior`]). Card JSON 1.0 and 2.0.
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
     /// `confirm`: A dialog the user confirms before the interaction is sent.
@@ -3404,6 +3552,11 @@ pub struct Input {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Input {
@@ -3437,6 +3590,7 @@ impl WriteFields for Input {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -3450,7 +3604,7 @@ impl WriteFields for Input {
 pub struct ColumnSet {
     /// `columns` (required): The columns.
     ///
-    /// An array; each item: A [`Column`] object. Card JSON 1.0 and 2.0.
+    /// An array of [`Column`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<Column>>,
     /// `flex_mode`: How columns adapt on narrow screens.
@@ -3460,7 +3614,7 @@ pub struct ColumnSet {
     pub flex_mode: Option<FlexMode>,
     /// `background_style`: The background colour.
     ///
-    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"black"`, `"light_grey"`, `"laser"`; or a palette colour with a shade such as `grey-500`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_style: Option<Color>,
     /// `horizontal_spacing`: Space between children side by side: a named step or pixels.
@@ -3493,6 +3647,11 @@ pub struct ColumnSet {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for ColumnSet {
@@ -3513,6 +3672,7 @@ impl WriteFields for ColumnSet {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -3584,6 +3744,11 @@ pub struct Form {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Form {
@@ -3607,6 +3772,7 @@ impl WriteFields for Form {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -3655,7 +3821,7 @@ pub struct CollapsiblePanel {
     pub padding: Option<String>,
     /// `background_color`: The panel's background colour.
     ///
-    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"black"`, `"light_grey"`, `"laser"`; or a palette colour with a shade such as `grey-500`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_color: Option<Color>,
     /// `header`: The header that stays visible.
@@ -3688,6 +3854,11 @@ pub struct CollapsiblePanel {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for CollapsiblePanel {
@@ -3713,6 +3884,7 @@ impl WriteFields for CollapsiblePanel {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -3736,7 +3908,7 @@ pub struct InteractiveContainer {
     pub height: Option<String>,
     /// `background_style`: The background colour (`laser` for the gradient).
     ///
-    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"black"`, `"light_grey"`, `"laser"`; or a palette colour with a shade such as `grey-500`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_style: Option<Color>,
     /// `has_border`: Whether a 1px border is drawn.
@@ -3746,7 +3918,7 @@ pub struct InteractiveContainer {
     pub has_border: Option<bool>,
     /// `border_color`: The border's colour.
     ///
-    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"black"`, `"light_grey"`, `"laser"`; or a palette colour with a shade such as `grey-500`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub border_color: Option<Color>,
     /// `corner_radius`: The corners' radius, in pixels or percent.
@@ -3786,7 +3958,7 @@ pub struct InteractiveContainer {
     pub horizontal_align: Option<TextAlign>,
     /// `behaviors`: What an interaction does: open links, send callbacks.
     ///
-    /// An array; each item: A behavior ([`Behavior`]). Card JSON 1.0 and 2.0.
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
     /// `hover_tips`: Text shown on hover (desktop).
@@ -3829,6 +4001,11 @@ pub struct InteractiveContainer {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for InteractiveContainer {
@@ -3861,6 +4038,7 @@ impl WriteFields for InteractiveContainer {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -3912,6 +4090,11 @@ pub struct Person {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Person {
@@ -3931,6 +4114,7 @@ impl WriteFields for Person {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -3944,7 +4128,7 @@ impl WriteFields for Person {
 pub struct PersonList {
     /// `persons` (required): The people.
     ///
-    /// An array; each item: A [`PersonId`] object. Card JSON 1.0 and 2.0.
+    /// An array of [`PersonId`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persons: Option<Vec<PersonId>>,
     /// `size`: The avatars' size.
@@ -3997,6 +4181,11 @@ pub struct PersonList {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for PersonList {
@@ -4019,6 +4208,7 @@ impl WriteFields for PersonList {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -4070,6 +4260,11 @@ pub struct Chart {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Chart {
@@ -4089,6 +4284,7 @@ impl WriteFields for Chart {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -4122,12 +4318,12 @@ pub struct Table {
     pub header_style: Option<TableHeaderStyle>,
     /// `columns` (required): The columns (the first 50 are shown).
     ///
-    /// An array; each item: A [`TableColumn`] object. Card JSON 1.0 and 2.0.
+    /// An array of [`TableColumn`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<TableColumn>>,
     /// `rows`: The rows: objects keyed by column `name`.
     ///
-    /// An array; each item: Any JSON, kept as written. Card JSON 1.0 and 2.0.
+    /// An array of JSON values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<Value>>,
     /// `freeze_first_column`: Whether the first column stays while scrolling.
@@ -4150,6 +4346,11 @@ pub struct Table {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Table {
@@ -4171,6 +4372,7 @@ impl WriteFields for Table {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -4219,7 +4421,7 @@ pub struct Checker {
     pub padding: Option<String>,
     /// `behaviors`: What an interaction does: open links, send callbacks.
     ///
-    /// An array; each item: A behavior ([`Behavior`]). Card JSON 1.0 and 2.0.
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
     /// `hover_tips`: Text shown on hover (desktop).
@@ -4262,6 +4464,11 @@ pub struct Checker {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Checker {
@@ -4289,6 +4496,7 @@ impl WriteFields for Checker {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -4302,94 +4510,99 @@ impl WriteFields for Checker {
 pub struct Audio {
     /// `file_key` (required): The uploaded OPUS file.
     ///
-    /// A string. Card JSON 1.0 and 2.0.
+    /// A string. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_key: Option<String>,
     /// `i18n_file_key`: The file per locale.
     ///
-    /// An object of free keys (locales, names); each value: A string. Card JSON 1.0 and 2.0.
+    /// An object of free keys (locales, names) whose values are strings. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_file_key: Option<BTreeMap<String, String>>,
     /// `audio_id`: An id unique in the card; playback survives updates of the same id and file.
     ///
-    /// A string. Card JSON 1.0 and 2.0.
+    /// A string. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
     /// `disabled`: Whether the element is shown disabled.
     ///
-    /// `true` or `false`. Card JSON 1.0 and 2.0.
+    /// `true` or `false`. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// `disabled_tips`: Text shown when a disabled element is hovered or clicked.
     ///
-    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
+    /// A text object ([`Text`]). Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_tips: Option<Text>,
     /// `show_progress_bar`: Whether the progress bar shows.
     ///
-    /// `true` or `false`. Card JSON 1.0 and 2.0.
+    /// `true` or `false`. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_progress_bar: Option<bool>,
     /// `show_time`: Whether the time shows.
     ///
-    /// `true` or `false`. Card JSON 1.0 and 2.0.
+    /// `true` or `false`. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_time: Option<bool>,
     /// `time_display`: One time, or elapsed and total.
     ///
-    /// One of `"default"`, `"both"` ([`TimeDisplay`]). Card JSON 1.0 and 2.0.
+    /// One of `"default"`, `"both"` ([`TimeDisplay`]). Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_display: Option<TimeDisplay>,
     /// `time_position`: Where the time sits.
     ///
-    /// One of `"end"`, `"start"`, `"both_sides"` ([`TimePosition`]). Card JSON 1.0 and 2.0.
+    /// One of `"end"`, `"start"`, `"both_sides"` ([`TimePosition`]). Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_position: Option<TimePosition>,
     /// `border`: A border around the player.
     ///
-    /// A [`Border`] object. Card JSON 1.0 and 2.0.
+    /// A [`Border`] object. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub border: Option<Border>,
     /// `style`: The play button's look.
     ///
-    /// One of `"normal"`, `"flat"`, `"speak"` ([`AudioStyle`]). Card JSON 1.0 and 2.0.
+    /// One of `"normal"`, `"flat"`, `"speak"` ([`AudioStyle`]). Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<AudioStyle>,
     /// `padding`: Inner padding, one to four sizes: `"4px 12px"`.
     ///
-    /// A string. Card JSON 1.0 and 2.0.
+    /// A string. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub padding: Option<String>,
     /// `background_style`: The player's background colour.
     ///
-    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"black"`, `"light_grey"`, `"laser"`; or a palette colour with a shade such as `grey-500`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_style: Option<Color>,
     /// `fill_color`: The colour of the button, progress and time.
     ///
-    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"black"`, `"light_grey"`, `"laser"`; or a palette colour with a shade such as `grey-500`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fill_color: Option<Color>,
     /// `width`: Width: default, fill, or pixels (100px or more).
     ///
-    /// One of `"default"`, `"fill"`; or a size in pixels such as `12px` ([`Width`]). Card JSON 1.0 and 2.0.
+    /// One of `"default"`, `"fill"`; or a size in pixels such as `12px` ([`Width`]). Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<Width>,
     /// `element_id`: An id unique in the card, to address the element in later updates.
     ///
-    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
     /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
     ///
-    /// A string. Card JSON 1.0 and 2.0.
+    /// A string. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
     /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
     ///
-    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
+    /// Any JSON, kept as written. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Audio {
@@ -4419,6 +4632,7 @@ impl WriteFields for Audio {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -4850,31 +5064,31 @@ impl From<Audio> for Element {
 
 /// A card schema version.
 ///
-/// One of `"1.0"`, `"2.0"` ([`SchemaVersion`]).
+/// One of `"2.0"`, `"1.0"` ([`SchemaVersion`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SchemaVersion {
-    /// `"1.0"`.
-    V1,
     /// `"2.0"`.
     V2,
+    /// `"1.0"`.
+    V1,
 }
 
 impl SchemaVersion {
     /// Every fixed value, as written in JSON.
-    pub const VALUES: &'static [&'static str] = &["1.0", "2.0"];
+    pub const VALUES: &'static [&'static str] = &["2.0", "1.0"];
     /// The value as written in JSON.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::V1 => "1.0",
             Self::V2 => "2.0",
+            Self::V1 => "1.0",
         }
     }
 
     /// The variant for a JSON value, if it is one.
     pub fn from_json_str(value: &str) -> Option<Self> {
         match value {
-            "1.0" => Some(Self::V1),
             "2.0" => Some(Self::V2),
+            "1.0" => Some(Self::V1),
             _ => None,
         }
     }
@@ -5399,7 +5613,7 @@ impl<'de> Deserialize<'de> for TextTagColor {
 
 /// A colour.
 ///
-/// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"black"`, `"light_grey"`, `"laser"`; or a palette colour with a shade such as `grey-500`; or a name declared in `config.style.color` ([`Color`]).
+/// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Color {
     /// `"default"`.
@@ -5436,13 +5650,13 @@ pub enum Color {
     Sunflower,
     /// `"white"`.
     White,
-    /// `"black"`.
-    Black,
+    /// `"bg-white"`.
+    BgWhite,
     /// `"light_grey"`.
     LightGrey,
     /// `"laser"`.
     Laser,
-    /// Any other value: a palette colour with a shade such as `grey-500`, or a name declared in `config.style.color`.
+    /// Any other value: a palette colour with its shade such as `grey-500` or `blue-350`, or a name declared in `config.style.color`.
     Other(String),
 }
 
@@ -5466,7 +5680,7 @@ impl Color {
         "neutral",
         "sunflower",
         "white",
-        "black",
+        "bg-white",
         "light_grey",
         "laser",
     ];
@@ -5490,7 +5704,7 @@ impl Color {
             Self::Neutral => "neutral",
             Self::Sunflower => "sunflower",
             Self::White => "white",
-            Self::Black => "black",
+            Self::BgWhite => "bg-white",
             Self::LightGrey => "light_grey",
             Self::Laser => "laser",
             Self::Other(value) => value,
@@ -5517,7 +5731,7 @@ impl Color {
             "neutral" => Self::Neutral,
             "sunflower" => Self::Sunflower,
             "white" => Self::White,
-            "black" => Self::Black,
+            "bg-white" => Self::BgWhite,
             "light_grey" => Self::LightGrey,
             "laser" => Self::Laser,
             other => Self::Other(other.to_string()),

@@ -47,8 +47,11 @@ pub const PAGE_V2_CHANGES: &str = page!("card-json-v2-breaking-changes-release-n
 pub const PAGE_INTERACTIONS: &str = page!("configuring-card-interactions");
 /// Multi-language content: `i18n_*` fields.
 pub const PAGE_I18N: &str = page!("configure-multi-language-content");
+/// The colour enumeration: named colours, shades, custom RGBA colours.
+pub const PAGE_COLORS: &str = page!("enumerations-for-fields-related-to-color");
 /// Streaming updates: `streaming_mode`, `streaming_config`.
-pub const PAGE_STREAMING: &str = page!("streaming-updates-openapi-overview");
+pub const PAGE_STREAMING: &str =
+    "https://open.feishu.cn/document/cardkit-v1/streaming-updates-openapi-overview";
 
 const TITLE: [&str; 2] = [
     v1_page!("content-components/title"),
@@ -263,9 +266,9 @@ fn is_px_or_percent(s: &str) -> bool {
     is_px(s) || is_percent(s)
 }
 
-/// The hues of Lark's colour palette. Each is a colour name, and so is each hue followed by
-/// a shade (`blue-50` .. `blue-900`, `grey-00` .. `grey-1000`), as Lark's own cards write them
-/// (`grey-500`, `blue-800`, `grey-200`).
+/// The hues of Lark's colour palette (the colour enumeration page). Each is a colour name,
+/// and so is each hue followed by one of its shades (`blue-50` .. `blue-900`, `grey-00` ..
+/// `grey-1000`).
 const HUES: &[&str] = &[
     "blue",
     "carmine",
@@ -280,16 +283,21 @@ const HUES: &[&str] = &[
     "violet",
     "wathet",
     "yellow",
-    "grey",
-    "neutral",
+];
+/// The shades of every hue but grey.
+const SHADES: &[&str] = &[
+    "50", "100", "200", "300", "350", "400", "500", "600", "700", "800", "900",
+];
+/// The shades of grey, the neutral hue.
+const GREY_SHADES: &[&str] = &[
+    "00", "50", "100", "200", "300", "350", "400", "500", "600", "650", "700", "800", "900", "950",
+    "1000",
 ];
 
 fn is_palette_shade(s: &str) -> bool {
     s.rsplit_once('-').is_some_and(|(hue, shade)| {
-        HUES.contains(&hue)
-            && !shade.is_empty()
-            && shade.len() <= 4
-            && shade.bytes().all(|b| b.is_ascii_digit())
+        (HUES.contains(&hue) && SHADES.contains(&shade))
+            || (hue == "grey" && GREY_SHADES.contains(&shade))
     })
 }
 
@@ -318,7 +326,7 @@ pub static PX_OR_PERCENT: Pattern = Pattern {
 };
 /// A palette colour with its shade, `"grey-500"` (or `""` for the default).
 pub static PALETTE: Pattern = Pattern {
-    expected: "a palette colour with a shade such as `grey-500`",
+    expected: "a palette colour with its shade such as `grey-500` or `blue-350`",
     matches: is_colour,
 };
 /// Pixels, or empty for the default.
@@ -381,7 +389,7 @@ const fn open(
 pub static SCHEMA_VERSION: EnumDef = closed(
     "SchemaVersion",
     "card schema version",
-    &[("1.0", "V1"), ("2.0", "V2")],
+    &[("2.0", "V2"), ("1.0", "V1")],
 );
 
 /// `config.width_mode`.
@@ -462,11 +470,11 @@ pub static COLOR: EnumDef = EnumDef {
             ("indigo", "Indigo"),
             ("neutral", "Neutral"),
             ("sunflower", "Sunflower"),
-            // Written by Lark's own cards (icons in forms, collapsible panel headers).
             ("white", "White"),
-            ("black", "Black"),
+            ("bg-white", "BgWhite"),
+            // Not on the colour page, but written by Lark's own cards: `light_grey` by the 2.0
+            // form page's icons, `laser` by the interactive container pages (its gradient).
             ("light_grey", "LightGrey"),
-            // `interactive_container.background_style`: the laser gradient.
             ("laser", "Laser"),
         ],
         &PALETTE,
@@ -1238,7 +1246,7 @@ pub static STYLE: ObjectDef = object(
     "style",
     "Style",
     "Custom text sizes and colours, referred to by name elsewhere in the card.",
-    &STRUCTURE,
+    &[PAGE_STRUCTURE_V1, PAGE_STRUCTURE_V2, PAGE_COLORS],
     &[
         opt(
             "text_size",
@@ -1269,6 +1277,26 @@ pub static SUMMARY: ObjectDef = object(
     ],
 );
 
+/// `streaming_config.print_frequency_ms`, `streaming_config.print_step`: a number per platform.
+pub static PER_PLATFORM: ObjectDef = object(
+    "per-platform number",
+    "PerPlatform",
+    "A number for every platform, with per-platform overrides.",
+    &[PAGE_STREAMING],
+    &[
+        // Required on the streaming page; optional here, as the structure page's skeleton
+        // leaves the whole object out.
+        opt(
+            "default",
+            NUM,
+            "The value on every platform without its own.",
+        ),
+        opt("android", NUM, "The value on Android."),
+        opt("ios", NUM, "The value on iOS."),
+        opt("pc", NUM, "The value on desktop."),
+    ],
+);
+
 /// `config.streaming_config` (2.0).
 pub static STREAMING_CONFIG: ObjectDef = object(
     "streaming_config",
@@ -1278,12 +1306,12 @@ pub static STREAMING_CONFIG: ObjectDef = object(
     &[
         opt(
             "print_frequency_ms",
-            JSON,
+            obj(&PER_PLATFORM),
             "Milliseconds between printing steps, per platform (`default`, `android`, `ios`, `pc`).",
         ),
         opt(
             "print_step",
-            JSON,
+            obj(&PER_PLATFORM),
             "Characters printed per step, per platform (`default`, `android`, `ios`, `pc`).",
         ),
         opt(
@@ -1915,6 +1943,12 @@ pub static ELEMENT_COMMON: &[Field] = &[
         JSON,
         "What older clients show instead: `\"drop\"`, or a `fallback_text` object.",
     ),
+    // Written by the card builder's loop container (the 1.0 column set page's data report).
+    opt(
+        "_varloop",
+        STR,
+        "The card builder's loop: the `${variable}` whose items repeat this element.",
+    ),
 ];
 
 const fn element(
@@ -2114,7 +2148,8 @@ pub static NOTE: ObjectDef = ObjectDef {
         "Note",
         "Small grey text and icons at the foot of a card (1.0).",
         &NOTE_PAGES,
-        &[req(
+        // Optional on the note page.
+        &[opt(
             "elements",
             Kind::Array(&Kind::Union(&NOTE_ITEM)),
             "Texts, images and icons.",
@@ -2928,6 +2963,7 @@ pub static OBJECTS: &[&ObjectDef] = &[
     &STYLE,
     &SUMMARY,
     &STREAMING_CONFIG,
+    &PER_PLATFORM,
     &BODY,
     &CARD_FALLBACK,
     &FALLBACK_CONDITION,

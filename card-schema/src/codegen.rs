@@ -111,12 +111,8 @@ fn object(out: &mut String, def: &ObjectDef, is_element: bool, done: &mut BTreeS
             field.doc
         );
         let _ = writeln!(out, "    ///");
-        let _ = writeln!(
-            out,
-            "    /// {} {}",
-            allowed(&field.kind),
-            versions(field.since)
-        );
+        let since = within(def.since, field.since);
+        let _ = writeln!(out, "    /// {} {}", allowed(&field.kind), versions(since));
         out.push_str("    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n");
         let _ = writeln!(
             out,
@@ -201,13 +197,40 @@ pub fn allowed(kind: &Kind) -> String {
         Kind::Union(def) => format!("A {} ([`{}`]).", def.what, def.rust_name),
         Kind::Element(_) => "One element.".into(),
         Kind::Elements(_) => "Elements.".into(),
-        Kind::Array(inner) => format!("An array; each item: {}", allowed(inner)),
+        Kind::Array(inner) => format!("An array of {}.", noun(inner)),
         Kind::Map(inner) => format!(
-            "An object of free keys (locales, names); each value: {}",
-            allowed(inner)
+            "An object of free keys (locales, names) whose values are {}.",
+            noun(inner)
         ),
         Kind::Json => "Any JSON, kept as written.".into(),
         Kind::StringOrJson => "A string or an object.".into(),
+    }
+}
+
+/// Values of a kind, as a plural noun: "strings", "[`Text`] values".
+fn noun(kind: &Kind) -> String {
+    match kind {
+        Kind::String | Kind::Pattern(_) => "strings".into(),
+        Kind::Markdown => "Markdown strings".into(),
+        Kind::Bool => "booleans".into(),
+        Kind::Integer { .. } => "whole numbers".into(),
+        Kind::Number => "numbers".into(),
+        Kind::Enum(def) => format!("[`{}`] values", def.rust_name),
+        Kind::Object(def) => format!("[`{}`] objects", def.rust_name),
+        Kind::Union(def) => format!("[`{}`] values", def.rust_name),
+        Kind::Element(_) | Kind::Elements(_) => "elements".into(),
+        Kind::Array(inner) => format!("arrays of {}", noun(inner)),
+        Kind::Map(inner) => format!("objects of {}", noun(inner)),
+        Kind::Json => "JSON values".into(),
+        Kind::StringOrJson => "strings or objects".into(),
+    }
+}
+
+/// Where a field of an object exists: in both the object's and the field's versions.
+fn within(object: Since, field: Since) -> Since {
+    match (object, field) {
+        (Since::Both, f) => f,
+        (o, _) => o,
     }
 }
 

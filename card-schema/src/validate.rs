@@ -550,6 +550,10 @@ impl Walk {
                     .fields
                     .iter()
                     .chain(if is_element { ELEMENT_COMMON } else { &[] });
+                // Only fields of this card's version: suggesting a 1.0-only field in a 2.0
+                // card would lead to the next error.
+                let version = self.version;
+                let names = names.filter(|f| f.since.includes(version));
                 let suggestion = did_you_mean(entry.key, names.map(|f| f.name));
                 let kind = ViolationKind::UnknownField {
                     object: def.name,
@@ -712,6 +716,15 @@ impl Walk {
                     );
                 } else {
                     self.element_ids.push(id.to_string());
+                }
+            }
+        }
+        // The card builder exports `{}` for an optional object left unset (`"confirm": {}`):
+        // Lark reads it as absent, so its required fields are not asked for.
+        if field.need == Need::Optional && matches!(field.kind, Kind::Object(_)) {
+            if let View::Object(entries) = entry.value.view() {
+                if entries.is_empty() {
+                    return;
                 }
             }
         }
