@@ -14,35 +14,55 @@ use crate::write_json::{object, plain, tagged, Fields, WriteFields, WriteJson};
 
 /// A whole card, as Lark's card JSON (1.0 or 2.0).
 ///
-/// JSON: `card`.
+/// JSON: `card`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-structure>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-structure>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-breaking-changes-release-notes>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CardJson {
-    /// `schema`.
+    /// `schema`: The card JSON version: `"2.0"`, or absent (or `"1.0"`) for 1.0.
+    ///
+    /// One of `"2.0"`, `"1.0"` ([`SchemaVersion`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<SchemaVersion>,
-    /// `config`.
+    /// `config`: Card-wide behaviour.
+    ///
+    /// A [`Config`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<Config>,
-    /// `card_link`.
+    /// `card_link`: Where a click anywhere on the card leads.
+    ///
+    /// A [`UrlSet`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_link: Option<UrlSet>,
-    /// `header`.
+    /// `header`: The title bar.
+    ///
+    /// A [`Header`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<Header>,
-    /// `i18n_header`.
+    /// `i18n_header`: The title bar per locale (what the card builder exports).
+    ///
+    /// An object of free keys (locales, names) whose values are [`Header`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_header: Option<BTreeMap<String, Header>>,
-    /// `elements`.
+    /// `elements`: The card's elements, shown in order (1.0).
+    ///
+    /// Elements. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elements: Option<Vec<Element>>,
-    /// `i18n_elements`.
+    /// `i18n_elements`: The card's elements per locale (1.0).
+    ///
+    /// An object of free keys (locales, names) whose values are elements. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_elements: Option<BTreeMap<String, Vec<Element>>>,
-    /// `fallback`.
+    /// `fallback`: When older clients show an upgrade placeholder instead of the card.
+    ///
+    /// A [`CardFallback`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fallback: Option<Value>,
-    /// `body` (required).
+    pub fallback: Option<CardFallback>,
+    /// `body` (required): The body: elements and their layout (2.0).
+    ///
+    /// A [`Body`] object. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Body>,
 }
@@ -70,44 +90,70 @@ impl WriteFields for CardJson {
 
 /// Card-wide behaviour: sharing, forwarding, width.
 ///
-/// JSON: `config`.
+/// JSON: `config`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-structure>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-structure>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// `enable_forward`.
+    /// `enable_forward`: Whether the card may be forwarded (default true).
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_forward: Option<bool>,
-    /// `update_multi`.
+    /// `update_multi`: Whether the card is shared: updates show to everyone who received it.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_multi: Option<bool>,
-    /// `width_mode`.
+    /// `width_mode`: Card width: default (600px), compact (400px) or fill.
+    ///
+    /// One of `"default"`, `"compact"`, `"fill"` ([`WidthMode`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width_mode: Option<WidthMode>,
-    /// `compact_width`.
+    /// `compact_width` (deprecated): Compact 400px width; replaced by `width_mode`.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compact_width: Option<bool>,
-    /// `use_custom_translation`.
+    /// `use_custom_translation`: Whether translating the message uses the card's own `i18n` texts.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_custom_translation: Option<bool>,
-    /// `enable_forward_interaction`.
+    /// `enable_forward_interaction`: Whether a forwarded card still sends interactions.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_forward_interaction: Option<bool>,
-    /// `style`.
+    /// `style`: Custom text sizes and colours the card's fields may name.
+    ///
+    /// A [`Style`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<Style>,
-    /// `wide_screen_mode` (deprecated, no effect).
+    /// `wide_screen_mode` (deprecated): Wide layout; every card now adapts to the screen.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wide_screen_mode: Option<bool>,
-    /// `streaming_mode`.
+    /// `streaming_mode`: Whether the card is being streamed (2.0).
+    ///
+    /// `true` or `false`. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub streaming_mode: Option<bool>,
-    /// `streaming_config`.
+    /// `streaming_config`: How streamed text is printed (2.0).
+    ///
+    /// A [`StreamingConfig`] object. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub streaming_config: Option<StreamingConfig>,
-    /// `summary`.
+    /// `summary`: What the chat list shows for the card (2.0).
+    ///
+    /// A [`Summary`] object. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<Summary>,
-    /// `locales`.
+    /// `locales`: The only locales the card shows; the others are dropped (2.0).
+    ///
+    /// An array of strings. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locales: Option<Vec<String>>,
 }
@@ -141,14 +187,20 @@ impl WriteFields for Config {
 
 /// Custom text sizes and colours, referred to by name elsewhere in the card.
 ///
-/// JSON: `style`.
+/// JSON: `style`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-structure>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-structure>, <https://open.feishu.cn/document/feishu-cards/enumerations-for-fields-related-to-color>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Style {
-    /// `text_size`.
+    /// `text_size`: Custom text sizes by name: `{"default", "pc", "mobile"}` sizes for each.
+    ///
+    /// An object of free keys (locales, names) whose values are JSON values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_size: Option<BTreeMap<String, Value>>,
-    /// `color`.
+    /// `color`: Custom colours by name: `{"light_mode", "dark_mode"}` RGBA for each.
+    ///
+    /// An object of free keys (locales, names) whose values are JSON values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<BTreeMap<String, Value>>,
 }
@@ -169,14 +221,20 @@ impl WriteFields for Style {
 
 /// What the chat list shows for the card.
 ///
-/// JSON: `summary`.
+/// JSON: `summary`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-v2-structure>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Summary {
-    /// `content`.
+    /// `content`: The preview text ("generating" while streaming, by default).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// `i18n_content`.
+    /// `i18n_content`: The text per locale (`zh_cn`, `en_us`, ...), used instead of `content` for that locale.
+    ///
+    /// An object of free keys (locales, names) whose values are strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_content: Option<BTreeMap<String, String>>,
 }
@@ -197,17 +255,25 @@ impl WriteFields for Summary {
 
 /// How streamed text is printed.
 ///
-/// JSON: `streaming_config`.
+/// JSON: `streaming_config`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-v2-structure>, <https://open.feishu.cn/document/cardkit-v1/streaming-updates-openapi-overview>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StreamingConfig {
-    /// `print_frequency_ms`.
+    /// `print_frequency_ms`: Milliseconds between printing steps, per platform (`default`, `android`, `ios`, `pc`).
+    ///
+    /// A [`PerPlatform`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub print_frequency_ms: Option<Value>,
-    /// `print_step`.
+    pub print_frequency_ms: Option<PerPlatform>,
+    /// `print_step`: Characters printed per step, per platform (`default`, `android`, `ios`, `pc`).
+    ///
+    /// A [`PerPlatform`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub print_step: Option<Value>,
-    /// `print_strategy`.
+    pub print_step: Option<PerPlatform>,
+    /// `print_strategy`: What happens to text not yet printed when new text arrives.
+    ///
+    /// One of `"fast"`, `"delay"` ([`PrintStrategy`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub print_strategy: Option<PrintStrategy>,
 }
@@ -227,31 +293,93 @@ impl WriteFields for StreamingConfig {
     }
 }
 
+/// A number for every platform, with per-platform overrides.
+///
+/// JSON: `per-platform number`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/cardkit-v1/streaming-updates-openapi-overview>.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerPlatform {
+    /// `default`: The value on every platform without its own.
+    ///
+    /// A number. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Number>,
+    /// `android`: The value on Android.
+    ///
+    /// A number. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub android: Option<Number>,
+    /// `ios`: The value on iOS.
+    ///
+    /// A number. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ios: Option<Number>,
+    /// `pc`: The value on desktop.
+    ///
+    /// A number. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pc: Option<Number>,
+}
+
+impl WriteJson for PerPlatform {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for PerPlatform {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"default\":", &self.default);
+        f.field(",\"android\":", &self.android);
+        f.field(",\"ios\":", &self.ios);
+        f.field(",\"pc\":", &self.pc);
+    }
+}
+
 /// The body of a 2.0 card: its elements and their layout.
 ///
-/// JSON: `body`.
+/// JSON: `body`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-v2-structure>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Body {
-    /// `direction`.
+    /// `direction`: How the children are laid out: in a column (vertical) or a row (horizontal).
+    ///
+    /// One of `"vertical"`, `"horizontal"` ([`Direction`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
-    /// `padding`.
+    /// `padding`: Inner padding, one to four sizes: `"4px 12px"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub padding: Option<String>,
-    /// `horizontal_spacing`.
+    /// `horizontal_spacing`: Space between children side by side: a named step or pixels.
+    ///
+    /// One of `"default"`, `"small"`, `"medium"`, `"large"`, `"extra_large"`; or a size in pixels such as `12px` (or `""` for the default) ([`Spacing`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizontal_spacing: Option<Spacing>,
-    /// `horizontal_align`.
+    /// `horizontal_align`: How the children are aligned horizontally.
+    ///
+    /// One of `"left"`, `"center"`, `"right"` ([`TextAlign`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizontal_align: Option<TextAlign>,
-    /// `vertical_spacing`.
+    /// `vertical_spacing`: Space between children one above the other: a named step or pixels.
+    ///
+    /// One of `"default"`, `"small"`, `"medium"`, `"large"`, `"extra_large"`; or a size in pixels such as `12px` (or `""` for the default) ([`Spacing`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vertical_spacing: Option<Spacing>,
-    /// `vertical_align`.
+    /// `vertical_align`: How the children are aligned vertically.
+    ///
+    /// One of `"top"`, `"center"`, `"bottom"` ([`VerticalAlign`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vertical_align: Option<VerticalAlign>,
-    /// `elements` (required).
+    /// `elements` (required): The card's elements, shown in order.
+    ///
+    /// Elements. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elements: Option<Vec<Element>>,
 }
@@ -275,34 +403,114 @@ impl WriteFields for Body {
     }
 }
 
+/// When older clients show Lark's upgrade placeholder instead of the card.
+///
+/// JSON: `fallback`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-structure>.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardFallback {
+    /// `trigger_conditions`: Conditions, any of which shows the placeholder.
+    ///
+    /// An array of [`FallbackCondition`] objects. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger_conditions: Option<Vec<FallbackCondition>>,
+}
+
+impl WriteJson for CardFallback {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for CardFallback {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"trigger_conditions\":", &self.trigger_conditions);
+    }
+}
+
+/// When to show the upgrade placeholder instead of the card.
+///
+/// JSON: `fallback condition`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-structure>.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FallbackCondition {
+    /// `type`: Below which client version, or for which element tags, the fallback applies.
+    ///
+    /// One of `"min_client_version"`, `"element_tags"` ([`FallbackConditionType`]). Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<FallbackConditionType>,
+    /// `value`: The minimum client version (`"7.4"`), or the element tags (`["table"]`).
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+}
+
+impl WriteJson for FallbackCondition {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for FallbackCondition {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"type\":", &self.r#type);
+        f.field(",\"value\":", &self.value);
+    }
+}
+
 /// The card's title bar.
 ///
-/// JSON: `header`.
+/// JSON: `header`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/title>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/title>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Header {
-    /// `title` (required).
+    /// `title` (required): The main title (at most four lines are shown).
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<Text>,
-    /// `subtitle`.
+    /// `subtitle`: The subtitle (one line is shown).
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle: Option<Text>,
-    /// `text_tag_list`.
+    /// `text_tag_list`: Tags after the title (the first three are shown).
+    ///
+    /// An array of [`TextTag`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_tag_list: Option<Vec<TextTag>>,
-    /// `i18n_text_tag_list`.
+    /// `i18n_text_tag_list`: Tags after the title, per locale; wins over `text_tag_list`.
+    ///
+    /// An object of free keys (locales, names) whose values are arrays of [`TextTag`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_text_tag_list: Option<BTreeMap<String, Vec<TextTag>>>,
-    /// `template`.
+    /// `template`: The title bar's colour theme.
+    ///
+    /// One of `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"grey"`, `"default"` ([`HeaderTemplate`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<HeaderTemplate>,
-    /// `icon`.
+    /// `icon`: An icon before the title.
+    ///
+    /// A [`Icon`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<Icon>,
-    /// `ud_icon`.
+    /// `ud_icon`: A library icon before the title (1.0).
+    ///
+    /// A [`UdIcon`] object. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ud_icon: Option<UdIcon>,
-    /// `padding`.
+    /// `padding`: Inner padding, `"12px"` or `"12px 8px"` (2.0).
+    ///
+    /// A string. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub padding: Option<String>,
 }
@@ -329,17 +537,30 @@ impl WriteFields for Header {
 
 /// A coloured tag shown beside the header title.
 ///
-/// JSON: `text_tag`.
+/// JSON: `text_tag`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/title>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/title>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TextTag {
-    /// `tag` (required).
+    /// `tag` (required): Always `text_tag`.
+    ///
+    /// One of `"text_tag"` ([`TextTagTag`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<TextTagTag>,
-    /// `text` (required).
+    /// `element_id`: An id unique in the card, to address the tag in later updates (2.0).
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub element_id: Option<String>,
+    /// `text`: The tag's text.
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Text>,
-    /// `color`.
+    /// `color`: The tag's colour (default blue).
+    ///
+    /// One of `"neutral"`, `"blue"`, `"turquoise"`, `"lime"`, `"orange"`, `"violet"`, `"indigo"`, `"wathet"`, `"green"`, `"yellow"`, `"red"`, `"purple"`, `"carmine"` ([`TextTagColor`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<TextTagColor>,
 }
@@ -354,6 +575,7 @@ impl WriteFields for TextTag {
     fn write_fields(&self, out: &mut String, first: bool) {
         let mut f = Fields::new(out, first);
         f.field(",\"tag\":", &self.tag);
+        f.field(",\"element_id\":", &self.element_id);
         f.field(",\"text\":", &self.text);
         f.field(",\"color\":", &self.color);
     }
@@ -361,26 +583,40 @@ impl WriteFields for TextTag {
 
 /// An icon from the standard set (`token`) or an uploaded image (`img_key`).
 ///
-/// JSON: `icon`.
+/// JSON: `icon`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/title>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/title>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Icon {
-    /// `tag`.
+    /// `tag`: Which kind of icon: from the icon library or an uploaded image.
+    ///
+    /// One of `"standard_icon"`, `"custom_icon"` ([`IconTag`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<IconTag>,
-    /// `token`.
+    /// `token`: The library icon's name, such as `chat_outlined`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    /// `color`.
+    /// `color`: The library icon's colour.
+    ///
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
-    /// `img_key`.
+    /// `img_key`: The uploaded image used as the icon.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub img_key: Option<String>,
-    /// `style`.
+    /// `style`: Icon style (`{"color": ...}`), as the 1.0 header writes it.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<Value>,
-    /// `size`.
+    /// `size`: Icon size, `"16px 16px"` (collapsible panel headers).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
 }
@@ -403,16 +639,22 @@ impl WriteFields for Icon {
     }
 }
 
-/// A standard icon in a 1.0 header.
+/// A library icon, the older form of `icon` (1.0 headers, person lists).
 ///
-/// JSON: `ud_icon`.
+/// JSON: `ud_icon`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/title>, <https://open.feishu.cn/document/feishu-cards/card-components/content-components/user-list>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/user-list>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UdIcon {
-    /// `token` (required).
+    /// `token`: The library icon's name.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    /// `style`.
+    /// `style`: Icon style: `{"color": ...}`.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<Value>,
 }
@@ -433,20 +675,30 @@ impl WriteFields for UdIcon {
 
 /// A link, with optional per-platform overrides.
 ///
-/// JSON: `url`.
+/// JSON: `url`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-structure>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-structure>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UrlSet {
-    /// `url`.
+    /// `url`: The link used where no platform link is given.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// `pc_url`.
+    /// `pc_url`: The link on desktop.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pc_url: Option<String>,
-    /// `ios_url`.
+    /// `ios_url`: The link on iOS.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ios_url: Option<String>,
-    /// `android_url`.
+    /// `android_url`: The link on Android.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub android_url: Option<String>,
 }
@@ -469,14 +721,20 @@ impl WriteFields for UrlSet {
 
 /// A confirmation dialog shown before the interaction is sent.
 ///
-/// JSON: `confirm`.
+/// JSON: `confirm`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/button>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/button>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Confirm {
-    /// `title` (required).
+    /// `title` (required): The dialog's title.
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<Text>,
-    /// `text` (required).
+    /// `text` (required): The dialog's message.
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Text>,
 }
@@ -497,31 +755,52 @@ impl WriteFields for Confirm {
 
 /// Plain text, shown as written.
 ///
-/// JSON: `plain_text`.
+/// JSON: `plain_text`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/plain-text>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/plain-text>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlainText {
-    /// `content`.
+    /// `content`: The text shown.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// `i18n`.
+    /// `i18n`: The text per locale, the header's older name of `i18n_content`.
+    ///
+    /// An object of free keys (locales, names) whose values are strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n: Option<BTreeMap<String, String>>,
-    /// `i18n_content`.
+    /// `i18n_content`: The text per locale (`zh_cn`, `en_us`, ...), used instead of `content` for that locale.
+    ///
+    /// An object of free keys (locales, names) whose values are strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_content: Option<BTreeMap<String, String>>,
-    /// `lines`.
+    /// `lines`: Most lines shown; longer text ends with `...`.
+    ///
+    /// A whole number from 1 to 1000. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lines: Option<i64>,
-    /// `text_size`.
+    /// `text_size`: Font size: a named size or one declared in `config.style.text_size`.
+    ///
+    /// One of `"heading-0"`, `"heading-1"`, `"heading-2"`, `"heading-3"`, `"heading-4"`, `"heading"`, `"normal"`, `"notation"`, `"xxxx-large"`, `"xxx-large"`, `"xx-large"`, `"x-large"`, `"large"`, `"medium"`, `"small"`, `"x-small"`; or a name declared in `config.style.text_size` ([`TextSize`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_size: Option<TextSize>,
-    /// `text_color`.
+    /// `text_color`: Text colour (plain text only): a named colour or one declared in `config.style.color`.
+    ///
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_color: Option<Color>,
-    /// `text_align`.
+    /// `text_align`: Horizontal alignment of the text.
+    ///
+    /// One of `"left"`, `"center"`, `"right"` ([`TextAlign`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_align: Option<TextAlign>,
+    /// `element_id`: An id unique in the card, to address this text in later updates (2.0).
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub element_id: Option<String>,
 }
 
 impl WriteJson for PlainText {
@@ -540,39 +819,63 @@ impl WriteFields for PlainText {
         f.field(",\"text_size\":", &self.text_size);
         f.field(",\"text_color\":", &self.text_color);
         f.field(",\"text_align\":", &self.text_align);
+        f.field(",\"element_id\":", &self.element_id);
     }
 }
 
 /// Text in Lark's Markdown subset: mentions, links, emphasis.
 ///
-/// JSON: `lark_md`.
+/// JSON: `lark_md`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/plain-text>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/plain-text>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LarkMd {
-    /// `content`.
+    /// `content`: The Markdown source.
+    ///
+    /// Markdown; interpolated text is escaped to render literally. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// `i18n`.
+    /// `i18n`: The Markdown per locale (header titles).
+    ///
+    /// An object of free keys (locales, names) whose values are Markdown strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n: Option<BTreeMap<String, String>>,
-    /// `i18n_content`.
+    /// `i18n_content`: The Markdown per locale, used instead of `content` for that locale.
+    ///
+    /// An object of free keys (locales, names) whose values are Markdown strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_content: Option<BTreeMap<String, String>>,
-    /// `lines`.
+    /// `lines`: Most lines shown; longer text ends with `...`.
+    ///
+    /// A whole number from 1 to 1000. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lines: Option<i64>,
-    /// `text_size`.
+    /// `text_size`: Font size: a named size or one declared in `config.style.text_size`.
+    ///
+    /// One of `"heading-0"`, `"heading-1"`, `"heading-2"`, `"heading-3"`, `"heading-4"`, `"heading"`, `"normal"`, `"notation"`, `"xxxx-large"`, `"xxx-large"`, `"xx-large"`, `"x-large"`, `"large"`, `"medium"`, `"small"`, `"x-small"`; or a name declared in `config.style.text_size` ([`TextSize`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_size: Option<TextSize>,
-    /// `text_color`.
+    /// `text_color`: Text colour (plain text only): a named colour or one declared in `config.style.color`.
+    ///
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_color: Option<Color>,
-    /// `text_align`.
+    /// `text_align`: Horizontal alignment of the text.
+    ///
+    /// One of `"left"`, `"center"`, `"right"` ([`TextAlign`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_align: Option<TextAlign>,
-    /// `href`.
+    /// `href`: Links by name, for `[text]($name)` in the content, with per-platform URLs (1.0).
+    ///
+    /// An object of free keys (locales, names) whose values are [`UrlSet`] objects. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<BTreeMap<String, UrlSet>>,
+    /// `element_id`: An id unique in the card, to address this text in later updates (2.0).
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub element_id: Option<String>,
 }
 
 impl WriteJson for LarkMd {
@@ -592,25 +895,36 @@ impl WriteFields for LarkMd {
         f.field(",\"text_color\":", &self.text_color);
         f.field(",\"text_align\":", &self.text_align);
         f.field(",\"href\":", &self.href);
+        f.field(",\"element_id\":", &self.element_id);
     }
 }
 
 /// Open a link when clicked.
 ///
-/// JSON: `open_url`.
+/// JSON: `open_url`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/configuring-card-interactions>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OpenUrl {
-    /// `default_url`.
+    /// `default_url`: The link used where no platform link is given.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_url: Option<String>,
-    /// `android_url`.
+    /// `android_url`: The link on Android (`lark://msgcard/unsupported_action` to disable).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub android_url: Option<String>,
-    /// `ios_url`.
+    /// `ios_url`: The link on iOS (`lark://msgcard/unsupported_action` to disable).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ios_url: Option<String>,
-    /// `pc_url`.
+    /// `pc_url`: The link on desktop (`lark://msgcard/unsupported_action` to disable).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pc_url: Option<String>,
 }
@@ -633,11 +947,15 @@ impl WriteFields for OpenUrl {
 
 /// Send a callback to the app when clicked.
 ///
-/// JSON: `callback`.
+/// JSON: `callback`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/configuring-card-interactions>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Callback {
-    /// `value`.
+    /// `value`: The data sent back in the callback.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
 }
@@ -657,11 +975,15 @@ impl WriteFields for Callback {
 
 /// Submit or reset the enclosing form.
 ///
-/// JSON: `form_action`.
+/// JSON: `form_action`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/containers/form-container>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/containers/form-container>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormAction {
-    /// `behavior`.
+    /// `behavior`: Submit or reset.
+    ///
+    /// One of `"submit"`, `"reset"` ([`FormBehavior`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behavior: Option<FormBehavior>,
 }
@@ -681,26 +1003,40 @@ impl WriteFields for FormAction {
 
 /// One choice of an overflow menu or a select.
 ///
-/// JSON: `option`.
+/// JSON: `option`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/overflow>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/overflow>, <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/single-select-dropdown-menu>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/single-select-dropdown-menu>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SelectOption {
-    /// `text`.
+    /// `text`: The choice's label (at most 100 characters).
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Text>,
-    /// `value`.
+    /// `value`: What the callback reports when this choice is picked.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `icon`.
+    /// `icon`: An icon before the label.
+    ///
+    /// A [`Icon`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<Icon>,
-    /// `url`.
+    /// `url`: A link opened when the choice is picked.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// `multi_url`.
+    /// `multi_url`: Per-platform links opened when the choice is picked.
+    ///
+    /// A [`UrlSet`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_url: Option<UrlSet>,
-    /// `action_type`.
+    /// `action_type`: What picking does (historic field).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_type: Option<String>,
 }
@@ -725,14 +1061,20 @@ impl WriteFields for SelectOption {
 
 /// One field of a div, laid out in columns when `is_short`.
 ///
-/// JSON: `field`.
+/// JSON: `field`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/plain-text>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/plain-text>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DivField {
-    /// `is_short` (required).
+    /// `is_short` (required): Whether the field shares its row with the next short field.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_short: Option<bool>,
-    /// `text` (required).
+    /// `text` (required): The field's text.
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Text>,
 }
@@ -753,32 +1095,50 @@ impl WriteFields for DivField {
 
 /// A column of a table.
 ///
-/// JSON: `table column`.
+/// JSON: `table column`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/table>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/table>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TableColumn {
-    /// `name` (required).
+    /// `name` (required): The key that rows use for this column's cell.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `display_name`.
+    /// `display_name`: The column's heading.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `data_type`.
+    /// `data_type`: What the cells hold (default text).
+    ///
+    /// One of `"text"`, `"lark_md"`, `"markdown"`, `"options"`, `"number"`, `"persons"`, `"date"` ([`TableDataType`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_type: Option<TableDataType>,
-    /// `width`.
+    /// `width`: Column width: auto, pixels (80 to 600) or a percentage.
+    ///
+    /// One of `"auto"`; or a size in pixels such as `12px` or a percentage such as `25%` ([`TableColumnWidth`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub width: Option<String>,
-    /// `vertical_align`.
+    pub width: Option<TableColumnWidth>,
+    /// `vertical_align`: Vertical alignment of the cells.
+    ///
+    /// One of `"top"`, `"center"`, `"bottom"` ([`VerticalAlign`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vertical_align: Option<VerticalAlign>,
-    /// `horizontal_align`.
+    /// `horizontal_align`: Horizontal alignment of the cells.
+    ///
+    /// One of `"left"`, `"center"`, `"right"` ([`TextAlign`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizontal_align: Option<TextAlign>,
-    /// `format`.
+    /// `format`: How numbers are written (number columns).
+    ///
+    /// A [`NumberFormat`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub format: Option<Value>,
-    /// `date_format`.
+    pub format: Option<NumberFormat>,
+    /// `date_format`: How dates are written, such as `YYYY/MM/DD` (date columns).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_format: Option<String>,
 }
@@ -803,39 +1163,196 @@ impl WriteFields for TableColumn {
     }
 }
 
+/// How a number column is written.
+///
+/// JSON: `format`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/table>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/table>.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NumberFormat {
+    /// `precision`: Digits after the decimal point.
+    ///
+    /// A whole number from 0 to 10. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<i64>,
+    /// `symbol`: A currency sign before the number, such as `¥`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub symbol: Option<String>,
+    /// `separator`: Whether thousands are separated by commas.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub separator: Option<bool>,
+}
+
+impl WriteJson for NumberFormat {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for NumberFormat {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"precision\":", &self.precision);
+        f.field(",\"symbol\":", &self.symbol);
+        f.field(",\"separator\":", &self.separator);
+    }
+}
+
+/// How a table's heading row looks.
+///
+/// JSON: `header_style`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/table>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/table>.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableHeaderStyle {
+    /// `text_align`: Alignment of the headings.
+    ///
+    /// One of `"left"`, `"center"`, `"right"` ([`TextAlign`]). Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_align: Option<TextAlign>,
+    /// `text_size`: Size of the headings.
+    ///
+    /// One of `"normal"`, `"heading"` ([`TableHeaderTextSize`]). Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_size: Option<TableHeaderTextSize>,
+    /// `background_style`: Background of the heading row.
+    ///
+    /// One of `"none"`, `"grey"` ([`TableHeaderBackground`]). Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background_style: Option<TableHeaderBackground>,
+    /// `text_color`: Colour of the headings.
+    ///
+    /// One of `"default"`, `"grey"` ([`TableHeaderTextColor`]). Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_color: Option<TableHeaderTextColor>,
+    /// `bold`: Whether the headings are bold.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bold: Option<bool>,
+    /// `lines`: Most lines of a heading.
+    ///
+    /// A whole number from 1 to 1000. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<i64>,
+}
+
+impl WriteJson for TableHeaderStyle {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for TableHeaderStyle {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"text_align\":", &self.text_align);
+        f.field(",\"text_size\":", &self.text_size);
+        f.field(",\"background_style\":", &self.background_style);
+        f.field(",\"text_color\":", &self.text_color);
+        f.field(",\"bold\":", &self.bold);
+        f.field(",\"lines\":", &self.lines);
+    }
+}
+
+/// A border around an element.
+///
+/// JSON: `border`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/containers/collapsible-panel>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/containers/collapsible-panel>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/audio>.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Border {
+    /// `color`: The border's colour.
+    ///
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// `corner_radius`: The corners' radius, `"5px"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corner_radius: Option<String>,
+}
+
+impl WriteJson for Border {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Border {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"color\":", &self.color);
+        f.field(",\"corner_radius\":", &self.corner_radius);
+    }
+}
+
 /// The always-visible header of a collapsible panel.
 ///
-/// JSON: `panel header`.
+/// JSON: `panel header`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/containers/collapsible-panel>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/containers/collapsible-panel>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PanelHeader {
-    /// `title` (required).
+    /// `title`: The header's text (plain text or markdown).
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<Text>,
-    /// `background_color`.
+    /// `background_color`: The header's background colour.
+    ///
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_color: Option<Color>,
-    /// `vertical_align`.
+    /// `vertical_align`: Vertical alignment of the header.
+    ///
+    /// One of `"top"`, `"center"`, `"bottom"` ([`VerticalAlign`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vertical_align: Option<VerticalAlign>,
-    /// `padding`.
+    /// `padding`: Inner padding of the header.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub padding: Option<String>,
-    /// `position`.
+    /// `position`: Where the header sits (`top`).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<String>,
-    /// `width`.
+    /// `width`: The header's width (2.0).
+    ///
+    /// One of `"fill"`, `"auto"`, `"auto_when_fold"` ([`PanelHeaderWidth`]). Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub width: Option<String>,
-    /// `icon`.
+    pub width: Option<PanelHeaderWidth>,
+    /// `icon`: The fold icon.
+    ///
+    /// A [`Icon`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<Icon>,
-    /// `icon_position`.
+    /// `icon_position`: Where the fold icon sits.
+    ///
+    /// One of `"left"`, `"right"`, `"follow_text"` ([`IconPosition`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon_position: Option<String>,
-    /// `icon_expanded_angle`.
+    pub icon_position: Option<IconPosition>,
+    /// `icon_expanded_angle`: How far the icon turns when the panel opens (degrees).
+    ///
+    /// A number. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon_expanded_angle: Option<Number>,
+    /// `margin`: Outer margin of the header.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub margin: Option<String>,
 }
 
 impl WriteJson for PanelHeader {
@@ -856,22 +1373,31 @@ impl WriteFields for PanelHeader {
         f.field(",\"icon\":", &self.icon);
         f.field(",\"icon_position\":", &self.icon_position);
         f.field(",\"icon_expanded_angle\":", &self.icon_expanded_angle);
+        f.field(",\"margin\":", &self.margin);
     }
 }
 
 /// A small image in a note.
 ///
-/// JSON: `img`.
+/// JSON: `img`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/note>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoteImg {
-    /// `img_key` (required).
+    /// `img_key` (required): The uploaded image.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub img_key: Option<String>,
-    /// `alt` (required).
+    /// `alt`: Text shown on hover.
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alt: Option<Text>,
-    /// `preview`.
+    /// `preview`: Whether a click opens the image.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview: Option<bool>,
 }
@@ -893,17 +1419,25 @@ impl WriteFields for NoteImg {
 
 /// An icon in a note.
 ///
-/// JSON: `icon`.
+/// JSON: `icon`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/note>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoteIcon {
-    /// `token`.
+    /// `token`: The library icon's name (standard icons).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    /// `color`.
+    /// `color`: The library icon's colour.
+    ///
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
-    /// `img_key`.
+    /// `img_key`: The uploaded image (custom icons).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub img_key: Option<String>,
 }
@@ -923,49 +1457,292 @@ impl WriteFields for NoteIcon {
     }
 }
 
+/// Where a click on a column set or column leads.
+///
+/// JSON: `action`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/containers/column-set>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/containers/column-set>.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClickAction {
+    /// `multi_url`: Per-platform links opened on click.
+    ///
+    /// A [`UrlSet`] object. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multi_url: Option<UrlSet>,
+}
+
+impl WriteJson for ClickAction {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for ClickAction {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"multi_url\":", &self.multi_url);
+    }
+}
+
+/// One person of a person list.
+///
+/// JSON: `person`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/user-list>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/user-list>.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonId {
+    /// `id` (required): The person's open_id, union_id or user_id.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+impl WriteJson for PersonId {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for PersonId {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"id\":", &self.id);
+    }
+}
+
+/// One image of an image combination.
+///
+/// JSON: `image`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/multi-image-laylout>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/multi-image-laylout>.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CombinedImg {
+    /// `img_key` (required): The uploaded image.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub img_key: Option<String>,
+    /// `transparent`: Whether the image keeps a transparent background.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transparent: Option<bool>,
+}
+
+impl WriteJson for CombinedImg {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for CombinedImg {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"img_key\":", &self.img_key);
+        f.field(",\"transparent\":", &self.transparent);
+    }
+}
+
+/// One image of an image picker.
+///
+/// JSON: `image option`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/image-picker>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/image-picker>.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImgOption {
+    /// `img_key` (required): The uploaded image.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub img_key: Option<String>,
+    /// `value`: What the callback reports when this image is picked.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `disabled`: Whether this image cannot be picked.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    /// `disabled_tips`: Text shown on a disabled image.
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled_tips: Option<Text>,
+    /// `hover_tips`: Text shown on hover (desktop).
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hover_tips: Option<Text>,
+}
+
+impl WriteJson for ImgOption {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for ImgOption {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"img_key\":", &self.img_key);
+        f.field(",\"value\":", &self.value);
+        f.field(",\"disabled\":", &self.disabled);
+        f.field(",\"disabled_tips\":", &self.disabled_tips);
+        f.field(",\"hover_tips\":", &self.hover_tips);
+    }
+}
+
+/// How a checked to-do looks.
+///
+/// JSON: `checked_style`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/checker>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/checker>.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckedStyle {
+    /// `show_strikethrough`: Whether the text is struck through.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_strikethrough: Option<bool>,
+    /// `opacity`: Opacity of the content, from 0 to 1.
+    ///
+    /// A number. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opacity: Option<Number>,
+}
+
+impl WriteJson for CheckedStyle {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for CheckedStyle {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"show_strikethrough\":", &self.show_strikethrough);
+        f.field(",\"opacity\":", &self.opacity);
+    }
+}
+
+/// Buttons shown on a to-do item.
+///
+/// JSON: `button_area`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/checker>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/checker>.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ButtonArea {
+    /// `pc_display_rule`: On desktop, whether the buttons always show or only on hover.
+    ///
+    /// One of `"always"`, `"on_hover"` ([`PcDisplayRule`]). Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pc_display_rule: Option<PcDisplayRule>,
+    /// `buttons`: The buttons, checked as buttons (at most three).
+    ///
+    /// Elements. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buttons: Option<Vec<Element>>,
+}
+
+impl WriteJson for ButtonArea {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for ButtonArea {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"pc_display_rule\":", &self.pc_display_rule);
+        f.field(",\"buttons\":", &self.buttons);
+    }
+}
+
 /// One column of a column set.
 ///
-/// JSON: `column`.
+/// JSON: `column`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/containers/column-set>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/containers/column-set>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Column {
-    /// `tag` (required).
+    /// `tag` (required): Always `column`.
+    ///
+    /// One of `"column"` ([`ColumnTag`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<ColumnTag>,
-    /// `width`.
+    /// `width`: Width: auto, weighted, or pixels (16 to 600).
+    ///
+    /// One of `"auto"`, `"weighted"`; or a size in pixels such as `12px` ([`ColumnWidth`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<ColumnWidth>,
-    /// `weight`.
+    /// `weight`: The share of a weighted column, 1 to 5.
+    ///
+    /// A whole number from 1 to 5. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
-    /// `vertical_align`.
+    /// `vertical_align`: How the children are aligned vertically.
+    ///
+    /// One of `"top"`, `"center"`, `"bottom"` ([`VerticalAlign`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vertical_align: Option<VerticalAlign>,
-    /// `vertical_spacing`.
+    /// `vertical_spacing`: Space between children one above the other: a named step or pixels.
+    ///
+    /// One of `"default"`, `"small"`, `"medium"`, `"large"`, `"extra_large"`; or a size in pixels such as `12px` (or `""` for the default) ([`Spacing`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vertical_spacing: Option<Spacing>,
-    /// `horizontal_align`.
+    /// `horizontal_align`: How the children are aligned horizontally.
+    ///
+    /// One of `"left"`, `"center"`, `"right"` ([`TextAlign`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizontal_align: Option<TextAlign>,
-    /// `direction`.
+    /// `horizontal_spacing`: Space between children side by side: a named step or pixels.
+    ///
+    /// One of `"default"`, `"small"`, `"medium"`, `"large"`, `"extra_large"`; or a size in pixels such as `12px` (or `""` for the default) ([`Spacing`]). Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizontal_spacing: Option<Spacing>,
+    /// `direction`: How the children are laid out: in a column (vertical) or a row (horizontal).
+    ///
+    /// One of `"vertical"`, `"horizontal"` ([`Direction`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
-    /// `padding`.
+    /// `padding`: Inner padding, one to four sizes: `"4px 12px"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub padding: Option<String>,
-    /// `background_style`.
+    /// `background_style`: The background colour.
+    ///
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_style: Option<Color>,
-    /// `elements`.
+    /// `elements`: The column's elements.
+    ///
+    /// Elements. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elements: Option<Vec<Element>>,
-    /// `action`.
+    /// `action`: Where a click on the column leads.
+    ///
+    /// A [`ClickAction`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<Value>,
-    /// `element_id`.
+    pub action: Option<ClickAction>,
+    /// `element_id`: An id unique in the card, to address the column in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
 }
@@ -985,6 +1762,7 @@ impl WriteFields for Column {
         f.field(",\"vertical_align\":", &self.vertical_align);
         f.field(",\"vertical_spacing\":", &self.vertical_spacing);
         f.field(",\"horizontal_align\":", &self.horizontal_align);
+        f.field(",\"horizontal_spacing\":", &self.horizontal_spacing);
         f.field(",\"direction\":", &self.direction);
         f.field(",\"padding\":", &self.padding);
         f.field(",\"background_style\":", &self.background_style);
@@ -997,31 +1775,57 @@ impl WriteFields for Column {
 
 /// A block of text, optional two-column fields, and one extra element at the right.
 ///
-/// JSON: `div`.
+/// JSON: `div`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/plain-text>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/plain-text>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Div {
-    /// `text`.
+    /// `text`: The text.
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Text>,
-    /// `fields`.
+    /// `fields`: Fields laid out in two columns when short.
+    ///
+    /// An array of [`DivField`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<DivField>>,
-    /// `extra`.
+    /// `extra`: One element at the right of the text.
+    ///
+    /// One element. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<Box<Element>>,
-    /// `icon`.
+    /// `icon`: An icon before the text.
+    ///
+    /// A [`Icon`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<Icon>,
-    /// `element_id`.
+    /// `width`: Text width: fill, auto or pixels (2.0).
+    ///
+    /// One of `"fill"`, `"auto"`; or a size in pixels such as `12px` ([`TextWidth`]). Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<TextWidth>,
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Div {
@@ -1037,45 +1841,72 @@ impl WriteFields for Div {
         f.field(",\"fields\":", &self.fields);
         f.field(",\"extra\":", &self.extra);
         f.field(",\"icon\":", &self.icon);
+        f.field(",\"width\":", &self.width);
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// Markdown text: mentions, links, emphasis (and headings, lists, tables in 2.0).
 ///
-/// JSON: `markdown`.
+/// JSON: `markdown`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/rich-text>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/rich-text>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Markdown {
-    /// `content` (required).
+    /// `content` (required): The Markdown source (at most four tables).
+    ///
+    /// Markdown; interpolated text is escaped to render literally. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// `i18n_content`.
+    /// `i18n_content`: The Markdown per locale, used instead of `content` for that locale.
+    ///
+    /// An object of free keys (locales, names) whose values are Markdown strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_content: Option<BTreeMap<String, String>>,
-    /// `text_align`.
+    /// `text_align`: Horizontal alignment of the text.
+    ///
+    /// One of `"left"`, `"center"`, `"right"` ([`TextAlign`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_align: Option<TextAlign>,
-    /// `text_size`.
+    /// `text_size`: Font size: a named size or one declared in `config.style.text_size`.
+    ///
+    /// One of `"heading-0"`, `"heading-1"`, `"heading-2"`, `"heading-3"`, `"heading-4"`, `"heading"`, `"normal"`, `"notation"`, `"xxxx-large"`, `"xxx-large"`, `"xx-large"`, `"x-large"`, `"large"`, `"medium"`, `"small"`, `"x-small"`; or a name declared in `config.style.text_size` ([`TextSize`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_size: Option<TextSize>,
-    /// `icon`.
+    /// `icon`: An icon before the text.
+    ///
+    /// A [`Icon`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<Icon>,
-    /// `href`.
+    /// `href`: Links by name, for `[text]($name)` in the content (1.0; 2.0 uses `<link>`).
+    ///
+    /// An object of free keys (locales, names) whose values are [`UrlSet`] objects. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<BTreeMap<String, UrlSet>>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Markdown {
@@ -1096,24 +1927,38 @@ impl WriteFields for Markdown {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// A horizontal rule.
 ///
-/// JSON: `hr`.
+/// JSON: `hr`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/divider>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/divider>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Hr {
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Hr {
@@ -1128,60 +1973,98 @@ impl WriteFields for Hr {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// An image uploaded to Lark, referred to by its `img_key`.
 ///
-/// JSON: `img`.
+/// JSON: `img`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/image>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/image>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Img {
-    /// `img_key` (required).
+    /// `img_key` (required): The uploaded image.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub img_key: Option<String>,
-    /// `alt`.
+    /// `alt`: Text shown on hover.
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alt: Option<Text>,
-    /// `title`.
+    /// `title`: A caption.
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<Text>,
-    /// `i18n_img_key`.
+    /// `i18n_img_key`: The image per locale.
+    ///
+    /// An object of free keys (locales, names) whose values are strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_img_key: Option<BTreeMap<String, String>>,
-    /// `corner_radius`.
+    /// `corner_radius`: The corners' radius, in pixels or percent.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub corner_radius: Option<String>,
-    /// `scale_type`.
+    /// `scale_type`: How the image is cropped to its size.
+    ///
+    /// One of `"crop_center"`, `"crop_top"`, `"fit_horizontal"` ([`ImgScaleType`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale_type: Option<ImgScaleType>,
-    /// `size`.
+    /// `size`: Size: stretch, large, medium, small, tiny, or `"100px 100px"` (1.0 also `stretch_without_padding`).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
-    /// `transparent`.
+    /// `transparent`: Whether the image keeps a transparent background.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transparent: Option<bool>,
-    /// `preview`.
+    /// `preview`: Whether a click opens the image viewer.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview: Option<bool>,
-    /// `mode`.
+    /// `mode`: Size mode (historic field).
+    ///
+    /// One of `"crop_center"`, `"fit_horizontal"`, `"stretch"`, `"large"`, `"medium"`, `"small"`, `"tiny"` ([`ImgMode`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<ImgMode>,
-    /// `custom_width`.
+    /// `custom_width`: Most width shown, 278 to 580 pixels (historic field).
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_width: Option<i64>,
-    /// `compact_width`.
+    pub custom_width: Option<Value>,
+    /// `compact_width`: Whether the image is shown at most 278px wide (historic field).
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compact_width: Option<bool>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Img {
@@ -1208,36 +2091,58 @@ impl WriteFields for Img {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// Several images laid out together.
 ///
-/// JSON: `img_combination`.
+/// JSON: `img_combination`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/multi-image-laylout>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/multi-image-laylout>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImgCombination {
-    /// `combination_mode` (required).
+    /// `combination_mode` (required): How the images are laid out.
+    ///
+    /// One of `"double"`, `"triple"`, `"bisect"`, `"trisect"` ([`CombinationMode`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub combination_mode: Option<CombinationMode>,
-    /// `img_list` (required).
+    /// `img_list` (required): The images, in layout order (extra images are not shown).
+    ///
+    /// An array of [`CombinedImg`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub img_list: Option<Vec<Value>>,
-    /// `corner_radius`.
+    pub img_list: Option<Vec<CombinedImg>>,
+    /// `corner_radius`: The corners' radius, in pixels or percent.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub corner_radius: Option<String>,
-    /// `combination_transparent`.
+    /// `combination_transparent`: Whether the images keep a transparent background.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub combination_transparent: Option<bool>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for ImgCombination {
@@ -1259,27 +2164,43 @@ impl WriteFields for ImgCombination {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// Small grey text and icons at the foot of a card (1.0).
 ///
-/// JSON: `note`.
+/// JSON: `note`. Card JSON 1.0 only.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/note>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Note {
-    /// `elements` (required).
+    /// `elements`: Texts, images and icons.
+    ///
+    /// An array of [`NoteItem`] values. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elements: Option<Vec<NoteItem>>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Note {
@@ -1295,30 +2216,48 @@ impl WriteFields for Note {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// A row of interactive elements (1.0).
 ///
-/// JSON: `action`.
+/// JSON: `action`. Card JSON 1.0 only.
+///
+/// Lark's pages: <https://open.feishu.cn/document/ukTMukTMukTM/uYzM3QjL2MzN04iNzcDN/component-list/common-components-and-elements>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
-    /// `actions` (required).
+    /// `actions` (required): The interactive elements.
+    ///
+    /// Elements. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<Element>>,
-    /// `layout`.
+    /// `layout`: How the elements share the row.
+    ///
+    /// One of `"default"`, `"bisected"`, `"trisection"`, `"flow"` ([`ActionLayout`]). Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<ActionLayout>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Action {
@@ -1335,78 +2274,128 @@ impl WriteFields for Action {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// A button: opens a link, sends a callback, or submits a form.
 ///
-/// JSON: `button`.
+/// JSON: `button`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/button>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/button>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Button {
-    /// `text`.
+    /// `text`: The label (at most 100 characters).
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Text>,
-    /// `type`.
+    /// `type`: The button's style.
+    ///
+    /// One of `"default"`, `"primary"`, `"danger"`, `"text"`, `"primary_text"`, `"danger_text"`, `"primary_filled"`, `"danger_filled"`, `"laser"` ([`ButtonType`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ButtonType>,
-    /// `size`.
+    /// `size`: The button's height.
+    ///
+    /// One of `"tiny"`, `"small"`, `"medium"`, `"large"` ([`ButtonSize`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<ButtonSize>,
-    /// `width`.
+    /// `width`: Width: default, fill, or pixels (100px or more).
+    ///
+    /// One of `"default"`, `"fill"`; or a size in pixels such as `12px` ([`Width`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<Width>,
-    /// `icon`.
+    /// `icon`: An icon before the label.
+    ///
+    /// A [`Icon`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<Icon>,
-    /// `hover_tips`.
+    /// `hover_tips`: Text shown on hover (desktop).
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hover_tips: Option<Text>,
-    /// `disabled`.
+    /// `disabled`: Whether the element is shown disabled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `disabled_tips`.
+    /// `disabled_tips`: Text shown when a disabled element is hovered or clicked.
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_tips: Option<Text>,
-    /// `confirm`.
+    /// `confirm`: A dialog the user confirms before the interaction is sent.
+    ///
+    /// A [`Confirm`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirm: Option<Confirm>,
-    /// `behaviors`.
+    /// `behaviors`: What an interaction does: open links, send callbacks.
+    ///
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
-    /// `url`.
+    /// `url`: A link opened on click (historic field).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// `multi_url`.
+    /// `multi_url`: Per-platform links opened on click (historic field).
+    ///
+    /// A [`UrlSet`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_url: Option<UrlSet>,
-    /// `value`.
+    /// `value`: Data sent back in the callback (historic field; see `behaviors`).
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
-    /// `complex_interaction`.
+    /// `complex_interaction`: Whether both the link and the callback fire (historic field).
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complex_interaction: Option<bool>,
-    /// `name`.
+    /// `name`: The field's name in the form's submitted data (required inside a form, unique in the card).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `required`.
+    /// `required`: Inside a form: whether the form refuses to submit until this is filled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// `action_type`.
+    /// `action_type`: Inside a form: what the button does (older name).
+    ///
+    /// One of `"link"`, `"request"`, `"multi"`, `"form_submit"`, `"form_reset"` ([`FormActionType`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_type: Option<FormActionType>,
-    /// `form_action_type`.
+    /// `form_action_type`: Inside a form: submit or reset it.
+    ///
+    /// One of `"submit"`, `"reset"` ([`FormBehavior`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form_action_type: Option<FormBehavior>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Button {
@@ -1439,39 +2428,63 @@ impl WriteFields for Button {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// A `...` menu of options.
 ///
-/// JSON: `overflow`.
+/// JSON: `overflow`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/overflow>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/overflow>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Overflow {
-    /// `options` (required).
+    /// `options` (required): The menu's choices.
+    ///
+    /// An array of [`SelectOption`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<SelectOption>>,
-    /// `width`.
+    /// `width`: Width: default, fill, or pixels (100px or more).
+    ///
+    /// One of `"default"`, `"fill"`; or a size in pixels such as `12px` ([`Width`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<Width>,
-    /// `value`.
+    /// `value`: Data sent back in the callback (historic field; see `behaviors`).
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
-    /// `behaviors`.
+    /// `behaviors`: What an interaction does: open links, send callbacks.
+    ///
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
-    /// `confirm`.
+    /// `confirm`: A dialog the user confirms before the interaction is sent.
+    ///
+    /// A [`Confirm`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirm: Option<Confirm>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Overflow {
@@ -1491,63 +2504,103 @@ impl WriteFields for Overflow {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// A drop-down list of fixed options.
 ///
-/// JSON: `select_static`.
+/// JSON: `select_static`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/single-select-dropdown-menu>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/single-select-dropdown-menu>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SelectStatic {
-    /// `type`.
+    /// `type`: Border style: with a border, or plain text.
+    ///
+    /// One of `"default"`, `"text"` ([`SelectType`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SelectType>,
-    /// `name`.
+    /// `name`: The field's name in the form's submitted data (required inside a form, unique in the card).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `required`.
+    /// `required`: Inside a form: whether the form refuses to submit until this is filled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// `disabled`.
+    /// `disabled`: Whether the element is shown disabled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `placeholder`.
+    /// `placeholder`: Text shown while empty (at most 100 characters).
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<Text>,
-    /// `width`.
+    /// `width`: Width: default, fill, or pixels (100px or more).
+    ///
+    /// One of `"default"`, `"fill"`; or a size in pixels such as `12px` ([`Width`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<Width>,
-    /// `initial_option`.
+    /// `initial_option`: The `value` of the choice shown first.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_option: Option<String>,
-    /// `initial_index`.
+    /// `initial_index`: The choice shown first, counted from 1 (0 for none).
+    ///
+    /// A whole number from 0 to 1000. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_index: Option<i64>,
-    /// `selected_values`.
+    /// `selected_values`: The `value`s chosen at first (multi-selects).
+    ///
+    /// An array of strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected_values: Option<Vec<String>>,
-    /// `options`.
+    /// `options`: The choices.
+    ///
+    /// An array of [`SelectOption`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<SelectOption>>,
-    /// `value`.
+    /// `value`: Data sent back in the callback (historic field; see `behaviors`).
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
-    /// `behaviors`.
+    /// `behaviors`: What an interaction does: open links, send callbacks.
+    ///
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
-    /// `confirm`.
+    /// `confirm`: A dialog the user confirms before the interaction is sent.
+    ///
+    /// A [`Confirm`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirm: Option<Confirm>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for SelectStatic {
@@ -1575,63 +2628,103 @@ impl WriteFields for SelectStatic {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// A drop-down list of fixed options, several may be chosen (in a form).
 ///
-/// JSON: `multi_select_static`.
+/// JSON: `multi_select_static`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/multi-select-dropdown-menu>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/multi-select-dropdown-menu>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MultiSelectStatic {
-    /// `type`.
+    /// `type`: Border style: with a border, or plain text.
+    ///
+    /// One of `"default"`, `"text"` ([`SelectType`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SelectType>,
-    /// `name`.
+    /// `name`: The field's name in the form's submitted data (required inside a form, unique in the card).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `required`.
+    /// `required`: Inside a form: whether the form refuses to submit until this is filled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// `disabled`.
+    /// `disabled`: Whether the element is shown disabled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `placeholder`.
+    /// `placeholder`: Text shown while empty (at most 100 characters).
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<Text>,
-    /// `width`.
+    /// `width`: Width: default, fill, or pixels (100px or more).
+    ///
+    /// One of `"default"`, `"fill"`; or a size in pixels such as `12px` ([`Width`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<Width>,
-    /// `initial_option`.
+    /// `initial_option`: The `value` of the choice shown first.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_option: Option<String>,
-    /// `initial_index`.
+    /// `initial_index`: The choice shown first, counted from 1 (0 for none).
+    ///
+    /// A whole number from 0 to 1000. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_index: Option<i64>,
-    /// `selected_values`.
+    /// `selected_values`: The `value`s chosen at first (multi-selects).
+    ///
+    /// An array of strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected_values: Option<Vec<String>>,
-    /// `options`.
+    /// `options`: The choices.
+    ///
+    /// An array of [`SelectOption`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<SelectOption>>,
-    /// `value`.
+    /// `value`: Data sent back in the callback (historic field; see `behaviors`).
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
-    /// `behaviors`.
+    /// `behaviors`: What an interaction does: open links, send callbacks.
+    ///
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
-    /// `confirm`.
+    /// `confirm`: A dialog the user confirms before the interaction is sent.
+    ///
+    /// A [`Confirm`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirm: Option<Confirm>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for MultiSelectStatic {
@@ -1659,63 +2752,103 @@ impl WriteFields for MultiSelectStatic {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// A drop-down list of people.
 ///
-/// JSON: `select_person`.
+/// JSON: `select_person`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/single-select-user-picker>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/single-select-user-picker>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SelectPerson {
-    /// `type`.
+    /// `type`: Border style: with a border, or plain text.
+    ///
+    /// One of `"default"`, `"text"` ([`SelectType`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SelectType>,
-    /// `name`.
+    /// `name`: The field's name in the form's submitted data (required inside a form, unique in the card).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `required`.
+    /// `required`: Inside a form: whether the form refuses to submit until this is filled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// `disabled`.
+    /// `disabled`: Whether the element is shown disabled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `placeholder`.
+    /// `placeholder`: Text shown while empty (at most 100 characters).
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<Text>,
-    /// `width`.
+    /// `width`: Width: default, fill, or pixels (100px or more).
+    ///
+    /// One of `"default"`, `"fill"`; or a size in pixels such as `12px` ([`Width`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<Width>,
-    /// `initial_option`.
+    /// `initial_option`: The `value` of the choice shown first.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_option: Option<String>,
-    /// `initial_index`.
+    /// `initial_index`: The choice shown first, counted from 1 (0 for none).
+    ///
+    /// A whole number from 0 to 1000. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_index: Option<i64>,
-    /// `selected_values`.
+    /// `selected_values`: The `value`s chosen at first (multi-selects).
+    ///
+    /// An array of strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected_values: Option<Vec<String>>,
-    /// `options`.
+    /// `options`: The choices.
+    ///
+    /// An array of [`SelectOption`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<SelectOption>>,
-    /// `value`.
+    /// `value`: Data sent back in the callback (historic field; see `behaviors`).
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
-    /// `behaviors`.
+    /// `behaviors`: What an interaction does: open links, send callbacks.
+    ///
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
-    /// `confirm`.
+    /// `confirm`: A dialog the user confirms before the interaction is sent.
+    ///
+    /// A [`Confirm`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirm: Option<Confirm>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for SelectPerson {
@@ -1743,63 +2876,103 @@ impl WriteFields for SelectPerson {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// A drop-down list of people, several may be chosen (in a form).
 ///
-/// JSON: `multi_select_person`.
+/// JSON: `multi_select_person`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/multi-select-user-picker>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/multi-select-user-picker>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MultiSelectPerson {
-    /// `type`.
+    /// `type`: Border style: with a border, or plain text.
+    ///
+    /// One of `"default"`, `"text"` ([`SelectType`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SelectType>,
-    /// `name`.
+    /// `name`: The field's name in the form's submitted data (required inside a form, unique in the card).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `required`.
+    /// `required`: Inside a form: whether the form refuses to submit until this is filled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// `disabled`.
+    /// `disabled`: Whether the element is shown disabled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `placeholder`.
+    /// `placeholder`: Text shown while empty (at most 100 characters).
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<Text>,
-    /// `width`.
+    /// `width`: Width: default, fill, or pixels (100px or more).
+    ///
+    /// One of `"default"`, `"fill"`; or a size in pixels such as `12px` ([`Width`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<Width>,
-    /// `initial_option`.
+    /// `initial_option`: The `value` of the choice shown first.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_option: Option<String>,
-    /// `initial_index`.
+    /// `initial_index`: The choice shown first, counted from 1 (0 for none).
+    ///
+    /// A whole number from 0 to 1000. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_index: Option<i64>,
-    /// `selected_values`.
+    /// `selected_values`: The `value`s chosen at first (multi-selects).
+    ///
+    /// An array of strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected_values: Option<Vec<String>>,
-    /// `options`.
+    /// `options`: The choices.
+    ///
+    /// An array of [`SelectOption`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<SelectOption>>,
-    /// `value`.
+    /// `value`: Data sent back in the callback (historic field; see `behaviors`).
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
-    /// `behaviors`.
+    /// `behaviors`: What an interaction does: open links, send callbacks.
+    ///
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
-    /// `confirm`.
+    /// `confirm`: A dialog the user confirms before the interaction is sent.
+    ///
+    /// A [`Confirm`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirm: Option<Confirm>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for MultiSelectPerson {
@@ -1827,63 +3000,103 @@ impl WriteFields for MultiSelectPerson {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// A choice among images.
 ///
-/// JSON: `select_img`.
+/// JSON: `select_img`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/image-picker>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/image-picker>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SelectImg {
-    /// `name`.
+    /// `name`: The field's name in the form's submitted data (required inside a form, unique in the card).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `required`.
+    /// `required`: Inside a form: whether the form refuses to submit until this is filled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// `disabled`.
+    /// `disabled`: Whether the element is shown disabled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `multi_select`.
+    /// `multi_select`: Whether several images may be chosen (inside a form only).
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_select: Option<bool>,
-    /// `layout`.
+    /// `layout`: How the images share the width.
+    ///
+    /// One of `"stretch"`, `"bisect"`, `"trisect"` ([`SelectImgLayout`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<SelectImgLayout>,
-    /// `aspect_ratio`.
+    /// `aspect_ratio`: The images' aspect ratio.
+    ///
+    /// One of `"1:1"`, `"16:9"`, `"4:3"` ([`ImgAspectRatio`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<ImgAspectRatio>,
-    /// `can_preview`.
+    /// `can_preview`: Whether a click opens the image viewer (inside a form).
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_preview: Option<bool>,
-    /// `disabled_tips`.
+    /// `disabled_tips`: Text shown when a disabled element is hovered or clicked.
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_tips: Option<Text>,
-    /// `style`.
+    /// `style`: The picker's style (1.0).
+    ///
+    /// One of `"default"`, `"laser"` ([`SelectImgStyle`]). Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<SelectImgStyle>,
-    /// `options`.
+    /// `options`: The images to choose from.
+    ///
+    /// An array of [`ImgOption`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<Vec<Value>>,
-    /// `value`.
+    pub options: Option<Vec<ImgOption>>,
+    /// `value`: Data sent back in the callback (historic field; see `behaviors`).
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
-    /// `behaviors`.
+    /// `behaviors`: What an interaction does: open links, send callbacks.
+    ///
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
-    /// `confirm`.
+    /// `confirm`: A dialog the user confirms before the interaction is sent.
+    ///
+    /// A [`Confirm`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirm: Option<Confirm>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for SelectImg {
@@ -1911,51 +3124,83 @@ impl WriteFields for SelectImg {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// Picks a date.
 ///
-/// JSON: `date_picker`.
+/// JSON: `date_picker`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/date-picker>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/date-picker>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatePicker {
-    /// `name`.
+    /// `name`: The field's name in the form's submitted data (required inside a form, unique in the card).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `required`.
+    /// `required`: Inside a form: whether the form refuses to submit until this is filled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// `disabled`.
+    /// `disabled`: Whether the element is shown disabled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `placeholder`.
+    /// `placeholder`: Text shown while empty (at most 100 characters).
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<Text>,
-    /// `width`.
+    /// `width`: Width: default, fill, or pixels (100px or more).
+    ///
+    /// One of `"default"`, `"fill"`; or a size in pixels such as `12px` ([`Width`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<Width>,
-    /// `initial_date`.
+    /// `initial_date`: The date shown first, `yyyy-MM-dd`.
+    ///
+    /// A string: a date written `yyyy-MM-dd`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_date: Option<String>,
-    /// `value`.
+    /// `value`: Data sent back in the callback (historic field; see `behaviors`).
+    ///
+    /// A string or an object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
-    /// `behaviors`.
+    /// `behaviors`: What an interaction does: open links, send callbacks.
+    ///
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
-    /// `confirm`.
+    /// `confirm`: A dialog the user confirms before the interaction is sent.
+    ///
+    /// A [`Confirm`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirm: Option<Confirm>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for DatePicker {
@@ -1979,51 +3224,83 @@ impl WriteFields for DatePicker {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// Picks a time of day.
 ///
-/// JSON: `picker_time`.
+/// JSON: `picker_time`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/time-selector>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/time-selector>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PickerTime {
-    /// `name`.
+    /// `name`: The field's name in the form's submitted data (required inside a form, unique in the card).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `required`.
+    /// `required`: Inside a form: whether the form refuses to submit until this is filled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// `disabled`.
+    /// `disabled`: Whether the element is shown disabled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `placeholder`.
+    /// `placeholder`: Text shown while empty (at most 100 characters).
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<Text>,
-    /// `width`.
+    /// `width`: Width: default, fill, or pixels (100px or more).
+    ///
+    /// One of `"default"`, `"fill"`; or a size in pixels such as `12px` ([`Width`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<Width>,
-    /// `initial_time`.
+    /// `initial_time`: The time shown first, `HH:mm`.
+    ///
+    /// A string: a time written `HH:mm`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_time: Option<String>,
-    /// `value`.
+    /// `value`: Data sent back in the callback (historic field; see `behaviors`).
+    ///
+    /// A string or an object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
-    /// `behaviors`.
+    /// `behaviors`: What an interaction does: open links, send callbacks.
+    ///
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
-    /// `confirm`.
+    /// `confirm`: A dialog the user confirms before the interaction is sent.
+    ///
+    /// A [`Confirm`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirm: Option<Confirm>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for PickerTime {
@@ -2047,54 +3324,88 @@ impl WriteFields for PickerTime {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// Picks a date and a time.
 ///
-/// JSON: `picker_datetime`.
+/// JSON: `picker_datetime`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/date-time-picker>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/date-time-picker>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PickerDatetime {
-    /// `name`.
+    /// `name`: The field's name in the form's submitted data (required inside a form, unique in the card).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `required`.
+    /// `required`: Inside a form: whether the form refuses to submit until this is filled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// `disabled`.
+    /// `disabled`: Whether the element is shown disabled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `placeholder`.
+    /// `placeholder`: Text shown while empty (at most 100 characters).
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<Text>,
-    /// `width`.
+    /// `width`: Width: default, fill, or pixels (100px or more).
+    ///
+    /// One of `"default"`, `"fill"`; or a size in pixels such as `12px` ([`Width`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<Width>,
-    /// `initial_datetime`.
+    /// `initial_datetime`: The date and time shown first, `yyyy-MM-dd HH:mm`.
+    ///
+    /// A string: a date and time written `yyyy-MM-dd HH:mm`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_datetime: Option<String>,
-    /// `initial_date`.
+    /// `initial_date`: The date shown first (as some examples write it).
+    ///
+    /// A string: a date written `yyyy-MM-dd`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_date: Option<String>,
-    /// `value`.
+    /// `value`: Data sent back in the callback (historic field; see `behaviors`).
+    ///
+    /// A string or an object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
-    /// `behaviors`.
+    /// `behaviors`: What an interaction does: open links, send callbacks.
+    ///
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
-    /// `confirm`.
+    /// `confirm`: A dialog the user confirms before the interaction is sent.
+    ///
+    /// A [`Confirm`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirm: Option<Confirm>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for PickerDatetime {
@@ -2119,75 +3430,133 @@ impl WriteFields for PickerDatetime {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// A text box.
 ///
-/// JSON: `input`.
+/// JSON: `input`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/input>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/input>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Input {
-    /// `name`.
+    /// `name`: The field's name in the form's submitted data (required inside a form, unique in the card).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `required`.
+    /// `required`: Inside a form: whether the form refuses to submit until this is filled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// `disabled`.
+    /// `disabled`: Whether the element is shown disabled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `placeholder`.
+    /// `disabled_tips`: Text shown when the disabled box is hovered (2.0).
+    ///
+    /// A text object ([`Text`]). Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled_tips: Option<Text>,
+    /// `placeholder`: Text shown while empty (at most 100 characters).
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<Text>,
-    /// `default_value`.
+    /// `default_value`: Text already typed in the box.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
-    /// `width`.
+    /// `i18n_default_value`: Text already typed, per locale.
+    ///
+    /// An object of free keys (locales, names) whose values are strings. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub i18n_default_value: Option<BTreeMap<String, String>>,
+    /// `width`: Width: default, fill, or pixels (100px or more).
+    ///
+    /// One of `"default"`, `"fill"`; or a size in pixels such as `12px` ([`Width`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<Width>,
-    /// `max_length`.
+    /// `max_length`: Most characters the user may type, 1 to 1000.
+    ///
+    /// A whole number from 1 to 1000. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<i64>,
-    /// `input_type`.
+    /// `input_type`: Single line, several lines, or a password.
+    ///
+    /// One of `"text"`, `"multiline_text"`, `"password"` ([`InputType`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_type: Option<InputType>,
-    /// `show_icon`.
+    /// `show_icon`: Whether a password box shows its icon.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_icon: Option<bool>,
-    /// `rows`.
+    /// `rows`: Lines shown by a multi-line box.
+    ///
+    /// A whole number from 1 to 1000. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows: Option<i64>,
-    /// `auto_resize`.
+    /// `auto_resize`: Whether a multi-line box grows with its text (desktop).
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_resize: Option<bool>,
-    /// `max_rows`.
+    /// `max_rows`: Most lines a growing box reaches.
+    ///
+    /// A whole number from 1 to 1000. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rows: Option<i64>,
-    /// `label`.
+    /// `label`: A label describing the box.
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<Text>,
-    /// `label_position`.
+    /// `label_position`: Where the label sits.
+    ///
+    /// One of `"top"`, `"left"` ([`LabelPosition`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_position: Option<LabelPosition>,
-    /// `value`.
+    /// `value`: Data sent back in the callback (historic field; see `behaviors`).
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
-    /// `behaviors`.
+    /// `behaviors`: What an interaction does: open links, send callbacks.
+    ///
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
-    /// `confirm`.
+    /// `confirm`: A dialog the user confirms before the interaction is sent.
+    ///
+    /// A [`Confirm`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirm: Option<Confirm>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Input {
@@ -2202,8 +3571,10 @@ impl WriteFields for Input {
         f.field(",\"name\":", &self.name);
         f.field(",\"required\":", &self.required);
         f.field(",\"disabled\":", &self.disabled);
+        f.field(",\"disabled_tips\":", &self.disabled_tips);
         f.field(",\"placeholder\":", &self.placeholder);
         f.field(",\"default_value\":", &self.default_value);
+        f.field(",\"i18n_default_value\":", &self.i18n_default_value);
         f.field(",\"width\":", &self.width);
         f.field(",\"max_length\":", &self.max_length);
         f.field(",\"input_type\":", &self.input_type);
@@ -2219,42 +3590,68 @@ impl WriteFields for Input {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// Columns side by side.
 ///
-/// JSON: `column_set`.
+/// JSON: `column_set`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/containers/column-set>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/containers/column-set>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnSet {
-    /// `columns` (required).
+    /// `columns` (required): The columns.
+    ///
+    /// An array of [`Column`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<Column>>,
-    /// `flex_mode`.
+    /// `flex_mode`: How columns adapt on narrow screens.
+    ///
+    /// One of `"none"`, `"stretch"`, `"flow"`, `"bisect"`, `"trisect"` ([`FlexMode`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flex_mode: Option<FlexMode>,
-    /// `background_style`.
+    /// `background_style`: The background colour.
+    ///
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_style: Option<Color>,
-    /// `horizontal_spacing`.
+    /// `horizontal_spacing`: Space between children side by side: a named step or pixels.
+    ///
+    /// One of `"default"`, `"small"`, `"medium"`, `"large"`, `"extra_large"`; or a size in pixels such as `12px` (or `""` for the default) ([`Spacing`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizontal_spacing: Option<Spacing>,
-    /// `horizontal_align`.
+    /// `horizontal_align`: How the children are aligned horizontally.
+    ///
+    /// One of `"left"`, `"center"`, `"right"` ([`TextAlign`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizontal_align: Option<TextAlign>,
-    /// `action`.
+    /// `action`: Where a click on the column set leads.
+    ///
+    /// A [`ClickAction`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<Value>,
-    /// `element_id`.
+    pub action: Option<ClickAction>,
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for ColumnSet {
@@ -2275,33 +3672,83 @@ impl WriteFields for ColumnSet {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// A form: its inputs are sent together when a `form_submit` button is clicked.
 ///
-/// JSON: `form`.
+/// JSON: `form`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/containers/form-container>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/containers/form-container>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Form {
-    /// `name` (required).
+    /// `name` (required): The form's name, unique in the card.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `elements` (required).
+    /// `elements` (required): The form's elements (with a submit button).
+    ///
+    /// Elements. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elements: Option<Vec<Element>>,
-    /// `confirm`.
+    /// `confirm`: A dialog the user confirms before the form is sent.
+    ///
+    /// A [`Confirm`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirm: Option<Confirm>,
-    /// `element_id`.
+    /// `direction`: How the children are laid out: in a column (vertical) or a row (horizontal).
+    ///
+    /// One of `"vertical"`, `"horizontal"` ([`Direction`]). Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    /// `padding`: Inner padding, one to four sizes: `"4px 12px"`.
+    ///
+    /// A string. Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub padding: Option<String>,
+    /// `horizontal_spacing`: Space between children side by side: a named step or pixels.
+    ///
+    /// One of `"default"`, `"small"`, `"medium"`, `"large"`, `"extra_large"`; or a size in pixels such as `12px` (or `""` for the default) ([`Spacing`]). Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizontal_spacing: Option<Spacing>,
+    /// `horizontal_align`: How the children are aligned horizontally.
+    ///
+    /// One of `"left"`, `"center"`, `"right"` ([`TextAlign`]). Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizontal_align: Option<TextAlign>,
+    /// `vertical_spacing`: Space between children one above the other: a named step or pixels.
+    ///
+    /// One of `"default"`, `"small"`, `"medium"`, `"large"`, `"extra_large"`; or a size in pixels such as `12px` (or `""` for the default) ([`Spacing`]). Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vertical_spacing: Option<Spacing>,
+    /// `vertical_align`: How the children are aligned vertically.
+    ///
+    /// One of `"top"`, `"center"`, `"bottom"` ([`VerticalAlign`]). Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vertical_align: Option<VerticalAlign>,
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Form {
@@ -2316,60 +3763,102 @@ impl WriteFields for Form {
         f.field(",\"name\":", &self.name);
         f.field(",\"elements\":", &self.elements);
         f.field(",\"confirm\":", &self.confirm);
+        f.field(",\"direction\":", &self.direction);
+        f.field(",\"padding\":", &self.padding);
+        f.field(",\"horizontal_spacing\":", &self.horizontal_spacing);
+        f.field(",\"horizontal_align\":", &self.horizontal_align);
+        f.field(",\"vertical_spacing\":", &self.vertical_spacing);
+        f.field(",\"vertical_align\":", &self.vertical_align);
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// A panel that folds its elements under a header.
 ///
-/// JSON: `collapsible_panel`.
+/// JSON: `collapsible_panel`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/containers/collapsible-panel>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/containers/collapsible-panel>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CollapsiblePanel {
-    /// `expanded`.
+    /// `expanded`: Whether the panel starts open.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expanded: Option<bool>,
-    /// `direction`.
+    /// `direction`: How the children are laid out: in a column (vertical) or a row (horizontal).
+    ///
+    /// One of `"vertical"`, `"horizontal"` ([`Direction`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
-    /// `vertical_spacing`.
+    /// `vertical_spacing`: Space between children one above the other: a named step or pixels.
+    ///
+    /// One of `"default"`, `"small"`, `"medium"`, `"large"`, `"extra_large"`; or a size in pixels such as `12px` (or `""` for the default) ([`Spacing`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vertical_spacing: Option<Spacing>,
-    /// `horizontal_spacing`.
+    /// `horizontal_spacing`: Space between children side by side: a named step or pixels.
+    ///
+    /// One of `"default"`, `"small"`, `"medium"`, `"large"`, `"extra_large"`; or a size in pixels such as `12px` (or `""` for the default) ([`Spacing`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizontal_spacing: Option<Spacing>,
-    /// `vertical_align`.
+    /// `vertical_align`: How the children are aligned vertically.
+    ///
+    /// One of `"top"`, `"center"`, `"bottom"` ([`VerticalAlign`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vertical_align: Option<VerticalAlign>,
-    /// `horizontal_align`.
+    /// `horizontal_align`: How the children are aligned horizontally.
+    ///
+    /// One of `"left"`, `"center"`, `"right"` ([`TextAlign`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizontal_align: Option<TextAlign>,
-    /// `padding`.
+    /// `padding`: Inner padding, one to four sizes: `"4px 12px"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub padding: Option<String>,
-    /// `background_color`.
+    /// `background_color`: The panel's background colour.
+    ///
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_color: Option<Color>,
-    /// `header`.
+    /// `header`: The header that stays visible.
+    ///
+    /// A [`PanelHeader`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<PanelHeader>,
-    /// `border`.
+    /// `border`: A border around the panel.
+    ///
+    /// A [`Border`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub border: Option<Value>,
-    /// `elements` (required).
+    pub border: Option<Border>,
+    /// `elements`: The elements folded away.
+    ///
+    /// Elements. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elements: Option<Vec<Element>>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for CollapsiblePanel {
@@ -2395,78 +3884,128 @@ impl WriteFields for CollapsiblePanel {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// A clickable area around other elements.
 ///
-/// JSON: `interactive_container`.
+/// JSON: `interactive_container`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/containers/interactive-container>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/containers/interactive-container>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InteractiveContainer {
-    /// `width`.
+    /// `width`: Width: fill, auto, or pixels.
+    ///
+    /// One of `"fill"`, `"auto"`; or a size in pixels such as `12px` ([`ContainerWidth`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<ContainerWidth>,
-    /// `height`.
+    /// `height`: Height: auto, or pixels.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<String>,
-    /// `background_style`.
+    /// `background_style`: The background colour (`laser` for the gradient).
+    ///
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_style: Option<Color>,
-    /// `has_border`.
+    /// `has_border`: Whether a 1px border is drawn.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_border: Option<bool>,
-    /// `border_color`.
+    /// `border_color`: The border's colour.
+    ///
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub border_color: Option<Color>,
-    /// `corner_radius`.
+    /// `corner_radius`: The corners' radius, in pixels or percent.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub corner_radius: Option<String>,
-    /// `padding`.
+    /// `padding`: Inner padding, one to four sizes: `"4px 12px"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub padding: Option<String>,
-    /// `direction`.
+    /// `direction`: How the children are laid out: in a column (vertical) or a row (horizontal).
+    ///
+    /// One of `"vertical"`, `"horizontal"` ([`Direction`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
-    /// `vertical_spacing`.
+    /// `vertical_spacing`: Space between children one above the other: a named step or pixels.
+    ///
+    /// One of `"default"`, `"small"`, `"medium"`, `"large"`, `"extra_large"`; or a size in pixels such as `12px` (or `""` for the default) ([`Spacing`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vertical_spacing: Option<Spacing>,
-    /// `horizontal_spacing`.
+    /// `horizontal_spacing`: Space between children side by side: a named step or pixels.
+    ///
+    /// One of `"default"`, `"small"`, `"medium"`, `"large"`, `"extra_large"`; or a size in pixels such as `12px` (or `""` for the default) ([`Spacing`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizontal_spacing: Option<Spacing>,
-    /// `vertical_align`.
+    /// `vertical_align`: How the children are aligned vertically.
+    ///
+    /// One of `"top"`, `"center"`, `"bottom"` ([`VerticalAlign`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vertical_align: Option<VerticalAlign>,
-    /// `horizontal_align`.
+    /// `horizontal_align`: How the children are aligned horizontally.
+    ///
+    /// One of `"left"`, `"center"`, `"right"` ([`TextAlign`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizontal_align: Option<TextAlign>,
-    /// `behaviors`.
+    /// `behaviors`: What an interaction does: open links, send callbacks.
+    ///
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
-    /// `hover_tips`.
+    /// `hover_tips`: Text shown on hover (desktop).
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hover_tips: Option<Text>,
-    /// `disabled`.
+    /// `disabled`: Whether the element is shown disabled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `disabled_tips`.
+    /// `disabled_tips`: Text shown when a disabled element is hovered or clicked.
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_tips: Option<Text>,
-    /// `confirm`.
+    /// `confirm`: A dialog the user confirms before the interaction is sent.
+    ///
+    /// A [`Confirm`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirm: Option<Confirm>,
-    /// `elements` (required).
+    /// `elements` (required): The elements inside the area.
+    ///
+    /// Elements. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elements: Option<Vec<Element>>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for InteractiveContainer {
@@ -2499,39 +4038,63 @@ impl WriteFields for InteractiveContainer {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// A person's avatar and name.
 ///
-/// JSON: `person`.
+/// JSON: `person`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/user-profile>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/user-profile>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
-    /// `user_id` (required).
+    /// `user_id` (required): The person's open_id, union_id or user_id.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// `size`.
+    /// `size`: The avatar's size.
+    ///
+    /// One of `"extra_small"`, `"small"`, `"medium"`, `"large"` ([`PersonSize`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<PersonSize>,
-    /// `show_avatar`.
+    /// `show_avatar`: Whether the avatar shows.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_avatar: Option<bool>,
-    /// `show_name`.
+    /// `show_name`: Whether the name shows.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_name: Option<bool>,
-    /// `style`.
+    /// `style`: Plain, or a capsule.
+    ///
+    /// One of `"normal"`, `"capsule"` ([`PersonStyle`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<PersonStyle>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Person {
@@ -2551,45 +4114,78 @@ impl WriteFields for Person {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// Several people.
 ///
-/// JSON: `person_list`.
+/// JSON: `person_list`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/user-list>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/user-list>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PersonList {
-    /// `persons` (required).
+    /// `persons` (required): The people.
+    ///
+    /// An array of [`PersonId`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub persons: Option<Vec<Value>>,
-    /// `size`.
+    pub persons: Option<Vec<PersonId>>,
+    /// `size`: The avatars' size.
+    ///
+    /// One of `"extra_small"`, `"small"`, `"medium"`, `"large"` ([`PersonSize`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<PersonSize>,
-    /// `show_avatar`.
+    /// `show_avatar`: Whether avatars show.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_avatar: Option<bool>,
-    /// `show_name`.
+    /// `show_name`: Whether names show.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_name: Option<bool>,
-    /// `lines`.
+    /// `lines`: Most lines shown.
+    ///
+    /// A whole number from 1 to 1000. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lines: Option<i64>,
-    /// `drop_invalid_user_id`.
+    /// `drop_invalid_user_id`: Whether invalid ids are skipped rather than refused.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drop_invalid_user_id: Option<bool>,
-    /// `icon`.
+    /// `icon`: An icon before the list.
+    ///
+    /// A [`Icon`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<Icon>,
-    /// `element_id`.
+    /// `ud_icon`: A library icon before the list (`icon` wins).
+    ///
+    /// A [`UdIcon`] object. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ud_icon: Option<UdIcon>,
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for PersonList {
@@ -2608,42 +4204,67 @@ impl WriteFields for PersonList {
         f.field(",\"lines\":", &self.lines);
         f.field(",\"drop_invalid_user_id\":", &self.drop_invalid_user_id);
         f.field(",\"icon\":", &self.icon);
+        f.field(",\"ud_icon\":", &self.ud_icon);
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// A chart drawn from a VChart spec.
 ///
-/// JSON: `chart`.
+/// JSON: `chart`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/chart>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/chart>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Chart {
-    /// `chart_spec` (required).
+    /// `chart_spec` (required): The VChart chart definition.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chart_spec: Option<Value>,
-    /// `aspect_ratio`.
+    /// `aspect_ratio`: The chart's aspect ratio.
+    ///
+    /// One of `"1:1"`, `"2:1"`, `"4:3"`, `"16:9"` ([`AspectRatio`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<AspectRatio>,
-    /// `color_theme`.
+    /// `color_theme`: The chart's colour theme.
+    ///
+    /// One of `"brand"`, `"rainbow"`, `"complementary"`, `"converse"`, `"primary"` ([`ColorTheme`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color_theme: Option<ColorTheme>,
-    /// `preview`.
+    /// `preview`: Whether the chart opens in its own window.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview: Option<bool>,
-    /// `height`.
+    /// `height`: Height: auto, or pixels (1 to 999).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<String>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Chart {
@@ -2663,42 +4284,73 @@ impl WriteFields for Chart {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// A table of rows.
 ///
-/// JSON: `table`.
+/// JSON: `table`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/table>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/table>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Table {
-    /// `page_size`.
+    /// `page_size`: Rows per page, 1 to 10.
+    ///
+    /// A whole number from 1 to 10. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
-    /// `row_height`.
+    /// `row_height`: Row height: low, middle, high, auto or pixels.
+    ///
+    /// One of `"low"`, `"middle"`, `"high"`, `"auto"`; or a size in pixels such as `12px` ([`RowHeight`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_height: Option<RowHeight>,
-    /// `header_style`.
+    /// `row_max_height`: Most row height when rows are `auto` (2.0).
+    ///
+    /// A string: a size in pixels such as `12px`. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header_style: Option<Value>,
-    /// `columns` (required).
+    pub row_max_height: Option<String>,
+    /// `header_style`: How the heading row looks.
+    ///
+    /// A [`TableHeaderStyle`] object. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_style: Option<TableHeaderStyle>,
+    /// `columns` (required): The columns (the first 50 are shown).
+    ///
+    /// An array of [`TableColumn`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<TableColumn>>,
-    /// `rows`.
+    /// `rows`: The rows: objects keyed by column `name`.
+    ///
+    /// An array of JSON values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<Value>>,
-    /// `freeze_first_column`.
+    /// `freeze_first_column`: Whether the first column stays while scrolling.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub freeze_first_column: Option<bool>,
-    /// `element_id`.
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Table {
@@ -2712,6 +4364,7 @@ impl WriteFields for Table {
         let mut f = Fields::new(out, first);
         f.field(",\"page_size\":", &self.page_size);
         f.field(",\"row_height\":", &self.row_height);
+        f.field(",\"row_max_height\":", &self.row_max_height);
         f.field(",\"header_style\":", &self.header_style);
         f.field(",\"columns\":", &self.columns);
         f.field(",\"rows\":", &self.rows);
@@ -2719,60 +4372,103 @@ impl WriteFields for Table {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
 /// A to-do item with a check box.
 ///
-/// JSON: `checker`.
+/// JSON: `checker`. Card JSON 1.0 and 2.0.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/checker>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/checker>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Checker {
-    /// `name`.
+    /// `name`: The field's name in the form's submitted data (required inside a form, unique in the card).
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `checked`.
+    /// `checked`: Whether it starts checked.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checked: Option<bool>,
-    /// `text`.
+    /// `text`: The to-do's text.
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Text>,
-    /// `overall_checkable`.
+    /// `overall_checkable`: Whether the whole item shades on hover.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overall_checkable: Option<bool>,
-    /// `button_area`.
+    /// `button_area`: Buttons shown on the item.
+    ///
+    /// A [`ButtonArea`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub button_area: Option<Value>,
-    /// `checked_style`.
+    pub button_area: Option<ButtonArea>,
+    /// `checked_style`: How the item looks when checked.
+    ///
+    /// A [`CheckedStyle`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checked_style: Option<Value>,
-    /// `padding`.
+    pub checked_style: Option<CheckedStyle>,
+    /// `padding`: Inner padding, one to four sizes: `"4px 12px"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub padding: Option<String>,
-    /// `behaviors`.
+    /// `behaviors`: What an interaction does: open links, send callbacks.
+    ///
+    /// An array of [`Behavior`] values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviors: Option<Vec<Behavior>>,
-    /// `hover_tips`.
+    /// `hover_tips`: Text shown on hover (desktop).
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hover_tips: Option<Text>,
-    /// `disabled`.
+    /// `disabled`: Whether the element is shown disabled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `disabled_tips`.
+    /// `disabled_tips`: Text shown when a disabled element is hovered or clicked.
+    ///
+    /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_tips: Option<Text>,
-    /// `confirm`.
+    /// `confirm`: A dialog the user confirms before the interaction is sent.
+    ///
+    /// A [`Confirm`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirm: Option<Confirm>,
-    /// `element_id`.
+    /// `required`: Inside a form: whether the form refuses to submit until this is filled.
+    ///
+    /// `true` or `false`. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
-    /// `margin`.
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
-    /// `fallback`.
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 1.0 and 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
 }
 
 impl WriteJson for Checker {
@@ -2796,9 +4492,147 @@ impl WriteFields for Checker {
         f.field(",\"disabled\":", &self.disabled);
         f.field(",\"disabled_tips\":", &self.disabled_tips);
         f.field(",\"confirm\":", &self.confirm);
+        f.field(",\"required\":", &self.required);
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
+    }
+}
+
+/// An OPUS audio file with a play button (2.0; the card must not allow forwarding).
+///
+/// JSON: `audio`. Card JSON 2.0 only.
+///
+/// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/audio>.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Audio {
+    /// `file_key` (required): The uploaded OPUS file.
+    ///
+    /// A string. Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_key: Option<String>,
+    /// `i18n_file_key`: The file per locale.
+    ///
+    /// An object of free keys (locales, names) whose values are strings. Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub i18n_file_key: Option<BTreeMap<String, String>>,
+    /// `audio_id`: An id unique in the card; playback survives updates of the same id and file.
+    ///
+    /// A string. Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_id: Option<String>,
+    /// `disabled`: Whether the element is shown disabled.
+    ///
+    /// `true` or `false`. Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    /// `disabled_tips`: Text shown when a disabled element is hovered or clicked.
+    ///
+    /// A text object ([`Text`]). Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled_tips: Option<Text>,
+    /// `show_progress_bar`: Whether the progress bar shows.
+    ///
+    /// `true` or `false`. Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_progress_bar: Option<bool>,
+    /// `show_time`: Whether the time shows.
+    ///
+    /// `true` or `false`. Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_time: Option<bool>,
+    /// `time_display`: One time, or elapsed and total.
+    ///
+    /// One of `"default"`, `"both"` ([`TimeDisplay`]). Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_display: Option<TimeDisplay>,
+    /// `time_position`: Where the time sits.
+    ///
+    /// One of `"end"`, `"start"`, `"both_sides"` ([`TimePosition`]). Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_position: Option<TimePosition>,
+    /// `border`: A border around the player.
+    ///
+    /// A [`Border`] object. Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub border: Option<Border>,
+    /// `style`: The play button's look.
+    ///
+    /// One of `"normal"`, `"flat"`, `"speak"` ([`AudioStyle`]). Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<AudioStyle>,
+    /// `padding`: Inner padding, one to four sizes: `"4px 12px"`.
+    ///
+    /// A string. Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub padding: Option<String>,
+    /// `background_style`: The player's background colour.
+    ///
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background_style: Option<Color>,
+    /// `fill_color`: The colour of the button, progress and time.
+    ///
+    /// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]). Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fill_color: Option<Color>,
+    /// `width`: Width: default, fill, or pixels (100px or more).
+    ///
+    /// One of `"default"`, `"fill"`; or a size in pixels such as `12px` ([`Width`]). Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<Width>,
+    /// `element_id`: An id unique in the card, to address the element in later updates.
+    ///
+    /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub element_id: Option<String>,
+    /// `margin`: Outer margin, one to four sizes from -99px to 99px: `"4px 0"`.
+    ///
+    /// A string. Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub margin: Option<String>,
+    /// `fallback`: What older clients show instead: `"drop"`, or a `fallback_text` object.
+    ///
+    /// Any JSON, kept as written. Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Value>,
+    /// `_varloop`: The card builder's loop: the `${variable}` whose items repeat this element.
+    ///
+    /// A string. Card JSON 2.0 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _varloop: Option<String>,
+}
+
+impl WriteJson for Audio {
+    fn write_json(&self, out: &mut String) {
+        object(out, self);
+    }
+}
+
+impl WriteFields for Audio {
+    fn write_fields(&self, out: &mut String, first: bool) {
+        let mut f = Fields::new(out, first);
+        f.field(",\"file_key\":", &self.file_key);
+        f.field(",\"i18n_file_key\":", &self.i18n_file_key);
+        f.field(",\"audio_id\":", &self.audio_id);
+        f.field(",\"disabled\":", &self.disabled);
+        f.field(",\"disabled_tips\":", &self.disabled_tips);
+        f.field(",\"show_progress_bar\":", &self.show_progress_bar);
+        f.field(",\"show_time\":", &self.show_time);
+        f.field(",\"time_display\":", &self.time_display);
+        f.field(",\"time_position\":", &self.time_position);
+        f.field(",\"border\":", &self.border);
+        f.field(",\"style\":", &self.style);
+        f.field(",\"padding\":", &self.padding);
+        f.field(",\"background_style\":", &self.background_style);
+        f.field(",\"fill_color\":", &self.fill_color);
+        f.field(",\"width\":", &self.width);
+        f.field(",\"element_id\":", &self.element_id);
+        f.field(",\"margin\":", &self.margin);
+        f.field(",\"fallback\":", &self.fallback);
+        f.field(",\"_varloop\":", &self._varloop);
     }
 }
 
@@ -3015,6 +4849,9 @@ pub enum Element {
     /// `"tag": "checker"`.
     #[serde(rename = "checker")]
     Checker(Checker),
+    /// `"tag": "audio"`.
+    #[serde(rename = "audio")]
+    Audio(Audio),
     /// An element the model does not know yet, kept as raw JSON.
     #[serde(untagged)]
     Raw(RawElement),
@@ -3050,6 +4887,7 @@ impl WriteJson for Element {
             Self::Chart(value) => ("{\"tag\":\"chart\"", value),
             Self::Table(value) => ("{\"tag\":\"table\"", value),
             Self::Checker(value) => ("{\"tag\":\"checker\"", value),
+            Self::Audio(value) => ("{\"tag\":\"audio\"", value),
             Self::Raw(value) => return value.write_json(out),
         };
         tagged(out, open, fields);
@@ -3218,20 +5056,31 @@ impl From<Checker> for Element {
     }
 }
 
+impl From<Audio> for Element {
+    fn from(value: Audio) -> Self {
+        Self::Audio(value)
+    }
+}
+
 /// A card schema version.
+///
+/// One of `"2.0"`, `"1.0"` ([`SchemaVersion`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SchemaVersion {
     /// `"2.0"`.
     V2,
+    /// `"1.0"`.
+    V1,
 }
 
 impl SchemaVersion {
     /// Every fixed value, as written in JSON.
-    pub const VALUES: &'static [&'static str] = &["2.0"];
+    pub const VALUES: &'static [&'static str] = &["2.0", "1.0"];
     /// The value as written in JSON.
     pub fn as_str(&self) -> &str {
         match self {
             Self::V2 => "2.0",
+            Self::V1 => "1.0",
         }
     }
 
@@ -3239,6 +5088,7 @@ impl SchemaVersion {
     pub fn from_json_str(value: &str) -> Option<Self> {
         match value {
             "2.0" => Some(Self::V2),
+            "1.0" => Some(Self::V1),
             _ => None,
         }
     }
@@ -3265,6 +5115,8 @@ impl<'de> Deserialize<'de> for SchemaVersion {
 }
 
 /// A image picker layout.
+///
+/// One of `"stretch"`, `"bisect"`, `"trisect"` ([`SelectImgLayout`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SelectImgLayout {
     /// `"stretch"`.
@@ -3319,6 +5171,8 @@ impl<'de> Deserialize<'de> for SelectImgLayout {
 }
 
 /// A image aspect ratio.
+///
+/// One of `"1:1"`, `"16:9"`, `"4:3"` ([`ImgAspectRatio`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ImgAspectRatio {
     /// `"1:1"`.
@@ -3373,6 +5227,8 @@ impl<'de> Deserialize<'de> for ImgAspectRatio {
 }
 
 /// A image picker style.
+///
+/// One of `"default"`, `"laser"` ([`SelectImgStyle`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SelectImgStyle {
     /// `"default"`.
@@ -3423,6 +5279,8 @@ impl<'de> Deserialize<'de> for SelectImgStyle {
 }
 
 /// A container width.
+///
+/// One of `"fill"`, `"auto"`; or a size in pixels such as `12px` ([`ContainerWidth`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ContainerWidth {
     /// `"fill"`.
@@ -3478,6 +5336,8 @@ impl<'de> Deserialize<'de> for ContainerWidth {
 }
 
 /// A width mode.
+///
+/// One of `"default"`, `"compact"`, `"fill"` ([`WidthMode`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum WidthMode {
     /// `"default"`.
@@ -3532,6 +5392,8 @@ impl<'de> Deserialize<'de> for WidthMode {
 }
 
 /// A header template colour.
+///
+/// One of `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"grey"`, `"default"` ([`HeaderTemplate`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum HeaderTemplate {
     /// `"blue"`.
@@ -3640,6 +5502,8 @@ impl<'de> Deserialize<'de> for HeaderTemplate {
 }
 
 /// A text tag colour.
+///
+/// One of `"neutral"`, `"blue"`, `"turquoise"`, `"lime"`, `"orange"`, `"violet"`, `"indigo"`, `"wathet"`, `"green"`, `"yellow"`, `"red"`, `"purple"`, `"carmine"` ([`TextTagColor`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TextTagColor {
     /// `"neutral"`.
@@ -3748,6 +5612,8 @@ impl<'de> Deserialize<'de> for TextTagColor {
 }
 
 /// A colour.
+///
+/// One of `"default"`, `"grey"`, `"blue"`, `"wathet"`, `"turquoise"`, `"green"`, `"lime"`, `"yellow"`, `"orange"`, `"red"`, `"carmine"`, `"violet"`, `"purple"`, `"indigo"`, `"neutral"`, `"sunflower"`, `"white"`, `"bg-white"`, `"light_grey"`, `"laser"`; or a palette colour with its shade such as `grey-500` or `blue-350`; or a name declared in `config.style.color` ([`Color`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Color {
     /// `"default"`.
@@ -3780,7 +5646,17 @@ pub enum Color {
     Indigo,
     /// `"neutral"`.
     Neutral,
-    /// Any other value: a name declared in `config.style`.
+    /// `"sunflower"`.
+    Sunflower,
+    /// `"white"`.
+    White,
+    /// `"bg-white"`.
+    BgWhite,
+    /// `"light_grey"`.
+    LightGrey,
+    /// `"laser"`.
+    Laser,
+    /// Any other value: a palette colour with its shade such as `grey-500` or `blue-350`, or a name declared in `config.style.color`.
     Other(String),
 }
 
@@ -3802,6 +5678,11 @@ impl Color {
         "purple",
         "indigo",
         "neutral",
+        "sunflower",
+        "white",
+        "bg-white",
+        "light_grey",
+        "laser",
     ];
     /// The value as written in JSON.
     pub fn as_str(&self) -> &str {
@@ -3821,6 +5702,11 @@ impl Color {
             Self::Purple => "purple",
             Self::Indigo => "indigo",
             Self::Neutral => "neutral",
+            Self::Sunflower => "sunflower",
+            Self::White => "white",
+            Self::BgWhite => "bg-white",
+            Self::LightGrey => "light_grey",
+            Self::Laser => "laser",
             Self::Other(value) => value,
         }
     }
@@ -3843,6 +5729,11 @@ impl Color {
             "purple" => Self::Purple,
             "indigo" => Self::Indigo,
             "neutral" => Self::Neutral,
+            "sunflower" => Self::Sunflower,
+            "white" => Self::White,
+            "bg-white" => Self::BgWhite,
+            "light_grey" => Self::LightGrey,
+            "laser" => Self::Laser,
             other => Self::Other(other.to_string()),
         }
     }
@@ -3871,6 +5762,8 @@ impl<'de> Deserialize<'de> for Color {
 }
 
 /// A text size.
+///
+/// One of `"heading-0"`, `"heading-1"`, `"heading-2"`, `"heading-3"`, `"heading-4"`, `"heading"`, `"normal"`, `"notation"`, `"xxxx-large"`, `"xxx-large"`, `"xx-large"`, `"x-large"`, `"large"`, `"medium"`, `"small"`, `"x-small"`; or a name declared in `config.style.text_size` ([`TextSize`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TextSize {
     /// `"heading-0"`.
@@ -3905,7 +5798,7 @@ pub enum TextSize {
     Small,
     /// `"x-small"`.
     XSmall,
-    /// Any other value: a name declared in `config.style`.
+    /// Any other value: a name declared in `config.style.text_size`.
     Other(String),
 }
 
@@ -3999,6 +5892,8 @@ impl<'de> Deserialize<'de> for TextSize {
 }
 
 /// A text alignment.
+///
+/// One of `"left"`, `"center"`, `"right"` ([`TextAlign`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TextAlign {
     /// `"left"`.
@@ -4053,6 +5948,8 @@ impl<'de> Deserialize<'de> for TextAlign {
 }
 
 /// A vertical alignment.
+///
+/// One of `"top"`, `"center"`, `"bottom"` ([`VerticalAlign`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum VerticalAlign {
     /// `"top"`.
@@ -4107,6 +6004,8 @@ impl<'de> Deserialize<'de> for VerticalAlign {
 }
 
 /// A direction.
+///
+/// One of `"vertical"`, `"horizontal"` ([`Direction`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Direction {
     /// `"vertical"`.
@@ -4157,6 +6056,8 @@ impl<'de> Deserialize<'de> for Direction {
 }
 
 /// A spacing.
+///
+/// One of `"default"`, `"small"`, `"medium"`, `"large"`, `"extra_large"`; or a size in pixels such as `12px` (or `""` for the default) ([`Spacing`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Spacing {
     /// `"default"`.
@@ -4225,6 +6126,8 @@ impl<'de> Deserialize<'de> for Spacing {
 }
 
 /// A button type.
+///
+/// One of `"default"`, `"primary"`, `"danger"`, `"text"`, `"primary_text"`, `"danger_text"`, `"primary_filled"`, `"danger_filled"`, `"laser"` ([`ButtonType`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ButtonType {
     /// `"default"`.
@@ -4313,6 +6216,8 @@ impl<'de> Deserialize<'de> for ButtonType {
 }
 
 /// A button size.
+///
+/// One of `"tiny"`, `"small"`, `"medium"`, `"large"` ([`ButtonSize`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ButtonSize {
     /// `"tiny"`.
@@ -4371,6 +6276,8 @@ impl<'de> Deserialize<'de> for ButtonSize {
 }
 
 /// A width.
+///
+/// One of `"default"`, `"fill"`; or a size in pixels such as `12px` ([`Width`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Width {
     /// `"default"`.
@@ -4425,7 +6332,66 @@ impl<'de> Deserialize<'de> for Width {
     }
 }
 
+/// A text width.
+///
+/// One of `"fill"`, `"auto"`; or a size in pixels such as `12px` ([`TextWidth`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TextWidth {
+    /// `"fill"`.
+    Fill,
+    /// `"auto"`.
+    Auto,
+    /// Any other value: a size in pixels such as `12px`.
+    Other(String),
+}
+
+impl TextWidth {
+    /// Every fixed value, as written in JSON.
+    pub const VALUES: &'static [&'static str] = &["fill", "auto"];
+    /// The value as written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fill => "fill",
+            Self::Auto => "auto",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant for a JSON value (`Other` when it is none of the fixed ones).
+    pub fn from_json_str(value: &str) -> Self {
+        match value {
+            "fill" => Self::Fill,
+            "auto" => Self::Auto,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+impl Serialize for TextWidth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for TextWidth {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TextWidth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from_json_str(&value))
+    }
+}
+
 /// A column width.
+///
+/// One of `"auto"`, `"weighted"`; or a size in pixels such as `12px` ([`ColumnWidth`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ColumnWidth {
     /// `"auto"`.
@@ -4481,6 +6447,8 @@ impl<'de> Deserialize<'de> for ColumnWidth {
 }
 
 /// A flex mode.
+///
+/// One of `"none"`, `"stretch"`, `"flow"`, `"bisect"`, `"trisect"` ([`FlexMode`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum FlexMode {
     /// `"none"`.
@@ -4543,6 +6511,8 @@ impl<'de> Deserialize<'de> for FlexMode {
 }
 
 /// A action layout.
+///
+/// One of `"default"`, `"bisected"`, `"trisection"`, `"flow"` ([`ActionLayout`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ActionLayout {
     /// `"default"`.
@@ -4601,6 +6571,8 @@ impl<'de> Deserialize<'de> for ActionLayout {
 }
 
 /// A form action type.
+///
+/// One of `"link"`, `"request"`, `"multi"`, `"form_submit"`, `"form_reset"` ([`FormActionType`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum FormActionType {
     /// `"link"`.
@@ -4664,6 +6636,8 @@ impl<'de> Deserialize<'de> for FormActionType {
 }
 
 /// A form behavior.
+///
+/// One of `"submit"`, `"reset"` ([`FormBehavior`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum FormBehavior {
     /// `"submit"`.
@@ -4714,6 +6688,8 @@ impl<'de> Deserialize<'de> for FormBehavior {
 }
 
 /// A image scale type.
+///
+/// One of `"crop_center"`, `"crop_top"`, `"fit_horizontal"` ([`ImgScaleType`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ImgScaleType {
     /// `"crop_center"`.
@@ -4768,6 +6744,8 @@ impl<'de> Deserialize<'de> for ImgScaleType {
 }
 
 /// A image mode.
+///
+/// One of `"crop_center"`, `"fit_horizontal"`, `"stretch"`, `"large"`, `"medium"`, `"small"`, `"tiny"` ([`ImgMode`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ImgMode {
     /// `"crop_center"`.
@@ -4846,6 +6824,8 @@ impl<'de> Deserialize<'de> for ImgMode {
 }
 
 /// A input type.
+///
+/// One of `"text"`, `"multiline_text"`, `"password"` ([`InputType`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum InputType {
     /// `"text"`.
@@ -4900,6 +6880,8 @@ impl<'de> Deserialize<'de> for InputType {
 }
 
 /// A label position.
+///
+/// One of `"top"`, `"left"` ([`LabelPosition`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LabelPosition {
     /// `"top"`.
@@ -4950,6 +6932,8 @@ impl<'de> Deserialize<'de> for LabelPosition {
 }
 
 /// A select style.
+///
+/// One of `"default"`, `"text"` ([`SelectType`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SelectType {
     /// `"default"`.
@@ -5000,6 +6984,8 @@ impl<'de> Deserialize<'de> for SelectType {
 }
 
 /// A person size.
+///
+/// One of `"extra_small"`, `"small"`, `"medium"`, `"large"` ([`PersonSize`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PersonSize {
     /// `"extra_small"`.
@@ -5058,6 +7044,8 @@ impl<'de> Deserialize<'de> for PersonSize {
 }
 
 /// A person style.
+///
+/// One of `"normal"`, `"capsule"` ([`PersonStyle`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PersonStyle {
     /// `"normal"`.
@@ -5108,6 +7096,8 @@ impl<'de> Deserialize<'de> for PersonStyle {
 }
 
 /// A chart aspect ratio.
+///
+/// One of `"1:1"`, `"2:1"`, `"4:3"`, `"16:9"` ([`AspectRatio`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AspectRatio {
     /// `"1:1"`.
@@ -5166,6 +7156,8 @@ impl<'de> Deserialize<'de> for AspectRatio {
 }
 
 /// A chart colour theme.
+///
+/// One of `"brand"`, `"rainbow"`, `"complementary"`, `"converse"`, `"primary"` ([`ColorTheme`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ColorTheme {
     /// `"brand"`.
@@ -5229,6 +7221,8 @@ impl<'de> Deserialize<'de> for ColorTheme {
 }
 
 /// A row height.
+///
+/// One of `"low"`, `"middle"`, `"high"`, `"auto"`; or a size in pixels such as `12px` ([`RowHeight`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RowHeight {
     /// `"low"`.
@@ -5292,6 +7286,8 @@ impl<'de> Deserialize<'de> for RowHeight {
 }
 
 /// A table data type.
+///
+/// One of `"text"`, `"lark_md"`, `"markdown"`, `"options"`, `"number"`, `"persons"`, `"date"` ([`TableDataType`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TableDataType {
     /// `"text"`.
@@ -5363,7 +7359,218 @@ impl<'de> Deserialize<'de> for TableDataType {
     }
 }
 
+/// A table column width.
+///
+/// One of `"auto"`; or a size in pixels such as `12px` or a percentage such as `25%` ([`TableColumnWidth`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TableColumnWidth {
+    /// `"auto"`.
+    Auto,
+    /// Any other value: a size in pixels such as `12px` or a percentage such as `25%`.
+    Other(String),
+}
+
+impl TableColumnWidth {
+    /// Every fixed value, as written in JSON.
+    pub const VALUES: &'static [&'static str] = &["auto"];
+    /// The value as written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "auto",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant for a JSON value (`Other` when it is none of the fixed ones).
+    pub fn from_json_str(value: &str) -> Self {
+        match value {
+            "auto" => Self::Auto,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+impl Serialize for TableColumnWidth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for TableColumnWidth {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TableColumnWidth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from_json_str(&value))
+    }
+}
+
+/// A table header text size.
+///
+/// One of `"normal"`, `"heading"` ([`TableHeaderTextSize`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TableHeaderTextSize {
+    /// `"normal"`.
+    Normal,
+    /// `"heading"`.
+    Heading,
+}
+
+impl TableHeaderTextSize {
+    /// Every fixed value, as written in JSON.
+    pub const VALUES: &'static [&'static str] = &["normal", "heading"];
+    /// The value as written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normal => "normal",
+            Self::Heading => "heading",
+        }
+    }
+
+    /// The variant for a JSON value, if it is one.
+    pub fn from_json_str(value: &str) -> Option<Self> {
+        match value {
+            "normal" => Some(Self::Normal),
+            "heading" => Some(Self::Heading),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for TableHeaderTextSize {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for TableHeaderTextSize {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TableHeaderTextSize {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::from_json_str(&value)
+            .ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES))
+    }
+}
+
+/// A table header background.
+///
+/// One of `"none"`, `"grey"` ([`TableHeaderBackground`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TableHeaderBackground {
+    /// `"none"`.
+    None,
+    /// `"grey"`.
+    Grey,
+}
+
+impl TableHeaderBackground {
+    /// Every fixed value, as written in JSON.
+    pub const VALUES: &'static [&'static str] = &["none", "grey"];
+    /// The value as written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Grey => "grey",
+        }
+    }
+
+    /// The variant for a JSON value, if it is one.
+    pub fn from_json_str(value: &str) -> Option<Self> {
+        match value {
+            "none" => Some(Self::None),
+            "grey" => Some(Self::Grey),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for TableHeaderBackground {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for TableHeaderBackground {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TableHeaderBackground {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::from_json_str(&value)
+            .ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES))
+    }
+}
+
+/// A table header text colour.
+///
+/// One of `"default"`, `"grey"` ([`TableHeaderTextColor`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TableHeaderTextColor {
+    /// `"default"`.
+    Default,
+    /// `"grey"`.
+    Grey,
+}
+
+impl TableHeaderTextColor {
+    /// Every fixed value, as written in JSON.
+    pub const VALUES: &'static [&'static str] = &["default", "grey"];
+    /// The value as written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::Grey => "grey",
+        }
+    }
+
+    /// The variant for a JSON value, if it is one.
+    pub fn from_json_str(value: &str) -> Option<Self> {
+        match value {
+            "default" => Some(Self::Default),
+            "grey" => Some(Self::Grey),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for TableHeaderTextColor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for TableHeaderTextColor {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TableHeaderTextColor {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::from_json_str(&value)
+            .ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES))
+    }
+}
+
 /// A icon kind.
+///
+/// One of `"standard_icon"`, `"custom_icon"` ([`IconTag`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum IconTag {
     /// `"standard_icon"`.
@@ -5414,6 +7621,8 @@ impl<'de> Deserialize<'de> for IconTag {
 }
 
 /// A text tag.
+///
+/// One of `"text_tag"` ([`TextTagTag`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TextTagTag {
     /// `"text_tag"`.
@@ -5460,6 +7669,8 @@ impl<'de> Deserialize<'de> for TextTagTag {
 }
 
 /// A image combination mode.
+///
+/// One of `"double"`, `"triple"`, `"bisect"`, `"trisect"` ([`CombinationMode`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CombinationMode {
     /// `"double"`.
@@ -5518,6 +7729,8 @@ impl<'de> Deserialize<'de> for CombinationMode {
 }
 
 /// A streaming print strategy.
+///
+/// One of `"fast"`, `"delay"` ([`PrintStrategy`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PrintStrategy {
     /// `"fast"`.
@@ -5567,7 +7780,389 @@ impl<'de> Deserialize<'de> for PrintStrategy {
     }
 }
 
+/// A fallback condition.
+///
+/// One of `"min_client_version"`, `"element_tags"` ([`FallbackConditionType`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FallbackConditionType {
+    /// `"min_client_version"`.
+    MinClientVersion,
+    /// `"element_tags"`.
+    ElementTags,
+}
+
+impl FallbackConditionType {
+    /// Every fixed value, as written in JSON.
+    pub const VALUES: &'static [&'static str] = &["min_client_version", "element_tags"];
+    /// The value as written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MinClientVersion => "min_client_version",
+            Self::ElementTags => "element_tags",
+        }
+    }
+
+    /// The variant for a JSON value, if it is one.
+    pub fn from_json_str(value: &str) -> Option<Self> {
+        match value {
+            "min_client_version" => Some(Self::MinClientVersion),
+            "element_tags" => Some(Self::ElementTags),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for FallbackConditionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for FallbackConditionType {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FallbackConditionType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::from_json_str(&value)
+            .ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES))
+    }
+}
+
+/// A panel header width.
+///
+/// One of `"fill"`, `"auto"`, `"auto_when_fold"` ([`PanelHeaderWidth`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PanelHeaderWidth {
+    /// `"fill"`.
+    Fill,
+    /// `"auto"`.
+    Auto,
+    /// `"auto_when_fold"`.
+    AutoWhenFold,
+}
+
+impl PanelHeaderWidth {
+    /// Every fixed value, as written in JSON.
+    pub const VALUES: &'static [&'static str] = &["fill", "auto", "auto_when_fold"];
+    /// The value as written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fill => "fill",
+            Self::Auto => "auto",
+            Self::AutoWhenFold => "auto_when_fold",
+        }
+    }
+
+    /// The variant for a JSON value, if it is one.
+    pub fn from_json_str(value: &str) -> Option<Self> {
+        match value {
+            "fill" => Some(Self::Fill),
+            "auto" => Some(Self::Auto),
+            "auto_when_fold" => Some(Self::AutoWhenFold),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for PanelHeaderWidth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for PanelHeaderWidth {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PanelHeaderWidth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::from_json_str(&value)
+            .ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES))
+    }
+}
+
+/// A icon position.
+///
+/// One of `"left"`, `"right"`, `"follow_text"` ([`IconPosition`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum IconPosition {
+    /// `"left"`.
+    Left,
+    /// `"right"`.
+    Right,
+    /// `"follow_text"`.
+    FollowText,
+}
+
+impl IconPosition {
+    /// Every fixed value, as written in JSON.
+    pub const VALUES: &'static [&'static str] = &["left", "right", "follow_text"];
+    /// The value as written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Left => "left",
+            Self::Right => "right",
+            Self::FollowText => "follow_text",
+        }
+    }
+
+    /// The variant for a JSON value, if it is one.
+    pub fn from_json_str(value: &str) -> Option<Self> {
+        match value {
+            "left" => Some(Self::Left),
+            "right" => Some(Self::Right),
+            "follow_text" => Some(Self::FollowText),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for IconPosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for IconPosition {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for IconPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::from_json_str(&value)
+            .ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES))
+    }
+}
+
+/// A button display rule.
+///
+/// One of `"always"`, `"on_hover"` ([`PcDisplayRule`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PcDisplayRule {
+    /// `"always"`.
+    Always,
+    /// `"on_hover"`.
+    OnHover,
+}
+
+impl PcDisplayRule {
+    /// Every fixed value, as written in JSON.
+    pub const VALUES: &'static [&'static str] = &["always", "on_hover"];
+    /// The value as written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Always => "always",
+            Self::OnHover => "on_hover",
+        }
+    }
+
+    /// The variant for a JSON value, if it is one.
+    pub fn from_json_str(value: &str) -> Option<Self> {
+        match value {
+            "always" => Some(Self::Always),
+            "on_hover" => Some(Self::OnHover),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for PcDisplayRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for PcDisplayRule {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PcDisplayRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::from_json_str(&value)
+            .ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES))
+    }
+}
+
+/// A time display.
+///
+/// One of `"default"`, `"both"` ([`TimeDisplay`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TimeDisplay {
+    /// `"default"`.
+    Default,
+    /// `"both"`.
+    Both,
+}
+
+impl TimeDisplay {
+    /// Every fixed value, as written in JSON.
+    pub const VALUES: &'static [&'static str] = &["default", "both"];
+    /// The value as written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::Both => "both",
+        }
+    }
+
+    /// The variant for a JSON value, if it is one.
+    pub fn from_json_str(value: &str) -> Option<Self> {
+        match value {
+            "default" => Some(Self::Default),
+            "both" => Some(Self::Both),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for TimeDisplay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for TimeDisplay {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeDisplay {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::from_json_str(&value)
+            .ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES))
+    }
+}
+
+/// A time position.
+///
+/// One of `"end"`, `"start"`, `"both_sides"` ([`TimePosition`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TimePosition {
+    /// `"end"`.
+    End,
+    /// `"start"`.
+    Start,
+    /// `"both_sides"`.
+    BothSides,
+}
+
+impl TimePosition {
+    /// Every fixed value, as written in JSON.
+    pub const VALUES: &'static [&'static str] = &["end", "start", "both_sides"];
+    /// The value as written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::End => "end",
+            Self::Start => "start",
+            Self::BothSides => "both_sides",
+        }
+    }
+
+    /// The variant for a JSON value, if it is one.
+    pub fn from_json_str(value: &str) -> Option<Self> {
+        match value {
+            "end" => Some(Self::End),
+            "start" => Some(Self::Start),
+            "both_sides" => Some(Self::BothSides),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for TimePosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for TimePosition {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TimePosition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::from_json_str(&value)
+            .ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES))
+    }
+}
+
+/// A audio style.
+///
+/// One of `"normal"`, `"flat"`, `"speak"` ([`AudioStyle`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AudioStyle {
+    /// `"normal"`.
+    Normal,
+    /// `"flat"`.
+    Flat,
+    /// `"speak"`.
+    Speak,
+}
+
+impl AudioStyle {
+    /// Every fixed value, as written in JSON.
+    pub const VALUES: &'static [&'static str] = &["normal", "flat", "speak"];
+    /// The value as written in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normal => "normal",
+            Self::Flat => "flat",
+            Self::Speak => "speak",
+        }
+    }
+
+    /// The variant for a JSON value, if it is one.
+    pub fn from_json_str(value: &str) -> Option<Self> {
+        match value {
+            "normal" => Some(Self::Normal),
+            "flat" => Some(Self::Flat),
+            "speak" => Some(Self::Speak),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for AudioStyle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl WriteJson for AudioStyle {
+    fn write_json(&self, out: &mut String) {
+        plain(out, self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AudioStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::from_json_str(&value)
+            .ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES))
+    }
+}
+
 /// A column tag.
+///
+/// One of `"column"` ([`ColumnTag`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ColumnTag {
     /// `"column"`.

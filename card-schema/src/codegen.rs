@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use crate::catalogue::{ELEMENT, ELEMENT_COMMON, ENUMS, OBJECTS, UNIONS};
-use crate::def::{EnumDef, Field, Kind, ObjectDef, UnionDef};
+use crate::def::{EnumDef, Field, Kind, Need, ObjectDef, Since, UnionDef};
 
 /// The Rust source of the typed model (unformatted).
 pub fn rust_model() -> String {
@@ -95,13 +95,24 @@ fn object(out: &mut String, def: &ObjectDef, is_element: bool, done: &mut BTreeS
     }
     let _ = writeln!(out, "/// {}", def.doc);
     let _ = writeln!(out, "///");
-    let _ = writeln!(out, "/// JSON: `{}`.", def.name);
+    let _ = writeln!(out, "/// JSON: `{}`. {}", def.name, versions(def.since));
+    let _ = writeln!(out, "///");
+    let _ = writeln!(out, "/// Lark's pages: {}.", pages(def.pages));
     out.push_str("#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]\n");
     out.push_str("#[serde(deny_unknown_fields)]\n");
     let _ = writeln!(out, "pub struct {} {{", def.rust_name);
     let common: &[Field] = if is_element { ELEMENT_COMMON } else { &[] };
     for field in def.fields.iter().chain(common) {
-        let _ = writeln!(out, "    /// `{}`{}.", field.name, field_note(field));
+        let _ = writeln!(
+            out,
+            "    /// `{}`{}: {}",
+            field.name,
+            field_note(field),
+            field.doc
+        );
+        let _ = writeln!(out, "    ///");
+        let since = within(def.since, field.since);
+        let _ = writeln!(out, "    /// {} {}", allowed(&field.kind), versions(since));
         out.push_str("    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n");
         let _ = writeln!(
             out,
@@ -151,10 +162,89 @@ fn json_string(value: &str) -> String {
 
 fn field_note(field: &Field) -> &'static str {
     match (field.need, field.deprecated) {
-        (_, Some(_)) => " (deprecated, no effect)",
-        (crate::def::Need::Required, _) => " (required)",
+        (_, Some(_)) => " (deprecated)",
+        (Need::Required, _) => " (required)",
         _ => "",
     }
+}
+
+/// In which card versions something exists, as a sentence.
+pub fn versions(since: Since) -> &'static str {
+    match since {
+        Since::Both => "Card JSON 1.0 and 2.0.",
+        Since::V1Only => "Card JSON 1.0 only.",
+        Since::V2Only => "Card JSON 2.0 only.",
+    }
+}
+
+/// The pages, as rustdoc links.
+fn pages(pages: &[&str]) -> String {
+    let links: Vec<String> = pages.iter().map(|p| format!("<{p}>")).collect();
+    links.join(", ")
+}
+
+/// What values a field takes, as a sentence.
+pub fn allowed(kind: &Kind) -> String {
+    match kind {
+        Kind::String => "A string.".into(),
+        Kind::Markdown => "Markdown; interpolated text is escaped to render literally.".into(),
+        Kind::Pattern(p) => format!("A string: {}.", p.expected),
+        Kind::Bool => "`true` or `false`.".into(),
+        Kind::Integer { min, max } => format!("A whole number from {min} to {max}."),
+        Kind::Number => "A number.".into(),
+        Kind::Enum(def) => enum_values(def),
+        Kind::Object(def) => format!("A [`{}`] object.", def.rust_name),
+        Kind::Union(def) => format!("A {} ([`{}`]).", def.what, def.rust_name),
+        Kind::Element(_) => "One element.".into(),
+        Kind::Elements(_) => "Elements.".into(),
+        Kind::Array(inner) => format!("An array of {}.", noun(inner)),
+        Kind::Map(inner) => format!(
+            "An object of free keys (locales, names) whose values are {}.",
+            noun(inner)
+        ),
+        Kind::Json => "Any JSON, kept as written.".into(),
+        Kind::StringOrJson => "A string or an object.".into(),
+    }
+}
+
+/// Values of a kind, as a plural noun: "strings", "[`Text`] values".
+fn noun(kind: &Kind) -> String {
+    match kind {
+        Kind::String | Kind::Pattern(_) => "strings".into(),
+        Kind::Markdown => "Markdown strings".into(),
+        Kind::Bool => "booleans".into(),
+        Kind::Integer { .. } => "whole numbers".into(),
+        Kind::Number => "numbers".into(),
+        Kind::Enum(def) => format!("[`{}`] values", def.rust_name),
+        Kind::Object(def) => format!("[`{}`] objects", def.rust_name),
+        Kind::Union(def) => format!("[`{}`] values", def.rust_name),
+        Kind::Element(_) | Kind::Elements(_) => "elements".into(),
+        Kind::Array(inner) => format!("arrays of {}", noun(inner)),
+        Kind::Map(inner) => format!("objects of {}", noun(inner)),
+        Kind::Json => "JSON values".into(),
+        Kind::StringOrJson => "strings or objects".into(),
+    }
+}
+
+/// Where a field of an object exists: in both the object's and the field's versions.
+fn within(object: Since, field: Since) -> Since {
+    match (object, field) {
+        (Since::Both, f) => f,
+        (o, _) => o,
+    }
+}
+
+fn enum_values(def: &EnumDef) -> String {
+    let values: Vec<String> = def.values.iter().map(|(v, _)| format!("`{v:?}`")).collect();
+    let mut text = format!("One of {}", values.join(", "));
+    if let Some(open) = def.open {
+        let _ = write!(text, "; or {}", open.expected);
+    }
+    if let Some(set) = def.custom {
+        let _ = write!(text, "; or a name declared in `config.style.{}`", set.key());
+    }
+    text.push_str(&format!(" ([`{}`]).", def.rust_name));
+    text
 }
 
 fn union_enum(out: &mut String, def: &UnionDef) {
@@ -216,17 +306,26 @@ fn union_enum(out: &mut String, def: &UnionDef) {
 
 fn enumeration(out: &mut String, def: &EnumDef) {
     let _ = writeln!(out, "/// A {}.", def.what);
+    let _ = writeln!(out, "///");
+    let _ = writeln!(out, "/// {}", enum_values(def));
     out.push_str("#[derive(Clone, Debug, PartialEq, Eq, Hash)]\n");
     let _ = writeln!(out, "pub enum {} {{", def.rust_name);
     for (json, rust) in def.values {
         let _ = writeln!(out, "    /// `\"{json}\"`.\n    {rust},");
     }
-    if let Some(pattern) = def.open {
-        let _ = writeln!(
-            out,
-            "    /// Any other value: {}.\n    Other(String),",
-            pattern.expected
-        );
+    let other = match (def.open, def.custom) {
+        (Some(pattern), Some(set)) => Some(format!(
+            "{}, or a name declared in `config.style.{}`",
+            pattern.expected,
+            set.key()
+        )),
+        (Some(pattern), None) => Some(pattern.expected.to_string()),
+        (None, Some(set)) => Some(format!("a name declared in `config.style.{}`", set.key())),
+        (None, None) => None,
+    };
+    let is_open = other.is_some();
+    if let Some(other) = other {
+        let _ = writeln!(out, "    /// Any other value: {other}.\n    Other(String),");
     }
     out.push_str("}\n\n");
     let _ = writeln!(out, "impl {} {{", def.rust_name);
@@ -241,29 +340,25 @@ fn enumeration(out: &mut String, def: &EnumDef) {
     for (json, rust) in def.values {
         let _ = writeln!(out, "            Self::{rust} => \"{json}\",");
     }
-    if def.open.is_some() {
+    if is_open {
         out.push_str("            Self::Other(value) => value,\n");
     }
     out.push_str("        }\n    }\n\n");
-    let ret = if def.open.is_some() {
-        "Self"
-    } else {
-        "Option<Self>"
-    };
+    let ret = if is_open { "Self" } else { "Option<Self>" };
     let _ = writeln!(
         out,
         "    /// The variant for a JSON value{}.\n    pub fn from_json_str(value: &str) -> {ret} {{\n        match value {{",
-        if def.open.is_some() { " (`Other` when it is none of the fixed ones)" } else { ", if it is one" }
+        if is_open { " (`Other` when it is none of the fixed ones)" } else { ", if it is one" }
     );
     for (json, rust) in def.values {
-        let wrap = if def.open.is_some() {
+        let wrap = if is_open {
             format!("Self::{rust}")
         } else {
             format!("Some(Self::{rust})")
         };
         let _ = writeln!(out, "            \"{json}\" => {wrap},");
     }
-    if def.open.is_some() {
+    if is_open {
         out.push_str("            other => Self::Other(other.to_string()),\n");
     } else {
         out.push_str("            _ => None,\n");
@@ -284,7 +379,7 @@ fn enumeration(out: &mut String, def: &EnumDef) {
     } else {
         "self.as_str().write_json(out)"
     };
-    let body = if def.open.is_some() {
+    let body = if is_open {
         format!("match self {{\n            Self::Other(value) => value.write_json(out),\n            _ => {fixed},\n        }}")
     } else {
         fixed.to_string()
@@ -294,7 +389,7 @@ fn enumeration(out: &mut String, def: &EnumDef) {
         "impl WriteJson for {} {{\n    fn write_json(&self, out: &mut String) {{\n        {body}\n    }}\n}}\n",
         def.rust_name
     );
-    let body = if def.open.is_some() {
+    let body = if is_open {
         "Ok(Self::from_json_str(&value))".to_string()
     } else {
         "Self::from_json_str(&value)\n            .ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES))".to_string()

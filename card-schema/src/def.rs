@@ -118,6 +118,28 @@ pub struct EnumDef {
     pub values: &'static [(&'static str, &'static str)],
     /// Other strings accepted when they match this pattern (`"120px"` for a width).
     pub open: Option<&'static Pattern>,
+    /// Names the card may declare itself in `config.style` (custom colours, text sizes), which
+    /// are then accepted too.
+    pub custom: Option<StyleSet>,
+}
+
+/// A set of custom names a card declares in `config.style`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StyleSet {
+    /// `config.style.color`: custom colours.
+    Color,
+    /// `config.style.text_size`: custom text sizes.
+    TextSize,
+}
+
+impl StyleSet {
+    /// The key under `config.style`.
+    pub const fn key(self) -> &'static str {
+        match self {
+            StyleSet::Color => "color",
+            StyleSet::TextSize => "text_size",
+        }
+    }
 }
 
 impl EnumDef {
@@ -157,6 +179,8 @@ pub struct Field {
     pub since: Since,
     /// `Some(note)` when the field is deprecated: accepted, with a warning.
     pub deprecated: Option<&'static str>,
+    /// What the field means, in one line of our own words (for docs and the generated model).
+    pub doc: &'static str,
 }
 
 /// A rule across several fields of one object.
@@ -166,6 +190,34 @@ pub enum Rule {
     AtMostOne(&'static [&'static str]),
     /// At least one of these fields must be present (`text` or `fields` in a `div`).
     AtLeastOne(&'static [&'static str]),
+    /// The text object in `field` holds at most `max` characters of `content` (a button's
+    /// text, a placeholder).
+    MaxTextChars {
+        /// The field holding the text object.
+        field: &'static str,
+        /// Most characters.
+        max: usize,
+        /// The page that states the limit.
+        page: &'static str,
+    },
+    /// The array in `field` holds at most `max` items.
+    MaxItems {
+        /// The array field.
+        field: &'static str,
+        /// Most items.
+        max: usize,
+        /// The page that states the limit.
+        page: &'static str,
+    },
+    /// The Markdown in `field` holds at most `max` tables (`| a | b |` syntax).
+    MaxMarkdownTables {
+        /// The Markdown field.
+        field: &'static str,
+        /// Most tables.
+        max: usize,
+        /// The page that states the limit.
+        page: &'static str,
+    },
 }
 
 /// An object with fixed fields: an element, a text object, the config, a header...
@@ -185,6 +237,8 @@ pub struct ObjectDef {
     pub rules: &'static [Rule],
     /// For containers: the slot their child elements are placed in.
     pub container: Option<Slot>,
+    /// The official pages (open.feishu.cn) that document it: the 1.0 and/or 2.0 page.
+    pub pages: &'static [&'static str],
 }
 
 impl ObjectDef {
@@ -236,6 +290,8 @@ pub enum Slot {
     CollapsiblePanel,
     /// `interactive_container.elements`.
     InteractiveContainer,
+    /// `checker.button_area.buttons`: buttons only.
+    ButtonArea,
 }
 
 impl Slot {
@@ -249,6 +305,7 @@ impl Slot {
             Slot::Form => "a `form`",
             Slot::CollapsiblePanel => "a `collapsible_panel`",
             Slot::InteractiveContainer => "an `interactive_container`",
+            Slot::ButtonArea => "a checker's `button_area.buttons`",
         }
     }
 }

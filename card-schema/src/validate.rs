@@ -1,7 +1,9 @@
 //! The validator: walks a card (any [`Node`]) against the schema and collects every violation.
 
-use crate::catalogue::{self, CARD, COLUMN, ELEMENT, ELEMENT_COMMON, MAX_DEPTH, MAX_ELEMENTS_V2};
-use crate::def::{Field, Kind, Need, ObjectDef, Rule, Slot, UnionDef, Version};
+use crate::catalogue::{
+    self, CARD, COLUMN, ELEMENT, ELEMENT_COMMON, MAX_DEPTH, MAX_ELEMENTS_V2, PER_CARD,
+};
+use crate::def::{EnumDef, Field, Kind, Need, ObjectDef, Rule, Slot, StyleSet, UnionDef, Version};
 use crate::tree::{Entry, Item, Node, View};
 use crate::violation::{did_you_mean, Violation, ViolationKind};
 
@@ -53,12 +55,15 @@ pub fn validate_card(card: &dyn Node) -> Report<usize> {
         forms: 0,
         loops: 0,
         dynamic: false,
+        style: Style::default(),
+        tag_counts: Vec::new(),
     };
     let View::Object(entries) = card.view() else {
         walk.report(card.span(), ViolationKind::NotAnObject);
         return walk.finish(Sharing::NotShared);
     };
     walk.version = detect_version(&entries, &mut walk);
+    walk.style = Style::declared(&entries);
     walk.object(&CARD, card.span(), &entries, None);
     let sharing = sharing(&entries, &mut walk);
     if walk.version == Version::V2 && walk.elements > MAX_ELEMENTS_V2 {
@@ -119,6 +124,78 @@ fn sharing(entries: &[Entry<'_>], walk: &mut Walk) -> Sharing {
     }
 }
 
+/// The custom names a card declares in `config.style`.
+#[derive(Default)]
+struct Style {
+    colors: Vec<String>,
+    text_sizes: Vec<String>,
+    /// The declarations are (partly) computed at run time: custom names cannot be checked.
+    dynamic: bool,
+}
+
+impl Style {
+    fn declared(card: &[Entry<'_>]) -> Style {
+        let mut style = Style::default();
+        let Some(config) = card.iter().find(|e| e.key == "config") else {
+            return style;
+        };
+        let config = match config.value.view() {
+            View::Object(entries) => entries,
+            View::Dynamic => {
+                style.dynamic = true;
+                return style;
+            }
+            _ => return style,
+        };
+        let Some(declared) = config.iter().find(|e| e.key == "style") else {
+            return style;
+        };
+        let sets = match declared.value.view() {
+            View::Object(entries) => entries,
+            View::Dynamic => {
+                style.dynamic = true;
+                return style;
+            }
+            _ => return style,
+        };
+        for set in &sets {
+            let names = match set.key {
+                "color" => &mut style.colors,
+                "text_size" => &mut style.text_sizes,
+                _ => continue,
+            };
+            match set.value.view() {
+                View::Object(entries) => names.extend(entries.iter().map(|e| e.key.to_string())),
+                View::Dynamic => style.dynamic = true,
+                _ => {}
+            }
+        }
+        style
+    }
+
+    fn names(&self, set: StyleSet) -> &[String] {
+        match set {
+            StyleSet::Color => &self.colors,
+            StyleSet::TextSize => &self.text_sizes,
+        }
+    }
+}
+
+/// How many Markdown tables `source` holds: each table has one delimiter row (`| --- | :-: |`).
+fn markdown_tables(source: &str) -> usize {
+    source
+        .lines()
+        .filter(|line| {
+            let line = line.trim();
+            line.contains('-')
+                && line.contains('|')
+                && line
+                    .chars()
+                    .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+        })
+        .count()
+}
+
 struct Walk {
     version: Version,
     path: Vec<String>,
@@ -130,6 +207,10 @@ struct Walk {
     forms: usize,
     loops: usize,
     dynamic: bool,
+    style: Style,
+    /// Elements met so far per tag, for the per-card limits (`PER_CARD`); one count per
+    /// elements list of the card (per locale of `i18n_elements`).
+    tag_counts: Vec<(&'static str, usize)>,
 }
 
 fn found(view: &View<'_>) -> &'static str {
@@ -213,7 +294,9 @@ impl Walk {
             }
             (Kind::Number, View::Number { .. }) => {}
             (Kind::Enum(def), View::String(s)) => {
-                if !def.allows(s) {
+                if !def.allows(s) && def.custom.is_some() {
+                    self.custom_name(def, span, s);
+                } else if !def.allows(s) {
                     let suggestion = did_you_mean(s, def.values.iter().map(|(v, _)| *v));
                     let kind = ViolationKind::NotInEnum {
                         field: self.field_name(),
@@ -230,6 +313,11 @@ impl Walk {
             (Kind::Union(def), View::Object(entries)) => self.union(def, span, entries, None),
             (Kind::Element(slot), View::Object(entries)) => {
                 self.union(&ELEMENT, span, entries, Some(*slot))
+            }
+            (Kind::Elements(Slot::Root), View::Array(items)) => {
+                let counts = core::mem::take(&mut self.tag_counts);
+                self.items(&Kind::Element(Slot::Root), items, &mut 0);
+                self.tag_counts = counts;
             }
             (Kind::Elements(slot), View::Array(items)) => {
                 self.items(&Kind::Element(*slot), items, &mut 0)
@@ -253,6 +341,53 @@ impl Walk {
                 };
                 self.report(span, kind);
             }
+        }
+    }
+
+    /// A value outside an enumeration that also takes the card's own names (`config.style`).
+    fn custom_name(&mut self, def: &'static EnumDef, span: usize, value: &str) {
+        let Some(set) = def.custom else {
+            return;
+        };
+        if self.style.dynamic || self.style.names(set).iter().any(|n| n == value) {
+            return;
+        }
+        let fixed = def.values.iter().map(|(v, _)| *v);
+        let declared = self.style.names(set).iter().map(String::as_str);
+        let suggestion = did_you_mean(value, fixed.chain(declared)).map(str::to_string);
+        let kind = ViolationKind::UnknownStyleName {
+            field: self.field_name(),
+            what: def.what,
+            value: value.to_string(),
+            style_key: set.key(),
+            suggestion,
+        };
+        self.report(span, kind);
+    }
+
+    /// Counts an element against the per-card limits of its tag.
+    fn count_tag(&mut self, tag: &str, span: usize) {
+        let Some(&(tag, max, page)) = PER_CARD.iter().find(|(t, _, _)| *t == tag) else {
+            return;
+        };
+        let count = match self.tag_counts.iter_mut().find(|(t, _)| *t == tag) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                self.tag_counts.push((tag, 1));
+                1
+            }
+        };
+        if count > max {
+            let kind = ViolationKind::TooManyOfTag {
+                tag,
+                count,
+                max,
+                page,
+            };
+            self.report(span, kind);
         }
     }
 
@@ -358,6 +493,7 @@ impl Walk {
                 };
                 self.report(tag_span, kind);
             }
+            self.count_tag(tag, tag_span);
             self.elements += 1;
             self.depth += 1;
             if self.depth > MAX_DEPTH {
@@ -414,6 +550,10 @@ impl Walk {
                     .fields
                     .iter()
                     .chain(if is_element { ELEMENT_COMMON } else { &[] });
+                // Only fields of this card's version: suggesting a 1.0-only field in a 2.0
+                // card would lead to the next error.
+                let version = self.version;
+                let names = names.filter(|f| f.since.includes(version));
                 let suggestion = did_you_mean(entry.key, names.map(|f| f.name));
                 let kind = ViolationKind::UnknownField {
                     object: def.name,
@@ -457,6 +597,69 @@ impl Walk {
                                 fields: present,
                             },
                         );
+                    }
+                }
+                Rule::MaxTextChars { field, max, page } => {
+                    let Some(entry) = entries.iter().find(|e| e.key == *field) else {
+                        continue;
+                    };
+                    let View::Object(text) = entry.value.view() else {
+                        continue;
+                    };
+                    let content = text.iter().find(|e| e.key == "content");
+                    if let Some(View::String(content)) = content.map(|e| e.value.view()) {
+                        let chars = content.chars().count();
+                        if chars > *max {
+                            let at = content_span(&text).unwrap_or(entry.value.span());
+                            self.enter_key(field);
+                            self.enter_key("content");
+                            let kind = ViolationKind::TextTooLong {
+                                field,
+                                chars,
+                                max: *max,
+                                page,
+                            };
+                            self.report(at, kind);
+                            self.path.pop();
+                            self.path.pop();
+                        }
+                    }
+                }
+                Rule::MaxItems { field, max, page } => {
+                    let Some(entry) = entries.iter().find(|e| e.key == *field) else {
+                        continue;
+                    };
+                    if let View::Array(items) = entry.value.view() {
+                        let count = items.iter().filter(|i| matches!(i, Item::Value(_))).count();
+                        if count > *max {
+                            self.enter_key(field);
+                            let kind = ViolationKind::TooManyItems {
+                                field,
+                                count,
+                                max: *max,
+                                page,
+                            };
+                            self.report(entry.value.span(), kind);
+                            self.path.pop();
+                        }
+                    }
+                }
+                Rule::MaxMarkdownTables { field, max, page } => {
+                    let Some(entry) = entries.iter().find(|e| e.key == *field) else {
+                        continue;
+                    };
+                    if let View::String(source) = entry.value.view() {
+                        let count = markdown_tables(source);
+                        if count > *max {
+                            self.enter_key(field);
+                            let kind = ViolationKind::TooManyMarkdownTables {
+                                count,
+                                max: *max,
+                                page,
+                            };
+                            self.report(entry.value.span(), kind);
+                            self.path.pop();
+                        }
                     }
                 }
                 Rule::AtLeastOne(names) => {
@@ -516,8 +719,24 @@ impl Walk {
                 }
             }
         }
+        // The card builder exports `{}` for an optional object left unset (`"confirm": {}`):
+        // Lark reads it as absent, so its required fields are not asked for.
+        if field.need == Need::Optional && matches!(field.kind, Kind::Object(_)) {
+            if let View::Object(entries) = entry.value.view() {
+                if entries.is_empty() {
+                    return;
+                }
+            }
+        }
         self.value(&field.kind, entry.value);
     }
+}
+
+/// Where the `content` string of a text object is.
+fn content_span(text: &[Entry<'_>]) -> Option<usize> {
+    text.iter()
+        .find(|e| e.key == "content")
+        .map(|e| e.value.span())
 }
 
 fn other(version: Version) -> Version {

@@ -205,6 +205,62 @@ pub enum ViolationKind {
         /// The limit.
         limit: usize,
     },
+    /// A colour or text size that is neither one Lark names nor one the card declares in
+    /// `config.style`.
+    UnknownStyleName {
+        /// The field.
+        field: String,
+        /// What the value is: "colour", "text size".
+        what: &'static str,
+        /// The value as written.
+        value: String,
+        /// The key under `config.style` where custom names are declared.
+        style_key: &'static str,
+        /// A close name, among Lark's and the card's own.
+        suggestion: Option<String>,
+    },
+    /// More elements of one tag than Lark allows in a card.
+    TooManyOfTag {
+        /// The tag.
+        tag: &'static str,
+        /// How many so far.
+        count: usize,
+        /// The most allowed.
+        max: usize,
+        /// The page that states the limit.
+        page: &'static str,
+    },
+    /// A text longer than Lark allows.
+    TextTooLong {
+        /// The field holding the text.
+        field: &'static str,
+        /// Its length in characters.
+        chars: usize,
+        /// The most allowed.
+        max: usize,
+        /// The page that states the limit.
+        page: &'static str,
+    },
+    /// An array with more items than Lark allows.
+    TooManyItems {
+        /// The array field.
+        field: &'static str,
+        /// How many items.
+        count: usize,
+        /// The most allowed.
+        max: usize,
+        /// The page that states the limit.
+        page: &'static str,
+    },
+    /// Markdown with more tables than Lark allows in one element.
+    TooManyMarkdownTables {
+        /// How many tables.
+        count: usize,
+        /// The most allowed.
+        max: usize,
+        /// The page that states the limit.
+        page: &'static str,
+    },
     /// A deprecated field (a warning).
     Deprecated {
         /// The field.
@@ -337,6 +393,32 @@ impl fmt::Display for ViolationKind {
                 f,
                 "the card's update request body is {size} bytes, over Lark's limit of {limit} bytes by {} (split the card or shorten its content)",
                 size - limit.min(size)
+            ),
+            UnknownStyleName { field, what, value, style_key, suggestion } => {
+                write!(
+                    f,
+                    "`{value}` is not a {what} Lark knows for `{field}`, nor one declared in `config.style.{style_key}`"
+                )?;
+                match suggestion {
+                    Some(s) => write!(f, " (did you mean `{s}`?)"),
+                    None => write!(f, " (declare it in `config.style.{style_key}`, or use one of Lark's)"),
+                }
+            }
+            TooManyOfTag { tag, count, max, page } => write!(
+                f,
+                "this is `{tag}` number {count} in the card; Lark allows at most {max} per card (see {page})"
+            ),
+            TextTooLong { field, chars, max, page } => write!(
+                f,
+                "`{field}` is {chars} characters long; Lark allows at most {max} (see {page})"
+            ),
+            TooManyItems { field, count, max, page } => write!(
+                f,
+                "`{field}` has {count} items; Lark allows at most {max} (see {page})"
+            ),
+            TooManyMarkdownTables { count, max, page } => write!(
+                f,
+                "this markdown has {count} tables; Lark allows at most {max} in one element (split it, see {page})"
             ),
             Deprecated { note, .. } => f.write_str(note),
         }

@@ -38,11 +38,16 @@ fn check_corpus_card(
 include!(concat!(env!("OUT_DIR"), "/corpus.rs"));
 
 #[test]
-fn the_corpus_has_at_least_30_cards_of_both_versions() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/cards");
+fn the_corpus_has_at_least_120_cards_of_both_versions_each_with_its_page() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
+    let index = std::fs::read_to_string(format!("{root}/INDEX.md")).unwrap_or_default();
     let mut v1 = 0;
     let mut v2 = 0;
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+    for entry in std::fs::read_dir(format!("{root}/cards"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
         let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
         let card: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
         if card.get("schema").and_then(Value::as_str) == Some("2.0") {
@@ -50,9 +55,19 @@ fn the_corpus_has_at_least_30_cards_of_both_versions() {
         } else {
             v1 += 1;
         }
+        // Every card names the official page it was taken from.
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let row = index
+            .lines()
+            .find(|line| line.starts_with(&format!("| `{name}`")))
+            .unwrap_or_else(|| panic!("{name} is not in corpus/INDEX.md"));
+        assert!(
+            row.contains("https://open.feishu.cn/document/"),
+            "{name}: its INDEX.md row has no official page: {row}"
+        );
     }
     // Every file became a test of its own (`build.rs`).
     assert_eq!(v1 + v2, CORPUS_SIZE);
-    assert!(v1 + v2 >= 30, "{} cards", v1 + v2);
-    assert!(v1 >= 12 && v2 >= 12, "1.0: {v1}, 2.0: {v2}");
+    assert!(v1 + v2 >= 120, "{} cards", v1 + v2);
+    assert!(v1 >= 40 && v2 >= 40, "1.0: {v1}, 2.0: {v2}");
 }

@@ -6,7 +6,8 @@ use std::cell::Cell;
 use std::path::Path;
 
 use card_core::model::{
-    ButtonType, CardJson, ColumnWidth, Element, Header, LarkMd, Markdown, PlainText, Text, Width,
+    ButtonType, CardFallback, CardJson, ColumnWidth, Element, FallbackCondition,
+    FallbackConditionType, Header, LarkMd, Markdown, PlainText, Text, Width,
 };
 use card_core::{card, Card, NotShared, RawElement, Sharing};
 use card_schema::catalogue::{CARD, ELEMENT, UNIONS};
@@ -126,7 +127,12 @@ fn hostile_strings_are_escaped_like_serde_json() {
             )]
             .into(),
         );
-        json.fallback = Some(Value::String(s.clone()));
+        json.fallback = Some(CardFallback {
+            trigger_conditions: Some(vec![FallbackCondition {
+                r#type: Some(FallbackConditionType::ElementTags),
+                value: Some(Value::String(s.clone())),
+            }]),
+        });
         let mut raw = Map::new();
         raw.insert("tag".into(), Value::String(s.clone()));
         raw.insert(
@@ -204,7 +210,7 @@ fn an_empty_card_and_empty_collections_are_written_like_serde_json() {
         elements: Some(vec![]),
         i18n_elements: Some([("en_us".to_string(), vec![])].into()),
         i18n_header: Some(Default::default()),
-        fallback: Some(json!({})),
+        fallback: Some(CardFallback::default()),
         header: Some(Header {
             title: Some(Text::LarkMd(LarkMd::default())),
             subtitle: Some(Text::Markdown(LarkMd::default())),

@@ -1,0 +1,14 @@
+// A checker's `button_area` holds at most three buttons; this one has four.
+// path: body.elements[0].button_area.buttons
+use card_core::card;
+
+fn main() {
+    let _card = card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "checker", "button_area": { "buttons": [
+            { "tag": "button", "text": { "tag": "plain_text", "content": "Go" } },
+            { "tag": "button", "text": { "tag": "plain_text", "content": "Go" } },
+            { "tag": "button", "text": { "tag": "plain_text", "content": "Go" } },
+            { "tag": "button", "text": { "tag": "plain_text", "content": "Go" } }
+        ] } }
+    ] } });
+}
