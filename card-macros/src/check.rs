@@ -49,13 +49,10 @@ fn items(items: &[ast::Item]) -> Vec<Item<'_>> {
             ast::Item::For { body, .. } => Item::Repeated(self::items(body)),
             ast::Item::If {
                 then, otherwise, ..
-            } => {
-                let mut branches = self::items(then);
-                if let Some(otherwise) = otherwise {
-                    branches.extend(self::items(otherwise));
-                }
-                Item::Conditional(branches)
-            }
+            } => Item::Conditional(vec![
+                self::items(then),
+                otherwise.as_deref().map(self::items).unwrap_or_default(),
+            ]),
             ast::Item::Spread(rust) => Item::Spread(id(rust)),
         })
         .collect()

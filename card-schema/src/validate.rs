@@ -271,13 +271,37 @@ impl Walk {
                     self.items(kind, body, index);
                     self.loops -= 1;
                 }
-                Item::Conditional(body) => {
+                Item::Conditional(branches) => {
                     self.dynamic = true;
-                    self.items(kind, body, index);
+                    self.branches(kind, branches, index);
                 }
                 Item::Spread(_) => self.dynamic = true,
             }
         }
+    }
+
+    /// The branches of an `if`: each starts from what came before it (indices, elements,
+    /// element ids), since only one of them is present; afterwards the card has the larger
+    /// index and element count of any branch, and the element ids of all of them (an id
+    /// after the `if` must differ from every branch's).
+    fn branches(&mut self, kind: &Kind, branches: &[Vec<Item<'_>>], index: &mut usize) {
+        let (start, elements, ids) = (*index, self.elements, self.element_ids.len());
+        let (mut end, mut most, mut seen) = (start, elements, Vec::new());
+        for branch in branches {
+            *index = start;
+            self.elements = elements;
+            self.items(kind, branch, index);
+            end = end.max(*index);
+            most = most.max(self.elements);
+            for id in self.element_ids.split_off(ids) {
+                if !seen.contains(&id) {
+                    seen.push(id);
+                }
+            }
+        }
+        *index = end;
+        self.elements = most;
+        self.element_ids.extend(seen);
     }
 
     fn duplicate_keys(&mut self, entries: &[Entry<'_>]) {
