@@ -130,5 +130,5 @@ pub use interpolate::{
 };
 pub use message_id::{InvalidMessageId, MessageId};
 pub use model::{CardJson, Element};
-pub use raw::RawElement;
+pub use raw::{RawElement, Unchecked};
 pub use template::TemplateCard;

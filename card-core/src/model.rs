@@ -9,14 +9,13 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Number, Value};
 
-use crate::raw::RawElement;
+use crate::raw::Unchecked;
 use crate::write_json::{object, plain, tagged, Fields, WriteFields, WriteJson};
 
 /// A whole card, as Lark's card JSON (1.0 or 2.0).
 ///
 /// JSON: `card`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CardJson {
     /// `schema`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,6 +44,10 @@ pub struct CardJson {
     /// `body` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Body>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for CardJson {
@@ -65,6 +68,7 @@ impl WriteFields for CardJson {
         f.field(",\"i18n_elements\":", &self.i18n_elements);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"body\":", &self.body);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -72,7 +76,6 @@ impl WriteFields for CardJson {
 ///
 /// JSON: `config`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Config {
     /// `enable_forward`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -110,6 +113,10 @@ pub struct Config {
     /// `locales`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locales: Option<Vec<String>>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Config {
@@ -136,6 +143,7 @@ impl WriteFields for Config {
         f.field(",\"streaming_config\":", &self.streaming_config);
         f.field(",\"summary\":", &self.summary);
         f.field(",\"locales\":", &self.locales);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -143,7 +151,6 @@ impl WriteFields for Config {
 ///
 /// JSON: `style`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Style {
     /// `text_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,6 +158,10 @@ pub struct Style {
     /// `color`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<BTreeMap<String, Value>>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Style {
@@ -164,6 +175,7 @@ impl WriteFields for Style {
         let mut f = Fields::new(out, first);
         f.field(",\"text_size\":", &self.text_size);
         f.field(",\"color\":", &self.color);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -171,7 +183,6 @@ impl WriteFields for Style {
 ///
 /// JSON: `summary`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Summary {
     /// `content`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -179,6 +190,10 @@ pub struct Summary {
     /// `i18n_content`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_content: Option<BTreeMap<String, String>>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Summary {
@@ -192,6 +207,7 @@ impl WriteFields for Summary {
         let mut f = Fields::new(out, first);
         f.field(",\"content\":", &self.content);
         f.field(",\"i18n_content\":", &self.i18n_content);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -199,7 +215,6 @@ impl WriteFields for Summary {
 ///
 /// JSON: `streaming_config`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct StreamingConfig {
     /// `print_frequency_ms`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -210,6 +225,10 @@ pub struct StreamingConfig {
     /// `print_strategy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub print_strategy: Option<PrintStrategy>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for StreamingConfig {
@@ -224,6 +243,7 @@ impl WriteFields for StreamingConfig {
         f.field(",\"print_frequency_ms\":", &self.print_frequency_ms);
         f.field(",\"print_step\":", &self.print_step);
         f.field(",\"print_strategy\":", &self.print_strategy);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -231,7 +251,6 @@ impl WriteFields for StreamingConfig {
 ///
 /// JSON: `body`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Body {
     /// `direction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -254,6 +273,10 @@ pub struct Body {
     /// `elements` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elements: Option<Vec<Element>>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Body {
@@ -272,6 +295,7 @@ impl WriteFields for Body {
         f.field(",\"vertical_spacing\":", &self.vertical_spacing);
         f.field(",\"vertical_align\":", &self.vertical_align);
         f.field(",\"elements\":", &self.elements);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -279,7 +303,6 @@ impl WriteFields for Body {
 ///
 /// JSON: `header`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Header {
     /// `title` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -305,6 +328,10 @@ pub struct Header {
     /// `padding`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub padding: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Header {
@@ -324,6 +351,7 @@ impl WriteFields for Header {
         f.field(",\"icon\":", &self.icon);
         f.field(",\"ud_icon\":", &self.ud_icon);
         f.field(",\"padding\":", &self.padding);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -331,7 +359,6 @@ impl WriteFields for Header {
 ///
 /// JSON: `text_tag`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct TextTag {
     /// `tag` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -342,6 +369,10 @@ pub struct TextTag {
     /// `color`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<TextTagColor>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for TextTag {
@@ -356,6 +387,7 @@ impl WriteFields for TextTag {
         f.field(",\"tag\":", &self.tag);
         f.field(",\"text\":", &self.text);
         f.field(",\"color\":", &self.color);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -363,7 +395,6 @@ impl WriteFields for TextTag {
 ///
 /// JSON: `icon`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Icon {
     /// `tag`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -383,6 +414,10 @@ pub struct Icon {
     /// `size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Icon {
@@ -400,6 +435,7 @@ impl WriteFields for Icon {
         f.field(",\"img_key\":", &self.img_key);
         f.field(",\"style\":", &self.style);
         f.field(",\"size\":", &self.size);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -407,7 +443,6 @@ impl WriteFields for Icon {
 ///
 /// JSON: `ud_icon`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct UdIcon {
     /// `token` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -415,6 +450,10 @@ pub struct UdIcon {
     /// `style`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for UdIcon {
@@ -428,6 +467,7 @@ impl WriteFields for UdIcon {
         let mut f = Fields::new(out, first);
         f.field(",\"token\":", &self.token);
         f.field(",\"style\":", &self.style);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -435,7 +475,6 @@ impl WriteFields for UdIcon {
 ///
 /// JSON: `url`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct UrlSet {
     /// `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -449,6 +488,10 @@ pub struct UrlSet {
     /// `android_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub android_url: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for UrlSet {
@@ -464,6 +507,7 @@ impl WriteFields for UrlSet {
         f.field(",\"pc_url\":", &self.pc_url);
         f.field(",\"ios_url\":", &self.ios_url);
         f.field(",\"android_url\":", &self.android_url);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -471,7 +515,6 @@ impl WriteFields for UrlSet {
 ///
 /// JSON: `confirm`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Confirm {
     /// `title` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -479,6 +522,10 @@ pub struct Confirm {
     /// `text` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Text>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Confirm {
@@ -492,6 +539,7 @@ impl WriteFields for Confirm {
         let mut f = Fields::new(out, first);
         f.field(",\"title\":", &self.title);
         f.field(",\"text\":", &self.text);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -499,7 +547,6 @@ impl WriteFields for Confirm {
 ///
 /// JSON: `plain_text`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PlainText {
     /// `content`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -522,6 +569,10 @@ pub struct PlainText {
     /// `text_align`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_align: Option<TextAlign>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for PlainText {
@@ -540,6 +591,7 @@ impl WriteFields for PlainText {
         f.field(",\"text_size\":", &self.text_size);
         f.field(",\"text_color\":", &self.text_color);
         f.field(",\"text_align\":", &self.text_align);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -547,7 +599,6 @@ impl WriteFields for PlainText {
 ///
 /// JSON: `lark_md`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LarkMd {
     /// `content`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -573,6 +624,10 @@ pub struct LarkMd {
     /// `href`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<BTreeMap<String, UrlSet>>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for LarkMd {
@@ -592,6 +647,7 @@ impl WriteFields for LarkMd {
         f.field(",\"text_color\":", &self.text_color);
         f.field(",\"text_align\":", &self.text_align);
         f.field(",\"href\":", &self.href);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -599,7 +655,6 @@ impl WriteFields for LarkMd {
 ///
 /// JSON: `open_url`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct OpenUrl {
     /// `default_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -613,6 +668,10 @@ pub struct OpenUrl {
     /// `pc_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pc_url: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for OpenUrl {
@@ -628,6 +687,7 @@ impl WriteFields for OpenUrl {
         f.field(",\"android_url\":", &self.android_url);
         f.field(",\"ios_url\":", &self.ios_url);
         f.field(",\"pc_url\":", &self.pc_url);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -635,11 +695,14 @@ impl WriteFields for OpenUrl {
 ///
 /// JSON: `callback`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Callback {
     /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Callback {
@@ -652,6 +715,7 @@ impl WriteFields for Callback {
     fn write_fields(&self, out: &mut String, first: bool) {
         let mut f = Fields::new(out, first);
         f.field(",\"value\":", &self.value);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -659,11 +723,14 @@ impl WriteFields for Callback {
 ///
 /// JSON: `form_action`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct FormAction {
     /// `behavior`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behavior: Option<FormBehavior>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for FormAction {
@@ -676,6 +743,7 @@ impl WriteFields for FormAction {
     fn write_fields(&self, out: &mut String, first: bool) {
         let mut f = Fields::new(out, first);
         f.field(",\"behavior\":", &self.behavior);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -683,7 +751,6 @@ impl WriteFields for FormAction {
 ///
 /// JSON: `option`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SelectOption {
     /// `text`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -703,6 +770,10 @@ pub struct SelectOption {
     /// `action_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_type: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for SelectOption {
@@ -720,6 +791,7 @@ impl WriteFields for SelectOption {
         f.field(",\"url\":", &self.url);
         f.field(",\"multi_url\":", &self.multi_url);
         f.field(",\"action_type\":", &self.action_type);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -727,7 +799,6 @@ impl WriteFields for SelectOption {
 ///
 /// JSON: `field`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct DivField {
     /// `is_short` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -735,6 +806,10 @@ pub struct DivField {
     /// `text` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Text>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for DivField {
@@ -748,6 +823,7 @@ impl WriteFields for DivField {
         let mut f = Fields::new(out, first);
         f.field(",\"is_short\":", &self.is_short);
         f.field(",\"text\":", &self.text);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -755,7 +831,6 @@ impl WriteFields for DivField {
 ///
 /// JSON: `table column`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct TableColumn {
     /// `name` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -781,6 +856,10 @@ pub struct TableColumn {
     /// `date_format`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_format: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for TableColumn {
@@ -800,6 +879,7 @@ impl WriteFields for TableColumn {
         f.field(",\"horizontal_align\":", &self.horizontal_align);
         f.field(",\"format\":", &self.format);
         f.field(",\"date_format\":", &self.date_format);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -807,7 +887,6 @@ impl WriteFields for TableColumn {
 ///
 /// JSON: `panel header`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PanelHeader {
     /// `title` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -836,6 +915,10 @@ pub struct PanelHeader {
     /// `icon_expanded_angle`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon_expanded_angle: Option<Number>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for PanelHeader {
@@ -856,6 +939,7 @@ impl WriteFields for PanelHeader {
         f.field(",\"icon\":", &self.icon);
         f.field(",\"icon_position\":", &self.icon_position);
         f.field(",\"icon_expanded_angle\":", &self.icon_expanded_angle);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -863,7 +947,6 @@ impl WriteFields for PanelHeader {
 ///
 /// JSON: `img`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct NoteImg {
     /// `img_key` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -874,6 +957,10 @@ pub struct NoteImg {
     /// `preview`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview: Option<bool>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for NoteImg {
@@ -888,6 +975,7 @@ impl WriteFields for NoteImg {
         f.field(",\"img_key\":", &self.img_key);
         f.field(",\"alt\":", &self.alt);
         f.field(",\"preview\":", &self.preview);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -895,7 +983,6 @@ impl WriteFields for NoteImg {
 ///
 /// JSON: `icon`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct NoteIcon {
     /// `token`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -906,6 +993,10 @@ pub struct NoteIcon {
     /// `img_key`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub img_key: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for NoteIcon {
@@ -920,6 +1011,7 @@ impl WriteFields for NoteIcon {
         f.field(",\"token\":", &self.token);
         f.field(",\"color\":", &self.color);
         f.field(",\"img_key\":", &self.img_key);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -927,7 +1019,6 @@ impl WriteFields for NoteIcon {
 ///
 /// JSON: `column`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Column {
     /// `tag` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -968,6 +1059,10 @@ pub struct Column {
     /// `margin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Column {
@@ -992,6 +1087,7 @@ impl WriteFields for Column {
         f.field(",\"action\":", &self.action);
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -999,7 +1095,6 @@ impl WriteFields for Column {
 ///
 /// JSON: `div`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Div {
     /// `text`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1022,6 +1117,10 @@ pub struct Div {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Div {
@@ -1040,6 +1139,7 @@ impl WriteFields for Div {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1047,7 +1147,6 @@ impl WriteFields for Div {
 ///
 /// JSON: `markdown`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Markdown {
     /// `content` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1076,6 +1175,10 @@ pub struct Markdown {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Markdown {
@@ -1096,6 +1199,7 @@ impl WriteFields for Markdown {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1103,7 +1207,6 @@ impl WriteFields for Markdown {
 ///
 /// JSON: `hr`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Hr {
     /// `element_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1114,6 +1217,10 @@ pub struct Hr {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Hr {
@@ -1128,6 +1235,7 @@ impl WriteFields for Hr {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1135,7 +1243,6 @@ impl WriteFields for Hr {
 ///
 /// JSON: `img`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Img {
     /// `img_key` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1182,6 +1289,10 @@ pub struct Img {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Img {
@@ -1208,6 +1319,7 @@ impl WriteFields for Img {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1215,7 +1327,6 @@ impl WriteFields for Img {
 ///
 /// JSON: `img_combination`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ImgCombination {
     /// `combination_mode` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1238,6 +1349,10 @@ pub struct ImgCombination {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for ImgCombination {
@@ -1259,6 +1374,7 @@ impl WriteFields for ImgCombination {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1266,7 +1382,6 @@ impl WriteFields for ImgCombination {
 ///
 /// JSON: `note`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Note {
     /// `elements` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1280,6 +1395,10 @@ pub struct Note {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Note {
@@ -1295,6 +1414,7 @@ impl WriteFields for Note {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1302,7 +1422,6 @@ impl WriteFields for Note {
 ///
 /// JSON: `action`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Action {
     /// `actions` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1319,6 +1438,10 @@ pub struct Action {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Action {
@@ -1335,6 +1458,7 @@ impl WriteFields for Action {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1342,7 +1466,6 @@ impl WriteFields for Action {
 ///
 /// JSON: `button`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Button {
     /// `text`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1407,6 +1530,10 @@ pub struct Button {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Button {
@@ -1439,6 +1566,7 @@ impl WriteFields for Button {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1446,7 +1574,6 @@ impl WriteFields for Button {
 ///
 /// JSON: `overflow`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Overflow {
     /// `options` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1472,6 +1599,10 @@ pub struct Overflow {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Overflow {
@@ -1491,6 +1622,7 @@ impl WriteFields for Overflow {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1498,7 +1630,6 @@ impl WriteFields for Overflow {
 ///
 /// JSON: `select_static`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SelectStatic {
     /// `type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1548,6 +1679,10 @@ pub struct SelectStatic {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for SelectStatic {
@@ -1575,6 +1710,7 @@ impl WriteFields for SelectStatic {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1582,7 +1718,6 @@ impl WriteFields for SelectStatic {
 ///
 /// JSON: `multi_select_static`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct MultiSelectStatic {
     /// `type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1632,6 +1767,10 @@ pub struct MultiSelectStatic {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for MultiSelectStatic {
@@ -1659,6 +1798,7 @@ impl WriteFields for MultiSelectStatic {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1666,7 +1806,6 @@ impl WriteFields for MultiSelectStatic {
 ///
 /// JSON: `select_person`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SelectPerson {
     /// `type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1716,6 +1855,10 @@ pub struct SelectPerson {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for SelectPerson {
@@ -1743,6 +1886,7 @@ impl WriteFields for SelectPerson {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1750,7 +1894,6 @@ impl WriteFields for SelectPerson {
 ///
 /// JSON: `multi_select_person`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct MultiSelectPerson {
     /// `type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1800,6 +1943,10 @@ pub struct MultiSelectPerson {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for MultiSelectPerson {
@@ -1827,6 +1974,7 @@ impl WriteFields for MultiSelectPerson {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1834,7 +1982,6 @@ impl WriteFields for MultiSelectPerson {
 ///
 /// JSON: `select_img`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SelectImg {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1884,6 +2031,10 @@ pub struct SelectImg {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for SelectImg {
@@ -1911,6 +2062,7 @@ impl WriteFields for SelectImg {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1918,7 +2070,6 @@ impl WriteFields for SelectImg {
 ///
 /// JSON: `date_picker`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct DatePicker {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1956,6 +2107,10 @@ pub struct DatePicker {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for DatePicker {
@@ -1979,6 +2134,7 @@ impl WriteFields for DatePicker {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1986,7 +2142,6 @@ impl WriteFields for DatePicker {
 ///
 /// JSON: `picker_time`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PickerTime {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2024,6 +2179,10 @@ pub struct PickerTime {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for PickerTime {
@@ -2047,6 +2206,7 @@ impl WriteFields for PickerTime {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2054,7 +2214,6 @@ impl WriteFields for PickerTime {
 ///
 /// JSON: `picker_datetime`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PickerDatetime {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2095,6 +2254,10 @@ pub struct PickerDatetime {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for PickerDatetime {
@@ -2119,6 +2282,7 @@ impl WriteFields for PickerDatetime {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2126,7 +2290,6 @@ impl WriteFields for PickerDatetime {
 ///
 /// JSON: `input`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Input {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2188,6 +2351,10 @@ pub struct Input {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Input {
@@ -2219,6 +2386,7 @@ impl WriteFields for Input {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2226,7 +2394,6 @@ impl WriteFields for Input {
 ///
 /// JSON: `column_set`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ColumnSet {
     /// `columns` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2255,6 +2422,10 @@ pub struct ColumnSet {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for ColumnSet {
@@ -2275,6 +2446,7 @@ impl WriteFields for ColumnSet {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2282,7 +2454,6 @@ impl WriteFields for ColumnSet {
 ///
 /// JSON: `form`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Form {
     /// `name` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2302,6 +2473,10 @@ pub struct Form {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Form {
@@ -2319,6 +2494,7 @@ impl WriteFields for Form {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2326,7 +2502,6 @@ impl WriteFields for Form {
 ///
 /// JSON: `collapsible_panel`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CollapsiblePanel {
     /// `expanded`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2370,6 +2545,10 @@ pub struct CollapsiblePanel {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for CollapsiblePanel {
@@ -2395,6 +2574,7 @@ impl WriteFields for CollapsiblePanel {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2402,7 +2582,6 @@ impl WriteFields for CollapsiblePanel {
 ///
 /// JSON: `interactive_container`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct InteractiveContainer {
     /// `width`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2467,6 +2646,10 @@ pub struct InteractiveContainer {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for InteractiveContainer {
@@ -2499,6 +2682,7 @@ impl WriteFields for InteractiveContainer {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2506,7 +2690,6 @@ impl WriteFields for InteractiveContainer {
 ///
 /// JSON: `person`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Person {
     /// `user_id` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2532,6 +2715,10 @@ pub struct Person {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Person {
@@ -2551,6 +2738,7 @@ impl WriteFields for Person {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2558,7 +2746,6 @@ impl WriteFields for Person {
 ///
 /// JSON: `person_list`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PersonList {
     /// `persons` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2590,6 +2777,10 @@ pub struct PersonList {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for PersonList {
@@ -2611,6 +2802,7 @@ impl WriteFields for PersonList {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2618,7 +2810,6 @@ impl WriteFields for PersonList {
 ///
 /// JSON: `chart`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Chart {
     /// `chart_spec` (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2644,6 +2835,10 @@ pub struct Chart {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Chart {
@@ -2663,6 +2858,7 @@ impl WriteFields for Chart {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2670,7 +2866,6 @@ impl WriteFields for Chart {
 ///
 /// JSON: `table`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Table {
     /// `page_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2699,6 +2894,10 @@ pub struct Table {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Table {
@@ -2719,6 +2918,7 @@ impl WriteFields for Table {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2726,7 +2926,6 @@ impl WriteFields for Table {
 ///
 /// JSON: `checker`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Checker {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2773,6 +2972,10 @@ pub struct Checker {
     /// `fallback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Checker {
@@ -2799,6 +3002,7 @@ impl WriteFields for Checker {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2815,6 +3019,10 @@ pub enum Text {
     /// `"tag": "markdown"`.
     #[serde(rename = "markdown")]
     Markdown(LarkMd),
+    /// A text object passed through whole, unchecked: its `tag` was in `$unchecked`, or it was
+    /// built as raw JSON.
+    #[serde(untagged)]
+    Raw(Unchecked),
 }
 
 impl WriteJson for Text {
@@ -2823,6 +3031,7 @@ impl WriteJson for Text {
             Self::PlainText(value) => ("{\"tag\":\"plain_text\"", value),
             Self::LarkMd(value) => ("{\"tag\":\"lark_md\"", value),
             Self::Markdown(value) => ("{\"tag\":\"markdown\"", value),
+            Self::Raw(value) => return value.write_json(out),
         };
         tagged(out, open, fields);
     }
@@ -2847,6 +3056,10 @@ pub enum Behavior {
     /// `"type": "form_action"`.
     #[serde(rename = "form_action")]
     FormAction(FormAction),
+    /// A behavior passed through whole, unchecked: its `type` was in `$unchecked`, or it was
+    /// built as raw JSON.
+    #[serde(untagged)]
+    Raw(Unchecked),
 }
 
 impl WriteJson for Behavior {
@@ -2855,6 +3068,7 @@ impl WriteJson for Behavior {
             Self::OpenUrl(value) => ("{\"type\":\"open_url\"", value),
             Self::Callback(value) => ("{\"type\":\"callback\"", value),
             Self::FormAction(value) => ("{\"type\":\"form_action\"", value),
+            Self::Raw(value) => return value.write_json(out),
         };
         tagged(out, open, fields);
     }
@@ -2897,6 +3111,10 @@ pub enum NoteItem {
     /// `"tag": "custom_icon"`.
     #[serde(rename = "custom_icon")]
     CustomIcon(NoteIcon),
+    /// A note element passed through whole, unchecked: its `tag` was in `$unchecked`, or it was
+    /// built as raw JSON.
+    #[serde(untagged)]
+    Raw(Unchecked),
 }
 
 impl WriteJson for NoteItem {
@@ -2907,6 +3125,7 @@ impl WriteJson for NoteItem {
             Self::Img(value) => ("{\"tag\":\"img\"", value),
             Self::StandardIcon(value) => ("{\"tag\":\"standard_icon\"", value),
             Self::CustomIcon(value) => ("{\"tag\":\"custom_icon\"", value),
+            Self::Raw(value) => return value.write_json(out),
         };
         tagged(out, open, fields);
     }
@@ -3015,9 +3234,10 @@ pub enum Element {
     /// `"tag": "checker"`.
     #[serde(rename = "checker")]
     Checker(Checker),
-    /// An element the model does not know yet, kept as raw JSON.
+    /// A element passed through whole, unchecked: its `tag` was in `$unchecked`, or it was
+    /// built as raw JSON.
     #[serde(untagged)]
-    Raw(RawElement),
+    Raw(Unchecked),
 }
 
 impl WriteJson for Element {

@@ -183,17 +183,29 @@ fn write_json(value: &Value, out: &mut String) {
         }
         Value::Object(o) => {
             out.push('{');
-            for (i, entry) in o.entries.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                card_schema::json::write_string(&entry.name, out);
-                out.push(':');
-                write_json(&entry.value, out);
-            }
+            write_entries(&o.entries, out, &mut true);
             out.push('}');
         }
         // Not reached: dynamic cards are not measured.
         Value::Rust(_) => out.push_str("null"),
+    }
+}
+
+/// The entries of an object, with those of `"$unchecked": { ... }` in place of the marker,
+/// as the card is written (the order differs, the size does not).
+fn write_entries(entries: &[ast::Entry], out: &mut String, first: &mut bool) {
+    for entry in entries {
+        if let (card_schema::def::UNCHECKED, Value::Object(inner)) =
+            (entry.name.as_str(), &entry.value)
+        {
+            write_entries(&inner.entries, out, first);
+            continue;
+        }
+        if !std::mem::replace(first, false) {
+            out.push(',');
+        }
+        card_schema::json::write_string(&entry.name, out);
+        out.push(':');
+        write_json(&entry.value, out);
     }
 }
