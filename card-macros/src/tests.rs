@@ -154,7 +154,7 @@ fn errors(input: TokenStream) -> Vec<String> {
         Ok(card) => card,
         Err(e) => return e.messages().map(str::to_string).collect(),
     };
-    crate::check::check(&card)
+    crate::check::check(&card, None)
         .errors
         .iter()
         .flat_map(|e| e.messages().map(str::to_string).collect::<Vec<_>>())

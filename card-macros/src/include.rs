@@ -1,0 +1,121 @@
+//! `include_card!("cards/approval.json")`: a card JSON file, read when the program compiles,
+//! checked with the rules `card!` applies, and expanded to the same typed value.
+//!
+//! The path is relative to the crate's root (`CARGO_MANIFEST_DIR`, where its `Cargo.toml`
+//! is). The expansion includes the file's bytes in an unused constant, so that Cargo rebuilds
+//! the crate when the file changes (a proc-macro's own reads are not tracked).
+
+use std::path::{Path, PathBuf};
+
+use proc_macro2::{Literal, Span, TokenStream, TokenTree};
+use quote::quote;
+
+use crate::ast::Range;
+use crate::check::{self, File};
+use crate::diag::{self, Error};
+use crate::{json, literal};
+
+/// The expansion of `include_card!(...)`.
+pub fn expand(input: TokenStream) -> TokenStream {
+    let (name, span) = match path_literal(input) {
+        Ok(path) => path,
+        Err(error) => return diag::failed(error),
+    };
+    let error = |message: String| Error::new(Range::one(span), message);
+    let Some(root) = std::env::var_os("CARGO_MANIFEST_DIR") else {
+        return diag::failed(error(
+            "`include_card!` reads paths relative to `CARGO_MANIFEST_DIR`, which is not set: build with Cargo".into(),
+        ));
+    };
+    let path = Path::new(&root).join(&name);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) => return diag::failed(error(unreadable(&name, &e))),
+    };
+    let track = track(&path, span);
+    let (card, shape) = match json::read(&text, span) {
+        Ok(read) => read,
+        Err(e) => {
+            let message = format!("{name}:{}:{}: {}", e.at.line, e.at.column, e.message);
+            return with_tracking(&track, diag::failed(error(message)));
+        }
+    };
+    let positions = json::positions(&card, &shape);
+    let file = File {
+        name: &name,
+        positions: &positions,
+    };
+    let checked = check::check(&card, Some(&file));
+    let expansion = match diag::combine(checked.errors.iter().cloned()) {
+        Some(errors) => diag::failed(errors),
+        None => crate::expand::card(&card, &checked),
+    };
+    with_tracking(&track, expansion)
+}
+
+/// The one argument: a string literal.
+fn path_literal(input: TokenStream) -> Result<(String, Span), Error> {
+    let usage = "expected the path of a card JSON file, relative to the crate's root: `include_card!(\"cards/approval.json\")`";
+    let mut tokens = input.into_iter();
+    let first = tokens.next();
+    let rest: Vec<TokenTree> = tokens.collect();
+    let trailing_comma =
+        matches!(rest.as_slice(), [TokenTree::Punct(p)] if p.as_char() == ',') || rest.is_empty();
+    match first {
+        Some(TokenTree::Literal(lit)) if trailing_comma => {
+            match literal::classify(&lit.to_string()) {
+                literal::Kind::Str { text, suffix } if suffix.is_empty() => Ok((text, lit.span())),
+                _ => Err(Error::new(Range::one(lit.span()), usage.into())),
+            }
+        }
+        Some(token) => Err(Error::new(Range::one(token.span()), usage.into())),
+        None => Err(Error::new(Range::one(Span::call_site()), usage.into())),
+    }
+}
+
+fn unreadable(name: &str, error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => format!(
+            "cannot read `{name}`: no such file (the path is relative to the crate's root, where its `Cargo.toml` is)"
+        ),
+        std::io::ErrorKind::InvalidData => format!("cannot read `{name}`: it is not UTF-8 text"),
+        _ => format!("cannot read `{name}`: {error}"),
+    }
+}
+
+/// `const _: &[u8] = include_bytes!("/abs/path");`: the file becomes an input of the crate.
+fn track(path: &PathBuf, span: Span) -> TokenStream {
+    let Some(absolute) = path.to_str() else {
+        // A path that is not UTF-8 cannot be written in `include_bytes!`; the card is still
+        // read, only edits to it do not trigger a rebuild.
+        return TokenStream::new();
+    };
+    let mut lit = Literal::string(absolute);
+    lit.set_span(span);
+    quote!(
+        const _: &[u8] = ::core::include_bytes!(#lit);
+    )
+}
+
+fn with_tracking(track: &TokenStream, expansion: TokenStream) -> TokenStream {
+    quote!({
+        #track
+        #expansion
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::panic)]
+
+    use super::*;
+
+    #[test]
+    fn the_argument_is_one_string_literal() {
+        assert!(path_literal(quote!("cards/a.json")).is_ok());
+        assert!(path_literal(quote!("cards/a.json",)).is_ok());
+        for input in [quote!(), quote!(cards), quote!("a" "b"), quote!(1)] {
+            assert!(path_literal(input).is_err());
+        }
+    }
+}
