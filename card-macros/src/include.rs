@@ -5,7 +5,7 @@
 //! is). The expansion includes the file's bytes in an unused constant, so that Cargo rebuilds
 //! the crate when the file changes (a proc-macro's own reads are not tracked).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use proc_macro2::{Literal, Span, TokenStream, TokenTree};
 use quote::quote;
@@ -84,7 +84,7 @@ fn unreadable(name: &str, error: &std::io::Error) -> String {
 }
 
 /// `const _: &[u8] = include_bytes!("/abs/path");`: the file becomes an input of the crate.
-fn track(path: &PathBuf, span: Span) -> TokenStream {
+fn track(path: &Path, span: Span) -> TokenStream {
     let Some(absolute) = path.to_str() else {
         // A path that is not UTF-8 cannot be written in `include_bytes!`; the card is still
         // read, only edits to it do not trigger a rebuild.
