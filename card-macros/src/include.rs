@@ -110,6 +110,51 @@ mod tests {
 
     use super::*;
 
+    /// The expansion of `include_card!` for a file holding `json` (written under the
+    /// system's temporary directory, passed as an absolute path).
+    fn expand_file(name: &str, json: &str) -> (String, String) {
+        let dir = std::env::temp_dir().join(format!("include-card-{}", std::process::id()));
+        let path = dir.join(name);
+        if let Err(e) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, json)) {
+            panic!("{}: {e}", path.display());
+        }
+        let literal = path.display().to_string();
+        let out = expand(quote!(#literal)).to_string();
+        (out, literal)
+    }
+
+    #[test]
+    fn the_expansion_includes_the_file_so_that_editing_it_rebuilds() {
+        let (out, path) = expand_file("ok.json", r#"{ "elements": [ { "tag": "hr" } ] }"#);
+        assert!(out.contains("include_bytes"), "{out}");
+        assert!(out.contains(&format!("{path:?}")), "{out}");
+        assert!(out.contains("card_core :: model :: Hr"), "{out}");
+        // Also when the file does not parse: fixing it must rebuild too.
+        let (out, _) = expand_file("broken.json", "{ \"elements\": [ }");
+        assert!(out.contains("include_bytes"), "{out}");
+        assert!(out.contains("compile_error"), "{out}");
+    }
+
+    #[test]
+    fn errors_name_the_file_line_column_and_path() {
+        let (out, path) = expand_file(
+            "bad.json",
+            "{\n  \"elements\": [\n    { \"tag\": \"hr\" }\n    { \"tag\": \"hr\" }\n  ]\n}",
+        );
+        assert!(
+            out.contains(&format!("{path}:4:5: expected `,` or `]` after the item")),
+            "{out}"
+        );
+        let (out, path) = expand_file(
+            "schema.json",
+            "{ \"schema\": \"2.0\", \"body\": { \"elements\": [\n  { \"tag\": \"markdown\", \"contnet\": \"x\" }\n] } }",
+        );
+        let expected = format!(
+            "{path}:2:24: at `body.elements[0]`: unknown field `contnet` in `markdown` (did you mean `content`?)"
+        );
+        assert!(out.contains(&expected), "{out}");
+    }
+
     #[test]
     fn the_argument_is_one_string_literal() {
         assert!(path_literal(quote!("cards/a.json")).is_ok());
