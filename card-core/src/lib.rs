@@ -97,7 +97,28 @@ pub use card::{
 /// # Ok::<(), card_core::CardError>(())
 /// ```
 ///
+/// # The escape hatch
+///
+/// `"$unchecked": { ... }` inside an object passes its properties through as written, not
+/// checked; with the object's `tag` inside it, the whole element or text object. The output
+/// carries them in place of the marker (see [`Unchecked`]):
+///
+/// ```
+/// let card = card_core::card!({ "schema": "2.0", "body": { "elements": [
+///     { "tag": "hr", "$unchecked": { "new_field": 1 } },
+///     { "$unchecked": { "tag": "sparkle" } }
+/// ] } });
+/// assert_eq!(
+///     card.to_content()?,
+///     r#"{"schema":"2.0","body":{"elements":[{"tag":"hr","new_field":1},{"tag":"sparkle"}]}}"#
+/// );
+/// # Ok::<(), card_core::CardError>(())
+/// ```
+///
 /// # Checks
+///
+/// What depends on run time (an interpolated `element_id` or integer, a spread, a loop of
+/// elements) is checked again before the card is sent; see [`Card::checks_at_send`].
 ///
 /// Mistakes are compile errors on the offending token, all reported at once:
 ///
