@@ -7,6 +7,7 @@ use serde_json::{Map, Number, Value};
 use crate::card::{Card, Sharing};
 use crate::interpolate::{IntoInteger, IntoMarkdown, IntoNumber, IntoText};
 use crate::model::{CardJson, Element};
+use crate::raw::Unchecked;
 
 /// A `markdown!` argument: shown escaped, whatever its format spec made of it.
 pub struct Escaped<T>(pub T);
@@ -109,10 +110,22 @@ pub fn json_object<const N: usize>(entries: [(&str, Value); N]) -> Value {
 /// serde_json, for the paths the expansion names.
 pub use serde_json;
 
-/// The card itself.
+/// The card itself, checked whole by `card!`.
 #[inline]
 pub fn card<S: Sharing>(json: CardJson) -> Card<S> {
     Card::from_parts(json)
+}
+
+/// The card itself, with parts `card!` could not check: validated again before it is sent.
+#[inline]
+pub fn card_checked_at_send<S: Sharing>(json: CardJson) -> Card<S> {
+    Card::checked_at_send(json)
+}
+
+/// Properties or an object passed through unchecked (`"$unchecked": { ... }`).
+#[inline]
+pub fn unchecked(value: Value) -> Unchecked {
+    Unchecked::new(value)
 }
 
 /// What `card!` expands to when it reports errors, so that only its errors are shown.

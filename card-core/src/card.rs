@@ -62,16 +62,29 @@ impl Sharing for NotShared {
 /// );
 /// # Ok::<(), card_core::CardError>(())
 /// ```
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct Card<S: Sharing = Shared> {
     json: CardJson,
     sharing: PhantomData<S>,
+    /// Whether the card holds what `card!` could not check (an interpolated `element_id` or
+    /// integer, a spread, a loop of elements...), or was changed through
+    /// [`Card::json_mut`]: then it is validated again before it is sent. A card `card!`
+    /// checked whole, or one read by [`Card::from_json`], is not.
+    check_at_send: bool,
+}
+
+/// Cards are equal when their JSON is.
+impl<S: Sharing> PartialEq for Card<S> {
+    fn eq(&self, other: &Self) -> bool {
+        self.json == other.json
+    }
 }
 
 impl<S: Sharing> fmt::Debug for Card<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Card")
             .field("shared", &S::SHARED)
+            .field("check_at_send", &self.check_at_send)
             .field("json", &self.json)
             .finish()
     }
@@ -89,10 +102,32 @@ impl<S: Sharing> Card<S> {
         &self.json
     }
 
-    /// The typed card JSON, to change it. Changes are not checked again: keep `update_multi`
-    /// as it is (a shared card must stay shared), or call [`Card::validate`] afterwards.
+    /// The typed card JSON, to change it. The changed card is validated again before it is
+    /// sent (or call [`Card::validate`]); keep `update_multi` as it is: a shared card must
+    /// stay shared.
     pub fn json_mut(&mut self) -> &mut CardJson {
+        self.check_at_send = true;
         &mut self.json
+    }
+
+    /// Whether the card is validated again before it is sent: it holds what `card!` could not
+    /// check when the program was compiled (an interpolated `element_id`, integer or open
+    /// enumeration value, a typed element, a spread, a loop of elements), or it was changed
+    /// through [`Card::json_mut`]. A card `card!` checked whole pays nothing at send time.
+    ///
+    /// ```
+    /// use card_core::card;
+    ///
+    /// let fixed = card!({ "schema": "2.0", "body": { "elements": [ { "tag": "hr" } ] } });
+    /// assert!(!fixed.checks_at_send());
+    /// let id = "row_1";
+    /// let computed = card!({ "schema": "2.0", "body": { "elements": [
+    ///     { "tag": "hr", "element_id": (id) }
+    /// ] } });
+    /// assert!(computed.checks_at_send());
+    /// ```
+    pub fn checks_at_send(&self) -> bool {
+        self.check_at_send
     }
 
     /// The typed card JSON, by value.
@@ -118,9 +153,21 @@ impl<S: Sharing> Card<S> {
     }
 
     /// Checks the card against the schema again, after changes made through
-    /// [`Card::json_mut`] or interpolated values (an integer out of range, say).
+    /// [`Card::json_mut`] or interpolated values (an integer out of range, say). Every
+    /// problem is reported with its JSON path. What the card passes through unchecked
+    /// (`$unchecked`, raw elements) stays unchecked.
     pub fn validate(&self) -> Result<(), CardError> {
-        parse_checked(&self.to_content()?).map(|_| ())
+        let marked = crate::write_json::with_unchecked_marked(|| content(&self.json));
+        validate_text(&marked).map(|_| ())
+    }
+
+    /// The `content` of a send or update request: validated first when the card holds what
+    /// `card!` could not check (see [`Card::checks_at_send`]).
+    fn content_to_send(&self) -> Result<String, CardError> {
+        if self.check_at_send {
+            self.validate()?;
+        }
+        self.to_content()
     }
 }
 
@@ -147,7 +194,11 @@ impl Card<NotShared> {
     /// This card as a shared card, if it is one (`update_multi: true`, or 2.0).
     pub fn into_shared(self) -> Result<Card<Shared>, CardError> {
         if json_is_shared(&self.json) {
-            Ok(Card::from_parts(self.json))
+            Ok(Card {
+                json: self.json,
+                sharing: PhantomData,
+                check_at_send: self.check_at_send,
+            })
         } else {
             Err(CardError::NotShared)
         }
@@ -167,7 +218,11 @@ impl Card<Shared> {
 
     /// Forgets that the card is shared.
     pub fn into_not_shared(self) -> Card<NotShared> {
-        Card::from_parts(self.json)
+        Card {
+            json: self.json,
+            sharing: PhantomData,
+            check_at_send: self.check_at_send,
+        }
     }
 }
 
@@ -176,6 +231,15 @@ impl<S: Sharing> Card<S> {
         Card {
             json,
             sharing: PhantomData,
+            check_at_send: false,
+        }
+    }
+
+    /// A card with parts `card!` could not check: validated again before it is sent.
+    pub(crate) fn checked_at_send(json: CardJson) -> Self {
+        Card {
+            check_at_send: true,
+            ..Card::from_parts(json)
         }
     }
 }
@@ -225,6 +289,15 @@ fn json_is_shared(json: &CardJson) -> bool {
 
 /// Parses and validates card JSON: the typed value and whether it is shared.
 pub(crate) fn parse_checked(text: &str) -> Result<(CardJson, SchemaSharing), CardError> {
+    let sharing = validate_text(text)?;
+    // The schema accepted it, so the typed model reads it; should the two ever disagree, the
+    // reader's error is reported rather than lost.
+    let json: CardJson = serde_json::from_str(text).map_err(CardError::Json)?;
+    Ok((json, sharing))
+}
+
+/// Validates card JSON: every error with its JSON path, or whether the card is shared.
+fn validate_text(text: &str) -> Result<SchemaSharing, CardError> {
     let tree: JsonNode = serde_json::from_str(text).map_err(CardError::Json)?;
     let report = validate_card(&tree);
     let errors: Vec<ValidationError> = report
@@ -239,15 +312,14 @@ pub(crate) fn parse_checked(text: &str) -> Result<(CardJson, SchemaSharing), Car
     if !errors.is_empty() {
         return Err(CardError::Invalid(ValidationErrors(errors)));
     }
-    // The schema accepted it, so the typed model reads it; should the two ever disagree, the
-    // reader's error is reported rather than lost.
-    let json: CardJson = serde_json::from_str(text).map_err(CardError::Json)?;
-    Ok((json, report.sharing))
+    Ok(report.sharing)
 }
 
 /// A card that can be sent: any [`Card`], or a [`TemplateCard`](crate::TemplateCard).
 pub trait SendableCard: sealed_content::Sealed {
-    /// The `content` string of the request.
+    /// The `content` string of the request. A [`Card`] with parts `card!` could not check
+    /// ([`Card::checks_at_send`]) is validated first: [`CardError::Invalid`], with the JSON
+    /// path of each problem, before any request is made.
     fn content(&self) -> Result<String, CardError>;
 }
 
@@ -280,7 +352,7 @@ mod sealed_updatable {
 
 impl<S: Sharing> SendableCard for Card<S> {
     fn content(&self) -> Result<String, CardError> {
-        self.to_content()
+        self.content_to_send()
     }
 }
 
@@ -317,7 +389,20 @@ pub struct UpdateBody {
 }
 
 impl UpdateBody {
-    /// The body for a shared card; [`CardError::TooLarge`] over 30 KB.
+    /// The body for a shared card; [`CardError::TooLarge`] over 30 KB, and
+    /// [`CardError::Invalid`] when parts `card!` could not check are wrong (see
+    /// [`Card::checks_at_send`]).
+    ///
+    /// ```
+    /// use card_core::{card, CardError, UpdateBody};
+    ///
+    /// let id = "row 1"; // an element_id has no spaces
+    /// let card = card!({ "schema": "2.0", "body": { "elements": [
+    ///     { "tag": "hr", "element_id": (id) }
+    /// ] } });
+    /// let Err(CardError::Invalid(errors)) = UpdateBody::new(&card) else { panic!() };
+    /// assert_eq!(errors.first().unwrap().path, "body.elements[0].element_id");
+    /// ```
     pub fn new(card: &impl UpdatableCard) -> Result<Self, CardError> {
         Self::from_content(&card.content()?)
     }

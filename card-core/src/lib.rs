@@ -2,7 +2,8 @@
 //!
 //! # Crate layout
 //!
-//! - [`card!`] builds a [`Card`], checked when your program compiles.
+//! - [`card!`] builds a [`Card`], checked when your program compiles; [`include_card!`]
+//!   builds one from a card JSON file, with the same checks.
 //! - [`Card::from_json`] reads and checks card JSON at run time, with the same rules.
 //! - [`model`] is the typed card JSON (1.0 and 2.0), generated from the schema.
 //! - [`UpdatableCard`] and [`UpdateBody`]: only shared cards can update a sent card.
@@ -96,7 +97,28 @@ pub use card::{
 /// # Ok::<(), card_core::CardError>(())
 /// ```
 ///
+/// # The escape hatch
+///
+/// `"$unchecked": { ... }` inside an object passes its properties through as written, not
+/// checked; with the object's `tag` inside it, the whole element or text object. The output
+/// carries them in place of the marker (see [`Unchecked`]):
+///
+/// ```
+/// let card = card_core::card!({ "schema": "2.0", "body": { "elements": [
+///     { "tag": "hr", "$unchecked": { "new_field": 1 } },
+///     { "$unchecked": { "tag": "sparkle" } }
+/// ] } });
+/// assert_eq!(
+///     card.to_content()?,
+///     r#"{"schema":"2.0","body":{"elements":[{"tag":"hr","new_field":1},{"tag":"sparkle"}]}}"#
+/// );
+/// # Ok::<(), card_core::CardError>(())
+/// ```
+///
 /// # Checks
+///
+/// What depends on run time (an interpolated `element_id` or integer, a spread, a loop of
+/// elements) is checked again before the card is sent; see [`Card::checks_at_send`].
 ///
 /// Mistakes are compile errors on the offending token, all reported at once:
 ///
@@ -155,6 +177,35 @@ pub use card_macros::card;
 /// let missing = card_core::markdown!("{} and {}", "only one");
 /// ```
 pub use card_macros::markdown;
+
+/// Builds a [`Card`] from a card JSON file, read and checked when your program compiles.
+///
+/// `include_card!("cards/approval.json")` reads the file (the path is relative to your
+/// crate's root, where its `Cargo.toml` is, so `CARGO_MANIFEST_DIR`), checks it with the rules
+/// of [`card!`], and expands to the same typed value [`card!`] gives for the same JSON:
+/// `Card<Shared>` or `Card<NotShared>`. Keep cards designed in the card builder or exported
+/// by other tools as files, as they are: JSON that Rust's tokenizer cannot read (`\u4e2d`,
+/// `\b`, `\f` escapes) works here. Editing the file rebuilds the crate.
+///
+/// A mistake in the file is a compile error that names the file, the line and column, and
+/// the JSON path: ``cards/approval.json:7:21: at `body.elements[0].type`: `primery` is not a
+/// valid button type for `type` (did you mean `primary`?)``.
+///
+/// ```
+/// use card_core::{include_card, Card, Shared};
+///
+/// // card-core/cards/approval.json
+/// let card: Card<Shared> = include_card!("cards/approval.json");
+/// assert!(card.to_content()?.contains(r#""content":"Approve""#));
+/// # Ok::<(), card_core::CardError>(())
+/// ```
+///
+/// ```compile_fail
+/// // error: cannot read `cards/missing.json`: no such file (the path is relative to the
+/// //        crate's root, where its `Cargo.toml` is)
+/// let card = card_core::include_card!("cards/missing.json");
+/// ```
+pub use card_macros::include_card;
 pub use error::{CardError, ValidationError, ValidationErrors, ViolationKind};
 pub use escape::escape_markdown;
 pub use interpolate::{
@@ -162,5 +213,5 @@ pub use interpolate::{
 };
 pub use message_id::{InvalidMessageId, MessageId};
 pub use model::{CardJson, Element};
-pub use raw::RawElement;
+pub use raw::{RawElement, Unchecked};
 pub use template::TemplateCard;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Number, Value};
 
-use crate::raw::RawElement;
+use crate::raw::Unchecked;
 use crate::write_json::{object, plain, tagged, Fields, WriteFields, WriteJson};
 
 /// A whole card, as Lark's card JSON (1.0 or 2.0).
@@ -18,7 +18,6 @@ use crate::write_json::{object, plain, tagged, Fields, WriteFields, WriteJson};
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-structure>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-structure>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-breaking-changes-release-notes>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CardJson {
     /// `schema`: The card JSON version: `"2.0"`, or absent (or `"1.0"`) for 1.0.
     ///
@@ -65,6 +64,10 @@ pub struct CardJson {
     /// A [`Body`] object. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Body>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for CardJson {
@@ -85,6 +88,7 @@ impl WriteFields for CardJson {
         f.field(",\"i18n_elements\":", &self.i18n_elements);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"body\":", &self.body);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -94,7 +98,6 @@ impl WriteFields for CardJson {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-structure>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-structure>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Config {
     /// `enable_forward`: Whether the card may be forwarded (default true).
     ///
@@ -156,6 +159,10 @@ pub struct Config {
     /// An array of strings. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locales: Option<Vec<String>>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Config {
@@ -182,6 +189,7 @@ impl WriteFields for Config {
         f.field(",\"streaming_config\":", &self.streaming_config);
         f.field(",\"summary\":", &self.summary);
         f.field(",\"locales\":", &self.locales);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -191,7 +199,6 @@ impl WriteFields for Config {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-structure>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-structure>, <https://open.feishu.cn/document/feishu-cards/enumerations-for-fields-related-to-color>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Style {
     /// `text_size`: Custom text sizes by name: `{"default", "pc", "mobile"}` sizes for each.
     ///
@@ -203,6 +210,10 @@ pub struct Style {
     /// An object of free keys (locales, names) whose values are JSON values. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<BTreeMap<String, Value>>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Style {
@@ -216,6 +227,7 @@ impl WriteFields for Style {
         let mut f = Fields::new(out, first);
         f.field(",\"text_size\":", &self.text_size);
         f.field(",\"color\":", &self.color);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -225,7 +237,6 @@ impl WriteFields for Style {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-v2-structure>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Summary {
     /// `content`: The preview text ("generating" while streaming, by default).
     ///
@@ -237,6 +248,10 @@ pub struct Summary {
     /// An object of free keys (locales, names) whose values are strings. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_content: Option<BTreeMap<String, String>>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Summary {
@@ -250,6 +265,7 @@ impl WriteFields for Summary {
         let mut f = Fields::new(out, first);
         f.field(",\"content\":", &self.content);
         f.field(",\"i18n_content\":", &self.i18n_content);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -259,7 +275,6 @@ impl WriteFields for Summary {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-v2-structure>, <https://open.feishu.cn/document/cardkit-v1/streaming-updates-openapi-overview>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct StreamingConfig {
     /// `print_frequency_ms`: Milliseconds between printing steps, per platform (`default`, `android`, `ios`, `pc`).
     ///
@@ -276,6 +291,10 @@ pub struct StreamingConfig {
     /// One of `"fast"`, `"delay"` ([`PrintStrategy`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub print_strategy: Option<PrintStrategy>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for StreamingConfig {
@@ -290,6 +309,7 @@ impl WriteFields for StreamingConfig {
         f.field(",\"print_frequency_ms\":", &self.print_frequency_ms);
         f.field(",\"print_step\":", &self.print_step);
         f.field(",\"print_strategy\":", &self.print_strategy);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -299,7 +319,6 @@ impl WriteFields for StreamingConfig {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/cardkit-v1/streaming-updates-openapi-overview>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PerPlatform {
     /// `default`: The value on every platform without its own.
     ///
@@ -321,6 +340,10 @@ pub struct PerPlatform {
     /// A number. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pc: Option<Number>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for PerPlatform {
@@ -336,6 +359,7 @@ impl WriteFields for PerPlatform {
         f.field(",\"android\":", &self.android);
         f.field(",\"ios\":", &self.ios);
         f.field(",\"pc\":", &self.pc);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -345,7 +369,6 @@ impl WriteFields for PerPlatform {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-v2-structure>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Body {
     /// `direction`: How the children are laid out: in a column (vertical) or a row (horizontal).
     ///
@@ -382,6 +405,10 @@ pub struct Body {
     /// Elements. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elements: Option<Vec<Element>>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Body {
@@ -400,6 +427,7 @@ impl WriteFields for Body {
         f.field(",\"vertical_spacing\":", &self.vertical_spacing);
         f.field(",\"vertical_align\":", &self.vertical_align);
         f.field(",\"elements\":", &self.elements);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -409,13 +437,16 @@ impl WriteFields for Body {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-structure>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CardFallback {
     /// `trigger_conditions`: Conditions, any of which shows the placeholder.
     ///
     /// An array of [`FallbackCondition`] objects. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_conditions: Option<Vec<FallbackCondition>>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for CardFallback {
@@ -428,6 +459,7 @@ impl WriteFields for CardFallback {
     fn write_fields(&self, out: &mut String, first: bool) {
         let mut f = Fields::new(out, first);
         f.field(",\"trigger_conditions\":", &self.trigger_conditions);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -437,7 +469,6 @@ impl WriteFields for CardFallback {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-structure>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct FallbackCondition {
     /// `type`: Below which client version, or for which element tags, the fallback applies.
     ///
@@ -449,6 +480,10 @@ pub struct FallbackCondition {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for FallbackCondition {
@@ -462,6 +497,7 @@ impl WriteFields for FallbackCondition {
         let mut f = Fields::new(out, first);
         f.field(",\"type\":", &self.r#type);
         f.field(",\"value\":", &self.value);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -471,7 +507,6 @@ impl WriteFields for FallbackCondition {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/title>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/title>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Header {
     /// `title` (required): The main title (at most four lines are shown).
     ///
@@ -513,6 +548,10 @@ pub struct Header {
     /// A string. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub padding: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Header {
@@ -532,6 +571,7 @@ impl WriteFields for Header {
         f.field(",\"icon\":", &self.icon);
         f.field(",\"ud_icon\":", &self.ud_icon);
         f.field(",\"padding\":", &self.padding);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -541,7 +581,6 @@ impl WriteFields for Header {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/title>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/title>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct TextTag {
     /// `tag` (required): Always `text_tag`.
     ///
@@ -563,6 +602,10 @@ pub struct TextTag {
     /// One of `"neutral"`, `"blue"`, `"turquoise"`, `"lime"`, `"orange"`, `"violet"`, `"indigo"`, `"wathet"`, `"green"`, `"yellow"`, `"red"`, `"purple"`, `"carmine"` ([`TextTagColor`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<TextTagColor>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for TextTag {
@@ -578,6 +621,7 @@ impl WriteFields for TextTag {
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"text\":", &self.text);
         f.field(",\"color\":", &self.color);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -587,7 +631,6 @@ impl WriteFields for TextTag {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/title>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/title>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Icon {
     /// `tag`: Which kind of icon: from the icon library or an uploaded image.
     ///
@@ -619,6 +662,10 @@ pub struct Icon {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Icon {
@@ -636,6 +683,7 @@ impl WriteFields for Icon {
         f.field(",\"img_key\":", &self.img_key);
         f.field(",\"style\":", &self.style);
         f.field(",\"size\":", &self.size);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -645,7 +693,6 @@ impl WriteFields for Icon {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/title>, <https://open.feishu.cn/document/feishu-cards/card-components/content-components/user-list>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/user-list>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct UdIcon {
     /// `token`: The library icon's name.
     ///
@@ -657,6 +704,10 @@ pub struct UdIcon {
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for UdIcon {
@@ -670,6 +721,7 @@ impl WriteFields for UdIcon {
         let mut f = Fields::new(out, first);
         f.field(",\"token\":", &self.token);
         f.field(",\"style\":", &self.style);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -679,7 +731,6 @@ impl WriteFields for UdIcon {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-structure>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-structure>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct UrlSet {
     /// `url`: The link used where no platform link is given.
     ///
@@ -701,6 +752,10 @@ pub struct UrlSet {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub android_url: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for UrlSet {
@@ -716,6 +771,7 @@ impl WriteFields for UrlSet {
         f.field(",\"pc_url\":", &self.pc_url);
         f.field(",\"ios_url\":", &self.ios_url);
         f.field(",\"android_url\":", &self.android_url);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -725,7 +781,6 @@ impl WriteFields for UrlSet {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/button>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/button>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Confirm {
     /// `title` (required): The dialog's title.
     ///
@@ -737,6 +792,10 @@ pub struct Confirm {
     /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Text>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Confirm {
@@ -750,6 +809,7 @@ impl WriteFields for Confirm {
         let mut f = Fields::new(out, first);
         f.field(",\"title\":", &self.title);
         f.field(",\"text\":", &self.text);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -759,7 +819,6 @@ impl WriteFields for Confirm {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/plain-text>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/plain-text>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PlainText {
     /// `content`: The text shown.
     ///
@@ -801,6 +860,10 @@ pub struct PlainText {
     /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for PlainText {
@@ -820,6 +883,7 @@ impl WriteFields for PlainText {
         f.field(",\"text_color\":", &self.text_color);
         f.field(",\"text_align\":", &self.text_align);
         f.field(",\"element_id\":", &self.element_id);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -829,7 +893,6 @@ impl WriteFields for PlainText {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/plain-text>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/plain-text>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LarkMd {
     /// `content`: The Markdown source.
     ///
@@ -876,6 +939,10 @@ pub struct LarkMd {
     /// A string: an id of at most 20 letters, digits or `_`, starting with a letter. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for LarkMd {
@@ -896,6 +963,7 @@ impl WriteFields for LarkMd {
         f.field(",\"text_align\":", &self.text_align);
         f.field(",\"href\":", &self.href);
         f.field(",\"element_id\":", &self.element_id);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -905,7 +973,6 @@ impl WriteFields for LarkMd {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/configuring-card-interactions>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct OpenUrl {
     /// `default_url`: The link used where no platform link is given.
     ///
@@ -927,6 +994,10 @@ pub struct OpenUrl {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pc_url: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for OpenUrl {
@@ -942,6 +1013,7 @@ impl WriteFields for OpenUrl {
         f.field(",\"android_url\":", &self.android_url);
         f.field(",\"ios_url\":", &self.ios_url);
         f.field(",\"pc_url\":", &self.pc_url);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -951,13 +1023,16 @@ impl WriteFields for OpenUrl {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/configuring-card-interactions>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Callback {
     /// `value`: The data sent back in the callback.
     ///
     /// Any JSON, kept as written. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Callback {
@@ -970,6 +1045,7 @@ impl WriteFields for Callback {
     fn write_fields(&self, out: &mut String, first: bool) {
         let mut f = Fields::new(out, first);
         f.field(",\"value\":", &self.value);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -979,13 +1055,16 @@ impl WriteFields for Callback {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/containers/form-container>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/containers/form-container>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct FormAction {
     /// `behavior`: Submit or reset.
     ///
     /// One of `"submit"`, `"reset"` ([`FormBehavior`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behavior: Option<FormBehavior>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for FormAction {
@@ -998,6 +1077,7 @@ impl WriteFields for FormAction {
     fn write_fields(&self, out: &mut String, first: bool) {
         let mut f = Fields::new(out, first);
         f.field(",\"behavior\":", &self.behavior);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1007,7 +1087,6 @@ impl WriteFields for FormAction {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/overflow>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/overflow>, <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/single-select-dropdown-menu>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/single-select-dropdown-menu>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SelectOption {
     /// `text`: The choice's label (at most 100 characters).
     ///
@@ -1039,6 +1118,10 @@ pub struct SelectOption {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_type: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for SelectOption {
@@ -1056,6 +1139,7 @@ impl WriteFields for SelectOption {
         f.field(",\"url\":", &self.url);
         f.field(",\"multi_url\":", &self.multi_url);
         f.field(",\"action_type\":", &self.action_type);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1065,7 +1149,6 @@ impl WriteFields for SelectOption {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/plain-text>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/plain-text>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct DivField {
     /// `is_short` (required): Whether the field shares its row with the next short field.
     ///
@@ -1077,6 +1160,10 @@ pub struct DivField {
     /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Text>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for DivField {
@@ -1090,6 +1177,7 @@ impl WriteFields for DivField {
         let mut f = Fields::new(out, first);
         f.field(",\"is_short\":", &self.is_short);
         f.field(",\"text\":", &self.text);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1099,7 +1187,6 @@ impl WriteFields for DivField {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/table>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/table>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct TableColumn {
     /// `name` (required): The key that rows use for this column's cell.
     ///
@@ -1141,6 +1228,10 @@ pub struct TableColumn {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_format: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for TableColumn {
@@ -1160,6 +1251,7 @@ impl WriteFields for TableColumn {
         f.field(",\"horizontal_align\":", &self.horizontal_align);
         f.field(",\"format\":", &self.format);
         f.field(",\"date_format\":", &self.date_format);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1169,7 +1261,6 @@ impl WriteFields for TableColumn {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/table>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/table>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct NumberFormat {
     /// `precision`: Digits after the decimal point.
     ///
@@ -1186,6 +1277,10 @@ pub struct NumberFormat {
     /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub separator: Option<bool>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for NumberFormat {
@@ -1200,6 +1295,7 @@ impl WriteFields for NumberFormat {
         f.field(",\"precision\":", &self.precision);
         f.field(",\"symbol\":", &self.symbol);
         f.field(",\"separator\":", &self.separator);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1209,7 +1305,6 @@ impl WriteFields for NumberFormat {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/table>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/table>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct TableHeaderStyle {
     /// `text_align`: Alignment of the headings.
     ///
@@ -1241,6 +1336,10 @@ pub struct TableHeaderStyle {
     /// A whole number from 1 to 1000. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lines: Option<i64>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for TableHeaderStyle {
@@ -1258,6 +1357,7 @@ impl WriteFields for TableHeaderStyle {
         f.field(",\"text_color\":", &self.text_color);
         f.field(",\"bold\":", &self.bold);
         f.field(",\"lines\":", &self.lines);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1267,7 +1367,6 @@ impl WriteFields for TableHeaderStyle {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/containers/collapsible-panel>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/containers/collapsible-panel>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/audio>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Border {
     /// `color`: The border's colour.
     ///
@@ -1279,6 +1378,10 @@ pub struct Border {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub corner_radius: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Border {
@@ -1292,6 +1395,7 @@ impl WriteFields for Border {
         let mut f = Fields::new(out, first);
         f.field(",\"color\":", &self.color);
         f.field(",\"corner_radius\":", &self.corner_radius);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1301,7 +1405,6 @@ impl WriteFields for Border {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/containers/collapsible-panel>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/containers/collapsible-panel>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PanelHeader {
     /// `title`: The header's text (plain text or markdown).
     ///
@@ -1353,6 +1456,10 @@ pub struct PanelHeader {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for PanelHeader {
@@ -1374,6 +1481,7 @@ impl WriteFields for PanelHeader {
         f.field(",\"icon_position\":", &self.icon_position);
         f.field(",\"icon_expanded_angle\":", &self.icon_expanded_angle);
         f.field(",\"margin\":", &self.margin);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1383,7 +1491,6 @@ impl WriteFields for PanelHeader {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/note>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct NoteImg {
     /// `img_key` (required): The uploaded image.
     ///
@@ -1400,6 +1507,10 @@ pub struct NoteImg {
     /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview: Option<bool>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for NoteImg {
@@ -1414,6 +1525,7 @@ impl WriteFields for NoteImg {
         f.field(",\"img_key\":", &self.img_key);
         f.field(",\"alt\":", &self.alt);
         f.field(",\"preview\":", &self.preview);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1423,7 +1535,6 @@ impl WriteFields for NoteImg {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/note>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct NoteIcon {
     /// `token`: The library icon's name (standard icons).
     ///
@@ -1440,6 +1551,10 @@ pub struct NoteIcon {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub img_key: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for NoteIcon {
@@ -1454,6 +1569,7 @@ impl WriteFields for NoteIcon {
         f.field(",\"token\":", &self.token);
         f.field(",\"color\":", &self.color);
         f.field(",\"img_key\":", &self.img_key);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1463,13 +1579,16 @@ impl WriteFields for NoteIcon {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/containers/column-set>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/containers/column-set>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ClickAction {
     /// `multi_url`: Per-platform links opened on click.
     ///
     /// A [`UrlSet`] object. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_url: Option<UrlSet>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for ClickAction {
@@ -1482,6 +1601,7 @@ impl WriteFields for ClickAction {
     fn write_fields(&self, out: &mut String, first: bool) {
         let mut f = Fields::new(out, first);
         f.field(",\"multi_url\":", &self.multi_url);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1491,13 +1611,16 @@ impl WriteFields for ClickAction {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/user-list>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/user-list>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PersonId {
     /// `id` (required): The person's open_id, union_id or user_id.
     ///
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for PersonId {
@@ -1510,6 +1633,7 @@ impl WriteFields for PersonId {
     fn write_fields(&self, out: &mut String, first: bool) {
         let mut f = Fields::new(out, first);
         f.field(",\"id\":", &self.id);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1519,7 +1643,6 @@ impl WriteFields for PersonId {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/multi-image-laylout>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/multi-image-laylout>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CombinedImg {
     /// `img_key` (required): The uploaded image.
     ///
@@ -1531,6 +1654,10 @@ pub struct CombinedImg {
     /// `true` or `false`. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transparent: Option<bool>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for CombinedImg {
@@ -1544,6 +1671,7 @@ impl WriteFields for CombinedImg {
         let mut f = Fields::new(out, first);
         f.field(",\"img_key\":", &self.img_key);
         f.field(",\"transparent\":", &self.transparent);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1553,7 +1681,6 @@ impl WriteFields for CombinedImg {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/image-picker>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/image-picker>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ImgOption {
     /// `img_key` (required): The uploaded image.
     ///
@@ -1580,6 +1707,10 @@ pub struct ImgOption {
     /// A text object ([`Text`]). Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hover_tips: Option<Text>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for ImgOption {
@@ -1596,6 +1727,7 @@ impl WriteFields for ImgOption {
         f.field(",\"disabled\":", &self.disabled);
         f.field(",\"disabled_tips\":", &self.disabled_tips);
         f.field(",\"hover_tips\":", &self.hover_tips);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1605,7 +1737,6 @@ impl WriteFields for ImgOption {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/checker>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/checker>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CheckedStyle {
     /// `show_strikethrough`: Whether the text is struck through.
     ///
@@ -1617,6 +1748,10 @@ pub struct CheckedStyle {
     /// A number. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opacity: Option<Number>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for CheckedStyle {
@@ -1630,6 +1765,7 @@ impl WriteFields for CheckedStyle {
         let mut f = Fields::new(out, first);
         f.field(",\"show_strikethrough\":", &self.show_strikethrough);
         f.field(",\"opacity\":", &self.opacity);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1639,7 +1775,6 @@ impl WriteFields for CheckedStyle {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/checker>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/checker>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ButtonArea {
     /// `pc_display_rule`: On desktop, whether the buttons always show or only on hover.
     ///
@@ -1651,6 +1786,10 @@ pub struct ButtonArea {
     /// Elements. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buttons: Option<Vec<Element>>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for ButtonArea {
@@ -1664,6 +1803,7 @@ impl WriteFields for ButtonArea {
         let mut f = Fields::new(out, first);
         f.field(",\"pc_display_rule\":", &self.pc_display_rule);
         f.field(",\"buttons\":", &self.buttons);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1673,7 +1813,6 @@ impl WriteFields for ButtonArea {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/containers/column-set>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/containers/column-set>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Column {
     /// `tag` (required): Always `column`.
     ///
@@ -1745,6 +1884,10 @@ pub struct Column {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Column {
@@ -1770,6 +1913,7 @@ impl WriteFields for Column {
         f.field(",\"action\":", &self.action);
         f.field(",\"element_id\":", &self.element_id);
         f.field(",\"margin\":", &self.margin);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1779,7 +1923,6 @@ impl WriteFields for Column {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/plain-text>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/plain-text>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Div {
     /// `text`: The text.
     ///
@@ -1826,6 +1969,10 @@ pub struct Div {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Div {
@@ -1846,6 +1993,7 @@ impl WriteFields for Div {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1855,7 +2003,6 @@ impl WriteFields for Div {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/rich-text>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/rich-text>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Markdown {
     /// `content` (required): The Markdown source (at most four tables).
     ///
@@ -1907,6 +2054,10 @@ pub struct Markdown {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Markdown {
@@ -1928,6 +2079,7 @@ impl WriteFields for Markdown {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1937,7 +2089,6 @@ impl WriteFields for Markdown {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/divider>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/divider>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Hr {
     /// `element_id`: An id unique in the card, to address the element in later updates.
     ///
@@ -1959,6 +2110,10 @@ pub struct Hr {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Hr {
@@ -1974,6 +2129,7 @@ impl WriteFields for Hr {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -1983,7 +2139,6 @@ impl WriteFields for Hr {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/image>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/image>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Img {
     /// `img_key` (required): The uploaded image.
     ///
@@ -2065,6 +2220,10 @@ pub struct Img {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Img {
@@ -2092,6 +2251,7 @@ impl WriteFields for Img {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2101,7 +2261,6 @@ impl WriteFields for Img {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/multi-image-laylout>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/multi-image-laylout>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ImgCombination {
     /// `combination_mode` (required): How the images are laid out.
     ///
@@ -2143,6 +2302,10 @@ pub struct ImgCombination {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for ImgCombination {
@@ -2165,6 +2328,7 @@ impl WriteFields for ImgCombination {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2174,7 +2338,6 @@ impl WriteFields for ImgCombination {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/note>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Note {
     /// `elements`: Texts, images and icons.
     ///
@@ -2201,6 +2364,10 @@ pub struct Note {
     /// A string. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Note {
@@ -2217,6 +2384,7 @@ impl WriteFields for Note {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2226,7 +2394,6 @@ impl WriteFields for Note {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/ukTMukTMukTM/uYzM3QjL2MzN04iNzcDN/component-list/common-components-and-elements>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Action {
     /// `actions` (required): The interactive elements.
     ///
@@ -2258,6 +2425,10 @@ pub struct Action {
     /// A string. Card JSON 1.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Action {
@@ -2275,6 +2446,7 @@ impl WriteFields for Action {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2284,7 +2456,6 @@ impl WriteFields for Action {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/button>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/button>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Button {
     /// `text`: The label (at most 100 characters).
     ///
@@ -2396,6 +2567,10 @@ pub struct Button {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Button {
@@ -2429,6 +2604,7 @@ impl WriteFields for Button {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2438,7 +2614,6 @@ impl WriteFields for Button {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/overflow>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/overflow>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Overflow {
     /// `options` (required): The menu's choices.
     ///
@@ -2485,6 +2660,10 @@ pub struct Overflow {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Overflow {
@@ -2505,6 +2684,7 @@ impl WriteFields for Overflow {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2514,7 +2694,6 @@ impl WriteFields for Overflow {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/single-select-dropdown-menu>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/single-select-dropdown-menu>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SelectStatic {
     /// `type`: Border style: with a border, or plain text.
     ///
@@ -2601,6 +2780,10 @@ pub struct SelectStatic {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for SelectStatic {
@@ -2629,6 +2812,7 @@ impl WriteFields for SelectStatic {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2638,7 +2822,6 @@ impl WriteFields for SelectStatic {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/multi-select-dropdown-menu>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/multi-select-dropdown-menu>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct MultiSelectStatic {
     /// `type`: Border style: with a border, or plain text.
     ///
@@ -2725,6 +2908,10 @@ pub struct MultiSelectStatic {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for MultiSelectStatic {
@@ -2753,6 +2940,7 @@ impl WriteFields for MultiSelectStatic {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2762,7 +2950,6 @@ impl WriteFields for MultiSelectStatic {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/single-select-user-picker>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/single-select-user-picker>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SelectPerson {
     /// `type`: Border style: with a border, or plain text.
     ///
@@ -2849,6 +3036,10 @@ pub struct SelectPerson {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for SelectPerson {
@@ -2877,6 +3068,7 @@ impl WriteFields for SelectPerson {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -2886,7 +3078,6 @@ impl WriteFields for SelectPerson {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/multi-select-user-picker>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/multi-select-user-picker>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct MultiSelectPerson {
     /// `type`: Border style: with a border, or plain text.
     ///
@@ -2973,6 +3164,10 @@ pub struct MultiSelectPerson {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for MultiSelectPerson {
@@ -3001,6 +3196,7 @@ impl WriteFields for MultiSelectPerson {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -3010,7 +3206,6 @@ impl WriteFields for MultiSelectPerson {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/image-picker>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/image-picker>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SelectImg {
     /// `name`: The field's name in the form's submitted data (required inside a form, unique in the card).
     ///
@@ -3097,6 +3292,10 @@ pub struct SelectImg {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for SelectImg {
@@ -3125,6 +3324,7 @@ impl WriteFields for SelectImg {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -3134,7 +3334,6 @@ impl WriteFields for SelectImg {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/date-picker>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/date-picker>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct DatePicker {
     /// `name`: The field's name in the form's submitted data (required inside a form, unique in the card).
     ///
@@ -3201,6 +3400,10 @@ pub struct DatePicker {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for DatePicker {
@@ -3225,6 +3428,7 @@ impl WriteFields for DatePicker {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -3234,7 +3438,6 @@ impl WriteFields for DatePicker {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/time-selector>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/time-selector>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PickerTime {
     /// `name`: The field's name in the form's submitted data (required inside a form, unique in the card).
     ///
@@ -3301,6 +3504,10 @@ pub struct PickerTime {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for PickerTime {
@@ -3325,6 +3532,7 @@ impl WriteFields for PickerTime {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -3334,7 +3542,6 @@ impl WriteFields for PickerTime {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/date-time-picker>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/date-time-picker>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PickerDatetime {
     /// `name`: The field's name in the form's submitted data (required inside a form, unique in the card).
     ///
@@ -3406,6 +3613,10 @@ pub struct PickerDatetime {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for PickerDatetime {
@@ -3431,6 +3642,7 @@ impl WriteFields for PickerDatetime {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -3440,7 +3652,6 @@ impl WriteFields for PickerDatetime {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/input>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/input>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Input {
     /// `name`: The field's name in the form's submitted data (required inside a form, unique in the card).
     ///
@@ -3557,6 +3768,10 @@ pub struct Input {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Input {
@@ -3591,6 +3806,7 @@ impl WriteFields for Input {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -3600,7 +3816,6 @@ impl WriteFields for Input {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/containers/column-set>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/containers/column-set>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ColumnSet {
     /// `columns` (required): The columns.
     ///
@@ -3652,6 +3867,10 @@ pub struct ColumnSet {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for ColumnSet {
@@ -3673,6 +3892,7 @@ impl WriteFields for ColumnSet {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -3682,7 +3902,6 @@ impl WriteFields for ColumnSet {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/containers/form-container>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/containers/form-container>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Form {
     /// `name` (required): The form's name, unique in the card.
     ///
@@ -3749,6 +3968,10 @@ pub struct Form {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Form {
@@ -3773,6 +3996,7 @@ impl WriteFields for Form {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -3782,7 +4006,6 @@ impl WriteFields for Form {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/containers/collapsible-panel>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/containers/collapsible-panel>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CollapsiblePanel {
     /// `expanded`: Whether the panel starts open.
     ///
@@ -3859,6 +4082,10 @@ pub struct CollapsiblePanel {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for CollapsiblePanel {
@@ -3885,6 +4112,7 @@ impl WriteFields for CollapsiblePanel {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -3894,7 +4122,6 @@ impl WriteFields for CollapsiblePanel {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/containers/interactive-container>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/containers/interactive-container>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct InteractiveContainer {
     /// `width`: Width: fill, auto, or pixels.
     ///
@@ -4006,6 +4233,10 @@ pub struct InteractiveContainer {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for InteractiveContainer {
@@ -4039,6 +4270,7 @@ impl WriteFields for InteractiveContainer {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -4048,7 +4280,6 @@ impl WriteFields for InteractiveContainer {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/user-profile>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/user-profile>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Person {
     /// `user_id` (required): The person's open_id, union_id or user_id.
     ///
@@ -4095,6 +4326,10 @@ pub struct Person {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Person {
@@ -4115,6 +4350,7 @@ impl WriteFields for Person {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -4124,7 +4360,6 @@ impl WriteFields for Person {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/user-list>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/user-list>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PersonList {
     /// `persons` (required): The people.
     ///
@@ -4186,6 +4421,10 @@ pub struct PersonList {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for PersonList {
@@ -4209,6 +4448,7 @@ impl WriteFields for PersonList {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -4218,7 +4458,6 @@ impl WriteFields for PersonList {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/chart>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/chart>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Chart {
     /// `chart_spec` (required): The VChart chart definition.
     ///
@@ -4265,6 +4504,10 @@ pub struct Chart {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Chart {
@@ -4285,6 +4528,7 @@ impl WriteFields for Chart {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -4294,7 +4538,6 @@ impl WriteFields for Chart {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/content-components/table>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/table>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Table {
     /// `page_size`: Rows per page, 1 to 10.
     ///
@@ -4351,6 +4594,10 @@ pub struct Table {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Table {
@@ -4373,6 +4620,7 @@ impl WriteFields for Table {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -4382,7 +4630,6 @@ impl WriteFields for Table {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-components/interactive-components/checker>, <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/interactive-components/checker>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Checker {
     /// `name`: The field's name in the form's submitted data (required inside a form, unique in the card).
     ///
@@ -4469,6 +4716,10 @@ pub struct Checker {
     /// A string. Card JSON 1.0 and 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Checker {
@@ -4497,6 +4748,7 @@ impl WriteFields for Checker {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -4506,7 +4758,6 @@ impl WriteFields for Checker {
 ///
 /// Lark's pages: <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/audio>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Audio {
     /// `file_key` (required): The uploaded OPUS file.
     ///
@@ -4603,6 +4854,10 @@ pub struct Audio {
     /// A string. Card JSON 2.0 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _varloop: Option<String>,
+    /// Properties passed through unchecked (`"$unchecked": { ... }`), written after the
+    /// fields above, in place of the marker.
+    #[serde(flatten)]
+    pub unchecked: Unchecked,
 }
 
 impl WriteJson for Audio {
@@ -4633,6 +4888,7 @@ impl WriteFields for Audio {
         f.field(",\"margin\":", &self.margin);
         f.field(",\"fallback\":", &self.fallback);
         f.field(",\"_varloop\":", &self._varloop);
+        f.unchecked(&self.unchecked);
     }
 }
 
@@ -4649,6 +4905,10 @@ pub enum Text {
     /// `"tag": "markdown"`.
     #[serde(rename = "markdown")]
     Markdown(LarkMd),
+    /// A text object passed through whole, unchecked: its `tag` was in `$unchecked`, or it was
+    /// built as raw JSON.
+    #[serde(untagged)]
+    Raw(Unchecked),
 }
 
 impl WriteJson for Text {
@@ -4657,6 +4917,7 @@ impl WriteJson for Text {
             Self::PlainText(value) => ("{\"tag\":\"plain_text\"", value),
             Self::LarkMd(value) => ("{\"tag\":\"lark_md\"", value),
             Self::Markdown(value) => ("{\"tag\":\"markdown\"", value),
+            Self::Raw(value) => return value.write_json(out),
         };
         tagged(out, open, fields);
     }
@@ -4681,6 +4942,10 @@ pub enum Behavior {
     /// `"type": "form_action"`.
     #[serde(rename = "form_action")]
     FormAction(FormAction),
+    /// A behavior passed through whole, unchecked: its `type` was in `$unchecked`, or it was
+    /// built as raw JSON.
+    #[serde(untagged)]
+    Raw(Unchecked),
 }
 
 impl WriteJson for Behavior {
@@ -4689,6 +4954,7 @@ impl WriteJson for Behavior {
             Self::OpenUrl(value) => ("{\"type\":\"open_url\"", value),
             Self::Callback(value) => ("{\"type\":\"callback\"", value),
             Self::FormAction(value) => ("{\"type\":\"form_action\"", value),
+            Self::Raw(value) => return value.write_json(out),
         };
         tagged(out, open, fields);
     }
@@ -4731,6 +4997,10 @@ pub enum NoteItem {
     /// `"tag": "custom_icon"`.
     #[serde(rename = "custom_icon")]
     CustomIcon(NoteIcon),
+    /// A note element passed through whole, unchecked: its `tag` was in `$unchecked`, or it was
+    /// built as raw JSON.
+    #[serde(untagged)]
+    Raw(Unchecked),
 }
 
 impl WriteJson for NoteItem {
@@ -4741,6 +5011,7 @@ impl WriteJson for NoteItem {
             Self::Img(value) => ("{\"tag\":\"img\"", value),
             Self::StandardIcon(value) => ("{\"tag\":\"standard_icon\"", value),
             Self::CustomIcon(value) => ("{\"tag\":\"custom_icon\"", value),
+            Self::Raw(value) => return value.write_json(out),
         };
         tagged(out, open, fields);
     }
@@ -4852,9 +5123,10 @@ pub enum Element {
     /// `"tag": "audio"`.
     #[serde(rename = "audio")]
     Audio(Audio),
-    /// An element the model does not know yet, kept as raw JSON.
+    /// A element passed through whole, unchecked: its `tag` was in `$unchecked`, or it was
+    /// built as raw JSON.
     #[serde(untagged)]
-    Raw(RawElement),
+    Raw(Unchecked),
 }
 
 impl WriteJson for Element {

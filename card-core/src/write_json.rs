@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Number, Value};
 
-use crate::raw::RawElement;
+use crate::raw::Unchecked;
 
 /// A value written as compact JSON, exactly as `serde_json` serializes it.
 pub(crate) trait WriteJson {
@@ -51,6 +51,36 @@ pub(crate) struct Fields<'a> {
 impl<'a> Fields<'a> {
     pub(crate) fn new(out: &'a mut String, first: bool) -> Self {
         Fields { out, first }
+    }
+
+    /// Writes the properties passed through unchecked after the fields, as serde's
+    /// `flatten` does; or (marked) the marker `"$unchecked":{...}` holding them.
+    pub(crate) fn unchecked(&mut self, unchecked: &Unchecked) {
+        if unchecked.is_empty() {
+            return;
+        }
+        if marking_unchecked() {
+            self.separator();
+            string(self.out, card_schema::def::UNCHECKED);
+            self.out.push(':');
+            unchecked.0.write_json(self.out);
+            return;
+        }
+        for (key, value) in unchecked {
+            self.separator();
+            string(self.out, key);
+            self.out.push(':');
+            value.write_json(self.out);
+        }
+    }
+
+    /// A comma, unless nothing was written in the object yet.
+    fn separator(&mut self) {
+        if self.first {
+            self.first = false;
+        } else {
+            self.out.push(',');
+        }
     }
 
     /// Writes `key` and the value, if there is one. `key` is `,"name":`, escaped; its comma
@@ -219,9 +249,46 @@ impl<V: WriteJson> WriteJson for BTreeMap<String, V> {
     }
 }
 
-impl WriteJson for RawElement {
+thread_local! {
+    /// Whether [`Unchecked`] parts are written with their marker, `"$unchecked": {...}`.
+    static MARK_UNCHECKED: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
+}
+
+/// Runs `write` with [`Unchecked`] parts written inside their marker: card JSON that
+/// runtime validation reads as `card!` did (properties passed through unchecked stay
+/// unchecked). Lark never sees this form.
+pub(crate) fn with_unchecked_marked<R>(write: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let _ = MARK_UNCHECKED.try_with(|mark| mark.set(self.0));
+        }
+    }
+    let before = MARK_UNCHECKED
+        .try_with(|mark| mark.replace(true))
+        .unwrap_or(false);
+    let _restore = Restore(before);
+    write()
+}
+
+fn marking_unchecked() -> bool {
+    MARK_UNCHECKED
+        .try_with(core::cell::Cell::get)
+        .unwrap_or(false)
+}
+
+/// A whole object passed through: its properties, or (marked) `{"$unchecked":{...}}`.
+impl WriteJson for Unchecked {
     fn write_json(&self, out: &mut String) {
-        self.0.write_json(out);
+        if marking_unchecked() {
+            out.push('{');
+            string(out, card_schema::def::UNCHECKED);
+            out.push(':');
+            self.0.write_json(out);
+            out.push('}');
+        } else {
+            self.0.write_json(out);
+        }
     }
 }
 

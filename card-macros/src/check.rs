@@ -8,11 +8,14 @@ use std::collections::HashMap;
 use crate::diag::Error;
 
 use crate::ast::{self, Range, Value};
+use crate::json::Positions;
 
 /// The id of a node for the validator: its address, looked up again in [`Spans`].
-fn id<T>(node: &T) -> usize {
+pub fn node_id<T>(node: &T) -> usize {
     node as *const T as usize
 }
+
+use node_id as id;
 
 impl Node for Value {
     fn span(&self) -> usize {
@@ -49,13 +52,10 @@ fn items(items: &[ast::Item]) -> Vec<Item<'_>> {
             ast::Item::For { body, .. } => Item::Repeated(self::items(body)),
             ast::Item::If {
                 then, otherwise, ..
-            } => {
-                let mut branches = self::items(then);
-                if let Some(otherwise) = otherwise {
-                    branches.extend(self::items(otherwise));
-                }
-                Item::Conditional(branches)
-            }
+            } => Item::Conditional(vec![
+                self::items(then),
+                otherwise.as_deref().map(self::items).unwrap_or_default(),
+            ]),
             ast::Item::Spread(rust) => Item::Spread(id(rust)),
         })
         .collect()
@@ -122,19 +122,47 @@ pub struct Checked {
     pub deprecated: Vec<(Range, &'static str, &'static str)>,
 }
 
-/// Checks a card.
-pub fn check(card: &Value) -> Checked {
+/// A card read from a file by `include_card!`: its errors name the file, the line and
+/// column, and the JSON path, since the file has no tokens to point at.
+pub struct File<'a> {
+    /// The path as written in `include_card!`.
+    pub name: &'a str,
+    /// Where each node is in the file.
+    pub positions: &'a Positions,
+}
+
+impl File<'_> {
+    /// `cards/approval.json:12:21: at `body.elements[0].type`: ...`.
+    fn locate(&self, id: usize, path: &str, message: &dyn core::fmt::Display) -> String {
+        let name = self.name;
+        let at = if path.is_empty() {
+            String::new()
+        } else {
+            format!("at `{path}`: ")
+        };
+        match self.positions.get(&id) {
+            Some(p) => format!("{name}:{}:{}: {at}{message}", p.line, p.column),
+            None => format!("{name}: {at}{message}"),
+        }
+    }
+}
+
+/// Checks a card written in `card!` (`file` is `None`) or read from a file.
+pub fn check(card: &Value, file: Option<&File<'_>>) -> Checked {
     let report = validate_card(card);
     let spans = Spans::of(card);
     let mut errors = Vec::new();
     let mut deprecated = Vec::new();
     for violation in &report.violations {
         let range = spans.get(violation.span, card);
-        match (&violation.kind, violation.severity()) {
-            (card_schema::ViolationKind::Deprecated { field, note }, Severity::Warning) => {
+        match (&violation.kind, violation.severity(), file) {
+            (card_schema::ViolationKind::Deprecated { field, note }, Severity::Warning, _) => {
                 deprecated.push((range, *field, *note));
             }
-            (kind, _) => errors.push(range.error(kind)),
+            (kind, _, None) => errors.push(range.error(kind)),
+            (kind, _, Some(file)) => {
+                errors.push(range.error(file.locate(violation.span, &violation.path, kind)))
+            }
         }
     }
     if !report.dynamic && errors.is_empty() {
@@ -144,7 +172,10 @@ pub fn check(card: &Value) -> Checked {
                 size: body,
                 limit: MAX_BODY_BYTES,
             };
-            errors.push(card.range().error(kind));
+            errors.push(match file {
+                None => card.range().error(kind),
+                Some(file) => card.range().error(file.locate(id(card), "", &kind)),
+            });
         }
     }
     Checked {
@@ -186,17 +217,29 @@ fn write_json(value: &Value, out: &mut String) {
         }
         Value::Object(o) => {
             out.push('{');
-            for (i, entry) in o.entries.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                card_schema::json::write_string(&entry.name, out);
-                out.push(':');
-                write_json(&entry.value, out);
-            }
+            write_entries(&o.entries, out, &mut true);
             out.push('}');
         }
         // Not reached: dynamic cards are not measured.
         Value::Rust(_) => out.push_str("null"),
+    }
+}
+
+/// The entries of an object, with those of `"$unchecked": { ... }` in place of the marker,
+/// as the card is written (the order differs, the size does not).
+fn write_entries(entries: &[ast::Entry], out: &mut String, first: &mut bool) {
+    for entry in entries {
+        if let (card_schema::def::UNCHECKED, Value::Object(inner)) =
+            (entry.name.as_str(), &entry.value)
+        {
+            write_entries(&inner.entries, out, first);
+            continue;
+        }
+        if !std::mem::replace(first, false) {
+            out.push(',');
+        }
+        card_schema::json::write_string(&entry.name, out);
+        out.push(':');
+        write_json(&entry.value, out);
     }
 }

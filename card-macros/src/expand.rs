@@ -6,7 +6,7 @@
 
 use card_schema::catalogue::{CARD, ELEMENT, ELEMENT_COMMON};
 use card_schema::codegen::{field_ident, variant_ident};
-use card_schema::def::{EnumDef, ObjectDef, UnionDef};
+use card_schema::def::{EnumDef, ObjectDef, UnionDef, UNCHECKED};
 use card_schema::{Kind, Sharing};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
@@ -35,9 +35,15 @@ pub fn card(card: &Value, checked: &Checked) -> TokenStream {
             let () = #name;
         }
     });
+    // A card with parts only a run-time check can check is validated before it is sent.
+    let make = if checked.report.checks_at_send {
+        quote!(card_checked_at_send)
+    } else {
+        quote!(card)
+    };
     quote! {{
         #(#warnings)*
-        ::card_core::__private::card::<#sharing>(#json)
+        ::card_core::__private::#make::<#sharing>(#json)
     }}
 }
 
@@ -180,10 +186,15 @@ fn object(
     let ty = format_ident!("{}", def.rust_name);
     let common: &[card_schema::def::Field] = if is_element { ELEMENT_COMMON } else { &[] };
     let mut written = 0;
+    let unchecked = o.entries.iter().find(|e| e.name == UNCHECKED).map(|e| {
+        let value = json(&e.value);
+        let name = Ident::new("unchecked", e.key.lit.span());
+        quote!(#name: ::card_core::__private::unchecked(#value))
+    });
     let fields = o
         .entries
         .iter()
-        .filter(|e| Some(e.name.as_str()) != discriminator)
+        .filter(|e| Some(e.name.as_str()) != discriminator && e.name != UNCHECKED)
         .map(|e| {
             written += 1;
             let Some(field) = def
@@ -197,12 +208,14 @@ fn object(
             quote!(#name: ::core::option::Option::Some(#value))
         })
         .collect::<Vec<_>>();
-    let rest = if written < def.fields.len() + common.len() {
+    // Every struct also has `unchecked`.
+    let rest = if written < def.fields.len() + common.len() || unchecked.is_none() {
         quote!(..::core::default::Default::default())
     } else {
         quote!()
     };
-    quote!(::card_core::model::#ty { #(#fields,)* #rest })
+    let unchecked = unchecked.into_iter();
+    quote!(::card_core::model::#ty { #(#fields,)* #(#unchecked,)* #rest })
 }
 
 fn rust_field(name: &str, span: Span) -> Ident {
@@ -223,13 +236,20 @@ fn union(def: &UnionDef, o: &Object, is_element: bool) -> TokenStream {
             Value::String(s) => Some(s),
             _ => None,
         });
+    let ty = format_ident!("{}", def.rust_name);
+    // Its tag is in `$unchecked`: the object is passed through whole.
+    let raw = o.entries.iter().find(|e| e.name == UNCHECKED);
+    if let (None, Some(raw)) = (tag, raw) {
+        let value = json(&raw.value);
+        let variant = Ident::new("Raw", raw.key.lit.span());
+        return quote!(::card_core::model::#ty::#variant(::card_core::__private::unchecked(#value)));
+    }
     let Some(tag) = tag else {
         return mismatch_at(crate::ast::Range::one(o.open));
     };
     let Some(variant_def) = def.variant(&tag.text) else {
         return mismatch_at(crate::ast::Range::one(tag.lit.span()));
     };
-    let ty = format_ident!("{}", def.rust_name);
     let variant = Ident::new(&variant_ident(&tag.text), tag.lit.span());
     let inner = object(variant_def, o, is_element, Some(def.key));
     quote!(::card_core::model::#ty::#variant(#inner))

@@ -3,7 +3,8 @@
 //! Use it through `card_core::card!`, whose documentation describes the syntax and the checks.
 //! It works in three stages, one file each: `ast` parses the tokens into a JSON-shaped tree,
 //! `check` validates the tree against the card schema of `card-schema`, and `expand`
-//! writes the typed value; `diag` reports every error at once.
+//! writes the typed value; `diag` reports every error at once. `include_card!` reads a card
+//! JSON file into the same tree (`json`, `include`), and the same stages follow.
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as TokenStream2;
@@ -12,6 +13,8 @@ mod ast;
 mod check;
 mod diag;
 mod expand;
+mod include;
+mod json;
 mod literal;
 mod markdown;
 
@@ -28,13 +31,20 @@ pub fn markdown(input: TokenStream) -> TokenStream {
     markdown::expand(input.into()).into()
 }
 
+/// Builds the same typed, checked card from a card JSON file read when the program compiles.
+/// See `card_core::include_card!`.
+#[proc_macro]
+pub fn include_card(input: TokenStream) -> TokenStream {
+    include::expand(input.into()).into()
+}
+
 /// The whole pipeline, on `proc_macro2` tokens so that it runs in unit tests.
 fn expand(input: TokenStream2) -> TokenStream2 {
     let card: ast::Value = match ast::parse(input) {
         Ok(card) => card,
         Err(error) => return diag::failed(error),
     };
-    let checked = check::check(&card);
+    let checked = check::check(&card, None);
     match diag::combine(checked.errors.iter().cloned()) {
         Some(errors) => diag::failed(errors),
         None => expand::card(&card, &checked),

@@ -147,3 +147,68 @@ fn the_static_size_check_counts_the_update_body() {
     let body = r#"{"content":"{\"elements\":[{\"tag\":\"markdown\",\"content\":\"a\\\"b\"}]}"}"#;
     assert_eq!(crate::check::body_size(&card), body.len());
 }
+
+/// The messages `card!` reports for a card, in order.
+fn errors(input: TokenStream) -> Vec<String> {
+    let card = match crate::ast::parse(input) {
+        Ok(card) => card,
+        Err(e) => return e.messages().map(str::to_string).collect(),
+    };
+    crate::check::check(&card, None)
+        .errors
+        .iter()
+        .flat_map(|e| e.messages().map(str::to_string).collect::<Vec<_>>())
+        .collect()
+}
+
+#[test]
+fn an_element_id_may_repeat_across_branches_but_not_around_them() {
+    let ok = errors(quote!({ "schema": "2.0", "body": { "elements": [
+        if ok { { "tag": "hr", "element_id": "state" } }
+        else if late { { "tag": "markdown", "content": "late", "element_id": "state" } }
+        else { { "tag": "markdown", "content": "no", "element_id": "state" } }
+    ] } }));
+    assert!(ok.is_empty(), "{ok:?}");
+    let before = errors(quote!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "hr", "element_id": "state" },
+        if ok { { "tag": "hr", "element_id": "state" } }
+    ] } }));
+    assert_eq!(before.len(), 1, "{before:?}");
+    assert!(before[0].starts_with("duplicate `element_id` `state`"));
+    let after = errors(quote!({ "schema": "2.0", "body": { "elements": [
+        if ok { { "tag": "hr" } } else { { "tag": "hr", "element_id": "state" } },
+        { "tag": "hr", "element_id": "state" }
+    ] } }));
+    assert_eq!(after.len(), 1, "{after:?}");
+    let within = errors(quote!({ "schema": "2.0", "body": { "elements": [
+        if ok { { "tag": "hr", "element_id": "a" }, { "tag": "hr", "element_id": "a" } }
+    ] } }));
+    assert_eq!(within.len(), 1, "{within:?}");
+}
+
+/// `n` `hr` elements, as items of a `card!` array.
+fn hrs(n: usize) -> TokenStream {
+    let one = quote!({ "tag": "hr" });
+    let items = std::iter::repeat_n(one, n);
+    quote!(#(#items),*)
+}
+
+#[test]
+fn the_element_count_takes_the_larger_branch() {
+    let (a, b) = (hrs(150), hrs(120));
+    let ok = errors(quote!({ "schema": "2.0", "body": { "elements": [
+        if wide { #a } else { #b }
+    ] } }));
+    assert!(ok.is_empty(), "{ok:?}");
+    // 60 before the branch and the larger branch of 150: 210.
+    let (before, a, b) = (hrs(60), hrs(150), hrs(120));
+    let over = errors(quote!({ "schema": "2.0", "body": { "elements": [
+        #before,
+        if wide { #b } else { #a }
+    ] } }));
+    assert_eq!(over.len(), 1, "{over:?}");
+    assert!(
+        over[0].starts_with("this 2.0 card has 210 elements"),
+        "{over:?}"
+    );
+}

@@ -26,7 +26,7 @@ pub fn rust_model() -> String {
          use std::collections::BTreeMap;\n\n\
          use serde::{Deserialize, Serialize};\n\
          use serde_json::{Number, Value};\n\n\
-         use crate::raw::RawElement;\n\
+         use crate::raw::Unchecked;\n\
          use crate::write_json::{object, plain, tagged, Fields, WriteFields, WriteJson};\n\n",
     );
     let mut done = BTreeSet::new();
@@ -98,8 +98,9 @@ fn object(out: &mut String, def: &ObjectDef, is_element: bool, done: &mut BTreeS
     let _ = writeln!(out, "/// JSON: `{}`. {}", def.name, versions(def.since));
     let _ = writeln!(out, "///");
     let _ = writeln!(out, "/// Lark's pages: {}.", pages(def.pages));
+    // No `deny_unknown_fields`: serde does not combine it with `flatten`. Runtime validation
+    // rejects unknown fields before the model reads a card.
     out.push_str("#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]\n");
-    out.push_str("#[serde(deny_unknown_fields)]\n");
     let _ = writeln!(out, "pub struct {} {{", def.rust_name);
     let common: &[Field] = if is_element { ELEMENT_COMMON } else { &[] };
     for field in def.fields.iter().chain(common) {
@@ -121,6 +122,11 @@ fn object(out: &mut String, def: &ObjectDef, is_element: bool, done: &mut BTreeS
             rust_type(&field.kind)
         );
     }
+    out.push_str(
+        "    /// Properties passed through unchecked (`\"$unchecked\": { ... }`), written after the\n    \
+         /// fields above, in place of the marker.\n    \
+         #[serde(flatten)]\n    pub unchecked: Unchecked,\n",
+    );
     out.push_str("}\n\n");
     write_struct(out, def.rust_name, def.fields.iter().chain(common));
 }
@@ -136,12 +142,7 @@ fn write_struct<'a>(out: &mut String, rust_name: &str, fields: impl Iterator<Ite
         out,
         "impl WriteFields for {rust_name} {{\n    fn write_fields(&self, out: &mut String, first: bool) {{"
     );
-    let mut fields = fields.peekable();
-    if fields.peek().is_none() {
-        out.push_str("        let _ = (out, first);\n");
-    } else {
-        out.push_str("        let mut f = Fields::new(out, first);\n");
-    }
+    out.push_str("        let mut f = Fields::new(out, first);\n");
     for field in fields {
         let key = format!(",{}:", json_string(field.name));
         let _ = writeln!(
@@ -150,7 +151,7 @@ fn write_struct<'a>(out: &mut String, rust_name: &str, fields: impl Iterator<Ite
             field_ident(field.name)
         );
     }
-    out.push_str("    }\n}\n\n");
+    out.push_str("        f.unchecked(&self.unchecked);\n    }\n}\n\n");
 }
 
 /// `value` as a JSON string, quoted and escaped as serde_json escapes it.
@@ -257,11 +258,13 @@ fn union_enum(out: &mut String, def: &UnionDef) {
         let _ = writeln!(out, "    #[serde(rename = \"{tag}\")]");
         let _ = writeln!(out, "    {}({}),", variant_ident(tag), object.rust_name);
     }
-    if def.open {
-        out.push_str("    /// An element the model does not know yet, kept as raw JSON.\n");
-        out.push_str("    #[serde(untagged)]\n");
-        out.push_str("    Raw(RawElement),\n");
-    }
+    let _ = writeln!(
+        out,
+        "    /// A {} passed through whole, unchecked: its `{}` was in `$unchecked`, or it was\n    /// built as raw JSON.",
+        def.what, def.key
+    );
+    out.push_str("    #[serde(untagged)]\n");
+    out.push_str("    Raw(Unchecked),\n");
     out.push_str("}\n\n");
     // serde writes an internally tagged variant as the tag entry first, then the fields of
     // the variant's struct; an untagged `Raw` as the raw object alone.
@@ -279,9 +282,7 @@ fn union_enum(out: &mut String, def: &UnionDef) {
             variant_ident(tag)
         );
     }
-    if def.open {
-        out.push_str("            Self::Raw(value) => return value.write_json(out),\n");
-    }
+    out.push_str("            Self::Raw(value) => return value.write_json(out),\n");
     out.push_str("        };\n        tagged(out, open, fields);\n    }\n}\n\n");
     for (tag, object) in def.variants {
         if def

@@ -1,6 +1,18 @@
 //! The vocabulary the schema is written in: kinds of values, fields, objects, unions,
 //! enumerations and element slots.
 
+/// The escape hatch: in any object the schema checks, `"$unchecked": { ... }` holds
+/// properties passed through verbatim and unchecked, for the day Lark adds a field before the
+/// schema does. An object whose discriminator (`tag`) is itself inside `$unchecked` is passed
+/// through whole (an element or text object the schema does not know). The same marker is
+/// read by `card!`, `include_card!` and runtime validation; the card's output carries the
+/// properties in place of the marker.
+pub const UNCHECKED: &str = "$unchecked";
+
+/// Fields that cannot be passed through [`UNCHECKED`]: they decide the card's version and
+/// whether it is shared, which `card!` records in the card's type.
+pub const ALWAYS_CHECKED: &[&str] = &["schema", "update_multi"];
+
 /// A card JSON schema version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Version {
@@ -259,7 +271,9 @@ pub struct UnionDef {
     pub key: &'static str,
     /// `(discriminator value, object)` pairs.
     pub variants: &'static [(&'static str, &'static ObjectDef)],
-    /// Whether unknown discriminator values are carried as raw JSON (true for elements).
+    /// Whether Lark adds members often (elements: new components). Unknown discriminator
+    /// values are reported either way; every union's model has a `Raw` variant, for objects
+    /// passed through [`UNCHECKED`] and for elements built as raw JSON.
     pub open: bool,
 }
 

@@ -55,8 +55,10 @@ pub enum Item<'a> {
     Value(&'a dyn Node),
     /// Items repeated any number of times at run time (the body of a `for` loop).
     Repeated(Vec<Item<'a>>),
-    /// Items present zero times or once (a branch of an `if`).
-    Conditional(Vec<Item<'a>>),
+    /// Alternatives: the items of exactly one branch are present at run time (an `if` /
+    /// `else if` / `else` chain; an `if` without `else` has an empty second branch). An
+    /// `element_id` may repeat across branches, and the element count takes the largest.
+    Conditional(Vec<Vec<Item<'a>>>),
     /// Any number of values known only at run time (`..iter`).
     Spread(usize),
 }

@@ -3,7 +3,10 @@
 use crate::catalogue::{
     self, CARD, COLUMN, ELEMENT, ELEMENT_COMMON, MAX_DEPTH, MAX_ELEMENTS_V2, PER_CARD,
 };
-use crate::def::{EnumDef, Field, Kind, Need, ObjectDef, Rule, Slot, StyleSet, UnionDef, Version};
+use crate::def::{
+    EnumDef, Field, Kind, Need, ObjectDef, Rule, Slot, StyleSet, UnionDef, Version,
+    ALWAYS_CHECKED, UNCHECKED,
+};
 use crate::tree::{Entry, Item, Node, View};
 use crate::violation::{did_you_mean, Violation, ViolationKind};
 
@@ -32,6 +35,11 @@ pub struct Report<S> {
     /// Whether loops, conditionals, spreads or interpolated values make the card's content
     /// depend on run time.
     pub dynamic: bool,
+    /// Whether some rule could not be checked without running the code: an interpolated
+    /// value whose type allows what the schema forbids (an `element_id`, an integer, an open
+    /// enumeration, a typed object or element), a spread, or a loop of elements (the element
+    /// count). Such a card is checked again before it is sent; a card without is not.
+    pub checks_at_send: bool,
 }
 
 impl<S> Report<S> {
@@ -57,6 +65,7 @@ pub fn validate_card(card: &dyn Node) -> Report<usize> {
         dynamic: false,
         style: Style::default(),
         tag_counts: Vec::new(),
+        checks_at_send: false,
     };
     let View::Object(entries) = card.view() else {
         walk.report(card.span(), ViolationKind::NotAnObject);
@@ -116,10 +125,12 @@ fn sharing(entries: &[Entry<'_>], walk: &mut Walk) -> Sharing {
             walk.report(span, ViolationKind::ExclusiveV2);
             Sharing::NotShared
         }
-        (Version::V2, Some((_, View::Dynamic))) => Sharing::Unknown,
+        (_, Some((span, View::Dynamic))) => {
+            walk.report(span, ViolationKind::UpdateMultiNotLiteral);
+            Sharing::Unknown
+        }
         (Version::V2, _) => Sharing::Shared,
         (Version::V1, Some((_, View::Bool(true)))) => Sharing::Shared,
-        (Version::V1, Some((_, View::Dynamic))) => Sharing::Unknown,
         (Version::V1, _) => Sharing::NotShared,
     }
 }
@@ -211,6 +222,7 @@ struct Walk {
     /// Elements met so far per tag, for the per-card limits (`PER_CARD`); one count per
     /// elements list of the card (per locale of `i18n_elements`).
     tag_counts: Vec<(&'static str, usize)>,
+    checks_at_send: bool,
 }
 
 fn found(view: &View<'_>) -> &'static str {
@@ -233,6 +245,7 @@ impl Walk {
             violations: self.violations,
             elements: self.elements,
             dynamic: self.dynamic,
+            checks_at_send: self.checks_at_send,
         }
     }
 
@@ -260,6 +273,7 @@ impl Walk {
         let view = node.view();
         if let View::Dynamic = view {
             self.dynamic = true;
+            self.checks_at_send |= !compiler_checks_fully(kind);
             return;
         }
         let span = node.span();
@@ -402,17 +416,46 @@ impl Walk {
                 }
                 Item::Repeated(body) => {
                     self.dynamic = true;
+                    // Repeated elements count towards the card's limit.
+                    self.checks_at_send |= matches!(kind, Kind::Element(_));
                     self.loops += 1;
                     self.items(kind, body, index);
                     self.loops -= 1;
                 }
-                Item::Conditional(body) => {
+                Item::Conditional(branches) => {
                     self.dynamic = true;
-                    self.items(kind, body, index);
+                    self.branches(kind, branches, index);
                 }
-                Item::Spread(_) => self.dynamic = true,
+                Item::Spread(_) => {
+                    self.dynamic = true;
+                    self.checks_at_send = true;
+                }
             }
         }
+    }
+
+    /// The branches of an `if`: each starts from what came before it (indices, elements,
+    /// element ids), since only one of them is present; afterwards the card has the larger
+    /// index and element count of any branch, and the element ids of all of them (an id
+    /// after the `if` must differ from every branch's).
+    fn branches(&mut self, kind: &Kind, branches: &[Vec<Item<'_>>], index: &mut usize) {
+        let (start, elements, ids) = (*index, self.elements, self.element_ids.len());
+        let (mut end, mut most, mut seen) = (start, elements, Vec::new());
+        for branch in branches {
+            *index = start;
+            self.elements = elements;
+            self.items(kind, branch, index);
+            end = end.max(*index);
+            most = most.max(self.elements);
+            for id in self.element_ids.split_off(ids) {
+                if !seen.contains(&id) {
+                    seen.push(id);
+                }
+            }
+        }
+        *index = end;
+        self.elements = most;
+        self.element_ids.extend(seen);
     }
 
     fn duplicate_keys(&mut self, entries: &[Entry<'_>]) {
@@ -436,6 +479,20 @@ impl Walk {
         slot: Option<Slot>,
     ) {
         let Some(tag_entry) = entries.iter().find(|e| e.key == def.key) else {
+            if entries.iter().any(|e| e.key == UNCHECKED) {
+                // Passed through whole: checked only for the marker's own rules.
+                self.duplicate_keys(entries);
+                for entry in entries.iter().filter(|e| e.key != UNCHECKED) {
+                    let kind = ViolationKind::CheckedBesideRaw {
+                        field: entry.key.to_string(),
+                        key: def.key,
+                    };
+                    self.report(entry.key_span, kind);
+                }
+                self.unchecked_keys(entries);
+                self.elements += usize::from(slot.is_some());
+                return;
+            }
             let choices = def.variants.iter().map(|(t, _)| *t).collect();
             self.report(
                 span,
@@ -536,8 +593,18 @@ impl Walk {
             self.elements += 1;
         }
         self.duplicate_keys(entries);
+        let unchecked = self.unchecked_keys(entries);
+        let present =
+            |name: &str| entries.iter().any(|e| e.key == name) || unchecked.contains(&name);
         for entry in entries {
-            if Some(entry.key) == discriminator {
+            if Some(entry.key) == discriminator || entry.key == UNCHECKED {
+                continue;
+            }
+            if entry.key.starts_with('$') {
+                let kind = ViolationKind::UnknownMarker {
+                    key: entry.key.to_string(),
+                };
+                self.report(entry.key_span, kind);
                 continue;
             }
             let field = def.field(entry.key).or_else(|| {
@@ -568,8 +635,7 @@ impl Walk {
             self.path.pop();
         }
         for field in def.fields.iter().filter(|f| f.need == Need::Required) {
-            let present = entries.iter().any(|e| e.key == field.name);
-            if !present && field.since.includes(self.version) {
+            if !present(field.name) && field.since.includes(self.version) {
                 self.report(
                     span,
                     ViolationKind::MissingField {
@@ -582,11 +648,8 @@ impl Walk {
         for rule in def.rules {
             match rule {
                 Rule::AtMostOne(names) => {
-                    let present: Vec<&'static str> = names
-                        .iter()
-                        .copied()
-                        .filter(|n| entries.iter().any(|e| e.key == *n))
-                        .collect();
+                    let present: Vec<&'static str> =
+                        names.iter().copied().filter(|n| present(n)).collect();
                     if present.len() > 1 {
                         let last = entries.iter().rev().find(|e| present.contains(&e.key));
                         let at = last.map_or(span, |e| e.key_span);
@@ -663,7 +726,7 @@ impl Walk {
                     }
                 }
                 Rule::AtLeastOne(names) => {
-                    if !names.iter().any(|n| entries.iter().any(|e| e.key == *n)) {
+                    if !names.iter().any(|n| present(n)) {
                         let kind = ViolationKind::NeedsOneOf {
                             object: def.name,
                             fields: names.to_vec(),
@@ -673,6 +736,34 @@ impl Walk {
                 }
             }
         }
+    }
+
+    /// The keys inside the object's `$unchecked`, after checking the marker's rules: an object
+    /// written out, no key also checked, none of [`ALWAYS_CHECKED`]. What they hold is not
+    /// looked at.
+    fn unchecked_keys<'a>(&mut self, entries: &[Entry<'a>]) -> Vec<&'a str> {
+        let mut keys = Vec::new();
+        for entry in entries.iter().filter(|e| e.key == UNCHECKED) {
+            let View::Object(inner) = entry.value.view() else {
+                self.report(entry.value.span(), ViolationKind::UncheckedNotAnObject);
+                continue;
+            };
+            self.enter_key(UNCHECKED);
+            self.duplicate_keys(&inner);
+            for field in &inner {
+                if let Some(name) = ALWAYS_CHECKED.iter().find(|n| **n == field.key) {
+                    self.report(field.key_span, ViolationKind::MustBeChecked { field: name });
+                } else if entries.iter().any(|e| e.key == field.key) {
+                    let kind = ViolationKind::CheckedAndUnchecked {
+                        field: field.key.to_string(),
+                    };
+                    self.report(field.key_span, kind);
+                }
+                keys.push(field.key);
+            }
+            self.path.pop();
+        }
+        keys
     }
 
     fn field(&mut self, owner: &ObjectDef, field: &'static Field, entry: &Entry<'_>) {
@@ -743,5 +834,21 @@ fn other(version: Version) -> Version {
     match version {
         Version::V1 => Version::V2,
         Version::V2 => Version::V1,
+    }
+}
+
+/// Whether the compiler's type check of an interpolated value is the whole rule: text,
+/// booleans, numbers and free JSON can be any value of their type; a closed enumeration is
+/// one of its variants. Anything else (an `element_id` or other pattern, an integer range,
+/// an open enumeration's `Other`, a typed object or element built by code) is checked again
+/// before the card is sent.
+fn compiler_checks_fully(kind: &Kind) -> bool {
+    match kind {
+        Kind::String | Kind::Markdown | Kind::Bool | Kind::Number => true,
+        Kind::Json | Kind::StringOrJson => true,
+        Kind::Enum(def) => def.open.is_none(),
+        Kind::Pattern(_) | Kind::Integer { .. } => false,
+        Kind::Object(_) | Kind::Union(_) | Kind::Element(_) | Kind::Elements(_) => false,
+        Kind::Array(_) | Kind::Map(_) => false,
     }
 }

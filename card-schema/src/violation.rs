@@ -198,6 +198,32 @@ pub enum ViolationKind {
     ExclusiveV2,
     /// `schema` is not a literal.
     SchemaNotLiteral,
+    /// `update_multi` is not a literal.
+    UpdateMultiNotLiteral,
+    /// The value of `$unchecked` is not an object written out.
+    UncheckedNotAnObject,
+    /// A key starting with `$` that is not `$unchecked`.
+    UnknownMarker {
+        /// The key as written.
+        key: String,
+    },
+    /// A field both checked and inside `$unchecked`.
+    CheckedAndUnchecked {
+        /// The field.
+        field: String,
+    },
+    /// A field that cannot be unchecked (`schema`, `update_multi`).
+    MustBeChecked {
+        /// The field.
+        field: &'static str,
+    },
+    /// A checked field beside a `$unchecked` that holds the object's discriminator.
+    CheckedBesideRaw {
+        /// The field.
+        field: String,
+        /// The discriminator key.
+        key: &'static str,
+    },
     /// The update request body would exceed the size limit.
     TooLarge {
         /// Bytes of the `{"content": ...}` request body.
@@ -389,6 +415,28 @@ impl fmt::Display for ViolationKind {
             SchemaNotLiteral => {
                 f.write_str("`schema` must be the literal `\"2.0\"` (or absent for a 1.0 card)")
             }
+            UpdateMultiNotLiteral => f.write_str(
+                "`update_multi` must be the literal `true` or `false`: it decides whether a sent card can be updated, which `card!` records in the card's type (write the literal; if it varies, write two cards)",
+            ),
+            UncheckedNotAnObject => f.write_str(
+                "`$unchecked` takes an object of the properties to pass through unchecked: `\"$unchecked\": { \"new_field\": ... }`",
+            ),
+            UnknownMarker { key } => write!(
+                f,
+                "`{key}` is neither a Lark field nor a marker of card JSON (the only `$` key is `$unchecked`, which passes properties through unchecked)"
+            ),
+            CheckedAndUnchecked { field } => write!(
+                f,
+                "`{field}` is both checked and in `$unchecked` (keep one of them)"
+            ),
+            MustBeChecked { field } => write!(
+                f,
+                "`{field}` cannot be in `$unchecked`: it decides the card's version and whether it can be updated, which `card!` records in the card's type"
+            ),
+            CheckedBesideRaw { field, key } => write!(
+                f,
+                "`{field}` is checked, but this object's `{key}` is in `$unchecked`, so the object is passed through whole (move `{field}` into `$unchecked` too)"
+            ),
             TooLarge { size, limit } => write!(
                 f,
                 "the card's update request body is {size} bytes, over Lark's limit of {limit} bytes by {} (split the card or shorten its content)",

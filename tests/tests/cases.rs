@@ -5,7 +5,8 @@
 //!
 //! A case declares, on its second line, either `// path: <json path>` (rejected at run time
 //! at that path), `// runtime: refused as not shared`, or `// runtime: none, <why>` (the
-//! mistake is Rust syntax or types, which JSON cannot hold).
+//! mistake is Rust syntax or types, which JSON cannot hold). A case that reads its card with
+//! `include_card!("cards/...")` is checked with that file (`ui/cards`).
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +22,8 @@ struct Case {
     name: String,
     expect: Expect,
     card: String,
+    /// Whether the card is a file read by `include_card!`.
+    from_file: bool,
     stderr: String,
 }
 
@@ -61,12 +64,28 @@ fn read_case(path: &Path) -> Case {
     };
     let stderr = std::fs::read_to_string(path.with_extension("stderr"))
         .unwrap_or_else(|e| panic!("{name}: no .stderr snapshot: {e}"));
+    let file = include_card_file(&source);
+    let card = match (&file, &expect) {
+        (Some(file), Expect::Path(_)) => {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui").join(file);
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {file}: {e}"))
+        }
+        _ => card_text(&source),
+    };
     Case {
         name,
         expect,
-        card: card_text(&source),
+        card,
+        from_file: file.is_some(),
         stderr,
     }
+}
+
+/// The path in `include_card!("...")`, if the case reads its card from a file.
+fn include_card_file(source: &str) -> Option<String> {
+    let start = source.find("include_card!(\"")? + "include_card!(\"".len();
+    let end = source[start..].find('"')?;
+    Some(source[start..start + end].to_string())
 }
 
 /// The tokens inside the first `card!( ... )`.
@@ -110,8 +129,14 @@ fn every_case_is_rejected_at_run_time_as_at_compile_time() {
             }
             Expect::Path(path) => {
                 let message = runtime_error(name, &case.card, path);
+                // A file's errors read `error: cards/x.json:5:21: at `path`: message`.
+                let expected = if case.from_file {
+                    format!("at `{path}`: {message}")
+                } else {
+                    format!("error: {message}")
+                };
                 assert!(
-                    case.stderr.contains(&format!("error: {message}")),
+                    case.stderr.contains(&expected),
                     "{name}: the runtime error `{message}` is not the compile error:\n{}",
                     case.stderr
                 );

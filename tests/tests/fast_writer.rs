@@ -131,7 +131,9 @@ fn hostile_strings_are_escaped_like_serde_json() {
             trigger_conditions: Some(vec![FallbackCondition {
                 r#type: Some(FallbackConditionType::ElementTags),
                 value: Some(Value::String(s.clone())),
+                ..Default::default()
             }]),
+            ..Default::default()
         });
         let mut raw = Map::new();
         raw.insert("tag".into(), Value::String(s.clone()));

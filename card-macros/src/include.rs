@@ -1,0 +1,166 @@
+//! `include_card!("cards/approval.json")`: a card JSON file, read when the program compiles,
+//! checked with the rules `card!` applies, and expanded to the same typed value.
+//!
+//! The path is relative to the crate's root (`CARGO_MANIFEST_DIR`, where its `Cargo.toml`
+//! is). The expansion includes the file's bytes in an unused constant, so that Cargo rebuilds
+//! the crate when the file changes (a proc-macro's own reads are not tracked).
+
+use std::path::Path;
+
+use proc_macro2::{Literal, Span, TokenStream, TokenTree};
+use quote::quote;
+
+use crate::ast::Range;
+use crate::check::{self, File};
+use crate::diag::{self, Error};
+use crate::{json, literal};
+
+/// The expansion of `include_card!(...)`.
+pub fn expand(input: TokenStream) -> TokenStream {
+    let (name, span) = match path_literal(input) {
+        Ok(path) => path,
+        Err(error) => return diag::failed(error),
+    };
+    let error = |message: String| Error::new(Range::one(span), message);
+    let Some(root) = std::env::var_os("CARGO_MANIFEST_DIR") else {
+        return diag::failed(error(
+            "`include_card!` reads paths relative to `CARGO_MANIFEST_DIR`, which is not set: build with Cargo".into(),
+        ));
+    };
+    let path = Path::new(&root).join(&name);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) => return diag::failed(error(unreadable(&name, &e))),
+    };
+    let track = track(&path, span);
+    let (card, shape) = match json::read(&text, span) {
+        Ok(read) => read,
+        Err(e) => {
+            let message = format!("{name}:{}:{}: {}", e.at.line, e.at.column, e.message);
+            return with_tracking(&track, diag::failed(error(message)));
+        }
+    };
+    let positions = json::positions(&card, &shape);
+    let file = File {
+        name: &name,
+        positions: &positions,
+    };
+    let checked = check::check(&card, Some(&file));
+    let expansion = match diag::combine(checked.errors.iter().cloned()) {
+        Some(errors) => diag::failed(errors),
+        None => crate::expand::card(&card, &checked),
+    };
+    with_tracking(&track, expansion)
+}
+
+/// The one argument: a string literal.
+fn path_literal(input: TokenStream) -> Result<(String, Span), Error> {
+    let usage = "expected the path of a card JSON file, relative to the crate's root: `include_card!(\"cards/approval.json\")`";
+    let mut tokens = input.into_iter();
+    let first = tokens.next();
+    let rest: Vec<TokenTree> = tokens.collect();
+    let trailing_comma =
+        matches!(rest.as_slice(), [TokenTree::Punct(p)] if p.as_char() == ',') || rest.is_empty();
+    match first {
+        Some(TokenTree::Literal(lit)) if trailing_comma => {
+            match literal::classify(&lit.to_string()) {
+                literal::Kind::Str { text, suffix } if suffix.is_empty() => Ok((text, lit.span())),
+                _ => Err(Error::new(Range::one(lit.span()), usage.into())),
+            }
+        }
+        Some(token) => Err(Error::new(Range::one(token.span()), usage.into())),
+        None => Err(Error::new(Range::one(Span::call_site()), usage.into())),
+    }
+}
+
+fn unreadable(name: &str, error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => format!(
+            "cannot read `{name}`: no such file (the path is relative to the crate's root, where its `Cargo.toml` is)"
+        ),
+        std::io::ErrorKind::InvalidData => format!("cannot read `{name}`: it is not UTF-8 text"),
+        _ => format!("cannot read `{name}`: {error}"),
+    }
+}
+
+/// `const _: &[u8] = include_bytes!("/abs/path");`: the file becomes an input of the crate.
+fn track(path: &Path, span: Span) -> TokenStream {
+    let Some(absolute) = path.to_str() else {
+        // A path that is not UTF-8 cannot be written in `include_bytes!`; the card is still
+        // read, only edits to it do not trigger a rebuild.
+        return TokenStream::new();
+    };
+    let mut lit = Literal::string(absolute);
+    lit.set_span(span);
+    quote!(
+        const _: &[u8] = ::core::include_bytes!(#lit);
+    )
+}
+
+fn with_tracking(track: &TokenStream, expansion: TokenStream) -> TokenStream {
+    quote!({
+        #track
+        #expansion
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::panic)]
+
+    use super::*;
+
+    /// The expansion of `include_card!` for a file holding `json` (written under the
+    /// system's temporary directory, passed as an absolute path).
+    fn expand_file(name: &str, json: &str) -> (String, String) {
+        let dir = std::env::temp_dir().join(format!("include-card-{}", std::process::id()));
+        let path = dir.join(name);
+        if let Err(e) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, json)) {
+            panic!("{}: {e}", path.display());
+        }
+        let literal = path.display().to_string();
+        let out = expand(quote!(#literal)).to_string();
+        (out, literal)
+    }
+
+    #[test]
+    fn the_expansion_includes_the_file_so_that_editing_it_rebuilds() {
+        let (out, path) = expand_file("ok.json", r#"{ "elements": [ { "tag": "hr" } ] }"#);
+        assert!(out.contains("include_bytes"), "{out}");
+        assert!(out.contains(&format!("{path:?}")), "{out}");
+        assert!(out.contains("card_core :: model :: Hr"), "{out}");
+        // Also when the file does not parse: fixing it must rebuild too.
+        let (out, _) = expand_file("broken.json", "{ \"elements\": [ }");
+        assert!(out.contains("include_bytes"), "{out}");
+        assert!(out.contains("compile_error"), "{out}");
+    }
+
+    #[test]
+    fn errors_name_the_file_line_column_and_path() {
+        let (out, path) = expand_file(
+            "bad.json",
+            "{\n  \"elements\": [\n    { \"tag\": \"hr\" }\n    { \"tag\": \"hr\" }\n  ]\n}",
+        );
+        assert!(
+            out.contains(&format!("{path}:4:5: expected `,` or `]` after the item")),
+            "{out}"
+        );
+        let (out, path) = expand_file(
+            "schema.json",
+            "{ \"schema\": \"2.0\", \"body\": { \"elements\": [\n  { \"tag\": \"markdown\", \"contnet\": \"x\" }\n] } }",
+        );
+        let expected = format!(
+            "{path}:2:24: at `body.elements[0]`: unknown field `contnet` in `markdown` (did you mean `content`?)"
+        );
+        assert!(out.contains(&expected), "{out}");
+    }
+
+    #[test]
+    fn the_argument_is_one_string_literal() {
+        assert!(path_literal(quote!("cards/a.json")).is_ok());
+        assert!(path_literal(quote!("cards/a.json",)).is_ok());
+        for input in [quote!(), quote!(cards), quote!("a" "b"), quote!(1)] {
+            assert!(path_literal(input).is_err());
+        }
+    }
+}

@@ -1,0 +1,9 @@
+// `$unchecked` holds an object of properties, not a value.
+// path: body.elements[0]
+use card_core::card;
+
+fn main() {
+    let _card = card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "button", "text": { "tag": "plain_text", "content": "Go" }, "$unchecked": "hover_tips_v3" }
+    ] } });
+}
