@@ -16,6 +16,7 @@ mod expand;
 mod include;
 mod json;
 mod literal;
+mod markdown;
 
 /// Builds a typed, checked Lark card from card JSON. See `card_core::card!`.
 #[proc_macro]
@@ -28,6 +29,13 @@ pub fn card(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn include_card(input: TokenStream) -> TokenStream {
     include::expand(input.into()).into()
+}
+
+/// `format!` for card markdown: the literal stays markdown, every argument is escaped. See
+/// `card_core::markdown!`.
+#[proc_macro]
+pub fn markdown(input: TokenStream) -> TokenStream {
+    markdown::expand(input.into()).into()
 }
 
 /// The whole pipeline, on `proc_macro2` tokens so that it runs in unit tests.
