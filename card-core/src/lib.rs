@@ -146,6 +146,34 @@ pub use card::{
 /// let body = card_core::UpdateBody::new(&card);
 /// ```
 pub use card_macros::card;
+/// Builds a [`Card`] from a card JSON file, read and checked when your program compiles.
+///
+/// `include_card!("cards/approval.json")` reads the file (the path is relative to your
+/// crate's root, where its `Cargo.toml` is, so `CARGO_MANIFEST_DIR`), checks it with the rules
+/// of [`card!`], and expands to the same typed value [`card!`] gives for the same JSON:
+/// `Card<Shared>` or `Card<NotShared>`. Keep cards designed in the card builder or exported
+/// by other tools as files, as they are: JSON that Rust's tokenizer cannot read (`\u4e2d`,
+/// `\b`, `\f` escapes) works here. Editing the file rebuilds the crate.
+///
+/// A mistake in the file is a compile error that names the file, the line and column, and
+/// the JSON path: ``cards/approval.json:16:17: at `body.elements[2].type`: `primery` is not a
+/// valid button type for `type` (did you mean `primary`?)``.
+///
+/// ```
+/// use card_core::{include_card, Card, Shared};
+///
+/// // card-core/cards/approval.json
+/// let card: Card<Shared> = include_card!("cards/approval.json");
+/// assert!(card.to_content()?.contains(r#""content":"Approve""#));
+/// # Ok::<(), card_core::CardError>(())
+/// ```
+///
+/// ```compile_fail
+/// // error: cannot read `cards/missing.json`: no such file (the path is relative to the
+/// //        crate's root, where its `Cargo.toml` is)
+/// let card = card_core::include_card!("cards/missing.json");
+/// ```
+pub use card_macros::include_card;
 
 /// `format!` for card markdown: the format string is your markdown, kept as written, and
 /// every argument is escaped ([`escape_markdown`]) so that it renders literally. It returns a
@@ -177,35 +205,6 @@ pub use card_macros::card;
 /// let missing = card_core::markdown!("{} and {}", "only one");
 /// ```
 pub use card_macros::markdown;
-
-/// Builds a [`Card`] from a card JSON file, read and checked when your program compiles.
-///
-/// `include_card!("cards/approval.json")` reads the file (the path is relative to your
-/// crate's root, where its `Cargo.toml` is, so `CARGO_MANIFEST_DIR`), checks it with the rules
-/// of [`card!`], and expands to the same typed value [`card!`] gives for the same JSON:
-/// `Card<Shared>` or `Card<NotShared>`. Keep cards designed in the card builder or exported
-/// by other tools as files, as they are: JSON that Rust's tokenizer cannot read (`\u4e2d`,
-/// `\b`, `\f` escapes) works here. Editing the file rebuilds the crate.
-///
-/// A mistake in the file is a compile error that names the file, the line and column, and
-/// the JSON path: ``cards/approval.json:7:21: at `body.elements[0].type`: `primery` is not a
-/// valid button type for `type` (did you mean `primary`?)``.
-///
-/// ```
-/// use card_core::{include_card, Card, Shared};
-///
-/// // card-core/cards/approval.json
-/// let card: Card<Shared> = include_card!("cards/approval.json");
-/// assert!(card.to_content()?.contains(r#""content":"Approve""#));
-/// # Ok::<(), card_core::CardError>(())
-/// ```
-///
-/// ```compile_fail
-/// // error: cannot read `cards/missing.json`: no such file (the path is relative to the
-/// //        crate's root, where its `Cargo.toml` is)
-/// let card = card_core::include_card!("cards/missing.json");
-/// ```
-pub use card_macros::include_card;
 pub use error::{CardError, ValidationError, ValidationErrors, ViolationKind};
 pub use escape::escape_markdown;
 pub use interpolate::{

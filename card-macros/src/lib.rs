@@ -24,18 +24,18 @@ pub fn card(input: TokenStream) -> TokenStream {
     expand(input.into()).into()
 }
 
-/// `format!` for card markdown: the literal stays markdown, every argument is escaped. See
-/// `card_core::markdown!`.
-#[proc_macro]
-pub fn markdown(input: TokenStream) -> TokenStream {
-    markdown::expand(input.into()).into()
-}
-
 /// Builds the same typed, checked card from a card JSON file read when the program compiles.
 /// See `card_core::include_card!`.
 #[proc_macro]
 pub fn include_card(input: TokenStream) -> TokenStream {
     include::expand(input.into()).into()
+}
+
+/// `format!` for card markdown: the literal stays markdown, every argument is escaped. See
+/// `card_core::markdown!`.
+#[proc_macro]
+pub fn markdown(input: TokenStream) -> TokenStream {
+    markdown::expand(input.into()).into()
 }
 
 /// The whole pipeline, on `proc_macro2` tokens so that it runs in unit tests.
