@@ -261,6 +261,6 @@ async fn the_binary_prints_its_url_first_and_serves() -> TestResult {
         .output()
         .await?;
     assert_eq!(help.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&help.stderr).contains("usage: card-emulator"));
+    assert!(String::from_utf8_lossy(&help.stderr).contains("Usage: card-emulator"));
     Ok(())
 }

@@ -4,8 +4,8 @@ use crate::catalogue::{
     self, CARD, COLUMN, ELEMENT, ELEMENT_COMMON, MAX_DEPTH, MAX_ELEMENTS_V2, PER_CARD,
 };
 use crate::def::{
-    EnumDef, Field, Kind, Need, ObjectDef, Rule, Slot, StyleSet, UnionDef, Version,
-    ALWAYS_CHECKED, UNCHECKED,
+    EnumDef, Field, Kind, Need, ObjectDef, Rule, Slot, StyleSet, UnionDef, Version, ALWAYS_CHECKED,
+    UNCHECKED,
 };
 use crate::tree::{Entry, Item, Node, View};
 use crate::violation::{did_you_mean, Violation, ViolationKind};

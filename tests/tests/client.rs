@@ -4,41 +4,12 @@
 use std::time::{Duration, Instant};
 
 use card_core::client::{Client, ClientError, LarkCode, Retry, RetryPolicy};
-use card_core::{card, Card, MessageId, RawElement, Shared, TemplateCard};
+use card_core::{card, MessageId, RawElement, TemplateCard};
 use card_emulator::{Emulator, Endpoint};
 use serde_json::json;
 
-const APP: &str = "cli_test";
-const SECRET: &str = "s3cr3t-app-secret";
-
-async fn emulator() -> Emulator {
-    match Emulator::builder().app(APP, SECRET).start().await {
-        Ok(emulator) => emulator,
-        Err(e) => panic!("the emulator did not start: {e}"),
-    }
-}
-
-fn client(emulator: &Emulator) -> Client {
-    Client::builder()
-        .app(APP, SECRET)
-        .base_url(emulator.base_url())
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn progress(n: u32) -> Card<Shared> {
-    card!({ "schema": "2.0", "body": { "elements": [
-        { "tag": "markdown", "content": (format!("step {n}")) }
-    ] } })
-}
-
-async fn sent(emulator: &Emulator, client: &Client) -> MessageId {
-    client
-        .send_card(&card_core::client::Recipient::chat("oc_team"), &progress(0))
-        .await
-        .unwrap_or_else(|e| panic!("send failed: {e}"))
-        .tap(|id| assert!(emulator.message(id.as_str()).is_some()))
-}
+mod common;
+use common::{client, emulator, progress, sent, APP, SECRET};
 
 /// `n` shared cards sent straight into the emulator.
 fn messages(emulator: &Emulator, n: usize) -> Vec<MessageId> {
@@ -67,14 +38,6 @@ async fn update_all_at_once(client: &Client, updates: Vec<(MessageId, u32)>) {
             .unwrap_or_else(|e| panic!("{e}"));
     }
 }
-
-trait Tap: Sized {
-    fn tap(self, f: impl FnOnce(&Self)) -> Self {
-        f(&self);
-        self
-    }
-}
-impl<T> Tap for T {}
 
 fn code(result: Result<(), ClientError>) -> LarkCode {
     match result {
@@ -542,58 +505,4 @@ async fn timeouts_are_retried_then_reported() {
         .update_card(&id, &progress(2))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-}
-
-#[test]
-fn secrets_and_tokens_never_reach_the_logs() {
-    use std::io::Write;
-    use std::sync::{Arc, Mutex};
-
-    #[derive(Clone, Default)]
-    struct Capture(Arc<Mutex<Vec<u8>>>);
-    impl Write for Capture {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().map_or(Ok(0), |mut v| {
-                v.extend_from_slice(buf);
-                Ok(buf.len())
-            })
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let token = tracing::subscriber::with_default(subscriber, || {
-        runtime.block_on(async {
-            let emulator = emulator().await;
-            let client = client(&emulator);
-            let id = sent(&emulator, &client).await;
-            emulator.revoke_tokens();
-            client
-                .update_card(&id, &progress(1))
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            emulator.tenant_token(APP).unwrap_or_default()
-        })
-    });
-    let logs = String::from_utf8(capture.0.lock().map(|v| v.clone()).unwrap_or_default())
-        .unwrap_or_default();
-    assert!(
-        logs.contains("lark_request"),
-        "no request spans were logged:\n{logs}"
-    );
-    assert!(!logs.contains(SECRET), "the app secret was logged:\n{logs}");
-    assert!(
-        !token.is_empty() && !logs.contains(&token),
-        "a token was logged:\n{logs}"
-    );
 }
