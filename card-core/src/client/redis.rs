@@ -164,7 +164,10 @@ if key_limit > 0 then
   if w > 0 then return {1, w, replicas} end
 end
 local tat = tonumber(redis.call('GET', KEYS[3]) or '0')
-if tat > now then return {2, tat - now, replicas} end
+local interval = tonumber(ARGV[7])
+-- GCRA with half an interval of tolerance: the long-run rate is exact, and a request a
+-- little early (timer jitter) is not pushed back a whole interval.
+if tat - now > interval / 2 then return {2, math.max(1, math.floor(tat - now - interval / 2)), replicas} end
 local w = math.max(wait(KEYS[1], tonumber(ARGV[3])), wait(KEYS[2], tonumber(ARGV[5])))
 if w > 0 then return {2, w, replicas} end
 local id = ARGV[1]
@@ -176,7 +179,7 @@ if key_limit > 0 then
   redis.call('ZADD', KEYS[5], now + lease, id)
   redis.call('PEXPIRE', KEYS[5], lease + tonumber(ARGV[9]))
 end
-redis.call('SET', KEYS[3], math.max(tat, now) + tonumber(ARGV[7]), 'PX', 60000)
+redis.call('SET', KEYS[3], math.max(tat, now) + interval, 'PX', 60000)
 return {0, 0, replicas}
 ";
 
