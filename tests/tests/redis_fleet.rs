@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use card_core::client::{Client, RedisConfig, Recipient};
+use card_core::client::{Client, Recipient, RedisConfig};
 use card_core::{card, Card, MessageId, Shared};
 use card_emulator::{Emulator, Endpoint};
 
@@ -144,7 +144,11 @@ fn messages(emulator: &Emulator, n: usize) -> Vec<MessageId> {
     (0..n)
         .map(|_| {
             let id = emulator
-                .send_card_as(APP, "oc_fleet", &state(0, false).to_content().unwrap_or_default())
+                .send_card_as(
+                    APP,
+                    "oc_fleet",
+                    &state(0, false).to_content().unwrap_or_default(),
+                )
                 .unwrap_or_else(|e| panic!("{e}"));
             MessageId::new(id).unwrap_or_else(|e| panic!("{e}"))
         })
@@ -222,7 +226,11 @@ async fn replicas_in_one_process_share_the_app_limits() {
     // The fleet used the app's limit, not a quarter of it: over 3 s at 50/s, well over 100.
     let updates = counts.endpoint(Endpoint::UpdateCard);
     assert!(updates > 100, "only {updates} updates");
-    assert_eq!(counts.endpoint(Endpoint::TenantAccessToken), 1, "one token fetch");
+    assert_eq!(
+        counts.endpoint(Endpoint::TenantAccessToken),
+        1,
+        "one token fetch"
+    );
 }
 
 /// The same fleet without Redis overruns the app's limit: the shared windows are what keeps
@@ -283,7 +291,11 @@ async fn one_token_fetch_for_the_fleet_and_one_refresh_after_99991663() {
     emulator.revoke_tokens();
     update_all(3).await;
     let counts = emulator.counts();
-    assert_eq!(counts.endpoint(Endpoint::TenantAccessToken), 2, "{counts:?}");
+    assert_eq!(
+        counts.endpoint(Endpoint::TenantAccessToken),
+        2,
+        "{counts:?}"
+    );
     assert_eq!(counts.code(99991663), 8, "each replica was told once");
 }
 
@@ -318,9 +330,9 @@ fn a_redis_restart_mid_stream_loses_no_update() {
         .with_max_level(tracing::Level::INFO)
         .with_writer(move || writer.clone())
         .finish();
+    // Logs are captured on this thread: everything runs on it.
     let _default = tracing::subscriber::set_default(subscriber);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
@@ -390,7 +402,13 @@ fn replicas_as_separate_processes_share_limits_and_token() {
     let children: Vec<Child> = (0..3)
         .map(|_| {
             Command::new(&exe)
-                .args(["replica_process", "--exact", "--nocapture", "--test-threads", "1"])
+                .args([
+                    "replica_process",
+                    "--exact",
+                    "--nocapture",
+                    "--test-threads",
+                    "1",
+                ])
                 .env("LARK_FLEET_CHILD", "1")
                 .env("LARK_FLEET_EMULATOR", emulator.base_url())
                 .env("LARK_FLEET_REDIS", &url)
@@ -402,9 +420,7 @@ fn replicas_as_separate_processes_share_limits_and_token() {
         })
         .collect();
     for child in children {
-        let output = child
-            .wait_with_output()
-            .unwrap_or_else(|e| panic!("{e}"));
+        let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(
             output.status.success() && stdout.contains("replica delivered 10 of 10"),
@@ -418,7 +434,11 @@ fn replicas_as_separate_processes_share_limits_and_token() {
         (0, 0),
         "throttled: {counts:?}"
     );
-    assert_eq!(counts.endpoint(Endpoint::TenantAccessToken), 1, "{counts:?}");
+    assert_eq!(
+        counts.endpoint(Endpoint::TenantAccessToken),
+        1,
+        "{counts:?}"
+    );
     // 3 processes x 10 cards sent through the client, then streamed.
     assert_eq!(counts.endpoint(Endpoint::SendMessage), 30);
     let finals = emulator

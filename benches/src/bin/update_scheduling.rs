@@ -125,7 +125,9 @@ async fn replica(args: &Args, index: usize) -> Result<(), BoxError> {
     stdout.write_all(b"READY\n").await?;
     stdout.flush().await?;
     let mut go = String::new();
-    BufReader::new(tokio::io::stdin()).read_line(&mut go).await?;
+    BufReader::new(tokio::io::stdin())
+        .read_line(&mut go)
+        .await?;
 
     let updater = client.updater();
     let mut deliveries = updater.deliveries();
@@ -285,7 +287,10 @@ async fn row(args: &Args, messages: usize, replicas: usize, faults: bool) -> Res
         }
     }
     for (mut child, mut lines) in children {
-        let line = lines.next_line().await?.ok_or("a replica ended without a report")?;
+        let line = lines
+            .next_line()
+            .await?
+            .ok_or("a replica ended without a report")?;
         let status = child.wait().await?;
         if !status.success() {
             return Err(format!("a replica failed: {status}").into());

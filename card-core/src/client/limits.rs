@@ -141,6 +141,8 @@ struct AppWindows {
     minute: AppWindow,
     /// When the next request of the app may go, for even spacing.
     next_slot: Option<Instant>,
+    /// The share the windows were last used at.
+    share: usize,
 }
 
 /// The limiters of one client.
@@ -252,6 +254,7 @@ impl Limiters {
                 second: AppWindow::new(Duration::from_secs(1) + MARGIN),
                 minute: AppWindow::new(Duration::from_secs(60) + MARGIN),
                 next_slot: None,
+                share: 1,
             }),
             answered: Notify::new(),
             turnstile: AsyncMutex::new(()),
@@ -373,6 +376,13 @@ impl Limiters {
         let slot = {
             let mut app = self.lock_app();
             let now = Instant::now();
+            if share > app.share {
+                // Redis just failed: the other replicas' requests of the last second are not
+                // in these windows, so nothing goes until a whole window has passed.
+                let after = now + Duration::from_secs(1) + MARGIN;
+                app.next_slot = Some(app.next_slot.map_or(after, |t| t.max(after)));
+            }
+            app.share = share;
             let slot = app.next_slot.map_or(now, |t| t.max(now));
             app.next_slot = Some(slot + spacing);
             slot

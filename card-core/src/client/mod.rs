@@ -434,7 +434,8 @@ impl Client {
                 log_id = field::Empty,
             );
             let result = self.once(&call, &token).instrument(span).await;
-            let refused = matches!(&result, Err(e) if e.lark_code() == Some(LarkCode::MessageRateLimited));
+            let refused =
+                matches!(&result, Err(e) if e.lark_code() == Some(LarkCode::MessageRateLimited));
             let outcome = if refused {
                 Outcome::Refused
             } else {
