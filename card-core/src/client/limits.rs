@@ -1,5 +1,5 @@
-//! Client-side rate limits, so that Lark never has to throttle us: 5 updates per second per
-//! message, 5 sends per second per chat, 50 requests per second and 1000 per minute per app.
+//! Client-side rate limits, so that Lark never has to throttle us: Lark's per-message,
+//! per-chat and per-app limits ([`crate::lark::limits`]).
 //!
 //! Lark counts requests as they arrive, in windows. Requests sent at a steady spacing can
 //! arrive closer together (a slow connection delays one, not the next), so spacing alone can
@@ -27,35 +27,30 @@ use tokio::sync::{Mutex as AsyncMutex, Notify, OwnedMutexGuard};
 #[cfg(feature = "redis")]
 use super::redis::{Fleet, Grant};
 
-/// Lark's limits. To be read from `card_schema::lark::limits` once the facts table is there.
-mod lark {
-    pub const PER_MESSAGE_PER_SECOND: usize = 5;
-    pub const PER_CHAT_PER_SECOND: usize = 5;
-    pub const PER_APP_PER_SECOND: usize = 50;
-    pub const PER_APP_PER_MINUTE: usize = 1000;
-}
+use crate::lark::limits as lark;
 
 /// The limits the client keeps to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// Updates of one message per window (Lark: 5).
+    /// Updates of one message per window (Lark: [`lark::PER_MESSAGE_PER_SECOND`]).
     pub per_message: usize,
-    /// The window of the per-message and per-chat limits (Lark: 1 second).
+    /// The window of the per-message and per-chat limits (Lark: [`lark::PER_MESSAGE_WINDOW`]).
     pub per_message_window: Duration,
-    /// Sends to one chat (or user) per window (Lark: 5).
+    /// Sends to one chat (or user) per window (Lark: [`lark::PER_CHAT_PER_SECOND`]).
     pub per_chat: usize,
-    /// Requests of the app per second window (Lark: 50).
+    /// Requests of the app per second window (Lark: [`lark::PER_APP_PER_SECOND`]).
     pub per_app_per_second: usize,
-    /// Requests of the app per minute window (Lark: 1000).
+    /// Requests of the app per minute window (Lark: [`lark::PER_APP_PER_MINUTE`]).
     pub per_app_per_minute: usize,
 }
 
 impl Default for Limits {
+    /// Lark's limits ([`crate::lark::limits`]).
     fn default() -> Self {
         Limits {
             per_message: lark::PER_MESSAGE_PER_SECOND,
             // Lark's windows are counted in milliseconds: 2 ms of margin for rounding.
-            per_message_window: Duration::from_secs(1) + MARGIN,
+            per_message_window: lark::PER_MESSAGE_WINDOW + MARGIN,
             per_chat: lark::PER_CHAT_PER_SECOND,
             per_app_per_second: lark::PER_APP_PER_SECOND,
             per_app_per_minute: lark::PER_APP_PER_MINUTE,
