@@ -20,10 +20,11 @@
 //! # When Redis fails
 //!
 //! Every Redis call has a timeout (200 ms by default). When Redis is down, slow or restarted,
-//! no update is lost and nothing panics: each replica goes on with its local limiter at a
-//! conservative share of the app's limits, 1/K of them for K replicas (the most seen in Redis
-//! within the last minute, or [`RedisConfig::replicas`] if more), tries Redis again every half
-//! second and reconnects. Its share stays 1/K for a minute after Redis is back, because the
+//! no update is lost and nothing panics: each replica pauses for one window (the others'
+//! requests of the last second are not in its own windows), then goes on with its local
+//! limiter at a conservative share of the app's limits, 1/K of them for K replicas (those seen
+//! in Redis within the last minute, or [`RedisConfig::replicas`] if more), tries Redis again
+//! every half second and reconnects. Its share stays 1/K for a minute after Redis is back, because the
 //! windows in Redis do not hold what was sent meanwhile. Tokens already fetched are kept; a
 //! replica that needs one while Redis is down fetches its own.
 //!
@@ -52,17 +53,15 @@ use super::ClientError;
 /// Where and how replicas share their limits and token: a Redis URL and a few settings.
 ///
 /// ```
-/// # #[cfg(feature = "redis")]
-/// # fn build() -> Result<card_core::client::Client, card_core::client::ClientError> {
-/// use std::time::Duration;
 /// use card_core::client::{Client, RedisConfig};
 ///
+/// // Connects on first use. While Redis fails (even from the start), this replica keeps to
+/// // a quarter of the app's limits.
 /// let client = Client::builder()
 ///     .app("cli_a1b2c3", "app secret")
 ///     .redis(RedisConfig::new("redis://127.0.0.1:6379/").replicas(4))
 ///     .build()?;
-/// # Ok(client)
-/// # }
+/// # Ok::<(), card_core::client::ClientError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct RedisConfig {
