@@ -1,23 +1,31 @@
-//! Client-side rate limits, so that Lark never has to throttle us: Lark's per-message and
-//! per-app limits ([`crate::lark::limits`]).
+//! Client-side rate limits, so that Lark never has to throttle us: Lark's per-message,
+//! per-chat and per-app limits ([`crate::lark::limits`]).
 //!
 //! Lark counts requests as they arrive, in windows. Requests sent at a steady spacing can
 //! arrive closer together (a slow connection delays one, not the next), so spacing alone can
-//! still be throttled. Per message, where the limit is tightest, the window is kept on
-//! *answers* instead: Lark received a request before it answered, so a request sent at least a
-//! window after the answer to the request five back cannot be the sixth in any window. The
-//! per-app limits are looser and shared by every message: `governor` (GCRA) spaces them, with
-//! a margin.
+//! still be throttled. The windows are kept on *answers* instead: Lark received a request
+//! before it answered, so a request sent at least a window after the answer to the request
+//! five back cannot be the sixth in any window. The app's windows count requests in flight
+//! and answered within the window; requests are spaced evenly (one every 20 ms) so they do not
+//! leave in bursts at the windows' edges.
+//!
+//! A request refused with 230020 was not counted by Lark (it was refused, not served): its
+//! slot in the message's window is still free, so the retry may go at once. Up to the limit of
+//! refusals in a row are treated so; beyond, someone else is updating the message and every
+//! refusal counts like an answer (the retries slow to the message's own rate).
+//!
+//! With Redis (feature `redis`, [`RedisConfig`](super::RedisConfig)) the same windows are also
+//! kept for the whole fleet of replicas, in Redis; this limiter then keeps its own replica's
+//! windows as well, and takes over alone, at a share of the app's limits, when Redis fails.
 
 use std::collections::{HashMap, VecDeque};
-use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use governor::clock::DefaultClock;
-use governor::state::{InMemoryState, NotKeyed};
-use governor::{Quota, RateLimiter};
 use tokio::sync::{Mutex as AsyncMutex, Notify, OwnedMutexGuard};
+
+#[cfg(feature = "redis")]
+use super::redis::{Fleet, Grant};
 
 use crate::lark::limits as lark;
 
@@ -26,8 +34,10 @@ use crate::lark::limits as lark;
 pub struct Limits {
     /// Updates of one message per window (Lark: [`lark::PER_MESSAGE_PER_SECOND`]).
     pub per_message: usize,
-    /// The window of the per-message limit (Lark: [`lark::PER_MESSAGE_WINDOW`]).
+    /// The window of the per-message and per-chat limits (Lark: [`lark::PER_MESSAGE_WINDOW`]).
     pub per_message_window: Duration,
+    /// Sends to one chat (or user) per window (Lark: [`lark::PER_CHAT_PER_SECOND`]).
+    pub per_chat: usize,
     /// Requests of the app per second window (Lark: [`lark::PER_APP_PER_SECOND`]).
     pub per_app_per_second: usize,
     /// Requests of the app per minute window (Lark: [`lark::PER_APP_PER_MINUTE`]).
@@ -40,53 +50,83 @@ impl Default for Limits {
         Limits {
             per_message: lark::PER_MESSAGE_PER_SECOND,
             // Lark's windows are counted in milliseconds: 2 ms of margin for rounding.
-            per_message_window: lark::PER_MESSAGE_WINDOW + Duration::from_millis(2),
+            per_message_window: lark::PER_MESSAGE_WINDOW + MARGIN,
+            per_chat: lark::PER_CHAT_PER_SECOND,
             per_app_per_second: lark::PER_APP_PER_SECOND,
             per_app_per_minute: lark::PER_APP_PER_MINUTE,
         }
     }
 }
 
-type Direct = RateLimiter<NotKeyed, InMemoryState, DefaultClock>;
+/// What a per-key window limits: updates of a message, or sends to a chat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TurnKey<'a> {
+    /// Updates of one message (`om_...`).
+    Message(&'a str),
+    /// Sends to one chat or user (its `receive_id`).
+    Chat(&'a str),
+}
 
-/// One message's recent requests: when the last answers came (newest last), and when the
-/// last request was sent.
+impl TurnKey<'_> {
+    /// The key of its window, unique across kinds.
+    pub fn name(self) -> String {
+        match self {
+            TurnKey::Message(id) => format!("m:{id}"),
+            TurnKey::Chat(id) => format!("c:{id}"),
+        }
+    }
+}
+
+/// How a request ended, for its key's window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Answered (or failed in a way that Lark may have counted).
+    Answered,
+    /// Refused with 230020: Lark did not count it.
+    Refused,
+}
+
+/// One key's recent requests: when the last answers came (newest last), when the last
+/// counted request was sent, and the refusals in a row.
 #[derive(Default)]
 struct Answers {
     answered: VecDeque<Instant>,
     last_sent: Option<Instant>,
+    previous_sent: Option<Instant>,
+    refusals: usize,
 }
 
 /// A window of the app: requests in flight, and when recent ones were answered. A request may
 /// go when fewer than `limit` are in flight or were answered within `span`: Lark received each
 /// of those no later than its answer, so the new one cannot be over the limit in any window.
 struct AppWindow {
-    limit: usize,
     span: Duration,
     in_flight: usize,
     answered: VecDeque<Instant>,
 }
 
 impl AppWindow {
-    fn new(limit: usize, span: Duration) -> Self {
+    fn new(span: Duration) -> Self {
         AppWindow {
-            limit: limit.max(1),
             span,
             in_flight: 0,
             answered: VecDeque::new(),
         }
     }
 
-    /// `None` if a request may go now; else when to look again (`Some(None)`: when a request
-    /// in flight is answered).
-    fn blocked(&mut self, now: Instant) -> Option<Option<Instant>> {
+    /// `None` if a request may go now under `limit`; else when to look again (`Some(None)`:
+    /// when a request in flight is answered).
+    fn blocked(&mut self, limit: usize, now: Instant) -> Option<Option<Instant>> {
         while self.answered.front().is_some_and(|t| *t + self.span <= now) {
             self.answered.pop_front();
         }
-        if self.in_flight + self.answered.len() < self.limit {
+        let limit = limit.max(1);
+        if self.in_flight + self.answered.len() < limit {
             None
         } else {
-            Some(self.answered.front().map(|t| *t + self.span))
+            // The slot frees when enough answers leave the window.
+            let excess = (self.in_flight + self.answered.len()).saturating_sub(limit);
+            Some(self.answered.get(excess).map(|t| *t + self.span))
         }
     }
 }
@@ -94,23 +134,28 @@ impl AppWindow {
 struct AppWindows {
     second: AppWindow,
     minute: AppWindow,
+    /// When the next request of the app may go, for even spacing.
+    next_slot: Option<Instant>,
+    /// The share the windows were last used at.
+    share: usize,
 }
 
 /// The limiters of one client.
 pub(crate) struct Limiters {
     limits: Limits,
-    per_message: Mutex<HashMap<String, Arc<AsyncMutex<Answers>>>>,
-    /// Spaces the app's requests evenly (GCRA), so they do not leave in bursts.
-    spacing: Direct,
+    per_key: Mutex<HashMap<String, Arc<AsyncMutex<Answers>>>>,
     app: Mutex<AppWindows>,
     answered: Notify,
     /// Serves waiting requests in the order they came (tokio's mutex is fair), so that no
     /// message starves when many share the app's limit.
     turnstile: AsyncMutex<()>,
+    /// The fleet's shared windows in Redis.
+    #[cfg(feature = "redis")]
+    fleet: Option<Arc<Fleet>>,
 }
 
-/// The right to send one request for a message; hold it until the answer comes, then
-/// [`MessageTurn::answered`].
+/// The right to send one request for a message (or to a chat); hold it until the answer
+/// comes, then [`MessageTurn::answered`].
 pub(crate) struct MessageTurn {
     answers: OwnedMutexGuard<Answers>,
     keep: usize,
@@ -119,15 +164,28 @@ pub(crate) struct MessageTurn {
 impl MessageTurn {
     /// Records that the request is being sent now.
     pub fn sending(&mut self) {
+        self.answers.previous_sent = self.answers.last_sent;
         self.answers.last_sent = Some(Instant::now());
     }
 
-    /// Records that the request was answered (or failed) now.
-    pub fn answered(&mut self) {
-        self.answers.answered.push_back(Instant::now());
-        while self.answers.answered.len() > self.keep {
-            self.answers.answered.pop_front();
+    /// Records how the request ended; returns whether it counts in the window.
+    pub fn answered(&mut self, outcome: Outcome) -> bool {
+        let answers = &mut *self.answers;
+        if outcome == Outcome::Refused && answers.refusals < self.keep {
+            // Not counted by Lark: the slot is still free, and the spacing runs from the
+            // request before.
+            answers.refusals += 1;
+            answers.last_sent = answers.previous_sent;
+            return false;
         }
+        if outcome == Outcome::Answered {
+            answers.refusals = 0;
+        }
+        answers.answered.push_back(Instant::now());
+        while answers.answered.len() > self.keep {
+            answers.answered.pop_front();
+        }
+        true
     }
 }
 
@@ -136,12 +194,22 @@ impl MessageTurn {
 pub(crate) struct AppPermit<'a> {
     limiters: &'a Limiters,
     sent: bool,
+    /// Whether the request counts in its key's window (false: refused with 230020).
+    counted: bool,
+    #[cfg(feature = "redis")]
+    grant: Option<Grant>,
 }
 
 impl AppPermit<'_> {
     /// Records that the request is being sent.
     pub fn sending(&mut self) {
         self.sent = true;
+    }
+
+    /// Records the answer: `counted` is what [`MessageTurn::answered`] said (true without a
+    /// key).
+    pub fn answered(mut self, counted: bool) {
+        self.counted = counted;
     }
 }
 
@@ -150,7 +218,7 @@ impl Drop for AppPermit<'_> {
         let now = Instant::now();
         {
             let mut app = self.limiters.lock_app();
-            let AppWindows { second, minute } = &mut *app;
+            let AppWindows { second, minute, .. } = &mut *app;
             for window in [second, minute] {
                 window.in_flight = window.in_flight.saturating_sub(1);
                 if self.sent {
@@ -158,37 +226,44 @@ impl Drop for AppPermit<'_> {
                 }
             }
         }
+        #[cfg(feature = "redis")]
+        if let (Some(fleet), Some(grant)) = (&self.limiters.fleet, self.grant.take()) {
+            fleet.report(grant, self.sent, self.counted, &self.limiters.limits);
+        }
         self.limiters.answered.notify_waiters();
     }
 }
 
-fn quota(interval: Duration, burst: u32) -> Quota {
-    let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
-    Quota::with_period(interval.max(Duration::from_micros(1)))
-        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-        .allow_burst(burst)
-}
-
-/// Windows kept for this many messages before idle ones are forgotten.
-const TRACKED_MESSAGES: usize = 4096;
+/// Windows kept for this many keys before idle ones are forgotten.
+const TRACKED_KEYS: usize = 4096;
 
 /// Lark counts its windows in milliseconds: a little margin for rounding.
-const MARGIN: Duration = Duration::from_millis(2);
+pub(crate) const MARGIN: Duration = Duration::from_millis(2);
 
 impl Limiters {
     pub fn new(limits: Limits) -> Self {
-        let per_second = limits.per_app_per_second.max(1);
-        let spacing = Duration::from_secs(1) / u32::try_from(per_second).unwrap_or(u32::MAX);
         Limiters {
             limits,
-            per_message: Mutex::new(HashMap::new()),
-            spacing: RateLimiter::direct(quota(spacing, 1)),
+            per_key: Mutex::new(HashMap::new()),
             app: Mutex::new(AppWindows {
-                second: AppWindow::new(per_second, Duration::from_secs(1) + MARGIN),
-                minute: AppWindow::new(limits.per_app_per_minute, Duration::from_secs(60) + MARGIN),
+                second: AppWindow::new(Duration::from_secs(1) + MARGIN),
+                minute: AppWindow::new(Duration::from_secs(60) + MARGIN),
+                next_slot: None,
+                share: 1,
             }),
             answered: Notify::new(),
             turnstile: AsyncMutex::new(()),
+            #[cfg(feature = "redis")]
+            fleet: None,
+        }
+    }
+
+    /// The same, with the fleet's windows kept in Redis too.
+    #[cfg(feature = "redis")]
+    pub fn with_fleet(limits: Limits, fleet: Option<Arc<Fleet>>) -> Self {
+        Limiters {
+            fleet,
+            ..Limiters::new(limits)
         }
     }
 
@@ -198,15 +273,26 @@ impl Limiters {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Waits for this message's turn: one request of it at a time, evenly spaced, and no more
+    /// The part of the app's limits this replica may use alone: all of it without Redis or
+    /// while Redis works; 1/K of it (K replicas seen) while Redis fails, and for a minute
+    /// after it is back (the windows in Redis do not hold what was sent meanwhile).
+    fn share(&self) -> usize {
+        #[cfg(feature = "redis")]
+        if let Some(fleet) = &self.fleet {
+            return fleet.share();
+        }
+        1
+    }
+
+    /// Waits for this key's turn: one request of it at a time, evenly spaced, and no more
     /// than the limit in any window.
-    pub async fn message_turn(&self, message: &str) -> MessageTurn {
+    pub async fn message_turn(&self, key: TurnKey<'_>) -> MessageTurn {
         let window = {
             let mut windows = self
-                .per_message
+                .per_key
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if windows.len() >= TRACKED_MESSAGES {
+            if windows.len() >= TRACKED_KEYS {
                 let horizon = self.limits.per_message_window;
                 windows.retain(|_, w| {
                     Arc::strong_count(w) > 1
@@ -215,10 +301,14 @@ impl Limiters {
                         })
                 });
             }
-            windows.entry(message.to_string()).or_default().clone()
+            windows.entry(key.name()).or_default().clone()
         };
         let answers = window.lock_owned().await;
-        let keep = self.limits.per_message.max(1);
+        let keep = match key {
+            TurnKey::Message(_) => self.limits.per_message,
+            TurnKey::Chat(_) => self.limits.per_chat,
+        }
+        .max(1);
         let window = self.limits.per_message_window;
         // Evenly spaced (not five at once, then a wait), so that each request carries a
         // newer state; and never before the window since the answer five back has passed.
@@ -234,25 +324,79 @@ impl Limiters {
         MessageTurn { answers, keep }
     }
 
-    /// Waits until one more request of the app may go; the permit records its answer.
-    pub async fn app_turn(&self) -> AppPermit<'_> {
+    /// Waits until one more request of the app (for `key`, if any) may go; the permit
+    /// records its answer.
+    // Without Redis there is no second try: the loop ends at once.
+    #[cfg_attr(not(feature = "redis"), allow(clippy::never_loop))]
+    pub async fn app_turn(&self, key: Option<TurnKey<'_>>) -> AppPermit<'_> {
         let _in_order = self.turnstile.lock().await;
-        self.spacing.until_ready().await;
+        loop {
+            let share = self.share();
+            self.local_app_turn(share).await;
+            let permit = AppPermit {
+                limiters: self,
+                sent: false,
+                counted: true,
+                #[cfg(feature = "redis")]
+                grant: None,
+            };
+            #[cfg(feature = "redis")]
+            if let Some(fleet) = &self.fleet {
+                if fleet.usable() {
+                    match fleet.acquire(key, &self.limits).await {
+                        Some(grant) => {
+                            return AppPermit {
+                                grant: Some(grant),
+                                ..permit
+                            };
+                        }
+                        // Redis failed: the place is given back, and taken again under the
+                        // local share.
+                        None if fleet.share() != share => continue,
+                        None => {}
+                    }
+                }
+            }
+            #[cfg(not(feature = "redis"))]
+            let _ = key;
+            return permit;
+        }
+    }
+
+    /// Waits for the local windows at `1/share` of the app's limits and takes a place in them.
+    async fn local_app_turn(&self, share: usize) {
+        let share = share.max(1);
+        let per_second = (self.limits.per_app_per_second / share).max(1);
+        let per_minute = (self.limits.per_app_per_minute / share).max(1);
+        let spacing = Duration::from_secs(1) / u32::try_from(per_second).unwrap_or(u32::MAX);
+        // Even spacing first (a slot of the app's schedule), then the windows.
+        let slot = {
+            let mut app = self.lock_app();
+            let now = Instant::now();
+            if share > app.share {
+                // Redis just failed: the other replicas' requests of the last second are not
+                // in these windows, so nothing goes until a whole window has passed.
+                let after = now + Duration::from_secs(1) + MARGIN;
+                app.next_slot = Some(app.next_slot.map_or(after, |t| t.max(after)));
+            }
+            app.share = share;
+            let slot = app.next_slot.map_or(now, |t| t.max(now));
+            app.next_slot = Some(slot + spacing);
+            slot
+        };
+        tokio::time::sleep_until(slot.into()).await;
         loop {
             let answered = self.answered.notified();
             let wait = {
                 let mut app = self.lock_app();
                 let now = Instant::now();
-                let second = app.second.blocked(now);
-                let minute = app.minute.blocked(now);
+                let second = app.second.blocked(per_second, now);
+                let minute = app.minute.blocked(per_minute, now);
                 match (second, minute) {
                     (None, None) => {
                         app.second.in_flight += 1;
                         app.minute.in_flight += 1;
-                        return AppPermit {
-                            limiters: self,
-                            sent: false,
-                        };
+                        return;
                     }
                     (a, b) => [a, b].into_iter().flatten().flatten().max(),
                 }

@@ -21,6 +21,8 @@
 mod auth;
 mod error;
 mod limits;
+#[cfg(feature = "redis")]
+mod redis;
 mod retry;
 mod updater;
 
@@ -34,13 +36,15 @@ use tracing::{field, Instrument};
 pub use auth::{Credentials, Secret};
 pub use error::{ApiError, CardContentError, CardSubCode, ClientError, LarkCode, Retry};
 pub use limits::Limits;
+#[cfg(feature = "redis")]
+pub use redis::RedisConfig;
 pub use retry::RetryPolicy;
 pub use updater::{Delivery, StreamStatus, Updater, UpdaterReport};
 
 use crate::card::{SendableCard, UpdatableCard, UpdateBody};
 use crate::message_id::MessageId;
 use auth::{CachedToken, TokenCache, TokenResponse, REFRESH_MARGIN};
-use limits::{AppPermit, Limiters, MessageTurn};
+use limits::{AppPermit, Limiters, MessageTurn, Outcome, TurnKey};
 
 /// Which Lark deployment to talk to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,6 +126,8 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     limits: Limits,
     retry: RetryPolicy,
+    #[cfg(feature = "redis")]
+    redis: Option<RedisConfig>,
 }
 
 impl ClientBuilder {
@@ -175,6 +181,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Shares the app's limits and its tenant token with every replica using the same Redis
+    /// (feature `redis`); see [`RedisConfig`].
+    #[cfg(feature = "redis")]
+    pub fn redis(mut self, config: RedisConfig) -> Self {
+        self.redis = Some(config);
+        self
+    }
+
     /// The client.
     pub fn build(self) -> Result<Client, ClientError> {
         let credentials = self.credentials.ok_or_else(|| {
@@ -193,14 +207,26 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout)
             .build()
             .map_err(|e| ClientError::Config(format!("HTTP client: {e}")))?;
+        #[cfg(feature = "redis")]
+        let fleet = self
+            .redis
+            .map(|config| redis::Fleet::new(config, &credentials))
+            .transpose()?
+            .map(Arc::new);
+        #[cfg(feature = "redis")]
+        let limiters = Limiters::with_fleet(self.limits, fleet.clone());
+        #[cfg(not(feature = "redis"))]
+        let limiters = Limiters::new(self.limits);
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
                 credentials,
                 tokens: TokenCache::default(),
-                limiters: Limiters::new(self.limits),
+                limiters,
                 retry: self.retry,
+                #[cfg(feature = "redis")]
+                fleet,
             }),
         })
     }
@@ -220,6 +246,8 @@ struct Inner {
     tokens: TokenCache,
     limiters: Limiters,
     retry: RetryPolicy,
+    #[cfg(feature = "redis")]
+    fleet: Option<Arc<redis::Fleet>>,
 }
 
 impl core::fmt::Debug for Client {
@@ -243,6 +271,8 @@ struct Call<'a> {
     path: String,
     body: String,
     message_id: Option<&'a str>,
+    /// The chat (or user) a send goes to, for the per-chat limit.
+    chat: Option<&'a str>,
 }
 
 #[derive(Deserialize)]
@@ -264,6 +294,8 @@ impl Client {
             connect_timeout: Duration::from_secs(5),
             limits: Limits::default(),
             retry: RetryPolicy::default(),
+            #[cfg(feature = "redis")]
+            redis: None,
         }
     }
 
@@ -294,6 +326,7 @@ impl Client {
             path: format!("/open-apis/im/v1/messages?receive_id_type={}", to.kind),
             body: body.to_string(),
             message_id: None,
+            chat: Some(&to.id),
         };
         let data = self.call(call, &self.inner.retry, None).await?;
         let id = data
@@ -335,6 +368,7 @@ impl Client {
             path: format!("/open-apis/im/v1/messages/{message_id}"),
             body: body.into_string(),
             message_id: Some(message_id.as_str()),
+            chat: None,
         };
         self.call(call, retry, turns).await.map(|_| ())
     }
@@ -342,8 +376,9 @@ impl Client {
     /// Waits until an update of the message may go under every limit (the updater waits
     /// first, then picks the newest state).
     pub(crate) async fn turns(&self, message_id: &MessageId) -> Turns<'_> {
-        let message = self.inner.limiters.message_turn(message_id.as_str()).await;
-        let app = self.inner.limiters.app_turn().await;
+        let key = TurnKey::Message(message_id.as_str());
+        let message = self.inner.limiters.message_turn(key).await;
+        let app = self.inner.limiters.app_turn(Some(key)).await;
         Turns { message, app }
     }
 
@@ -367,17 +402,22 @@ impl Client {
         let inner = &self.inner;
         let mut attempt: u32 = 0;
         let mut refreshed = false;
+        let key = match (call.message_id, call.chat) {
+            (Some(message), _) => Some(TurnKey::Message(message)),
+            (None, Some(chat)) => Some(TurnKey::Chat(chat)),
+            (None, None) => None,
+        };
         loop {
             attempt += 1;
             let token = self.access_token().await?;
             let (mut turn, mut permit) = match preacquired.take() {
                 Some(Turns { message, app }) => (Some(message), app),
                 None => {
-                    let turn = match call.message_id {
-                        Some(message) => Some(inner.limiters.message_turn(message).await),
+                    let turn = match key {
+                        Some(key) => Some(inner.limiters.message_turn(key).await),
                         None => None,
                     };
-                    (turn, inner.limiters.app_turn().await)
+                    (turn, inner.limiters.app_turn(key).await)
                 }
             };
             permit.sending();
@@ -394,10 +434,15 @@ impl Client {
                 log_id = field::Empty,
             );
             let result = self.once(&call, &token).instrument(span).await;
-            drop(permit);
-            if let Some(turn) = turn.as_mut() {
-                turn.answered();
-            }
+            let refused =
+                matches!(&result, Err(e) if e.lark_code() == Some(LarkCode::MessageRateLimited));
+            let outcome = if refused {
+                Outcome::Refused
+            } else {
+                Outcome::Answered
+            };
+            let counted = turn.as_mut().is_none_or(|turn| turn.answered(outcome));
+            permit.answered(counted);
             drop(turn);
             let error = match result {
                 Ok(data) => return Ok(data),
@@ -408,6 +453,10 @@ impl Client {
                 Some(Retry::RefreshToken) if is_app && !refreshed => {
                     // The cached token was revoked or expired early: drop it, retry once.
                     inner.tokens.invalidate(&token).await;
+                    #[cfg(feature = "redis")]
+                    if let Some(fleet) = &inner.fleet {
+                        fleet.invalidate_token(&token).await;
+                    }
                     refreshed = true;
                     continue;
                 }
@@ -423,6 +472,8 @@ impl Client {
                 });
             }
             let wait = match &error {
+                // Not counted by Lark: the next turn is the window's next free slot.
+                _ if refused => Duration::ZERO,
                 ClientError::Api(api) => api.retry_after.unwrap_or_else(|| retry.delay(attempt)),
                 _ => retry.delay(attempt),
             };
@@ -461,6 +512,17 @@ impl Client {
                 return Ok(cached.token.clone());
             }
         }
+        #[cfg(feature = "redis")]
+        let fetched = match &inner.fleet {
+            // One fetch for the whole fleet; the others read it from Redis.
+            Some(fleet) => {
+                fleet
+                    .tenant_token(|| self.fetch_tenant_token(app_id, app_secret))
+                    .await?
+            }
+            None => self.fetch_tenant_token(app_id, app_secret).await?,
+        };
+        #[cfg(not(feature = "redis"))]
         let fetched = self.fetch_tenant_token(app_id, app_secret).await?;
         let token = fetched.token.clone();
         *slot = Some(fetched);

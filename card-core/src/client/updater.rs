@@ -359,13 +359,20 @@ impl Worker {
                 if stream.pending.is_none() {
                     stream.pending = Some(sent);
                 }
-                *failures += 1;
-                Step::Wait(match &error {
-                    ClientError::Api(api) => api
-                        .retry_after
-                        .unwrap_or_else(|| self.client.retry_policy().delay(*failures)),
-                    _ => self.client.retry_policy().delay(*failures),
-                })
+                let wait = match &error {
+                    // 230020: Lark did not count the request, so its slot is still free; the
+                    // next turn waits for the window's next free slot, no more.
+                    _ if error.lark_code() == Some(LarkCode::MessageRateLimited) => None,
+                    // HTTP 429: the gateway says when its window has room.
+                    ClientError::Api(api) if api.retry_after.is_some() => api.retry_after,
+                    // 5xx, timeouts: the request counts in the windows, so the next turn is
+                    // already a slot later; only failures in a row back off, exponentially.
+                    _ => {
+                        *failures += 1;
+                        (*failures > 1).then(|| self.client.retry_policy().delay(*failures - 1))
+                    }
+                };
+                wait.map_or(Step::Next, Step::Wait)
             }
             Err(error) => {
                 tracing::warn!(message_id = %self.message_id, %error, "update stream stopped");

@@ -1,0 +1,564 @@
+//! Many replicas of one app: the app's rate limits and its tenant token shared through Redis
+//! (feature `redis`).
+//!
+//! Lark's limits on the update endpoint are per app (50 per second, 1000 per minute) and per
+//! message (5 per second). Each replica's own limiter knows only its own traffic; with a
+//! [`RedisConfig`], every client of the app using the same Redis takes its turns from windows
+//! kept in Redis, so the fleet together stays within Lark's limits:
+//!
+//! - the app's windows and each message's (and each chat's, for sends) are sorted sets of the
+//!   requests in flight and answered within the window, taken atomically by one Lua script
+//!   on Redis's clock: a request goes when fewer than the limit are in flight or were answered
+//!   within a window (the guarantee of the local limiter, kept on answers, for the fleet);
+//! - the app's requests are spaced evenly for the fleet (GCRA, one every 20 ms), so they do
+//!   not leave in bursts at the windows' edges;
+//! - the tenant token is fetched once for the fleet: the first replica to miss it takes a
+//!   lock (with an expiry), fetches it and stores it in Redis until five minutes before it
+//!   expires; the others wait for it. A token Lark calls invalid (99991663) is removed from
+//!   Redis if it is still the one stored, and fetched again the same way.
+//!
+//! # When Redis fails
+//!
+//! Every Redis call has a timeout (200 ms by default). When Redis is down, slow or restarted,
+//! no update is lost and nothing panics: each replica pauses for one window (the others'
+//! requests of the last second are not in its own windows), then goes on with its local
+//! limiter at a conservative share of the app's limits, 1/K of them for K replicas (those seen
+//! in Redis within the last minute, or [`RedisConfig::replicas`] if more), tries Redis again
+//! every half second and reconnects. Its share stays 1/K for a minute after Redis is back, because the
+//! windows in Redis do not hold what was sent meanwhile. Tokens already fetched are kept; a
+//! replica that needs one while Redis is down fetches its own.
+//!
+//! What holds during the outage: the app's limits hold if no more than K replicas send; the
+//! per-minute limit also needs the traffic to have been shared about evenly before the
+//! outage (a replica counts only its own requests of the last minute). The per-message limit
+//! holds for messages updated by one replica (the usual case: the one that sent it). A
+//! request Lark throttles meanwhile is retried like any other; no state is dropped.
+//!
+//! The token is kept in Redis: protect Redis as you protect the app secret. Neither the
+//! token, the app secret nor the Redis URL (which may hold a password) is ever logged.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use ::redis::{RedisError, Script};
+use tokio::sync::OnceCell;
+
+use super::auth::{CachedToken, Credentials, Secret};
+use super::limits::{Limits, TurnKey, MARGIN};
+use super::ClientError;
+
+/// Where and how replicas share their limits and token: a Redis URL and a few settings.
+///
+/// ```
+/// use card_core::client::{Client, RedisConfig};
+///
+/// // Connects on first use. While Redis fails (even from the start), this replica keeps to
+/// // a quarter of the app's limits.
+/// let client = Client::builder()
+///     .app("cli_a1b2c3", "app secret")
+///     .redis(RedisConfig::new("redis://127.0.0.1:6379/").replicas(4))
+///     .build()?;
+/// # Ok::<(), card_core::client::ClientError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct RedisConfig {
+    /// `redis://[:password@]host:port[/db]`; a secret, as it may hold a password.
+    url: Secret,
+    prefix: String,
+    timeout: Duration,
+    replicas: usize,
+}
+
+impl RedisConfig {
+    /// Redis at this URL (`redis://host:port/`, `redis://:password@host:port/2`).
+    pub fn new(url: impl Into<String>) -> Self {
+        RedisConfig {
+            url: Secret::new(url.into()),
+            prefix: "lark-card".into(),
+            timeout: Duration::from_millis(200),
+            replicas: 1,
+        }
+    }
+
+    /// The prefix of every key (default `lark-card`); keys are `PREFIX:APP_ID:...`.
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
+    }
+
+    /// How long one Redis call may take before Redis counts as failing (default 200 ms).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The least number of replicas assumed when Redis fails (default 1): each then keeps to
+    /// 1/K of the app's limits, K being this or the most replicas seen in Redis, if more.
+    pub fn replicas(mut self, replicas: usize) -> Self {
+        self.replicas = replicas.max(1);
+        self
+    }
+}
+
+/// A request in flight, as recorded in Redis.
+pub(crate) struct Grant {
+    id: String,
+    key: Option<String>,
+}
+
+/// Whether Redis answers, and what the fleet looked like when it last did.
+struct Health {
+    down: bool,
+    /// While down: when to try Redis again.
+    retry_at: Instant,
+    /// After an outage: until when the local share still applies.
+    recovering_until: Option<Instant>,
+    /// Replicas seen in Redis (members active within the last minute).
+    seen: usize,
+}
+
+/// This client's view of the fleet: the connection, the scripts, and Redis's health.
+pub(crate) struct Fleet {
+    client: ::redis::Client,
+    connection: OnceCell<ConnectionManager>,
+    prefix: String,
+    timeout: Duration,
+    replicas: usize,
+    /// This replica's id in the fleet's member set.
+    replica: String,
+    requests: AtomicU64,
+    health: Mutex<Health>,
+    acquire: Script,
+    answer: Script,
+    read_token: Script,
+    store_token: Script,
+    delete_if: Script,
+}
+
+/// Takes a place in the key's window (if any) and the app's windows, all or nothing, and
+/// registers the replica. Answers `{0, 0, replicas}` when granted, or `{1 (the key's window)
+/// or 2 (the app's), milliseconds to wait, replicas}`.
+const ACQUIRE: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local lease = tonumber(ARGV[2])
+redis.call('ZADD', KEYS[4], now + 60000, ARGV[10])
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+redis.call('PEXPIRE', KEYS[4], 60000)
+local replicas = redis.call('ZCARD', KEYS[4])
+local function wait(key, limit)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+  local n = redis.call('ZCARD', key)
+  if n < limit then return 0 end
+  local e = redis.call('ZRANGE', key, n - limit, n - limit, 'WITHSCORES')
+  if string.sub(e[1], -2) == ':a' then return math.max(1, tonumber(e[2]) - now) end
+  return 2
+end
+local key_limit = tonumber(ARGV[8])
+if key_limit > 0 then
+  local w = wait(KEYS[5], key_limit)
+  if w > 0 then return {1, w, replicas} end
+end
+local tat = tonumber(redis.call('GET', KEYS[3]) or '0')
+local interval = tonumber(ARGV[7])
+-- GCRA with half an interval of tolerance: the long-run rate is exact, and a request a
+-- little early (timer jitter) is not pushed back a whole interval.
+if tat - now > interval / 2 then return {2, math.max(1, math.floor(tat - now - interval / 2)), replicas} end
+local w = math.max(wait(KEYS[1], tonumber(ARGV[3])), wait(KEYS[2], tonumber(ARGV[5])))
+if w > 0 then return {2, w, replicas} end
+local id = ARGV[1]
+redis.call('ZADD', KEYS[1], now + lease, id)
+redis.call('PEXPIRE', KEYS[1], lease + tonumber(ARGV[4]))
+redis.call('ZADD', KEYS[2], now + lease, id)
+redis.call('PEXPIRE', KEYS[2], lease + tonumber(ARGV[6]))
+if key_limit > 0 then
+  redis.call('ZADD', KEYS[5], now + lease, id)
+  redis.call('PEXPIRE', KEYS[5], lease + tonumber(ARGV[9]))
+end
+redis.call('SET', KEYS[3], math.max(tat, now) + interval, 'PX', 60000)
+return {0, 0, replicas}
+";
+
+/// Records an answer: the request counts until a window after now (or not at all if it was
+/// never sent, or, in the key's window, if Lark refused it with 230020).
+const ANSWER: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local id = ARGV[1]
+local function settle(key, span, keep)
+  redis.call('ZREM', key, id)
+  if keep then
+    redis.call('ZADD', key, now + span, id .. ':a')
+    redis.call('PEXPIRE', key, span + 60000)
+  end
+end
+local sent = ARGV[5] == '1'
+settle(KEYS[1], tonumber(ARGV[2]), sent)
+settle(KEYS[2], tonumber(ARGV[3]), sent)
+if ARGV[7] == '1' then settle(KEYS[3], tonumber(ARGV[4]), sent and ARGV[6] == '1') end
+return 1
+";
+
+/// The cached token and the milliseconds until it is to be refreshed.
+const READ_TOKEN: &str = r"
+local v = redis.call('GET', KEYS[1])
+if not v then return false end
+return {v, redis.call('PTTL', KEYS[1])}
+";
+
+/// Stores the token until its refresh, then releases the lock if it is still ours.
+const STORE_TOKEN: &str = r"
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+return 1
+";
+
+/// Deletes a key if it holds this value (a lock we hold, a token found invalid).
+const DELETE_IF: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+";
+
+/// How long a request in flight counts if its answer is never recorded (the replica died).
+const LEASE: Duration = Duration::from_secs(30);
+/// How long one replica may hold the token lock.
+const TOKEN_LOCK: Duration = Duration::from_secs(15);
+/// While Redis is down, how often to try it again.
+const RETRY: Duration = Duration::from_millis(500);
+/// After Redis is back, how long the local share still applies: the minute window.
+const RECOVERY: Duration = Duration::from_secs(61);
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+impl Fleet {
+    /// A fleet view for the app of `credentials`; connects on first use.
+    pub fn new(config: RedisConfig, credentials: &Credentials) -> Result<Fleet, ClientError> {
+        // The URL is not repeated in the error: it may hold a password.
+        let client = ::redis::Client::open(config.url.expose())
+            .map_err(|_| ClientError::Config("the Redis URL is not a valid redis:// URL".into()))?;
+        let app = match credentials {
+            Credentials::App { app_id, .. } => app_id.clone(),
+            // A user token's app is not known: its replicas share one set of windows.
+            Credentials::UserToken(_) => "user".into(),
+        };
+        let replica = format!("{:016x}", fastrand::u64(..));
+        Ok(Fleet {
+            client,
+            connection: OnceCell::new(),
+            prefix: format!("{}:{app}", config.prefix),
+            timeout: config.timeout,
+            replicas: config.replicas.max(1),
+            replica,
+            requests: AtomicU64::new(0),
+            health: Mutex::new(Health {
+                down: false,
+                retry_at: Instant::now(),
+                recovering_until: None,
+                seen: 1,
+            }),
+            acquire: Script::new(ACQUIRE),
+            answer: Script::new(ANSWER),
+            read_token: Script::new(READ_TOKEN),
+            store_token: Script::new(STORE_TOKEN),
+            delete_if: Script::new(DELETE_IF),
+        })
+    }
+
+    fn health(&self) -> std::sync::MutexGuard<'_, Health> {
+        self.health
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn key(&self, part: &str) -> String {
+        format!("{}:{part}", self.prefix)
+    }
+
+    /// Whether to use Redis now: while it works, or once in a while when it failed (the caller
+    /// that gets `true` then is the one that tries).
+    pub fn usable(&self) -> bool {
+        let mut health = self.health();
+        if !health.down {
+            return true;
+        }
+        let now = Instant::now();
+        if now >= health.retry_at {
+            health.retry_at = now + RETRY;
+            return true;
+        }
+        false
+    }
+
+    /// The share of the app's limits for the local limiter: 1 while Redis works, K while it
+    /// fails and for a minute after.
+    pub fn share(&self) -> usize {
+        let mut health = self.health();
+        let recovering = match health.recovering_until {
+            Some(until) if Instant::now() < until => true,
+            Some(_) => {
+                health.recovering_until = None;
+                false
+            }
+            None => false,
+        };
+        if health.down || recovering {
+            health.seen.max(self.replicas)
+        } else {
+            1
+        }
+    }
+
+    fn failed(&self, error: Option<&RedisError>) {
+        let mut health = self.health();
+        if !health.down {
+            health.down = true;
+            // The kind only: a Redis error can quote what was sent.
+            tracing::warn!(
+                kind = ?error.map(RedisError::kind),
+                timeout = error.is_none(),
+                share = health.seen.max(self.replicas),
+                "Redis is failing: keeping to a local share of the app's limits"
+            );
+        }
+        health.retry_at = Instant::now() + RETRY;
+    }
+
+    fn succeeded(&self) {
+        let mut health = self.health();
+        if health.down {
+            health.down = false;
+            health.recovering_until = Some(Instant::now() + RECOVERY);
+            tracing::info!("Redis is back: shared limits again (local share for one more minute)");
+        }
+    }
+
+    /// Runs one Redis call with the timeout; `None` (and Redis marked failing) if it fails.
+    async fn run<T, F, Fut>(&self, call: F) -> Option<T>
+    where
+        F: FnOnce(ConnectionManager) -> Fut,
+        Fut: Future<Output = Result<T, RedisError>>,
+    {
+        let attempt = async {
+            let connection = self
+                .connection
+                .get_or_try_init(|| async {
+                    let config = ConnectionManagerConfig::new()
+                        .set_connection_timeout(Some(self.timeout))
+                        .set_response_timeout(Some(self.timeout))
+                        .set_number_of_retries(1)
+                        .set_min_delay(Duration::from_millis(50))
+                        .set_max_delay(Duration::from_millis(500));
+                    ConnectionManager::new_lazy_with_config(self.client.clone(), config)
+                })
+                .await?
+                .clone();
+            call(connection).await
+        };
+        match tokio::time::timeout(self.timeout, attempt).await {
+            Ok(Ok(value)) => {
+                self.succeeded();
+                Some(value)
+            }
+            Ok(Err(error)) => {
+                self.failed(Some(&error));
+                None
+            }
+            Err(_) => {
+                self.failed(None);
+                None
+            }
+        }
+    }
+
+    /// Waits for a place in the fleet's windows: `None` if Redis fails meanwhile.
+    pub async fn acquire(&self, key: Option<TurnKey<'_>>, limits: &Limits) -> Option<Grant> {
+        let n = self.requests.fetch_add(1, Ordering::Relaxed);
+        let id = format!("{}:{n}", self.replica);
+        let key_name = key.map(|k| self.key(&k.name()));
+        let key_limit = match key {
+            Some(TurnKey::Message(_)) => limits.per_message,
+            Some(TurnKey::Chat(_)) => limits.per_chat,
+            None => 0,
+        };
+        let second = Duration::from_secs(1) + MARGIN;
+        let minute = Duration::from_secs(60) + MARGIN;
+        let interval = 1000 / limits.per_app_per_second.max(1);
+        let keys = [
+            self.key("app:second"),
+            self.key("app:minute"),
+            self.key("app:tat"),
+            self.key("replicas"),
+            key_name.clone().unwrap_or_else(|| self.key("none")),
+        ];
+        loop {
+            let reply: Vec<i64> = self
+                .run(|mut connection| {
+                    let mut invocation = self.acquire.prepare_invoke();
+                    for key in &keys {
+                        invocation.key(key);
+                    }
+                    invocation
+                        .arg(&id)
+                        .arg(millis(LEASE))
+                        .arg(limits.per_app_per_second)
+                        .arg(millis(second))
+                        .arg(limits.per_app_per_minute)
+                        .arg(millis(minute))
+                        .arg(interval)
+                        .arg(key_limit)
+                        .arg(millis(limits.per_message_window))
+                        .arg(&self.replica);
+                    async move { invocation.invoke_async(&mut connection).await }
+                })
+                .await?;
+            let (verdict, wait, replicas) = match reply.as_slice() {
+                [verdict, wait, replicas] => (*verdict, *wait, *replicas),
+                _ => {
+                    self.failed(None);
+                    return None;
+                }
+            };
+            self.health().seen = usize::try_from(replicas).unwrap_or(1).max(1);
+            if verdict == 0 {
+                return Some(Grant { id, key: key_name });
+            }
+            let wait = u64::try_from(wait).unwrap_or(1).clamp(1, 1000);
+            tokio::time::sleep(Duration::from_millis(wait)).await;
+        }
+    }
+
+    /// Records the answer to a granted request, in the background (the permit is dropped in
+    /// synchronous code). If Redis fails, the entry expires with its lease.
+    pub fn report(self: &Arc<Self>, grant: Grant, sent: bool, counted: bool, limits: &Limits) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let fleet = self.clone();
+        let key_span = millis(limits.per_message_window);
+        runtime.spawn(async move {
+            let keys = [
+                fleet.key("app:second"),
+                fleet.key("app:minute"),
+                grant.key.clone().unwrap_or_else(|| fleet.key("none")),
+            ];
+            let flag = |b: bool| if b { "1" } else { "0" };
+            let _: Option<i64> = fleet
+                .run(|mut connection| {
+                    let mut invocation = fleet.answer.prepare_invoke();
+                    for key in &keys {
+                        invocation.key(key);
+                    }
+                    invocation
+                        .arg(&grant.id)
+                        .arg(millis(Duration::from_secs(1) + MARGIN))
+                        .arg(millis(Duration::from_secs(60) + MARGIN))
+                        .arg(key_span)
+                        .arg(flag(sent))
+                        .arg(flag(counted))
+                        .arg(flag(grant.key.is_some()));
+                    async move { invocation.invoke_async(&mut connection).await }
+                })
+                .await;
+        });
+    }
+
+    /// The app's tenant token: from Redis, or fetched by `fetch` by this replica alone (under
+    /// the lock) and stored there; fetched directly if Redis fails.
+    pub async fn tenant_token<F, Fut>(&self, fetch: F) -> Result<CachedToken, ClientError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<CachedToken, ClientError>>,
+    {
+        if !self.usable() {
+            return fetch().await;
+        }
+        let token_key = self.key("token");
+        let lock_key = self.key("token:lock");
+        let nonce = format!("{}:{:016x}", self.replica, fastrand::u64(..));
+        let give_up = Instant::now() + TOKEN_LOCK;
+        loop {
+            let cached: Option<Option<(String, i64)>> = self
+                .run(|mut connection| {
+                    let mut invocation = self.read_token.prepare_invoke();
+                    invocation.key(&token_key);
+                    async move { invocation.invoke_async(&mut connection).await }
+                })
+                .await;
+            match cached {
+                None => return fetch().await,
+                Some(Some((token, ttl))) if ttl > 0 => {
+                    let ttl = Duration::from_millis(u64::try_from(ttl).unwrap_or(0));
+                    return Ok(CachedToken {
+                        token: Secret::new(token),
+                        refresh_at: Instant::now() + ttl,
+                    });
+                }
+                Some(_) => {}
+            }
+            let locked: Option<Option<String>> = self
+                .run(|mut connection| {
+                    let mut command = ::redis::cmd("SET");
+                    command
+                        .arg(&lock_key)
+                        .arg(&nonce)
+                        .arg("NX")
+                        .arg("PX")
+                        .arg(millis(TOKEN_LOCK));
+                    async move { command.query_async(&mut connection).await }
+                })
+                .await;
+            match locked {
+                None => return fetch().await,
+                Some(Some(_)) => {
+                    let result = fetch().await;
+                    match &result {
+                        Ok(token) => {
+                            let ttl = token.refresh_at.saturating_duration_since(Instant::now());
+                            let _: Option<i64> = self
+                                .run(|mut connection| {
+                                    let mut invocation = self.store_token.prepare_invoke();
+                                    invocation
+                                        .key(&token_key)
+                                        .key(&lock_key)
+                                        .arg(token.token.expose())
+                                        .arg(millis(ttl).max(1))
+                                        .arg(&nonce);
+                                    async move { invocation.invoke_async(&mut connection).await }
+                                })
+                                .await;
+                        }
+                        Err(_) => self.delete_if(&lock_key, &nonce).await,
+                    }
+                    return result;
+                }
+                // Another replica is fetching: wait for its token.
+                Some(None) if Instant::now() < give_up => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                Some(None) => return fetch().await,
+            }
+        }
+    }
+
+    /// Forgets a token Lark said is invalid, if Redis still holds it.
+    pub async fn invalidate_token(&self, token: &Secret) {
+        if self.usable() {
+            self.delete_if(&self.key("token"), token.expose()).await;
+        }
+    }
+
+    async fn delete_if(&self, key: &str, value: &str) {
+        let _: Option<i64> = self
+            .run(|mut connection| {
+                let mut invocation = self.delete_if.prepare_invoke();
+                invocation.key(key).arg(value);
+                async move { invocation.invoke_async(&mut connection).await }
+            })
+            .await;
+    }
+}

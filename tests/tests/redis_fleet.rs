@@ -1,0 +1,484 @@
+//! Many replicas, one app: the app's limits and its tenant token shared through a real Redis
+//! (`redis-server`), against the emulator, whose limits are per app across every connection.
+//!
+//! Redis: `LARK_TEST_REDIS_URL` (CI starts one), else a `redis-server` started by the test.
+//! The restart test always starts its own, so that it can kill and restart it. Without
+//! `redis-server` on PATH these tests fail when `CI=true`, and are skipped with a notice
+//! otherwise.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use card_core::client::{Client, Recipient, RedisConfig};
+use card_core::{card, Card, MessageId, Shared};
+use card_emulator::{Emulator, Endpoint};
+
+const APP: &str = "cli_fleet";
+const SECRET: &str = "fleet-s3cr3t";
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+fn redis_server_binary() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("redis-server"))
+        .find(|candidate| candidate.is_file())
+}
+
+/// A `redis-server` of the test's own, on a port of its own, without persistence.
+struct RedisServer {
+    binary: PathBuf,
+    port: u16,
+    child: Option<Child>,
+}
+
+impl RedisServer {
+    /// `None` (with a notice) if `redis-server` is missing and this is not CI.
+    fn start() -> Option<RedisServer> {
+        let Some(binary) = redis_server_binary() else {
+            assert!(
+                !in_ci(),
+                "redis-server is not on PATH: CI must install it (apt-get install -y redis-server)"
+            );
+            eprintln!("notice: redis-server is not on PATH; this test did not run");
+            return None;
+        };
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap_or_else(|e| panic!("no free port: {e}"));
+        let mut server = RedisServer {
+            binary,
+            port,
+            child: None,
+        };
+        server.spawn();
+        Some(server)
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    fn spawn(&mut self) {
+        let child = Command::new(&self.binary)
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start redis-server: {e}"));
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "redis-server did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// The CI's Redis, or one of the test's own (kept alive by the returned guard).
+fn shared_redis() -> Option<(String, Option<RedisServer>)> {
+    if let Ok(url) = std::env::var("LARK_TEST_REDIS_URL") {
+        if !url.is_empty() {
+            return Some((url, None));
+        }
+    }
+    let server = RedisServer::start()?;
+    Some((server.url(), Some(server)))
+}
+
+/// A prefix no other test (or earlier run) uses.
+fn prefix() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("test-{}-{nanos}", std::process::id())
+}
+
+async fn emulator() -> Emulator {
+    Emulator::builder()
+        .app(APP, SECRET)
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn replica(emulator_url: &str, redis: Option<(&str, &str)>) -> Client {
+    let mut builder = Client::builder().app(APP, SECRET).base_url(emulator_url);
+    if let Some((url, prefix)) = redis {
+        builder = builder.redis(
+            RedisConfig::new(url)
+                .prefix(prefix)
+                .timeout(Duration::from_millis(100)),
+        );
+    }
+    builder.build().unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn state(n: u64, last: bool) -> Card<Shared> {
+    let word = if last { "final" } else { "state" };
+    card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "markdown", "content": (format!("{word} {n}")) }
+    ] } })
+}
+
+fn messages(emulator: &Emulator, n: usize) -> Vec<MessageId> {
+    (0..n)
+        .map(|_| {
+            let id = emulator
+                .send_card_as(
+                    APP,
+                    "oc_fleet",
+                    &state(0, false).to_content().unwrap_or_default(),
+                )
+                .unwrap_or_else(|e| panic!("{e}"));
+            MessageId::new(id).unwrap_or_else(|e| panic!("{e}"))
+        })
+        .collect()
+}
+
+/// Streams a new state to every message every 10 ms for `time`, the last one `final`, and
+/// waits for every final state; returns how many streams delivered it.
+async fn stream(client: &Client, ids: &[MessageId], time: Duration) -> usize {
+    let updater = client.updater();
+    let start = Instant::now();
+    let mut n = 0;
+    loop {
+        n += 1;
+        let last = start.elapsed() >= time;
+        for id in ids {
+            updater
+                .push(id, &state(n, last))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        if last {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let report = updater.finish().await;
+    report
+        .streams
+        .iter()
+        .filter(|(_, s)| s.stopped.is_none() && s.delivered == s.pushed)
+        .count()
+}
+
+fn finals(emulator: &Emulator, ids: &[MessageId]) -> usize {
+    ids.iter()
+        .filter(|id| {
+            emulator
+                .message(id.as_str())
+                .is_some_and(|m| m.content.contains("final"))
+        })
+        .count()
+}
+
+/// Four replicas in one process, 10 messages each, for 3 seconds: together they could send
+/// 200 updates per second; through Redis they keep to the app's 50, with no throttle.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_in_one_process_share_the_app_limits() {
+    let Some((url, _guard)) = shared_redis() else {
+        return;
+    };
+    let emulator = emulator().await;
+    let prefix = prefix();
+    let mut tasks = Vec::new();
+    let mut all = Vec::new();
+    for _ in 0..4 {
+        let client = replica(emulator.base_url(), Some((&url, &prefix)));
+        let ids = messages(&emulator, 10);
+        all.extend(ids.clone());
+        tasks.push(tokio::spawn(async move {
+            stream(&client, &ids, Duration::from_secs(3)).await
+        }));
+    }
+    let mut delivered = 0;
+    for task in tasks {
+        delivered += task.await.unwrap_or_else(|e| panic!("{e}"));
+    }
+    let counts = emulator.counts();
+    assert_eq!(delivered, 40, "every stream delivered its final state");
+    assert_eq!(finals(&emulator, &all), 40);
+    assert_eq!(
+        (counts.rate_limited_total(), counts.throttled_total()),
+        (0, 0),
+        "throttled: {counts:?}"
+    );
+    // The fleet used the app's limit, not a quarter of it: over 3 s at 50/s, well over 100.
+    let updates = counts.endpoint(Endpoint::UpdateCard);
+    assert!(updates > 100, "only {updates} updates");
+    assert_eq!(
+        counts.endpoint(Endpoint::TenantAccessToken),
+        1,
+        "one token fetch"
+    );
+}
+
+/// The same fleet without Redis overruns the app's limit: the shared windows are what keeps
+/// it within (this is the failure the tests above would show without them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_redis_the_same_fleet_is_throttled() {
+    let emulator = emulator().await;
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let client = replica(emulator.base_url(), None);
+        let ids = messages(&emulator, 10);
+        tasks.push(tokio::spawn(async move {
+            stream(&client, &ids, Duration::from_secs(2)).await
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap_or_else(|e| panic!("{e}"));
+    }
+    let counts = emulator.counts();
+    assert!(counts.rate_limited_total() > 0, "{counts:?}");
+    assert!(counts.endpoint(Endpoint::TenantAccessToken) >= 4);
+}
+
+/// Eight replicas start at once: one tenant token fetch for all of them; after Lark revokes
+/// it (99991663), one more.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_token_fetch_for_the_fleet_and_one_refresh_after_99991663() {
+    let Some((url, _guard)) = shared_redis() else {
+        return;
+    };
+    let emulator = emulator().await;
+    let prefix = prefix();
+    let clients: Vec<Client> = (0..8)
+        .map(|_| replica(emulator.base_url(), Some((&url, &prefix))))
+        .collect();
+    let ids = messages(&emulator, 8);
+    let update_all = |n: u64| {
+        let clients = clients.clone();
+        let ids = ids.clone();
+        async move {
+            let mut tasks = Vec::new();
+            for (client, id) in clients.into_iter().zip(ids) {
+                tasks.push(tokio::spawn(async move {
+                    client.update_card(&id, &state(n, false)).await
+                }));
+            }
+            for task in tasks {
+                task.await
+                    .unwrap_or_else(|e| panic!("{e}"))
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+    };
+    update_all(1).await;
+    assert_eq!(emulator.counts().endpoint(Endpoint::TenantAccessToken), 1);
+    update_all(2).await;
+    assert_eq!(emulator.counts().endpoint(Endpoint::TenantAccessToken), 1);
+    emulator.revoke_tokens();
+    update_all(3).await;
+    let counts = emulator.counts();
+    assert_eq!(
+        counts.endpoint(Endpoint::TenantAccessToken),
+        2,
+        "{counts:?}"
+    );
+    assert_eq!(counts.code(99991663), 8, "each replica was told once");
+}
+
+/// Redis is killed mid-stream and restarted on the same port a second later: every final
+/// state is delivered, nothing is throttled (the replicas keep to a share of the limits
+/// meanwhile), updates go on during the outage, and nothing the logs hold is a secret.
+#[test]
+fn a_redis_restart_mid_stream_loses_no_update() {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Capture(Arc<Mutex<Vec<u8>>>);
+    impl Write for Capture {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().map_or(Ok(0), |mut v| {
+                v.extend_from_slice(buf);
+                Ok(buf.len())
+            })
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    let Some(mut redis) = RedisServer::start() else {
+        return;
+    };
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_writer(move || writer.clone())
+        .finish();
+    // Logs are captured on this thread: everything runs on it.
+    let _default = tracing::subscriber::set_default(subscriber);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let url = redis.url();
+    let (emulator, all, delivered, during) = runtime.block_on(async {
+        let emulator = emulator().await;
+        let prefix = prefix();
+        let mut tasks = Vec::new();
+        let mut all = Vec::new();
+        for _ in 0..3 {
+            let client = replica(emulator.base_url(), Some((&url, &prefix)));
+            let ids = messages(&emulator, 10);
+            all.extend(ids.clone());
+            tasks.push(tokio::spawn(async move {
+                stream(&client, &ids, Duration::from_secs(5)).await
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        redis.kill();
+        let before = emulator.counts().code(0);
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let during = emulator.counts().code(0) - before;
+        redis.spawn();
+        let mut delivered = 0;
+        for task in tasks {
+            delivered += task.await.unwrap_or_else(|e| panic!("{e}"));
+        }
+        (emulator, all, delivered, during)
+    });
+    let counts = emulator.counts();
+    let logs = String::from_utf8(capture.0.lock().map(|v| v.clone()).unwrap_or_default())
+        .unwrap_or_default();
+    assert_eq!(delivered, 30, "every final state delivered");
+    assert_eq!(finals(&emulator, &all), 30);
+    assert_eq!(
+        (counts.rate_limited_total(), counts.throttled_total()),
+        (0, 0),
+        "throttled: {counts:?}"
+    );
+    // 1.5 s of outage at a third of 50 per second each: updates went on.
+    assert!(during > 20, "only {during} updates during the outage");
+    assert!(logs.contains("Redis is failing"), "no warning:\n{logs}");
+    assert!(logs.contains("Redis is back"), "no recovery:\n{logs}");
+    let token = emulator.tenant_token(APP).unwrap_or_default();
+    assert!(!logs.contains(SECRET), "the app secret was logged:\n{logs}");
+    assert!(
+        !token.is_empty() && !logs.contains(&token),
+        "a token was logged:\n{logs}"
+    );
+}
+
+/// Replicas as separate processes (this test binary, re-executed): three processes share the
+/// app's limits and one token through Redis.
+#[test]
+fn replicas_as_separate_processes_share_limits_and_token() {
+    let Some((url, _guard)) = shared_redis() else {
+        return;
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let emulator = runtime.block_on(emulator());
+    let prefix = prefix();
+    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
+    let children: Vec<Child> = (0..3)
+        .map(|_| {
+            Command::new(&exe)
+                .args([
+                    "replica_process",
+                    "--exact",
+                    "--nocapture",
+                    "--test-threads",
+                    "1",
+                ])
+                .env("LARK_FLEET_CHILD", "1")
+                .env("LARK_FLEET_EMULATOR", emulator.base_url())
+                .env("LARK_FLEET_REDIS", &url)
+                .env("LARK_FLEET_PREFIX", &prefix)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap_or_else(|e| panic!("{e}"))
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success() && stdout.contains("replica delivered 10 of 10"),
+            "a replica failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let counts = emulator.counts();
+    assert_eq!(
+        (counts.rate_limited_total(), counts.throttled_total()),
+        (0, 0),
+        "throttled: {counts:?}"
+    );
+    assert_eq!(
+        counts.endpoint(Endpoint::TenantAccessToken),
+        1,
+        "{counts:?}"
+    );
+    // 3 processes x 10 cards sent through the client, then streamed.
+    assert_eq!(counts.endpoint(Endpoint::SendMessage), 30);
+    let finals = emulator
+        .messages()
+        .iter()
+        .filter(|m| m.content.contains("final"))
+        .count();
+    assert_eq!(finals, 30);
+    runtime.block_on(async { drop(emulator) });
+}
+
+/// The replica run by the test above (a no-op when run by itself).
+#[test]
+fn replica_process() {
+    if std::env::var("LARK_FLEET_CHILD").is_err() {
+        return;
+    }
+    let var = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set"));
+    let (base, url, prefix) = (
+        var("LARK_FLEET_EMULATOR"),
+        var("LARK_FLEET_REDIS"),
+        var("LARK_FLEET_PREFIX"),
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let delivered = runtime.block_on(async {
+        let client = replica(&base, Some((&url, &prefix)));
+        let mut ids = Vec::new();
+        for _ in 0..10 {
+            ids.push(
+                client
+                    .send_card(&Recipient::chat("oc_fleet"), &state(0, false))
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}")),
+            );
+        }
+        stream(&client, &ids, Duration::from_secs(2)).await
+    });
+    println!("replica delivered {delivered} of 10");
+}
