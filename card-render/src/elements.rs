@@ -377,8 +377,9 @@ fn button(value: &Value, ctx: &Ctx) -> Markup {
         .get("confirm")
         .map(|c| text_plain(c.get("title"), ctx));
     html! {
-        button type=(html_type) class=(format!("lk-btn lk-btn-{kind} lk-btn-{size}"))
-            .lk-btn-fill[fill] style=[width.attr()] disabled[bool_of(value, "disabled").unwrap_or(false)]
+        button type=(html_type)
+            class=(format!("lk-btn lk-btn-{kind} lk-btn-{size}{}", if fill { " lk-btn-fill" } else { "" }))
+            style=[width.attr()] disabled[bool_of(value, "disabled").unwrap_or(false)]
             name=[str_of(value, "name")] data-lk-action=(action_data(value, "button"))
             data-lk-url=[url] data-lk-confirm=[confirm] {
             (icon(value.get("icon")))
@@ -669,7 +670,7 @@ fn person_chip(id: &str, value: &Value) -> Markup {
     let show_avatar = bool_of(value, "show_avatar").unwrap_or(true);
     let show_name = bool_of(value, "show_name").unwrap_or(true);
     html! {
-        span class=(format!("lk-person lk-person-{size}")) .lk-capsule[capsule] data-user-id=(id) title=(id) {
+        span class=(format!("lk-person lk-person-{size}{}", if capsule { " lk-capsule" } else { "" })) data-user-id=(id) title=(id) {
             @if show_avatar { span.lk-avatar { (style::initials(id)) } }
             @if show_name { span.lk-person-name { "@" (id) } }
         }
@@ -800,6 +801,14 @@ fn cell(value: &Value, column: &Value) -> Markup {
     }
 }
 
+fn cell_align(column: &Value) -> Option<&'static str> {
+    match known(&TEXT_ALIGN, str_of(column, "horizontal_align")) {
+        Some("center") => Some("lk-align-center"),
+        Some("right") => Some("lk-align-right"),
+        _ => None,
+    }
+}
+
 fn table(value: &Value, ctx: &Ctx) -> Markup {
     let columns = array_of(value, "columns");
     let rows = array_of(value, "rows");
@@ -822,9 +831,7 @@ fn table(value: &Value, ctx: &Ctx) -> Markup {
                     thead {
                         tr {
                             @for column in columns {
-                                th class=(text_classes(header_style, "lk-th"))
-                                    .lk-align-center[str_of(column, "horizontal_align") == Some("center")]
-                                    .lk-align-right[str_of(column, "horizontal_align") == Some("right")] {
+                                th class=(text_classes(header_style, "lk-th")) {
                                     (str_of(column, "display_name").or_else(|| str_of(column, "name")).unwrap_or_default())
                                 }
                             }
@@ -836,8 +843,7 @@ fn table(value: &Value, ctx: &Ctx) -> Markup {
                                 tr {
                                     @for column in columns {
                                         @let key = str_of(column, "name").unwrap_or_default();
-                                        td.lk-align-center[str_of(column, "horizontal_align") == Some("center")]
-                                          .lk-align-right[str_of(column, "horizontal_align") == Some("right")] {
+                                        td class=[cell_align(column)] {
                                             @if let Some(cell_value) = row.get(key) { (cell(cell_value, column)) }
                                         }
                                     }
