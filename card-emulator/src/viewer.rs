@@ -235,6 +235,8 @@ fn layout(title: &str, look: &Look, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) }
+                // No favicon request (it would be a 404 in the console).
+                link rel="icon" href="data:,";
                 link rel="stylesheet" href=(format!("{CONTROL_PREFIX}{VIEWER}/card.css"));
                 link rel="stylesheet" href=(format!("{CONTROL_PREFIX}{VIEWER}/viewer.css"));
                 script src=(format!("{CONTROL_PREFIX}{VIEWER}/viewer.js")) defer {}
@@ -363,7 +365,8 @@ async fn index(
         html! {
             header.top {
                 strong { "card-emulator" }
-                span.muted { "Lark chats as this emulator holds them; cards update live." }
+                span.live title="follows the emulator's changes" { "live" }
+                span.muted { "Lark chats as this emulator holds them." }
                 a href=(format!("?theme={other_theme}&width={width}")) { (other_theme) }
                 a href=(format!("?theme={theme}&width={other_width}")) { (other_width) }
             }

@@ -66,6 +66,13 @@
   function follow() {
     if (!chats()) return;
     const events = new EventSource(base + '/events');
+    // The page says whether it follows the emulator (the header's dot; tests wait for it).
+    events.addEventListener('open', function () {
+      document.documentElement.dataset.live = 'connected';
+    });
+    events.addEventListener('error', function () {
+      document.documentElement.dataset.live = 'reconnecting';
+    });
     events.addEventListener('change', function (event) {
       const current = chats();
       if (current && current.dataset.version !== event.data) refresh();
