@@ -37,10 +37,10 @@ use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 use tokio::sync::watch;
 
-use crate::codes;
 use crate::inspect::{MessageState, MessageView, RevisionKind};
 use crate::routes::CONTROL_PREFIX;
 use crate::state::Shared;
+use card_core::lark::LarkCode;
 
 /// Where the viewer's own endpoints live, under [`CONTROL_PREFIX`] so that they are neither
 /// counted nor faulted.
@@ -436,7 +436,8 @@ async fn history_page(
                                     td { (rejection.method) }
                                     td { (rejection.status) }
                                     td { code { (rejection.code) } }
-                                    td { (codes::describe(rejection.code).map_or("", |(_, msg)| msg)) }
+                                    @let code = LarkCode::from_code(rejection.code);
+                                    td { (code.msg().unwrap_or(code.meaning())) }
                                 }
                             }
                         }
@@ -489,7 +490,7 @@ mod tests {
                     at_ms: n as u64,
                     method: "PATCH".to_owned(),
                     status: 400,
-                    code: codes::MESSAGE_RATE_LIMITED,
+                    code: LarkCode::MessageRateLimited.code(),
                 },
             );
         }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use card_emulator::codes;
+use card_core::lark::SUCCESS;
 use common::*;
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -311,7 +311,7 @@ async fn a_patch_and_a_send_appear_without_reload_and_history_is_one_click_away(
     let reply = lark
         .patch(&id, &shared_card("status: **deployed**"))
         .await?;
-    assert_eq!(reply.code(), codes::OK);
+    assert_eq!(reply.code(), SUCCESS);
     let took = browser
         .until(
             &format!(
@@ -350,7 +350,7 @@ async fn a_patch_and_a_send_appear_without_reload_and_history_is_one_click_away(
             &json!({ "elements": [ { "tag": "nope" } ] }).to_string(),
         )
         .await?;
-    assert_ne!(refused.code(), codes::OK);
+    assert_ne!(refused.code(), SUCCESS);
     browser
         .until(
             &format!(

@@ -32,7 +32,7 @@ use serde_json::Value;
 use tracing::{field, Instrument};
 
 pub use auth::{Credentials, Secret};
-pub use error::{ApiError, CardContentError, ClientError, LarkCode, Retry};
+pub use error::{ApiError, CardContentError, CardSubCode, ClientError, LarkCode, Retry};
 pub use limits::Limits;
 pub use retry::RetryPolicy;
 pub use updater::{Delivery, StreamStatus, Updater, UpdaterReport};
