@@ -24,10 +24,7 @@ fn main() -> ExitCode {
         eprintln!("usage: screenshot [--dark] [--mobile] OUT_DIR CARD.json...");
         return ExitCode::from(2);
     };
-    let width = match options.width {
-        Width::Desktop => 632,
-        Width::Mobile => 392,
-    };
+    let width = card_render::screenshot::window_width(&options);
     for card in cards {
         if let Err(message) = shoot(card, out_dir, &options, width) {
             eprintln!("{}: {message}", card.display());

@@ -72,6 +72,14 @@ pub const HEADLESS_FLAGS: &[&str] = &[
     "--hide-scrollbars",
 ];
 
+/// The window width that shows a card drawn with `options` and the page's 16-pixel margins.
+pub fn window_width(options: &crate::Options) -> u32 {
+    match options.width {
+        crate::Width::Desktop => 600 + 32,
+        crate::Width::Mobile => 360 + 32,
+    }
+}
+
 /// Writes a PNG of the HTML file `html` as Chromium draws it in a window `width` pixels wide,
 /// cropped at the bottom to where the content ends.
 pub fn screenshot(html: &Path, png: &Path, width: u32) -> Result<(), ScreenshotError> {
