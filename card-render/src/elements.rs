@@ -713,8 +713,9 @@ fn chart(value: &Value) -> Markup {
     }
 }
 
-/// A date cell: Lark sends milliseconds since the epoch; shown as `YYYY-MM-DD HH:MM` (UTC).
-fn date_text(value: &Value) -> String {
+/// A date cell: Lark sends milliseconds since the epoch; shown in the column's `date_format`
+/// (`YYYY`, `MM`, `DD`, `HH`, `mm`, `ss`; by default `YYYY/MM/DD`), in UTC.
+fn date_text(value: &Value, format: Option<&str>) -> String {
     let Some(ms) = value
         .as_i64()
         .or_else(|| value.as_str().and_then(|s| s.parse().ok()))
@@ -733,11 +734,14 @@ fn date_text(value: &Value) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
-        rest / 3600,
-        rest % 3600 / 60
-    )
+    format
+        .unwrap_or("YYYY/MM/DD")
+        .replace("YYYY", &format!("{year:04}"))
+        .replace("MM", &format!("{month:02}"))
+        .replace("DD", &format!("{day:02}"))
+        .replace("HH", &format!("{:02}", rest / 3600))
+        .replace("mm", &format!("{:02}", rest % 3600 / 60))
+        .replace("ss", &format!("{:02}", rest % 60))
 }
 
 fn number_text(value: &Value, column: &Value) -> String {
@@ -780,7 +784,7 @@ fn cell(value: &Value, column: &Value) -> Markup {
     match str_of(column, "data_type").unwrap_or("text") {
         "lark_md" | "markdown" => markdown::render_inline(&as_text(value), None),
         "number" => html! { (number_text(value, column)) },
-        "date" => html! { (date_text(value)) },
+        "date" => html! { (date_text(value, str_of(column, "date_format"))) },
         "options" => {
             let options = value.as_array().map_or(&[][..], Vec::as_slice);
             html! {

@@ -287,6 +287,7 @@ span.lk-placeholder{display:inline-flex;flex-direction:row;padding:0 6px;vertica
 .lk-note .lk-img{width:16px;min-height:16px;padding:0;font-size:0}
 .lk-imgs{display:grid;gap:4px}.lk-imgs-double,.lk-imgs-bisect{grid-template-columns:1fr 1fr}.lk-imgs-triple{grid-template-columns:2fr 1fr}.lk-imgs-trisect{grid-template-columns:1fr 1fr 1fr}
 .lk-imgs .lk-img{min-height:90px}
+.lk-placeholder.lk-md-img{width:auto;min-height:0;padding:0 6px;display:inline-block;max-width:220px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .lk-actions{display:flex;flex-wrap:wrap;gap:8px;align-items:center}.lk-actions.lk-bisected>*{flex:1 1 calc(50% - 8px)}.lk-actions.lk-trisection>*{flex:1 1 calc(33% - 8px)}
 .lk-btn{display:inline-flex;align-items:center;justify-content:center;gap:4px;border-radius:6px;border:1px solid var(--lk-line);background:var(--lk-bg);color:var(--lk-fg);font:inherit;cursor:pointer;padding:4px 12px;min-height:32px;max-width:100%}
 .lk-btn:disabled{opacity:.45;cursor:not-allowed}
@@ -323,8 +324,9 @@ span.lk-placeholder{display:inline-flex;flex-direction:row;padding:0 6px;vertica
 .lk-persons{display:flex;flex-wrap:wrap;gap:8px}
 .lk-chart{min-height:180px}.lk-chart-kind{font-weight:600;font-size:14px}
 .lk-table-wrap{overflow-x:auto;border:1px solid var(--lk-line);border-radius:6px}
-.lk-table{border-collapse:collapse;width:100%;font-size:14px}.lk-table th,.lk-table td{padding:6px 8px;border-bottom:1px solid var(--lk-line);vertical-align:top}
-.lk-table th{color:var(--lk-muted);font-weight:600;background:var(--lk-soft)}
+.lk-table{border-collapse:collapse;width:max-content;min-width:100%;font-size:14px}.lk-table th,.lk-table td{padding:6px 8px;border-bottom:1px solid var(--lk-line);vertical-align:top}
+.lk-table th{color:var(--lk-muted);font-weight:600;background:var(--lk-soft)}.lk-table th,.lk-table td{min-width:96px;text-align:left}
+.lk-person-name{max-width:140px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .lk-table-low td{padding:4px 8px}.lk-table-high td{padding:12px 8px}
 .lk-page{display:none}.lk-page-1{display:table-row-group}
 .lk-pager{display:flex;gap:4px;justify-content:flex-end;padding:6px 8px;font-size:12px}.lk-pager input{position:absolute;opacity:0;pointer-events:none}
