@@ -451,3 +451,65 @@ async fn hostile_card_text_runs_nothing() -> TestResult {
     assert!(errors.is_empty(), "{errors:?}");
     browser.close().await
 }
+
+#[tokio::test]
+async fn panels_open_and_tables_page_without_script_of_the_card() -> TestResult {
+    let _turn = TURN.lock().await;
+    let lark = Lark::start().await?;
+    let rows: Vec<Value> = (1..=7)
+        .map(|n| json!({ "name": format!("row {n}") }))
+        .collect();
+    let card = json!({
+        "schema": "2.0",
+        "body": { "elements": [
+            { "tag": "collapsible_panel", "expanded": false,
+              "header": { "title": { "tag": "plain_text", "content": "Details" } },
+              "elements": [ { "tag": "markdown", "content": "hidden **inside**" } ] },
+            { "tag": "table", "page_size": 3,
+              "columns": [ { "name": "name", "display_name": "Name", "data_type": "text" } ],
+              "rows": rows }
+        ] }
+    });
+    let id = lark.send_card(&card.to_string()).await?;
+    let browser = Browser::start().await?;
+    browser.client.goto(&lark.url("/")).await?;
+    let selector = message_selector(&id);
+    let visible = |what: &str| {
+        format!(
+            "return [...document.querySelectorAll('{selector} {what}')].filter(e => e.checkVisibility()).map(e => e.textContent)"
+        )
+    };
+    assert_eq!(
+        browser.eval(&visible(".lk-panel-body strong")).await?,
+        json!([])
+    );
+    browser
+        .client
+        .find(Locator::Css(&format!("{selector} .lk-panel > summary")))
+        .await?
+        .click()
+        .await?;
+    assert_eq!(
+        browser.eval(&visible(".lk-panel-body strong")).await?,
+        json!(["inside"])
+    );
+
+    assert_eq!(
+        browser.eval(&visible("tbody td")).await?,
+        json!(["row 1", "row 2", "row 3"])
+    );
+    let pages = browser
+        .client
+        .find_all(Locator::Css(&format!("{selector} .lk-pager label")))
+        .await?;
+    assert_eq!(pages.len(), 3);
+    pages[2].click().await?;
+    assert_eq!(browser.eval(&visible("tbody td")).await?, json!(["row 7"]));
+    pages[1].click().await?;
+    assert_eq!(
+        browser.eval(&visible("tbody td")).await?,
+        json!(["row 4", "row 5", "row 6"])
+    );
+    assert!(browser.console_errors().await?.is_empty());
+    browser.close().await
+}
