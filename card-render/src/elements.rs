@@ -117,7 +117,7 @@ pub(crate) fn text_object(value: &Value, ctx: &Ctx) -> Markup {
             .set("overflow", Some("hidden".to_owned()));
     }
     match str_of(value, "tag") {
-        Some("lark_md") => html! {
+        Some("lark_md" | "markdown") => html! {
             div class=(text_classes(value, "lk-md")) style=[line_clamp.attr()] {
                 (markdown::render(content, None))
             }
@@ -138,7 +138,7 @@ fn text_inline(value: Option<&Value>, ctx: &Ctx) -> Markup {
     }
     let content = localized(value, "content", ctx).unwrap_or_default();
     match str_of(value, "tag") {
-        Some("lark_md") => markdown::render_inline(content, None),
+        Some("lark_md" | "markdown") => markdown::render_inline(content, None),
         _ => html! { (content) },
     }
 }
@@ -354,7 +354,7 @@ fn button(value: &Value, ctx: &Ctx) -> Markup {
     let fill = match str_of(value, "width") {
         Some("fill") => true,
         Some(other) => {
-            width.set("width", style::spacing(other).filter(|w| w.ends_with("px")));
+            width.set("width", style::px(other));
             false
         }
         None => false,
@@ -383,7 +383,7 @@ fn button(value: &Value, ctx: &Ctx) -> Markup {
             name=[str_of(value, "name")] data-lk-action=(action_data(value, "button"))
             data-lk-url=[url] data-lk-confirm=[confirm] {
             (icon(value.get("icon")))
-            span.lk-btn-text { (text_inline(value.get("text"), ctx)) }
+            span.lk-btn-label { (text_inline(value.get("text"), ctx)) }
         }
     }
 }
@@ -540,10 +540,10 @@ fn column_flex(column: &Value, equal: bool) -> Style {
             .unwrap_or(1)
             .clamp(1, 5);
         flex.set("flex", Some(format!("{weight} 1 0")));
-    } else if let Some(px) = spacing(width).filter(|w| w.ends_with("px")) {
+    } else if let Some(px) = style::px(width) {
         flex.set("flex", Some(format!("0 0 {px}")));
     } else {
-        flex.set("flex", Some("0 1 auto".to_owned()));
+        flex.set("flex", Some("0 0 auto".to_owned()));
     }
     flex
 }
@@ -698,12 +698,7 @@ fn chart(value: &Value) -> Markup {
         .and_then(|s| s.get("title"))
         .and_then(|t| str_of(t, "text").or_else(|| t.as_str()));
     let mut height = Style::default();
-    height.set(
-        "min-height",
-        str_of(value, "height")
-            .and_then(spacing)
-            .filter(|h| h.ends_with("px")),
-    );
+    height.set("min-height", str_of(value, "height").and_then(style::px));
     html! {
         div.lk-chart.lk-placeholder style=[height.attr()] {
             span.lk-chart-kind { "📊 " (kind) " chart" }

@@ -188,7 +188,7 @@ pub(crate) fn initials(id: &str) -> String {
 }
 
 /// A CSS length: `Npx` (N a plain number), or `0`.
-fn px(token: &str) -> Option<String> {
+pub(crate) fn px(token: &str) -> Option<String> {
     let token = token.trim();
     if token == "0" {
         return Some("0".to_owned());
@@ -259,9 +259,9 @@ const BASE_CSS: &str = r#"
 .lk-subtitle{font-size:14px;color:var(--lk-muted);margin-top:2px}.lk-header .lk-icon{font-size:18px;line-height:24px}
 .lk-body{padding:12px 16px 16px;display:flex;flex-direction:column;gap:var(--lk-vgap,12px)}
 .lk-body.lk-horizontal{flex-direction:row;flex-wrap:wrap}
-.lk-el{min-width:0}
+.lk-el{min-width:0}.lk-el[data-tag=button],.lk-el[data-tag=overflow]{flex:none;min-width:auto}
 .lk-text{white-space:pre-wrap;word-break:break-word}
-.lk-md p{margin:0}.lk-md p+p{margin-top:4px}.lk-md ul,.lk-md ol{margin:0;padding-left:20px}.lk-md h1,.lk-md h2,.lk-md h3,.lk-md h4,.lk-md h5,.lk-md h6{margin:0 0 4px;line-height:1.4}
+.lk-md{display:flow-root}.lk-md>.lk-icon{float:left;margin-right:4px;line-height:21px}.lk-md p{margin:0}.lk-md p+p{margin-top:4px}.lk-md ul,.lk-md ol{margin:0;padding-left:20px}.lk-md h1,.lk-md h2,.lk-md h3,.lk-md h4,.lk-md h5,.lk-md h6{margin:0 0 4px;line-height:1.4}
 .lk-md h1{font-size:24px}.lk-md h2{font-size:20px}.lk-md h3{font-size:18px}.lk-md h4,.lk-md h5,.lk-md h6{font-size:16px}
 .lk-md blockquote{margin:0;padding-left:10px;border-left:3px solid var(--lk-line);color:var(--lk-muted)}
 .lk-code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;background:var(--lk-soft);border-radius:4px;padding:1px 4px}
@@ -289,7 +289,7 @@ span.lk-placeholder{display:inline-flex;flex-direction:row;padding:0 6px;vertica
 .lk-imgs .lk-img{min-height:90px}
 .lk-placeholder.lk-md-img{width:auto;min-height:0;padding:0 6px;display:inline-block;max-width:220px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .lk-actions{display:flex;flex-wrap:wrap;gap:8px;align-items:center}.lk-actions.lk-bisected>*{flex:1 1 calc(50% - 8px)}.lk-actions.lk-trisection>*{flex:1 1 calc(33% - 8px)}
-.lk-btn{display:inline-flex;align-items:center;justify-content:center;gap:4px;border-radius:6px;border:1px solid var(--lk-line);background:var(--lk-bg);color:var(--lk-fg);font:inherit;cursor:pointer;padding:4px 12px;min-height:32px;max-width:100%}
+.lk-btn{white-space:nowrap;display:inline-flex;align-items:center;justify-content:center;gap:4px;border-radius:6px;border:1px solid var(--lk-line);background:var(--lk-bg);color:var(--lk-fg);font:inherit;cursor:pointer;padding:4px 12px;min-height:32px}
 .lk-btn:disabled{opacity:.45;cursor:not-allowed}
 .lk-btn-tiny{min-height:24px;padding:0 6px;font-size:12px}.lk-btn-small{min-height:28px;padding:2px 8px;font-size:12px}.lk-btn-large{min-height:40px;padding:8px 16px}
 .lk-btn-fill{width:100%}
