@@ -261,6 +261,8 @@ async fn the_binary_prints_its_url_first_and_serves() -> TestResult {
         .output()
         .await?;
     assert_eq!(help.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&help.stderr).contains("usage: card-emulator"));
+    assert!(String::from_utf8_lossy(&help.stderr)
+        .to_lowercase()
+        .contains("usage: card-emulator"));
     Ok(())
 }
