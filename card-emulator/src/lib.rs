@@ -66,6 +66,13 @@
 //!
 //! Answers are JSON; errors are `{"error": "…"}` with HTTP 400 or 404.
 //!
+//! # The viewer
+//!
+//! The base URL (`/`) serves a page of the chats and their cards as Lark draws them (with
+//! `card-render`), which follows sends, updates and recalls live, each message one click from
+//! its history (accepted states and rejected requests with their codes). Its paths are under
+//! `/__emulator/viewer/` and, like the rest of `/__emulator`, are neither counted nor faulted.
+//!
 //! `POST /__emulator/faults` takes any of these fields, each adding to what is queued (see
 //! [`Faults`]):
 //!
@@ -122,6 +129,7 @@ mod routes;
 mod server;
 mod state;
 pub mod tokens;
+mod viewer;
 
 pub use clock::Clock;
 pub use emulator::{Emulator, EmulatorBuilder, DEFAULT_APP_ID, DEFAULT_APP_SECRET};

@@ -2,12 +2,18 @@
 //!
 //! ```text
 //! card-emulator [serve] [--port PORT] [--app APP_ID:APP_SECRET]... [--seed N] [--verbose]
+//! card-emulator render CARD.json [-o CARD.html] [--png] [--dark] [--mobile] [--locale L]
 //! ```
 //!
-//! Prints its base URL (`http://127.0.0.1:PORT`) as the first line on stdout, then serves
-//! until Ctrl-C. Without `--app` it has the app `cli_test` with secret `secret`.
+//! `serve` prints its base URL (`http://127.0.0.1:PORT`) as the first line on stdout, then
+//! serves until Ctrl-C; the viewer is at that URL. Without `--app` it has the app `cli_test`
+//! with secret `secret`.
+//!
+//! `render` writes a self-contained HTML file of one card, drawn as the viewer draws it, and
+//! with `--png` a picture of it through a local Chromium.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use card_emulator::{Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
@@ -36,6 +42,31 @@ enum Command {
     /// Serve the API (the default): prints the base URL on the first line of stdout, then
     /// runs until Ctrl-C.
     Serve(Serve),
+    /// Draw one card as a self-contained HTML file (no script, no network), and with --png a
+    /// picture of it through a local Chromium.
+    Render(Render),
+}
+
+/// Options of `render`.
+#[derive(Args)]
+struct Render {
+    /// The card JSON file.
+    card: PathBuf,
+    /// Where to write the HTML (default: the card's path with `.html`).
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Also write a PNG beside the HTML (needs Chromium: `apt-get install chromium`).
+    #[arg(long)]
+    png: bool,
+    /// The dark theme.
+    #[arg(long)]
+    dark: bool,
+    /// A phone's width instead of the desktop client's.
+    #[arg(long)]
+    mobile: bool,
+    /// The locale of `i18n_*` content to show (default: zh_cn, else en_us, else the first).
+    #[arg(long)]
+    locale: Option<String>,
 }
 
 /// Options of `serve`.
@@ -76,6 +107,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let serve = match cli.command {
         Some(Command::Serve(serve)) => serve,
+        Some(Command::Render(options)) => return render(&options),
         None => cli.serve,
     };
     if serve.verbose {
@@ -96,6 +128,67 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(run(serve))
+}
+
+/// `render`: the card as an HTML file, and a PNG with `--png`.
+fn render(options: &Render) -> ExitCode {
+    let text = match std::fs::read_to_string(&options.card) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!(
+                "card-emulator: cannot read {}: {error}",
+                options.card.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let card: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(card) => card,
+        Err(error) => {
+            eprintln!(
+                "card-emulator: {} is not JSON: {error}",
+                options.card.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    // Drawn all the same: seeing a card Lark would refuse helps to fix it.
+    if let Err(error) = card_core::Card::<card_core::NotShared>::from_json(&text) {
+        eprintln!("card-emulator: warning: Lark would refuse this card: {error}");
+    }
+    let look = card_render::Options {
+        theme: if options.dark {
+            card_render::Theme::Dark
+        } else {
+            card_render::Theme::Light
+        },
+        width: if options.mobile {
+            card_render::Width::Mobile
+        } else {
+            card_render::Width::Desktop
+        },
+        locale: options.locale.clone(),
+        id_prefix: None,
+    };
+    let html = options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.card.with_extension("html"));
+    if let Err(error) = std::fs::write(&html, card_render::page(&card, &look)) {
+        eprintln!("card-emulator: cannot write {}: {error}", html.display());
+        return ExitCode::FAILURE;
+    }
+    println!("{}", html.display());
+    if options.png {
+        let png = html.with_extension("png");
+        let width = card_render::screenshot::window_width(&look);
+        if let Err(error) = card_render::screenshot::screenshot(&html, &png, width) {
+            eprintln!("card-emulator: no PNG: {error}");
+            return ExitCode::FAILURE;
+        }
+        println!("{}", png.display());
+    }
+    ExitCode::SUCCESS
 }
 
 async fn run(options: Serve) -> ExitCode {
@@ -151,10 +244,32 @@ mod tests {
     fn parse(list: &[&str]) -> Result<Serve, clap::Error> {
         let cli =
             Cli::try_parse_from(std::iter::once("card-emulator").chain(list.iter().copied()))?;
-        Ok(match cli.command {
-            Some(Command::Serve(serve)) => serve,
-            None => cli.serve,
-        })
+        match cli.command {
+            Some(Command::Serve(serve)) => Ok(serve),
+            None => Ok(cli.serve),
+            Some(Command::Render(_)) => {
+                Err(clap::Error::new(clap::error::ErrorKind::InvalidSubcommand))
+            }
+        }
+    }
+
+    #[test]
+    fn parses_render() {
+        let cli = Cli::try_parse_from([
+            "card-emulator",
+            "render",
+            "card.json",
+            "-o",
+            "out.html",
+            "--png",
+            "--dark",
+        ]);
+        let Ok(Some(Command::Render(render))) = cli.map(|cli| cli.command) else {
+            unreachable!("`render` did not parse");
+        };
+        assert_eq!(render.card, PathBuf::from("card.json"));
+        assert_eq!(render.output, Some(PathBuf::from("out.html")));
+        assert!(render.png && render.dark && !render.mobile);
     }
 
     #[test]

@@ -97,7 +97,9 @@ async fn handle(
     let log_id = shared.log_id();
     let (parts, incoming) = request.into_parts();
     let path = parts.uri.path().to_owned();
-    let control = path == CONTROL_PREFIX || path.starts_with(&format!("{CONTROL_PREFIX}/"));
+    let control = path == CONTROL_PREFIX
+        || path.starts_with(&format!("{CONTROL_PREFIX}/"))
+        || crate::viewer::is_viewer_path(&path);
     let (endpoint, message_id) = Endpoint::classify(&parts.method, &path);
 
     // The whole body is read before anything answers, so that an early answer (a missing
@@ -171,6 +173,21 @@ async fn handle(
         Err(never) => match never {},
     };
     let response = finish(&shared, response, &log_id, !control, complete);
+    if let (Some(id), Endpoint::UpdateCard | Endpoint::EditMessage) = (message_id, endpoint) {
+        let code = response.extensions().get::<ReplyCode>().map(|c| c.0);
+        if let Some(code) = code.filter(|code| *code != card_core::lark::SUCCESS) {
+            let at_ms = shared.clock.now_ms();
+            shared.lock().journal.reject(
+                id,
+                crate::viewer::Rejection {
+                    at_ms,
+                    method: method.to_string(),
+                    status: response.status().as_u16(),
+                    code,
+                },
+            );
+        }
+    }
     tracing::debug!(
         %method,
         path = %path,

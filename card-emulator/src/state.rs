@@ -252,6 +252,8 @@ pub(crate) struct State {
     /// The newest API requests, oldest first.
     pub(crate) requests: std::collections::VecDeque<crate::inspect::RecordedRequest>,
     pub(crate) rng: Rng,
+    /// What the viewer follows: a version bumped on each change, and rejected requests.
+    pub(crate) journal: crate::viewer::Journal,
 }
 
 impl State {
@@ -268,6 +270,7 @@ impl State {
             counts: Counts::default(),
             requests: std::collections::VecDeque::new(),
             rng: Rng::new(seed),
+            journal: crate::viewer::Journal::default(),
         }
     }
 
@@ -468,6 +471,7 @@ impl State {
         }
         self.messages.insert(id.clone(), message);
         self.order.push(id);
+        self.journal.changed();
         Ok(data)
     }
 
@@ -539,6 +543,7 @@ impl State {
         message.content.clone_from(&content);
         message.updated_ms = now;
         message.history.push((now, RevisionKind::Updated, content));
+        self.journal.changed();
         Ok(())
     }
 
@@ -573,7 +578,9 @@ impl State {
         message.content.clone_from(&content);
         message.updated_ms = now;
         message.history.push((now, RevisionKind::Updated, content));
-        Ok(message.data())
+        let data = message.data();
+        self.journal.changed();
+        Ok(data)
     }
 
     /// Recalls or deletes a message; whether it existed.
@@ -581,6 +588,7 @@ impl State {
         match self.messages.get_mut(id) {
             Some(message) => {
                 message.state = state;
+                self.journal.changed();
                 true
             }
             None => false,

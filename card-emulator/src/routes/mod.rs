@@ -60,6 +60,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             patch(messages::update_card).put(messages::edit),
         )
         .nest(CONTROL_PREFIX, control::router())
+        .merge(crate::viewer::router())
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
         .with_state(shared)

@@ -1,0 +1,501 @@
+//! The viewer: the emulator's chats and their cards in a browser, at the base URL (`/`).
+//!
+//! Every message sits in an element with `data-message-id="om_…"`, drawn by
+//! [`card_render`] from the content the emulator holds. The page follows the emulator live:
+//! each change (a send, an update, a recall, a rejected update) bumps a version that
+//! `GET /__emulator/viewer/events` streams as server-sent events; the page's script then
+//! fetches the chats again and swaps in the messages whose revision changed, without a reload.
+//! A message's history (each accepted state, each rejected request with its code) is one
+//! click away, at `/__emulator/viewer/messages/{id}`.
+//!
+//! Card text is never code: the HTML is built with maud (escaped by construction), and every
+//! page is sent with a Content-Security-Policy that allows only the viewer's own script file
+//! (`script-src 'self'`), so a card that carries `<script>` or `onerror=` shows it as text.
+//!
+//! | path | serves |
+//! |---|---|
+//! | `GET /` | the page; `?theme=dark`, `?width=mobile` |
+//! | `GET /__emulator/viewer/chats` | the chats alone (what the script fetches) |
+//! | `GET /__emulator/viewer/messages/{id}` | one message's history |
+//! | `GET /__emulator/viewer/events` | server-sent events: `change` with the version |
+//! | `GET /__emulator/viewer/viewer.js`, `viewer.css`, `card.css` | the static files |
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use card_render::{Options, Theme, Width};
+use maud::{html, Markup, DOCTYPE};
+use serde::Deserialize;
+use tokio::sync::watch;
+
+use crate::inspect::{MessageState, MessageView, RevisionKind};
+use crate::routes::CONTROL_PREFIX;
+use crate::state::Shared;
+use card_core::lark::LarkCode;
+
+/// Where the viewer's own endpoints live, under [`CONTROL_PREFIX`] so that they are neither
+/// counted nor faulted.
+const VIEWER: &str = "/viewer";
+
+/// The policy of every viewer page: the viewer's script and styles from the emulator itself,
+/// style attributes (the renderer writes only checked values into them), nothing else.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/// Most rejected requests remembered per message.
+const REJECTIONS_KEPT: usize = 100;
+
+/// Whether a path outside [`CONTROL_PREFIX`] belongs to the viewer (and so is not counted as
+/// an API request).
+pub(crate) fn is_viewer_path(path: &str) -> bool {
+    path == "/"
+}
+
+/// A request the emulator refused for a message.
+#[derive(Clone, Debug)]
+pub(crate) struct Rejection {
+    pub(crate) at_ms: u64,
+    pub(crate) method: String,
+    pub(crate) status: u16,
+    pub(crate) code: i64,
+}
+
+/// What the viewer follows: a version bumped on every change, and the rejected requests per
+/// message. Kept in the emulator's state, under its one lock.
+#[derive(Debug)]
+pub(crate) struct Journal {
+    changes: watch::Sender<u64>,
+    rejections: HashMap<String, Vec<Rejection>>,
+}
+
+impl Default for Journal {
+    fn default() -> Journal {
+        Journal {
+            changes: watch::Sender::new(0),
+            rejections: HashMap::new(),
+        }
+    }
+}
+
+impl Journal {
+    /// Something the viewer shows changed.
+    pub(crate) fn changed(&mut self) {
+        self.changes.send_modify(|version| *version += 1);
+    }
+
+    /// A request for message `id` was refused.
+    pub(crate) fn reject(&mut self, id: &str, rejection: Rejection) {
+        let list = self.rejections.entry(id.to_owned()).or_default();
+        if list.len() == REJECTIONS_KEPT {
+            list.remove(0);
+        }
+        list.push(rejection);
+        self.changed();
+    }
+
+    fn version(&self) -> u64 {
+        *self.changes.borrow()
+    }
+
+    fn rejections(&self, id: &str) -> &[Rejection] {
+        self.rejections.get(id).map_or(&[], Vec::as_slice)
+    }
+}
+
+pub(crate) fn router() -> Router<Arc<Shared>> {
+    let base = format!("{CONTROL_PREFIX}{VIEWER}");
+    Router::new()
+        .route("/", get(index))
+        .route(&format!("{base}/chats"), get(chats_fragment))
+        .route(&format!("{base}/messages/{{id}}"), get(history_page))
+        .route(&format!("{base}/events"), get(events))
+        .route(&format!("{base}/viewer.js"), get(script))
+        .route(&format!("{base}/viewer.css"), get(viewer_css))
+        .route(&format!("{base}/card.css"), get(card_css))
+}
+
+/// `?theme=dark&width=mobile`.
+#[derive(Debug, Default, Deserialize)]
+struct Look {
+    theme: Option<String>,
+    width: Option<String>,
+}
+
+impl Look {
+    fn options(&self, id_prefix: &str) -> Options {
+        Options {
+            theme: if self.theme.as_deref() == Some("dark") {
+                Theme::Dark
+            } else {
+                Theme::Light
+            },
+            width: if self.width.as_deref() == Some("mobile") {
+                Width::Mobile
+            } else {
+                Width::Desktop
+            },
+            locale: None,
+            id_prefix: Some(id_prefix.to_owned()),
+        }
+    }
+
+    fn dark(&self) -> bool {
+        self.theme.as_deref() == Some("dark")
+    }
+}
+
+fn html_response(markup: Markup) -> Response {
+    let mut response = (StatusCode::OK, markup.into_string()).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(
+        HeaderName::from_static("content-security-policy"),
+        HeaderValue::from_static(CSP),
+    );
+    headers.insert(
+        HeaderName::from_static("x-content-type-options"),
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn static_file(content_type: &'static str, body: &'static str) -> Response {
+    let mut response = (StatusCode::OK, body).into_response();
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response.headers_mut().insert(
+        HeaderName::from_static("x-content-type-options"),
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+async fn script() -> Response {
+    static_file(
+        "text/javascript; charset=utf-8",
+        include_str!("viewer/viewer.js"),
+    )
+}
+
+async fn viewer_css() -> Response {
+    static_file("text/css; charset=utf-8", include_str!("viewer/viewer.css"))
+}
+
+async fn card_css() -> Response {
+    static_file("text/css; charset=utf-8", card_render::stylesheet())
+}
+
+/// A time of the emulator's clock as `YYYY-MM-DD HH:MM:SS` (UTC).
+fn clock_text(ms: u64) -> String {
+    let secs = ms / 1000;
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rest = secs % 86_400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+fn ms_of(time: std::time::SystemTime) -> u64 {
+    time.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, crate::clock::millis)
+}
+
+fn layout(title: &str, look: &Look, body: Markup) -> Markup {
+    let theme = if look.dark() { "dark" } else { "light" };
+    html! {
+        (DOCTYPE)
+        html lang="en" data-theme=(theme) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                // No favicon request (it would be a 404 in the console).
+                link rel="icon" href="data:,";
+                link rel="stylesheet" href=(format!("{CONTROL_PREFIX}{VIEWER}/card.css"));
+                link rel="stylesheet" href=(format!("{CONTROL_PREFIX}{VIEWER}/viewer.css"));
+                script src=(format!("{CONTROL_PREFIX}{VIEWER}/viewer.js")) defer {}
+            }
+            body { (body) }
+        }
+    }
+}
+
+/// What the page shows of a message, and a revision string that changes whenever that does.
+struct Shown {
+    view: MessageView,
+    rejections: usize,
+}
+
+impl Shown {
+    fn revision(&self) -> String {
+        format!(
+            "{}-{}-{:?}-{}",
+            self.view.updates,
+            ms_of(self.view.updated_at),
+            self.view.state,
+            self.rejections
+        )
+    }
+}
+
+/// The chats, in the order their first message was sent, each with its messages in order.
+fn chats_markup(shared: &Shared, look: &Look) -> Markup {
+    let (version, messages) = {
+        let state = shared.lock();
+        let messages: Vec<Shown> = state
+            .messages()
+            .into_iter()
+            .map(|view| Shown {
+                rejections: state.journal.rejections(&view.message_id).len(),
+                view,
+            })
+            .collect();
+        (state.journal.version(), messages)
+    };
+    let mut chats: Vec<(String, Vec<&Shown>)> = Vec::new();
+    for shown in &messages {
+        match chats.iter_mut().find(|(id, _)| *id == shown.view.chat_id) {
+            Some((_, list)) => list.push(shown),
+            None => chats.push((shown.view.chat_id.clone(), vec![shown])),
+        }
+    }
+    html! {
+        div #chats data-version=(version) {
+            nav.chat-list {
+                @if chats.is_empty() { p.empty { "No messages yet: send a card to this emulator." } }
+                @for (chat, list) in &chats {
+                    a href=(format!("#chat-{chat}")) data-chat-link=(chat) { (chat) span.count { (list.len()) } }
+                }
+            }
+            div.chat-panes {
+                @for (chat, list) in &chats {
+                    section.chat id=(format!("chat-{chat}")) data-chat-id=(chat) {
+                        h2 { (chat) }
+                        @for shown in list { (message_markup(shown, look)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn state_label(state: MessageState) -> &'static str {
+    match state {
+        MessageState::Live => "live",
+        MessageState::Recalled => "recalled",
+        MessageState::Deleted => "deleted",
+    }
+}
+
+fn content_markup(msg_type: &str, content: &str, options: &Options) -> Markup {
+    if msg_type == "interactive" {
+        card_render::content_to_html(content, options)
+    } else {
+        let text = serde_json::from_str::<serde_json::Value>(content)
+            .ok()
+            .and_then(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_owned))
+            .unwrap_or_else(|| content.to_owned());
+        html! { div.text-message { (text) } }
+    }
+}
+
+fn message_markup(shown: &Shown, look: &Look) -> Markup {
+    let view = &shown.view;
+    let id = &view.message_id;
+    html! {
+        article.message data-message-id=(id) data-rev=(shown.revision())
+            data-state=(state_label(view.state)) data-app-id=(view.app_id) {
+            div.meta {
+                span.sender { (view.app_id) }
+                time { (clock_text(ms_of(view.created_at))) }
+                @if view.updates > 0 {
+                    span.updated { "updated " (view.updates) "×, last " (clock_text(ms_of(view.updated_at))) }
+                }
+                @if view.state != MessageState::Live { span.badge { (state_label(view.state)) } }
+                @if shown.rejections > 0 { span.badge.rejected { (shown.rejections) " rejected" } }
+                a.history href=(format!("{CONTROL_PREFIX}{VIEWER}/messages/{id}")) { "history" }
+            }
+            div.bubble { (content_markup(&view.msg_type, &view.content, &look.options(id))) }
+        }
+    }
+}
+
+async fn index(
+    State(shared): State<Arc<Shared>>,
+    look: Result<Query<Look>, QueryRejection>,
+) -> Response {
+    let look = look.map(|Query(look)| look).unwrap_or_default();
+    let other_theme = if look.dark() { "light" } else { "dark" };
+    let width = look.width.clone().unwrap_or_else(|| "desktop".to_owned());
+    let other_width = if width == "mobile" {
+        "desktop"
+    } else {
+        "mobile"
+    };
+    let theme = if look.dark() { "dark" } else { "light" };
+    html_response(layout(
+        "card-emulator",
+        &look,
+        html! {
+            header.top {
+                strong { "card-emulator" }
+                span.live title="follows the emulator's changes" { "live" }
+                span.muted { "Lark chats as this emulator holds them." }
+                a href=(format!("?theme={other_theme}&width={width}")) { (other_theme) }
+                a href=(format!("?theme={theme}&width={other_width}")) { (other_width) }
+            }
+            main { (chats_markup(&shared, &look)) }
+        },
+    ))
+}
+
+async fn chats_fragment(
+    State(shared): State<Arc<Shared>>,
+    look: Result<Query<Look>, QueryRejection>,
+) -> Response {
+    let look = look.map(|Query(look)| look).unwrap_or_default();
+    html_response(chats_markup(&shared, &look))
+}
+
+async fn history_page(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    look: Result<Query<Look>, QueryRejection>,
+) -> Response {
+    let look = look.map(|Query(look)| look).unwrap_or_default();
+    let (view, history, rejections) = {
+        let state = shared.lock();
+        (
+            state.message(&id),
+            state.history(&id).unwrap_or_default(),
+            state.journal.rejections(&id).to_vec(),
+        )
+    };
+    let Some(view) = view else {
+        let mut response = html_response(layout(
+            "no such message",
+            &look,
+            html! { main { p { "No message " code { (id) } "." } a href="/" { "back" } } },
+        ));
+        *response.status_mut() = StatusCode::NOT_FOUND;
+        return response;
+    };
+    html_response(layout(
+        &format!("history of {id}"),
+        &look,
+        html! {
+            header.top { a href="/" { "← chats" } strong { "history of " (id) } span.muted { "in " (view.chat_id) ", " (state_label(view.state)) } }
+            main.history-page data-message-id=(id) {
+                h2 { "Accepted states (" (history.len()) ")" }
+                ol.revisions {
+                    @for (n, revision) in history.iter().enumerate() {
+                        li.revision data-kind=(match revision.kind { RevisionKind::Sent => "sent", RevisionKind::Updated => "updated" }) {
+                            div.meta {
+                                strong { (match revision.kind { RevisionKind::Sent => "sent", RevisionKind::Updated => "updated" }) }
+                                time { (clock_text(ms_of(revision.at))) }
+                            }
+                            div.bubble { (content_markup(&view.msg_type, &revision.content, &look.options(&format!("{id}-r{n}")))) }
+                            details { summary { "JSON" } pre.json { (revision.content) } }
+                        }
+                    }
+                }
+                h2 { "Rejected requests (" (rejections.len()) ")" }
+                @if rejections.is_empty() { p.muted { "None." } } @else {
+                    table.rejections {
+                        thead { tr { th { "time" } th { "request" } th { "HTTP" } th { "code" } th { "meaning" } } }
+                        tbody {
+                            @for rejection in &rejections {
+                                tr.rejection data-code=(rejection.code) {
+                                    td { (clock_text(rejection.at_ms)) }
+                                    td { (rejection.method) }
+                                    td { (rejection.status) }
+                                    td { code { (rejection.code) } }
+                                    @let code = LarkCode::from_code(rejection.code);
+                                    td { (code.msg().unwrap_or(code.meaning())) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// `change` events with the journal's version: the current one first, so a page that loaded
+/// just before a change still hears of it.
+async fn events(State(shared): State<Arc<Shared>>) -> Response {
+    let receiver = shared.lock().journal.changes.subscribe();
+    let stream =
+        futures_util::stream::unfold((receiver, true), |(mut receiver, first)| async move {
+            if !first && receiver.changed().await.is_err() {
+                return None;
+            }
+            let version = *receiver.borrow_and_update();
+            let event = Event::default().event("change").data(version.to_string());
+            Some((Ok::<Event, Infallible>(event), (receiver, false)))
+        });
+    let mut response = Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response();
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_text_is_utc() {
+        assert_eq!(clock_text(0), "1970-01-01 00:00:00");
+        assert_eq!(clock_text(1_700_000_000_000), "2023-11-14 22:13:20");
+    }
+
+    #[test]
+    fn rejections_are_bounded() {
+        let mut journal = Journal::default();
+        for n in 0..=REJECTIONS_KEPT {
+            journal.reject(
+                "om_1",
+                Rejection {
+                    at_ms: n as u64,
+                    method: "PATCH".to_owned(),
+                    status: 400,
+                    code: LarkCode::MessageRateLimited.code(),
+                },
+            );
+        }
+        assert_eq!(journal.rejections("om_1").len(), REJECTIONS_KEPT);
+        assert_eq!(journal.rejections("om_1")[0].at_ms, 1);
+        assert_eq!(journal.version(), REJECTIONS_KEPT as u64 + 1);
+    }
+}

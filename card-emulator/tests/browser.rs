@@ -1,0 +1,515 @@
+//! The viewer in a real browser: Chromium (Debian's `chromium` and `chromium-driver`), driven
+//! over WebDriver with fantoccini. Each test starts chromedriver itself on a free port, with a
+//! fresh profile, headless, and no network features.
+//!
+//! These tests do not skip: without Chromium and chromedriver they fail and say what to
+//! install (`apt-get install -y chromium chromium-driver`; `.ci/run` does it).
+
+mod common;
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use card_core::lark::SUCCESS;
+use common::*;
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+/// One browser at a time: the machine has two cores, and the live-update test measures a
+/// bound.
+static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// How soon a change must show on the page (the viewer's promise).
+const LIVE_BOUND: Duration = Duration::from_secs(1);
+
+const INSTALL: &str = "install Chromium and its driver (Debian: `apt-get update && apt-get install -y chromium chromium-driver`); the browser tests never skip";
+
+fn find_program(env: &str, names: &[&str]) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(env).filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(path));
+    }
+    let path = std::env::var_os("PATH")?;
+    names
+        .iter()
+        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
+        .find(|candidate| candidate.is_file())
+}
+
+/// `POST /session/{id}/se/log {"type":"browser"}`: chromedriver's console log, which the
+/// W3C protocol has no command for.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "type": "browser" }).to_string()),
+        )
+    }
+}
+
+/// Chromium under chromedriver, both ended when this is dropped.
+struct Browser {
+    client: Client,
+    _driver: tokio::process::Child,
+    profile: PathBuf,
+}
+
+impl Browser {
+    async fn start() -> Result<Browser, Box<dyn Error>> {
+        let chromium = card_render::screenshot::find_chromium()
+            .ok_or_else(|| format!("no Chromium found: {INSTALL}"))?;
+        let chromedriver = find_program("CHROMEDRIVER", &["chromedriver"])
+            .ok_or_else(|| format!("no chromedriver found: {INSTALL}"))?;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let driver = tokio::process::Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}; {INSTALL}", chromedriver.display()))?;
+        let webdriver = format!("http://127.0.0.1:{port}/");
+        let http = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let ready = http.get(format!("{webdriver}status")).send().await;
+            if ready.is_ok_and(|r| r.status().is_success()) {
+                break;
+            }
+            if Instant::now() > deadline {
+                return Err("chromedriver did not answer within 20 s".into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let profile = std::env::temp_dir().join(format!(
+            "card-emulator-browser-{}-{port}",
+            std::process::id()
+        ));
+        let mut args: Vec<String> = card_render::screenshot::HEADLESS_FLAGS
+            .iter()
+            .map(|flag| (*flag).to_owned())
+            .collect();
+        args.push(format!("--user-data-dir={}", profile.display()));
+        args.push("--window-size=1200,900".to_owned());
+        let mut capabilities = Capabilities::new();
+        capabilities.insert("browserName".to_owned(), json!("chrome"));
+        capabilities.insert(
+            "goog:chromeOptions".to_owned(),
+            json!({ "binary": chromium, "args": args }),
+        );
+        capabilities.insert("goog:loggingPrefs".to_owned(), json!({ "browser": "ALL" }));
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&webdriver)
+            .await
+            .map_err(|e| format!("no browser session: {e}"))?;
+        Ok(Browser {
+            client,
+            _driver: driver,
+            profile,
+        })
+    }
+
+    /// The console entries since the last call.
+    async fn console(&self) -> Result<Vec<Value>, Box<dyn Error>> {
+        match self.client.issue_cmd(BrowserLog).await? {
+            Value::Array(entries) => Ok(entries),
+            other => Err(format!("unexpected log answer {other}").into()),
+        }
+    }
+
+    /// Console entries at level SEVERE (errors, CSP violations, failed loads).
+    async fn console_errors(&self) -> Result<Vec<Value>, Box<dyn Error>> {
+        Ok(self
+            .console()
+            .await?
+            .into_iter()
+            .filter(|entry| entry["level"] == "SEVERE")
+            .collect())
+    }
+
+    async fn eval(&self, script: &str) -> Result<Value, Box<dyn Error>> {
+        Ok(self.client.execute(script, vec![]).await?)
+    }
+
+    /// Waits until `script` returns `true`, at most `bound`; how long it took.
+    async fn until(&self, script: &str, bound: Duration) -> Result<Duration, Box<dyn Error>> {
+        let start = Instant::now();
+        loop {
+            if self.eval(script).await? == Value::Bool(true) {
+                return Ok(start.elapsed());
+            }
+            if start.elapsed() > bound {
+                return Err(format!("not true within {bound:?}: {script}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    async fn close(self) -> Result<(), Box<dyn Error>> {
+        self.client.clone().close().await?;
+        let _ = std::fs::remove_dir_all(&self.profile);
+        Ok(())
+    }
+}
+
+/// `document.querySelector` for a message's element.
+fn message_selector(id: &str) -> String {
+    format!("[data-message-id=\"{id}\"]")
+}
+
+fn corpus() -> Result<Vec<(String, String)>, Box<dyn Error>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus/cards");
+    let mut cards = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            cards.push((name, std::fs::read_to_string(&path)?));
+        }
+    }
+    cards.sort();
+    Ok(cards)
+}
+
+#[tokio::test]
+async fn every_corpus_card_renders_with_no_console_error() -> TestResult {
+    let _turn = TURN.lock().await;
+    let cards = corpus()?;
+    assert!(cards.len() >= 60, "corpus has {} cards", cards.len());
+    let lark = Lark::start().await?;
+    let mut ids = Vec::new();
+    for (_, content) in &cards {
+        ids.push(lark.emulator.send_card(CHAT, content)?);
+    }
+    let browser = Browser::start().await?;
+    for look in ["", "?theme=dark", "?width=mobile"] {
+        browser.client.goto(&lark.url(&format!("/{look}"))).await?;
+        for ((name, _), id) in cards.iter().zip(&ids) {
+            let drawn = browser
+                .eval(&format!(
+                    "const m = document.querySelector('{}');
+                     const card = m && m.querySelector('.lk-card');
+                     return !!card && !card.classList.contains('lk-error')
+                         && card.getBoundingClientRect().height > 20
+                         && !m.querySelector('.lk-unknown');",
+                    message_selector(id)
+                ))
+                .await?;
+            assert_eq!(drawn, Value::Bool(true), "{name} is not drawn in /{look}");
+        }
+        let errors = browser.console_errors().await?;
+        assert!(errors.is_empty(), "console errors on /{look}: {errors:?}");
+    }
+    // The same cards as self-contained pages (what `card-emulator render` writes).
+    for (name, content) in &cards {
+        let card: Value = serde_json::from_str(content)?;
+        let page = card_render::page(&card, &card_render::Options::default());
+        let path =
+            std::env::temp_dir().join(format!("card-render-{}-{name}.html", std::process::id()));
+        std::fs::write(&path, page)?;
+        browser
+            .client
+            .goto(&format!("file://{}", path.display()))
+            .await?;
+        let height = browser
+            .eval("return document.querySelector('.lk-card').getBoundingClientRect().height")
+            .await?;
+        std::fs::remove_file(&path)?;
+        assert!(height.as_f64().unwrap_or(0.0) > 20.0, "{name}: {height}");
+        let errors = browser.console_errors().await?;
+        assert!(errors.is_empty(), "{name} as a page: {errors:?}");
+    }
+    browser.close().await
+}
+
+#[tokio::test]
+async fn a_sent_card_shows_its_title_bold_text_and_buttons() -> TestResult {
+    let _turn = TURN.lock().await;
+    let lark = Lark::start().await?;
+    let card = json!({
+        "config": { "update_multi": true },
+        "header": { "title": { "tag": "plain_text", "content": "Deploy v2.4" }, "template": "green" },
+        "elements": [
+            { "tag": "markdown", "content": "Build **passed** in 3 min" },
+            { "tag": "action", "actions": [
+                { "tag": "button", "text": { "tag": "plain_text", "content": "Roll out" }, "type": "primary", "value": { "do": "roll" } },
+                { "tag": "button", "text": { "tag": "plain_text", "content": "Cancel" }, "type": "danger", "value": { "do": "cancel" } }
+            ] }
+        ]
+    });
+    let id = lark.send_card(&card.to_string()).await?;
+    let browser = Browser::start().await?;
+    browser.client.goto(&lark.url("/")).await?;
+    let message = browser
+        .client
+        .find(Locator::Css(&message_selector(&id)))
+        .await?;
+    let title = message.find(Locator::Css(".lk-title-text")).await?;
+    assert_eq!(title.text().await?, "Deploy v2.4");
+    let bold = message.find(Locator::Css(".lk-md strong")).await?;
+    assert_eq!(bold.text().await?, "passed");
+    let buttons = message.find_all(Locator::Css("button.lk-btn")).await?;
+    let mut labels = Vec::new();
+    for button in &buttons {
+        labels.push(button.text().await?);
+    }
+    assert_eq!(labels, ["Roll out", "Cancel"]);
+    let primary = browser
+        .eval(&format!(
+            "return getComputedStyle(document.querySelector('{} .lk-btn-primary')).color",
+            message_selector(&id)
+        ))
+        .await?;
+    // The stylesheet applies: a primary button is drawn in the accent colour, not black.
+    assert_eq!(primary, json!("rgb(51, 112, 255)"));
+    assert!(browser.console_errors().await?.is_empty());
+    browser.close().await
+}
+
+#[tokio::test]
+async fn a_patch_and_a_send_appear_without_reload_and_history_is_one_click_away() -> TestResult {
+    let _turn = TURN.lock().await;
+    let lark = Lark::start().await?;
+    let id = lark.send_card(&shared_card("status: **building**")).await?;
+    let browser = Browser::start().await?;
+    browser.client.goto(&lark.url("/")).await?;
+    browser
+        .eval("window.__samePage = 'yes'; return true")
+        .await?;
+    // Let the page's event stream connect.
+    browser
+        .until(
+            "return document.documentElement.dataset.live === 'connected'",
+            Duration::from_secs(5),
+        )
+        .await?;
+
+    let reply = lark
+        .patch(&id, &shared_card("status: **deployed**"))
+        .await?;
+    assert_eq!(reply.code(), SUCCESS);
+    let took = browser
+        .until(
+            &format!(
+                "const s = document.querySelector('{} strong'); return !!s && s.textContent === 'deployed'",
+                message_selector(&id)
+            ),
+            LIVE_BOUND,
+        )
+        .await?;
+    assert!(took <= LIVE_BOUND);
+
+    let second = lark.send_card(&v2_card("a **second** card")).await?;
+    browser
+        .until(
+            &format!(
+                "return !!document.querySelector('{}')",
+                message_selector(&second)
+            ),
+            LIVE_BOUND,
+        )
+        .await?;
+    let order = browser
+        .eval("return [...document.querySelectorAll('[data-message-id]')].map(m => m.dataset.messageId)")
+        .await?;
+    assert_eq!(order, json!([id, second]));
+    // Still the same page: nothing reloaded it.
+    assert_eq!(
+        browser.eval("return window.__samePage").await?,
+        json!("yes")
+    );
+
+    // A refused update: the history shows it with its code, next to the accepted states.
+    let refused = lark
+        .patch(
+            &id,
+            &json!({ "elements": [ { "tag": "nope" } ] }).to_string(),
+        )
+        .await?;
+    assert_ne!(refused.code(), SUCCESS);
+    browser
+        .until(
+            &format!(
+                "return !!document.querySelector('{} .badge.rejected')",
+                message_selector(&id)
+            ),
+            LIVE_BOUND,
+        )
+        .await?;
+    let link = browser
+        .client
+        .find(Locator::Css(&format!(
+            "{} a.history",
+            message_selector(&id)
+        )))
+        .await?;
+    link.click().await?;
+    browser
+        .until(
+            "return !!document.querySelector('main.history-page')",
+            Duration::from_secs(5),
+        )
+        .await?;
+    let kinds = browser
+        .eval("return [...document.querySelectorAll('li.revision')].map(r => r.dataset.kind)")
+        .await?;
+    assert_eq!(kinds, json!(["sent", "updated"]));
+    let rejected = browser
+        .eval("return [...document.querySelectorAll('tr.rejection')].map(r => Number(r.dataset.code))")
+        .await?;
+    assert_eq!(rejected, json!([refused.code()]));
+    assert!(browser.console_errors().await?.is_empty());
+    browser.close().await
+}
+
+#[tokio::test]
+async fn hostile_card_text_runs_nothing() -> TestResult {
+    let _turn = TURN.lock().await;
+    let lark = Lark::start().await?;
+    let card = json!({
+        "config": { "update_multi": true },
+        "header": { "title": { "tag": "plain_text", "content": "<script>window.__pwned = 1</script>Hostile" }, "template": "red" },
+        "elements": [
+            { "tag": "markdown", "content": "<img src=x onerror=\"window.__pwned = 3\"> **bold** <script>window.__pwned = 4</script> [link](javascript:window.__pwned=5) <a href='javascript:window.__pwned=6'>a</a>" },
+            { "tag": "div", "text": { "tag": "lark_md", "content": "<svg onload=\"window.__pwned = 7\"></svg><iframe src=\"javascript:parent.__pwned=8\"></iframe>" } },
+            { "tag": "action", "actions": [
+                { "tag": "button", "text": { "tag": "plain_text", "content": "<b onmouseover=\"window.__pwned = 9\">click</b>" }, "type": "primary", "value": { "k": "\"><script>window.__pwned = 10</script>" } }
+            ] },
+            { "tag": "img", "img_key": "\"><img src=x onerror=window.__pwned=11>", "alt": { "tag": "plain_text", "content": "\" onerror=\"window.__pwned = 12" } }
+        ]
+    });
+    let id = lark.send_card(&card.to_string()).await?;
+    let browser = Browser::start().await?;
+    browser.client.goto(&lark.url("/")).await?;
+    let selector = message_selector(&id);
+    // Give an image error or a load handler time to fire, had one been made.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Click and hover what can be clicked.
+    for element in browser
+        .client
+        .find_all(Locator::Css(&format!(
+            "{selector} button, {selector} a, {selector} .lk-link"
+        )))
+        .await?
+    {
+        let _ = element.click().await;
+    }
+    assert_eq!(
+        browser.eval("return typeof window.__pwned").await?,
+        json!("undefined")
+    );
+    let made = browser
+        .eval(&format!(
+            "return document.querySelectorAll('{selector} script, {selector} img, {selector} svg, {selector} iframe, {selector} [onerror], {selector} [onload], {selector} [onmouseover]').length"
+        ))
+        .await?;
+    assert_eq!(made, json!(0));
+    let text = browser
+        .eval(&format!(
+            "return document.querySelector('{selector}').textContent"
+        ))
+        .await?;
+    let text = text.as_str().unwrap_or_default();
+    assert!(
+        text.contains("<script>window.__pwned = 1</script>Hostile"),
+        "{text}"
+    );
+    assert!(
+        text.contains("<img src=x onerror=\"window.__pwned = 3\">"),
+        "{text}"
+    );
+    assert!(
+        text.contains("<b onmouseover=\"window.__pwned = 9\">click</b>"),
+        "{text}"
+    );
+    // Nothing was even attempted: no CSP violation, no failed load.
+    let errors = browser.console_errors().await?;
+    assert!(errors.is_empty(), "{errors:?}");
+    browser.close().await
+}
+
+#[tokio::test]
+async fn panels_open_and_tables_page_without_script_of_the_card() -> TestResult {
+    let _turn = TURN.lock().await;
+    let lark = Lark::start().await?;
+    let rows: Vec<Value> = (1..=7)
+        .map(|n| json!({ "name": format!("row {n}") }))
+        .collect();
+    let card = json!({
+        "schema": "2.0",
+        "body": { "elements": [
+            { "tag": "collapsible_panel", "expanded": false,
+              "header": { "title": { "tag": "plain_text", "content": "Details" } },
+              "elements": [ { "tag": "markdown", "content": "hidden **inside**" } ] },
+            { "tag": "table", "page_size": 3,
+              "columns": [ { "name": "name", "display_name": "Name", "data_type": "text" } ],
+              "rows": rows }
+        ] }
+    });
+    let id = lark.send_card(&card.to_string()).await?;
+    let browser = Browser::start().await?;
+    browser.client.goto(&lark.url("/")).await?;
+    let selector = message_selector(&id);
+    let visible = |what: &str| {
+        format!(
+            "return [...document.querySelectorAll('{selector} {what}')].filter(e => e.checkVisibility()).map(e => e.textContent)"
+        )
+    };
+    assert_eq!(
+        browser.eval(&visible(".lk-panel-body strong")).await?,
+        json!([])
+    );
+    browser
+        .client
+        .find(Locator::Css(&format!("{selector} .lk-panel > summary")))
+        .await?
+        .click()
+        .await?;
+    assert_eq!(
+        browser.eval(&visible(".lk-panel-body strong")).await?,
+        json!(["inside"])
+    );
+
+    assert_eq!(
+        browser.eval(&visible("tbody td")).await?,
+        json!(["row 1", "row 2", "row 3"])
+    );
+    let pages = browser
+        .client
+        .find_all(Locator::Css(&format!("{selector} .lk-pager label")))
+        .await?;
+    assert_eq!(pages.len(), 3);
+    pages[2].click().await?;
+    assert_eq!(browser.eval(&visible("tbody td")).await?, json!(["row 7"]));
+    pages[1].click().await?;
+    assert_eq!(
+        browser.eval(&visible("tbody td")).await?,
+        json!(["row 4", "row 5", "row 6"])
+    );
+    assert!(browser.console_errors().await?.is_empty());
+    browser.close().await
+}

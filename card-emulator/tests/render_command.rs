@@ -1,0 +1,79 @@
+//! `card-emulator render CARD.json [-o OUT.html] [--png]`: the binary writes a self-contained
+//! page of the card, and a PNG through the local Chromium (which these tests require, as the
+//! browser tests do: `apt-get install -y chromium chromium-driver`).
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::TestResult;
+
+fn scratch(name: &str) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    let dir = std::env::temp_dir().join(format!(
+        "card-emulator-render-{}-{name}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+fn corpus_card(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/corpus/cards")
+        .join(name)
+}
+
+#[test]
+fn render_writes_a_page_and_a_png() -> TestResult {
+    let dir = scratch("png")?;
+    let html = dir.join("header.html");
+    let output = Command::new(env!("CARGO_BIN_EXE_card-emulator"))
+        .arg("render")
+        .arg(corpus_card("01-header-title-subtitle-tags.json"))
+        .arg("-o")
+        .arg(&html)
+        .arg("--png")
+        .output()?;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let page = std::fs::read_to_string(&html)?;
+    assert!(page.contains("卡片主标题"));
+    assert!(page.contains("script-src 'none'"));
+    assert!(!page.contains("<script"));
+    let png = std::fs::read(dir.join("header.png"))?;
+    assert_eq!(png.get(..8), Some(&b"\x89PNG\r\n\x1a\n"[..]));
+    assert!(png.len() > 1000, "{} bytes", png.len());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    std::fs::remove_dir_all(dir)?;
+    Ok(())
+}
+
+#[test]
+fn render_refuses_what_is_not_json_and_warns_of_an_invalid_card() -> TestResult {
+    let dir = scratch("bad")?;
+    let not_json = dir.join("not.json");
+    std::fs::write(&not_json, "{ nope")?;
+    let output = Command::new(env!("CARGO_BIN_EXE_card-emulator"))
+        .arg("render")
+        .arg(&not_json)
+        .output()?;
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not JSON"));
+
+    let invalid = dir.join("invalid.json");
+    std::fs::write(&invalid, r#"{"elements":[{"tag":"button"}]}"#)?;
+    let output = Command::new(env!("CARGO_BIN_EXE_card-emulator"))
+        .arg("render")
+        .arg(&invalid)
+        .output()?;
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Lark would refuse this card"));
+    assert!(dir.join("invalid.html").is_file());
+    std::fs::remove_dir_all(dir)?;
+    Ok(())
+}
