@@ -252,6 +252,10 @@ pub enum ClientError {
         /// The last error.
         last: Box<ClientError>,
     },
+    /// A callback token refused before any request (expired, or used up).
+    #[cfg(feature = "callback")]
+    #[error(transparent)]
+    SpentToken(super::SpentToken),
     /// The updater stopped this message's stream after a terminal error.
     #[error("updates to {message_id} stopped: {reason}")]
     StreamStopped {

@@ -20,6 +20,8 @@
 
 mod auth;
 mod error;
+#[cfg(feature = "callback")]
+mod later;
 mod limits;
 mod retry;
 mod updater;
@@ -33,6 +35,8 @@ use tracing::{field, Instrument};
 
 pub use auth::{Credentials, Secret};
 pub use error::{ApiError, CardContentError, ClientError, LarkCode, Retry};
+#[cfg(feature = "callback")]
+pub use later::{SpentToken, CALLBACK_TOKEN_LIFETIME, CALLBACK_TOKEN_USES};
 pub use limits::Limits;
 pub use retry::RetryPolicy;
 pub use updater::{Delivery, StreamStatus, Updater, UpdaterReport};
