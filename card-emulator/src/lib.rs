@@ -108,6 +108,7 @@
 //! ```
 
 mod body;
+pub mod callbacks;
 mod card;
 pub mod clock;
 pub mod codes;
@@ -122,6 +123,7 @@ mod server;
 mod state;
 pub mod tokens;
 
+pub use callbacks::{CallbackApp, Click, Interaction, Operator};
 pub use clock::Clock;
 pub use emulator::{Emulator, EmulatorBuilder, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
 pub use errors::EmulatorError;

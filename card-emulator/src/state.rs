@@ -38,6 +38,7 @@ pub const UUID_WINDOW: Duration = Duration::from_secs(3600);
 pub(crate) struct Shared {
     pub(crate) clock: Clock,
     pub(crate) faults: Faults,
+    pub(crate) callbacks: crate::callbacks::Callbacks,
     state: Mutex<State>,
 }
 
@@ -46,6 +47,7 @@ impl Shared {
         Shared {
             clock,
             faults: Faults::default(),
+            callbacks: crate::callbacks::Callbacks::default(),
             state: Mutex::new(state),
         }
     }
@@ -578,6 +580,20 @@ impl State {
         message.updated_ms = now;
         message.history.push((now, RevisionKind::Updated, content));
         Ok(message.data())
+    }
+
+    /// Replaces a card with one a callback answer or a delayed update brought (checked by
+    /// the caller); whether the message exists.
+    pub(crate) fn replace_card_content(&mut self, id: &str, content: String, now: u64) -> bool {
+        match self.messages.get_mut(id) {
+            Some(message) => {
+                message.content.clone_from(&content);
+                message.updated_ms = now;
+                message.history.push((now, RevisionKind::Updated, content));
+                true
+            }
+            None => false,
+        }
     }
 
     /// Recalls or deletes a message; whether it existed.
