@@ -99,6 +99,16 @@ impl Refusal {
         }
     }
 
+    /// What the answer says: the same for every 401, so that a prober learns nothing of
+    /// which check failed.
+    fn public_message(self) -> &'static str {
+        if self.status() == 401 {
+            "unauthorized"
+        } else {
+            self.message()
+        }
+    }
+
     fn index(self) -> usize {
         self as usize
     }
@@ -307,10 +317,10 @@ impl ReceiverBuilder {
 
 /// Receives Lark's card callbacks: mount it at the path of your callback URL.
 ///
-/// For each request it, in order: reads at most 1 MiB (413); parses the JSON (400);
-/// decrypts `encrypt` with the Encrypt Key (401); answers the URL verification after checking
-/// its token; checks the signature, the timestamp (5 minutes) and the nonce when an Encrypt
-/// Key is set (401); checks the Verification Token in `header.token` (401, compared in
+/// For each request it, in order: reads at most 1 MiB (413); parses the JSON (400); with an
+/// Encrypt Key, checks the signature (401) and decrypts `encrypt` (401); answers the URL
+/// verification (which Lark does not sign) after checking its token; with an Encrypt Key,
+/// requires the signature, a timestamp within 5 minutes and an unseen nonce (401); checks the Verification Token in `header.token` (401, compared in
 /// constant time); reads the card action (400); then runs the handler and answers with its
 /// [`Answer`], or with the default answer if it takes longer than 2.5 s (the handler goes on).
 /// It never panics on a request, and neither secrets nor bodies reach the logs.
@@ -404,7 +414,7 @@ impl Receiver {
                 tracing::warn!(reason = %refusal, status = refusal.status(), "callback refused");
                 json_response(
                     StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::BAD_REQUEST),
-                    serde_json::json!({ "msg": refusal.message() }).to_string(),
+                    serde_json::json!({ "msg": refusal.public_message() }).to_string(),
                 )
             }
         }
@@ -471,6 +481,14 @@ impl Inner {
         let outer: serde_json::Value =
             serde_json::from_slice(&raw).map_err(|_| Refusal::BadJson)?;
         let outer = outer.as_object().ok_or(Refusal::BadJson)?;
+
+        // With an Encrypt Key, a signed request is authenticated before anything is decrypted
+        // (so that the decryption cannot be probed). Lark does not sign the URL verification:
+        // an unsigned request may be that, and nothing else.
+        let signed = match &self.encrypt_key {
+            Some(key) => self.verify_signature(&parts.headers, key, &raw)?,
+            None => None,
+        };
         let plaintext = match outer.get("encrypt") {
             Some(encrypted) => {
                 let encrypted = encrypted.as_str().ok_or(Refusal::BadJson)?;
@@ -486,8 +504,6 @@ impl Inner {
             .verification_token()
             .is_some_and(|token| crypto::secrets_equal(token, self.verification_token.expose()));
         if envelope.is_url_verification() {
-            // Lark does not sign the URL verification; its token (inside the encrypted body,
-            // when there is a key) is what proves it.
             if !token_ok {
                 return Err(Refusal::WrongToken);
             }
@@ -498,8 +514,11 @@ impl Inner {
                 serde_json::json!({ "challenge": challenge }).to_string(),
             ));
         }
-        if let Some(key) = &self.encrypt_key {
-            self.check_signature(&parts.headers, key, &raw)?;
+        if self.encrypt_key.is_some() {
+            let Some((timestamp, nonce)) = signed else {
+                return Err(Refusal::BadSignature);
+            };
+            self.check_fresh(timestamp, nonce)?;
         }
         if !token_ok {
             return Err(Refusal::WrongToken);
@@ -511,23 +530,30 @@ impl Inner {
         Ok(self.run_handler(action).await)
     }
 
-    fn check_signature(
+    /// The timestamp and nonce of a signed request; `None` for a request without signature
+    /// headers; [`Refusal::BadSignature`] for a wrong signature.
+    fn verify_signature<'h>(
         &self,
-        headers: &HeaderMap,
+        headers: &'h HeaderMap,
         key: &EncryptKey,
         raw: &[u8],
-    ) -> Result<(), Refusal> {
+    ) -> Result<Option<(&'h str, &'h str)>, Refusal> {
         let (Some(timestamp), Some(nonce), Some(signature)) = (
             header_str(headers, TIMESTAMP_HEADER),
             header_str(headers, NONCE_HEADER),
             header_str(headers, SIGNATURE_HEADER),
         ) else {
-            return Err(Refusal::BadSignature);
+            return Ok(None);
         };
-        if !crypto::signature_matches(signature, timestamp, nonce, key, raw) {
-            return Err(Refusal::BadSignature);
+        if crypto::signature_matches(signature, timestamp, nonce, key, raw) {
+            Ok(Some((timestamp, nonce)))
+        } else {
+            Err(Refusal::BadSignature)
         }
-        // Signed, so the timestamp and nonce are Lark's: now they can be trusted.
+    }
+
+    /// A signed request's timestamp is within the replay window and its nonce is new.
+    fn check_fresh(&self, timestamp: &str, nonce: &str) -> Result<(), Refusal> {
         let at: i64 = timestamp.trim().parse().map_err(|_| Refusal::Stale)?;
         let window = i64::try_from(self.replay_window.as_secs()).unwrap_or(i64::MAX);
         let now = unix_now();
