@@ -13,7 +13,7 @@ use crate::model::CardJson;
 use crate::write_json::WriteJson;
 
 /// Lark's limit on the body of an update request, in bytes ("30 KB").
-pub const MAX_UPDATE_BODY_BYTES: usize = card_schema::catalogue::MAX_BODY_BYTES;
+pub const MAX_UPDATE_BODY_BYTES: usize = card_schema::lark::limits::MAX_CARD_BODY;
 
 mod sealed {
     pub trait Sealed {}

@@ -16,6 +16,7 @@ pub mod client;
 pub mod error;
 pub mod escape;
 pub mod interpolate;
+pub use card_schema::lark;
 mod json_tree;
 pub mod message_id;
 pub mod model;

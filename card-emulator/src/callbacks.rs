@@ -30,7 +30,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use card_core::callback::crypto;
 use card_core::callback::EncryptKey;
@@ -39,55 +39,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::clock::{millis, to_system_time};
-use crate::codes;
 use crate::emulator::Emulator;
 use crate::errors::{ApiError, EmulatorError};
 use crate::inspect::MessageState;
 use crate::state::Shared;
-
-/// Lark's codes of callbacks and of the delayed update.
-pub mod callback_codes {
-    /// 200340: the app has no callback URL.
-    pub const NO_CALLBACK_URL: i64 = 200340;
-    /// 200341: the app did not answer within 3 seconds.
-    pub const TIMEOUT: i64 = 200341;
-    /// 200342: no connection to the callback URL.
-    pub const CONNECT_FAILED: i64 = 200342;
-    /// 200671: the app answered another status than HTTP 200.
-    pub const NOT_200: i64 = 200671;
-    /// 200672: the body of the answer is not an answer.
-    pub const BAD_BODY: i64 = 200672;
-    /// 200673: the card of the answer is wrong.
-    pub const BAD_CARD: i64 = 200673;
-    /// 200830: a card JSON 2.0 card answered with a 1.0 card.
-    pub const V2_TO_V1: i64 = 200830;
-    /// 10002: the `card` parameter of a delayed update is wrong.
-    pub const CARD_PARAM_INVALID: i64 = 10002;
-    /// 11311: the card of a delayed update is invalid.
-    pub const CARD_INVALID: i64 = 11311;
-    /// 100030: the body of a delayed update is not JSON.
-    pub const NOT_JSON: i64 = 100030;
-    /// 200000: the card's message was recalled.
-    pub const RECALLED: i64 = 200000;
-    /// 200310: the card was sent by another app.
-    pub const OTHER_APP: i64 = 200310;
-    /// 300020: the token is not a `c-…` token.
-    pub const TOKEN_MALFORMED: i64 = 300020;
-    /// 300030: the token expired (30 minutes).
-    pub const TOKEN_EXPIRED: i64 = 300030;
-    /// 300040: the token was used too often (2 updates).
-    pub const TOKEN_USED_UP: i64 = 300040;
-    /// 300090: a card that is not shared needs `open_ids`.
-    pub const NEEDS_OPEN_IDS: i64 = 300090;
-}
-use callback_codes as cc;
+use card_core::lark::{self, LarkCode};
 
 /// How long Lark waits for an answer.
-pub const ANSWER_WITHIN: Duration = Duration::from_secs(3);
-/// How long a callback token updates the card.
-pub const TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 60);
-/// How many delayed updates one token makes.
-pub const TOKEN_USES: u32 = 2;
+pub use card_core::lark::limits::CALLBACK_ANSWER_WITHIN as ANSWER_WITHIN;
+/// How long a callback token updates the card, and how often.
+pub use card_core::lark::limits::{
+    CALLBACK_TOKEN_LIFETIME as TOKEN_LIFETIME, CALLBACK_TOKEN_USES as TOKEN_USES,
+};
 
 /// An app's callback settings, as in the developer console.
 #[derive(Clone, Deserialize, PartialEq, Eq)]
@@ -266,7 +229,7 @@ pub struct Interaction {
     pub callback: Value,
     /// The HTTP status of the app's answer (`None` if it did not answer).
     pub status: Option<u16>,
-    /// 0, or Lark's code for a late or bad answer.
+    /// 0, or Lark's code for a late or bad answer ([`LarkCode`] names them).
     pub code: i64,
     /// Why, for a non-zero code.
     pub error: Option<String>,
@@ -474,7 +437,8 @@ fn action_json(found: &Found<'_>, click: &Click) -> Value {
 
 /// What the app's answer did.
 struct Applied {
-    code: i64,
+    /// `None` for success.
+    code: Option<LarkCode>,
     error: Option<String>,
     toast: Option<Value>,
     card_applied: bool,
@@ -482,9 +446,9 @@ struct Applied {
 }
 
 impl Applied {
-    fn refused(code: i64, error: impl Into<String>) -> Applied {
+    fn refused(code: LarkCode, error: impl Into<String>) -> Applied {
         Applied {
-            code,
+            code: Some(code),
             error: Some(error.into()),
             toast: None,
             card_applied: false,
@@ -503,7 +467,7 @@ fn is_v2(content: &str) -> bool {
 /// Checks an answer body and applies it to the message.
 fn apply_answer(shared: &Shared, message_id: &str, original_v2: bool, body: &[u8]) -> Applied {
     let Ok(Value::Object(answer)) = serde_json::from_slice::<Value>(body) else {
-        return Applied::refused(cc::BAD_BODY, "the answer is not a JSON object");
+        return Applied::refused(LarkCode::CallbackBadBody, "the answer is not a JSON object");
     };
     let toast = match answer.get("toast") {
         None | Some(Value::Null) => None,
@@ -518,16 +482,16 @@ fn apply_answer(shared: &Shared, message_id: &str, original_v2: bool, body: &[u8
                 && toast.get("i18n").is_none_or(Value::is_object);
             if !(kind_ok && text_ok) {
                 return Applied::refused(
-                    cc::BAD_BODY,
+                    LarkCode::CallbackBadBody,
                     "the toast's type must be info, success, error or warning, its content a string",
                 );
             }
             Some(Value::Object(toast.clone()))
         }
-        Some(_) => return Applied::refused(cc::BAD_BODY, "`toast` is not an object"),
+        Some(_) => return Applied::refused(LarkCode::CallbackBadBody, "`toast` is not an object"),
     };
     let mut applied = Applied {
-        code: codes::OK,
+        code: None,
         error: None,
         toast,
         card_applied: false,
@@ -536,7 +500,7 @@ fn apply_answer(shared: &Shared, message_id: &str, original_v2: bool, body: &[u8
     let card = match answer.get("card") {
         None | Some(Value::Null) => return applied,
         Some(Value::Object(card)) => card,
-        Some(_) => return Applied::refused(cc::BAD_BODY, "`card` is not an object"),
+        Some(_) => return Applied::refused(LarkCode::CallbackBadBody, "`card` is not an object"),
     };
     let data = card.get("data");
     match (card.get("type").and_then(Value::as_str), data) {
@@ -546,7 +510,7 @@ fn apply_answer(shared: &Shared, message_id: &str, original_v2: bool, body: &[u8
                 Ok(card) => card,
                 Err(error) => {
                     return Applied {
-                        code: cc::BAD_CARD,
+                        code: Some(LarkCode::CallbackBadCard),
                         error: Some(format!("the answer's card is invalid: {error}")),
                         ..applied
                     }
@@ -554,7 +518,7 @@ fn apply_answer(shared: &Shared, message_id: &str, original_v2: bool, body: &[u8
             };
             if original_v2 && !is_v2(&content) {
                 return Applied {
-                    code: cc::V2_TO_V1,
+                    code: Some(LarkCode::CallbackV2ToV1),
                     error: Some("a card JSON 2.0 card cannot become a 1.0 card".into()),
                     ..applied
                 };
@@ -569,12 +533,12 @@ fn apply_answer(shared: &Shared, message_id: &str, original_v2: bool, body: &[u8
             applied
         }
         (Some("template"), Some(Value::Object(_))) => Applied {
-            code: cc::BAD_CARD,
+            code: Some(LarkCode::CallbackBadCard),
             error: Some("template cards are not emulated: the emulator holds no templates".into()),
             ..applied
         },
         _ => Applied {
-            code: cc::BAD_BODY,
+            code: Some(LarkCode::CallbackBadBody),
             error: Some("`card` must be {\"type\": \"raw\" | \"template\", \"data\": {…}}".into()),
             ..applied
         },
@@ -594,13 +558,13 @@ pub(crate) async fn click(
         .ok_or_else(|| EmulatorError::UnknownMessage(message_id.to_owned()))?;
     if message.state != MessageState::Live {
         return Err(EmulatorError::Api {
-            code: codes::MESSAGE_RECALLED,
+            code: LarkCode::MessageRecalled.code(),
             msg: "the message was recalled or deleted: nobody can click it".into(),
         });
     }
     let tree: Value = serde_json::from_str(&message.content).unwrap_or(Value::Null);
     let found = find(&tree, &click, false, 0).ok_or_else(|| EmulatorError::Api {
-        code: codes::INVALID_PARAMETER,
+        code: LarkCode::InvalidParameter.code(),
         msg: match (&click.element_id, &click.value) {
             (Some(id), _) => format!("the card has no interactive element with element_id `{id}`"),
             (None, Some(value)) => {
@@ -674,7 +638,7 @@ pub(crate) async fn click(
     let (status, applied) = match &app {
         None => (
             None,
-            Applied::refused(cc::NO_CALLBACK_URL, "the app has no callback URL"),
+            Applied::refused(LarkCode::CallbackUrlMissing, "the app has no callback URL"),
         ),
         Some(app) => {
             post(
@@ -699,7 +663,7 @@ pub(crate) async fn click(
         tag,
         callback,
         status,
-        code: applied.code,
+        code: applied.code.map_or(lark::SUCCESS, LarkCode::code),
         error: applied.error,
         toast: applied.toast,
         card_applied: applied.card_applied,
@@ -751,14 +715,14 @@ async fn post(
         Err(error) if error.is_timeout() => {
             return Ok((
                 None,
-                Applied::refused(cc::TIMEOUT, "no answer within 3 seconds"),
+                Applied::refused(LarkCode::CallbackTimeout, "no answer within 3 seconds"),
             ))
         }
         Err(error) => {
             return Ok((
                 None,
                 Applied::refused(
-                    cc::CONNECT_FAILED,
+                    LarkCode::CallbackUnreachable,
                     format!("cannot reach the callback URL: {error}"),
                 ),
             ))
@@ -768,7 +732,10 @@ async fn post(
     if status != 200 {
         return Ok((
             Some(status),
-            Applied::refused(cc::NOT_200, format!("the app answered HTTP {status}")),
+            Applied::refused(
+                LarkCode::CallbackNot200,
+                format!("the app answered HTTP {status}"),
+            ),
         ));
     }
     let bytes = match response.bytes().await {
@@ -776,14 +743,14 @@ async fn post(
         Err(error) if error.is_timeout() => {
             return Ok((
                 Some(status),
-                Applied::refused(cc::TIMEOUT, "no answer within 3 seconds"),
+                Applied::refused(LarkCode::CallbackTimeout, "no answer within 3 seconds"),
             ))
         }
         Err(error) => {
             return Ok((
                 Some(status),
                 Applied::refused(
-                    cc::BAD_BODY,
+                    LarkCode::CallbackBadBody,
                     format!("the answer could not be read: {error}"),
                 ),
             ))
@@ -798,20 +765,23 @@ async fn post(
 /// `POST /open-apis/interactive/v1/card/update`, after authentication: the delayed update.
 pub(crate) fn update_later(shared: &Shared, app_id: &str, body: &[u8]) -> Result<(), ApiError> {
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
-        return Err(ApiError::with_msg(cc::NOT_JSON, "the body is not JSON"));
+        return Err(ApiError::with_msg(
+            LarkCode::DelayedBodyNotJson,
+            "the body is not JSON",
+        ));
     };
     let (Some(token), Some(card)) = (
         value.get("token").and_then(Value::as_str),
         value.get("card").filter(|c| c.is_object()),
     ) else {
         return Err(ApiError::with_msg(
-            cc::CARD_PARAM_INVALID,
+            LarkCode::DelayedCardParamInvalid,
             "the body must be {\"token\": \"c-…\", \"card\": {…}}",
         ));
     };
     if !token.starts_with("c-") {
         return Err(ApiError::with_msg(
-            cc::TOKEN_MALFORMED,
+            LarkCode::CallbackTokenMalformed,
             "the token is not a `c-…` token",
         ));
     }
@@ -820,25 +790,25 @@ pub(crate) fn update_later(shared: &Shared, app_id: &str, body: &[u8]) -> Result
         let callbacks = shared.callbacks.lock();
         let Some(issued) = callbacks.tokens.get(token) else {
             return Err(ApiError::with_msg(
-                cc::TOKEN_EXPIRED,
+                LarkCode::CallbackTokenExpired,
                 "the token is invalid or expired",
             ));
         };
         if issued.app_id != app_id {
             return Err(ApiError::with_msg(
-                cc::OTHER_APP,
+                LarkCode::DelayedCardOfOtherApp,
                 "the card was sent by another app",
             ));
         }
         if now.saturating_sub(issued.issued_ms) >= millis(TOKEN_LIFETIME) {
             return Err(ApiError::with_msg(
-                cc::TOKEN_EXPIRED,
+                LarkCode::CallbackTokenExpired,
                 "the token expired (30 minutes)",
             ));
         }
         if issued.uses >= TOKEN_USES {
             return Err(ApiError::with_msg(
-                cc::TOKEN_USED_UP,
+                LarkCode::CallbackTokenUsedUp,
                 "the token was used 2 times already",
             ));
         }
@@ -847,13 +817,16 @@ pub(crate) fn update_later(shared: &Shared, app_id: &str, body: &[u8]) -> Result
     let message = shared
         .lock()
         .message(&message_id)
-        .ok_or_else(|| ApiError::with_msg(cc::RECALLED, "the message is gone"))?;
+        .ok_or_else(|| ApiError::with_msg(LarkCode::DelayedCardRecalled, "the message is gone"))?;
     if message.state != MessageState::Live {
-        return Err(ApiError::with_msg(cc::RECALLED, "the message was recalled"));
+        return Err(ApiError::with_msg(
+            LarkCode::DelayedCardRecalled,
+            "the message was recalled",
+        ));
     }
     if card.get("type").and_then(Value::as_str) == Some("template") {
         return Err(ApiError::with_msg(
-            cc::CARD_INVALID,
+            LarkCode::DelayedCardInvalid,
             "template cards are not emulated: the emulator holds no templates",
         ));
     }
@@ -861,12 +834,15 @@ pub(crate) fn update_later(shared: &Shared, app_id: &str, body: &[u8]) -> Result
     let open_ids = card.as_object_mut().and_then(|c| c.remove("open_ids"));
     let content = card.to_string();
     let checked = Card::<NotShared>::from_json(&content).map_err(|error| {
-        ApiError::with_msg(cc::CARD_INVALID, format!("the card is invalid: {error}"))
+        ApiError::with_msg(
+            LarkCode::DelayedCardInvalid,
+            format!("the card is invalid: {error}"),
+        )
     })?;
     if checked.into_shared().is_err() {
         if open_ids.is_none() {
             return Err(ApiError::with_msg(
-                cc::NEEDS_OPEN_IDS,
+                LarkCode::DelayedOpenIdsRequired,
                 "a card that is not shared needs `open_ids` (or `\"update_multi\": true`)",
             ));
         }

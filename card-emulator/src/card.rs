@@ -10,8 +10,8 @@
 use card_core::{Card, CardError, NotShared, ValidationError, ViolationKind};
 use serde_json::Value;
 
-use crate::codes::{self, card as sub};
 use crate::errors::ApiError;
+use card_core::lark::{CardSubCode, LarkCode};
 
 /// A card that passed validation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,8 +20,11 @@ pub(crate) struct CheckedCard {
     pub(crate) shared: bool,
 }
 
-/// What Lark says for each sub-code when it has nothing more specific.
-const PARSE_ERROR_MSG: &str = "parse card json err, please check whether the card json is correct";
+/// What Lark says for a card that does not parse, when it has nothing more specific.
+const PARSE_ERROR_MSG: &str = match CardSubCode::ParseError.err_msg() {
+    Some(msg) => msg,
+    None => "",
+};
 
 /// Checks card content (the `content` string of a send or update).
 pub(crate) fn check_card(content: &str) -> Result<CheckedCard, ApiError> {
@@ -31,8 +34,9 @@ pub(crate) fn check_card(content: &str) -> Result<CheckedCard, ApiError> {
         match object.get("type").and_then(Value::as_str) {
             Some("template") if object.contains_key("data") => {
                 return Err(ext(format!(
-                    "ErrCode: {}; ErrMsg: template does not exist, please confirm whether this template has been released; ErrorValue: templateID: {}; ",
-                    sub::TEMPLATE_NOT_FOUND,
+                    "ErrCode: {}; ErrMsg: {}; ErrorValue: templateID: {}; ",
+                    CardSubCode::TemplateNotFound.code(),
+                    CardSubCode::TemplateNotFound.err_msg().unwrap_or_default(),
                     object
                         .get("data")
                         .and_then(|d| d.get("template_id"))
@@ -43,7 +47,7 @@ pub(crate) fn check_card(content: &str) -> Result<CheckedCard, ApiError> {
             Some("card") if object.contains_key("data") => {
                 return Err(ext(format!(
                     "ErrCode: {}; ErrMsg: cardid is invalid; ",
-                    sub::LIMIT_OR_CARD_ID
+                    CardSubCode::LimitOrLocked.code()
                 )));
             }
             _ => {}
@@ -55,34 +59,34 @@ pub(crate) fn check_card(content: &str) -> Result<CheckedCard, ApiError> {
         }),
         Err(CardError::Json(error)) => Err(ext(format!(
             "ErrCode: {}; ErrMsg: {PARSE_ERROR_MSG}; ErrorValue: {error}; ",
-            sub::PARSE_ERROR
+            CardSubCode::ParseError.code()
         ))),
         Err(CardError::Invalid(errors)) => match errors.first() {
             Some(first) => Err(violation(content, first)),
             None => Err(ext(format!(
                 "ErrCode: {}; ErrMsg: {PARSE_ERROR_MSG}; ",
-                sub::PARSE_ERROR
+                CardSubCode::ParseError.code()
             ))),
         },
         Err(other) => Err(ext(format!(
             "ErrCode: {}; ErrMsg: {other}; ",
-            sub::PARSE_ERROR
+            CardSubCode::ParseError.code()
         ))),
     }
 }
 
 fn ext(detail: String) -> ApiError {
-    ApiError::with_ext(codes::CARD_CONTENT_FAILED, detail)
+    ApiError::with_ext(LarkCode::CardContentFailed, detail)
 }
 
 /// The sub-code Lark would give a broken rule.
 fn sub_code(kind: &ViolationKind) -> i64 {
     match kind {
-        ViolationKind::WrongVersion { .. } => sub::UNSUPPORTED_IN_V2,
+        ViolationKind::WrongVersion { .. } => CardSubCode::UnsupportedInV2.code(),
         ViolationKind::TooManyElements { .. }
         | ViolationKind::TooDeep { .. }
-        | ViolationKind::TooLarge { .. } => sub::LIMIT_OR_CARD_ID,
-        _ => sub::PARSE_ERROR,
+        | ViolationKind::TooLarge { .. } => CardSubCode::LimitOrLocked.code(),
+        _ => CardSubCode::ParseError.code(),
     }
 }
 
@@ -205,11 +209,15 @@ mod tests {
         let content = r#"{"config":{"update_multi":true},"elements":[{"tag":"action","actions":[{"tag":"button","text":{"tag":"plain_text","content":"Go"},"type":"primry"}]}]}"#;
         let error = check_card(content).err();
         let msg = error.as_ref().map(|e| e.msg.as_str()).unwrap_or("");
-        assert_eq!(error.as_ref().map(|e| e.code), Some(230099));
-        assert!(
-            msg.starts_with("Failed to create card content, ext=ErrCode: 200621; ErrPath: ROOT -> elements -> [0](tag: action) -> actions -> [0](tag: button) -> type; ErrMsg: "),
-            "{msg}"
+        assert_eq!(
+            error.as_ref().map(|e| e.code),
+            Some(LarkCode::CardContentFailed.code())
         );
+        let start = format!(
+            "Failed to create card content, ext=ErrCode: {}; ErrPath: ROOT -> elements -> [0](tag: action) -> actions -> [0](tag: button) -> type; ErrMsg: ",
+            CardSubCode::ParseError.code()
+        );
+        assert!(msg.starts_with(&start), "{msg}");
         assert!(msg.ends_with("ErrorValue: primry; "), "{msg}");
     }
 
@@ -227,9 +235,10 @@ mod tests {
             .err()
             .map(|e| e.msg)
             .unwrap_or_default();
-        assert!(
-            msg.contains("ErrCode: 200621; ErrMsg: parse card json err"),
-            "{msg}"
+        let expected = format!(
+            "ErrCode: {}; ErrMsg: parse card json err",
+            CardSubCode::ParseError.code()
         );
+        assert!(msg.contains(&expected), "{msg}");
     }
 }

@@ -25,7 +25,8 @@ pub const DEFAULT_APP_SECRET: &str = "secret";
 /// goes through `&self` and takes effect at once, for requests in flight too.
 ///
 /// ```
-/// use card_emulator::{codes, Emulator};
+/// use card_core::lark::{LarkCode, SUCCESS};
+/// use card_emulator::Emulator;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -47,7 +48,7 @@ pub const DEFAULT_APP_SECRET: &str = "secret";
 ///     .bearer_auth(token)
 ///     .json(&serde_json::json!({ "content": updated }))
 ///     .send().await?.json().await?;
-/// assert_eq!(answer["code"], codes::OK);
+/// assert_eq!(answer["code"], SUCCESS);
 /// assert_eq!(emulator.message(&id).map(|m| m.content), Some(updated.to_owned()));
 /// assert_eq!(emulator.history(&id).len(), 2);
 ///
@@ -57,7 +58,7 @@ pub const DEFAULT_APP_SECRET: &str = "secret";
 ///     .bearer_auth(token)
 ///     .json(&serde_json::json!({ "content": updated }))
 ///     .send().await?.json().await?;
-/// assert_eq!(answer["code"], codes::MESSAGE_RECALLED);
+/// assert_eq!(answer["code"], LarkCode::MessageRecalled.code());
 /// emulator.shutdown().await;
 /// # Ok(())
 /// # }

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::codes;
+use card_core::lark::LarkCode;
 
 /// What can go wrong when starting or driving the emulator from Rust.
 #[derive(Debug, thiserror::Error)]
@@ -24,7 +24,7 @@ pub enum EmulatorError {
     /// the ones an HTTP client would have received.
     #[error("Lark error {code}: {msg}")]
     Api {
-        /// The Lark error code ([`codes`]).
+        /// The Lark error code ([`LarkCode`] names them).
         code: i64,
         /// The `msg` of the response.
         msg: String,
@@ -43,13 +43,13 @@ pub(crate) struct ApiError {
 }
 
 impl ApiError {
-    /// The answer Lark documents for `code`.
-    pub(crate) fn new(code: i64) -> ApiError {
-        let (status, msg) = codes::describe(code).unwrap_or((400, "emulated error"));
+    /// The answer Lark documents for `code`: its HTTP status and `msg` from the table, or
+    /// HTTP 400 and a placeholder `msg` for a code whose page gives neither.
+    pub(crate) fn new(code: LarkCode) -> ApiError {
         ApiError {
-            status,
-            code,
-            msg: msg.to_owned(),
+            status: code.status().unwrap_or(400),
+            code: code.code(),
+            msg: code.msg().unwrap_or("emulated error").to_owned(),
             headers: Vec::new(),
             field_violations: Vec::new(),
         }
@@ -57,7 +57,7 @@ impl ApiError {
 
     /// The answer for `code` with details, the way Lark appends them:
     /// `Your request contains an invalid request parameter, ext=This message is NOT a card.`
-    pub(crate) fn with_ext(code: i64, ext: impl fmt::Display) -> ApiError {
+    pub(crate) fn with_ext(code: LarkCode, ext: impl fmt::Display) -> ApiError {
         let mut error = ApiError::new(code);
         let base = error.msg.trim_end_matches('.');
         error.msg = format!("{base}, ext={ext}");
@@ -65,7 +65,7 @@ impl ApiError {
     }
 
     /// The answer for `code` with `msg` replaced.
-    pub(crate) fn with_msg(code: i64, msg: impl Into<String>) -> ApiError {
+    pub(crate) fn with_msg(code: LarkCode, msg: impl Into<String>) -> ApiError {
         let mut error = ApiError::new(code);
         error.msg = msg.into();
         error
@@ -110,7 +110,7 @@ mod tests {
 
     #[test]
     fn ext_replaces_the_final_period() {
-        let error = ApiError::with_ext(codes::INVALID_PARAMETER, "This message is NOT a card.");
+        let error = ApiError::with_ext(LarkCode::InvalidParameter, "This message is NOT a card.");
         assert_eq!(
             error.msg,
             "Your request contains an invalid request parameter, ext=This message is NOT a card."
@@ -120,7 +120,7 @@ mod tests {
 
     #[test]
     fn unknown_codes_are_http_400() {
-        let error = ApiError::new(123_456);
+        let error = ApiError::new(LarkCode::from_code(123_456));
         assert_eq!((error.status, error.code), (400, 123_456));
     }
 }

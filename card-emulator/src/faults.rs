@@ -195,7 +195,7 @@ impl Faults {
     }
 
     /// Answers the next `n` authenticated API requests with Lark error `code`, with the HTTP
-    /// status Lark documents for it ([`codes::describe`](crate::codes::describe); 400 for
+    /// status Lark documents for it ([`LarkCode`](card_core::lark::LarkCode)'s table; 400 for
     /// codes it does not know). For rules the emulator cannot decide by itself, such as
     /// 230028 (DLP audit) or 230013 (availability).
     pub fn error_next(&self, n: u64, code: i64) -> &Self {

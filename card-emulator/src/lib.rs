@@ -11,7 +11,8 @@
 //! | `PUT /open-apis/im/v1/messages/:message_id` | edits text/post; cards answer 230001 `ext=invalid msg_type.` as Lark does |
 //!
 //! Every answer carries an `X-Tt-Logid` header, and errors carry `error.log_id`. The choices
-//! made where Lark's documentation is silent are in the docs of each module ([`codes`],
+//! made where Lark's documentation is silent are in the docs of each module (the codes are
+//! [`card_core::lark`]'s table;
 //! [`limits`], [`faults`], [`tokens`], [`Clock`]).
 //!
 //! # Order of checks
@@ -79,7 +80,8 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use card_emulator::{codes, Emulator};
+//! use card_core::lark::LarkCode;
+//! use card_emulator::Emulator;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -102,7 +104,7 @@
 //! assert_eq!(answer.status(), 400);
 //! assert!(answer.headers().contains_key("x-tt-logid"));
 //! let body: serde_json::Value = answer.json().await?;
-//! assert_eq!(body["code"], codes::UPDATE_WINDOW_PASSED);
+//! assert_eq!(body["code"], LarkCode::MessageTooOld.code());
 //! # Ok(())
 //! # }
 //! ```
@@ -111,7 +113,6 @@ mod body;
 pub mod callbacks;
 mod card;
 pub mod clock;
-pub mod codes;
 mod emulator;
 mod errors;
 pub mod faults;

@@ -11,19 +11,10 @@
 
 use std::collections::VecDeque;
 
-/// Updates allowed per message per second (`230020` beyond).
-pub const PER_MESSAGE_PER_SECOND: usize = 5;
-/// Messages allowed per chat (or user) per second when sending (`230020` beyond).
-pub const PER_CHAT_PER_SECOND: usize = 5;
-/// The largest card (and post) request body, in bytes: "卡片及富文本消息请求体最大不能超过30KB".
-/// Lark measures the whole request body, `{"content":"…"}` with its escapes, not the card.
-pub const MAX_CARD_BODY: usize = 30 * 1024;
-/// The largest text message request body, in bytes: "文本消息请求体最大不能超过150KB".
-pub const MAX_TEXT_BODY: usize = 150 * 1024;
-/// Requests allowed per app per API per second (HTTP 429, `99991400` beyond).
-pub const PER_APP_PER_SECOND: usize = 50;
-/// Requests allowed per app per API per minute (HTTP 429, `99991400` beyond).
-pub const PER_APP_PER_MINUTE: usize = 1000;
+pub use card_core::lark::limits::{
+    MAX_CARD_BODY, MAX_TEXT_BODY, PER_APP_PER_MINUTE, PER_APP_PER_SECOND, PER_CHAT_PER_SECOND,
+    PER_MESSAGE_PER_SECOND, PER_MESSAGE_WINDOW,
+};
 
 /// A sliding window: at most `limit` hits in any `span_ms` milliseconds.
 #[derive(Clone, Debug)]

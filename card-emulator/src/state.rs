@@ -12,26 +12,22 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
 
 use serde_json::{json, Value};
 
 use crate::card::CheckedCard;
 use crate::clock::{millis, to_system_time, Clock};
-use crate::codes;
 use crate::errors::{ApiError, EmulatorError};
 use crate::faults::Faults;
 use crate::ids::{self, Rng};
 use crate::inspect::{bump, Counts, Endpoint, MessageState, MessageView, Revision, RevisionKind};
-use crate::limits::{AppLimiter, Window, PER_CHAT_PER_SECOND, PER_MESSAGE_PER_SECOND};
+use crate::limits::{
+    AppLimiter, Window, PER_CHAT_PER_SECOND, PER_MESSAGE_PER_SECOND, PER_MESSAGE_WINDOW,
+};
 use crate::tokens::Tokens;
+use card_core::lark::LarkCode;
 
-/// How long after sending a message can be updated: "仅支持修改14天内发送的消息". A message
-/// exactly this old is refused too (230031): of the two readings, the one a client must
-/// respect under either.
-pub const UPDATE_WINDOW: Duration = Duration::from_secs(14 * 24 * 3600);
-/// How long a send's `uuid` deduplicates.
-pub const UUID_WINDOW: Duration = Duration::from_secs(3600);
+pub use card_core::lark::limits::{UPDATE_WINDOW, UUID_WINDOW};
 
 /// What the server tasks and the [`Emulator`](crate::Emulator) handle share.
 #[derive(Debug)]
@@ -330,9 +326,9 @@ impl State {
         let app = self
             .apps
             .get(app_id)
-            .ok_or_else(|| ApiError::new(codes::INVALID_PARAM))?;
+            .ok_or_else(|| ApiError::new(LarkCode::InvalidCredentials))?;
         if app.secret != secret {
-            return Err(ApiError::new(codes::APP_SECRET_INVALID));
+            return Err(ApiError::new(LarkCode::InvalidAppSecret));
         }
         Ok(self.tokens.issue(app_id, now, &mut self.rng))
     }
@@ -348,7 +344,7 @@ impl State {
     ) -> Result<(), ApiError> {
         bump(&mut self.counts.by_app, app_id.to_owned());
         let Some(app) = self.apps.get_mut(app_id) else {
-            return Err(ApiError::new(codes::INVALID_TENANT_TOKEN));
+            return Err(ApiError::new(LarkCode::TenantTokenInvalid));
         };
         let refusal = if faults.take_app_rate_limit() {
             Some(crate::limits::Refusal {
@@ -360,15 +356,15 @@ impl State {
         };
         if let Some(refusal) = refusal {
             bump(&mut self.counts.rate_limited, app_id.to_owned());
-            return Err(ApiError::new(codes::APP_RATE_LIMITED)
+            return Err(ApiError::new(LarkCode::AppRateLimited)
                 .header("x-ogw-ratelimit-limit", refusal.limit)
                 .header("x-ogw-ratelimit-reset", refusal.reset_secs));
         }
         if !app.bot_enabled {
-            return Err(ApiError::new(codes::BOT_NOT_ACTIVATED));
+            return Err(ApiError::new(LarkCode::BotAbilityInactive));
         }
         if let Some(code) = faults.take_error() {
-            return Err(ApiError::new(code));
+            return Err(ApiError::new(LarkCode::from_code(code)));
         }
         Ok(())
     }
@@ -390,9 +386,9 @@ impl State {
 
     fn check_chat(&self, app_id: &str, chat_id: &str) -> Result<(), ApiError> {
         match self.chats.get(chat_id) {
-            Some(chat) if chat.dissolved => Err(ApiError::new(codes::CHAT_DISSOLVED)),
+            Some(chat) if chat.dissolved => Err(ApiError::new(LarkCode::ChatDissolved)),
             Some(chat) if chat.without_bot.contains(app_id) => {
-                Err(ApiError::new(codes::BOT_NOT_IN_CHAT))
+                Err(ApiError::new(LarkCode::BotNotInChat))
             }
             _ => Ok(()),
         }
@@ -426,10 +422,10 @@ impl State {
             let limiter = self
                 .chat_limits
                 .entry(chat_id.clone())
-                .or_insert_with(|| Window::new(PER_CHAT_PER_SECOND, 1_000));
+                .or_insert_with(|| Window::new(PER_CHAT_PER_SECOND, millis(PER_MESSAGE_WINDOW)));
             if faults.take_message_throttle() || !limiter.try_hit(now) {
                 bump(&mut self.counts.throttled, chat_id);
-                return Err(ApiError::new(codes::MESSAGE_RATE_LIMITED));
+                return Err(ApiError::new(LarkCode::MessageRateLimited));
             }
         }
 
@@ -466,7 +462,7 @@ impl State {
             updated_ms: now,
             state: MessageState::Live,
             history: vec![(now, RevisionKind::Sent, input.content)],
-            limiter: Window::new(PER_MESSAGE_PER_SECOND, 1_000),
+            limiter: Window::new(PER_MESSAGE_PER_SECOND, millis(PER_MESSAGE_WINDOW)),
         };
         let data = message.data();
         if let Some(uuid) = input.uuid {
@@ -483,25 +479,25 @@ impl State {
         let chat_id = match self.messages.get(id) {
             None => {
                 return Err(ApiError::with_ext(
-                    codes::INVALID_PARAMETER,
+                    LarkCode::InvalidParameter,
                     "invalid message_id: no such message",
                 ))
             }
             Some(message) => match message.state {
-                MessageState::Deleted => return Err(ApiError::new(codes::MESSAGE_DELETED)),
-                MessageState::Recalled => return Err(ApiError::new(codes::MESSAGE_RECALLED)),
+                MessageState::Deleted => return Err(ApiError::new(LarkCode::MessageDeleted)),
+                MessageState::Recalled => return Err(ApiError::new(LarkCode::MessageRecalled)),
                 MessageState::Live if message.app_id != app_id => {
-                    return Err(ApiError::new(codes::NOT_RESOURCE_OWNER))
+                    return Err(ApiError::new(LarkCode::NotResourceOwner))
                 }
                 MessageState::Live => message.chat_id.clone(),
             },
         };
         if self.chats.get(&chat_id).is_some_and(|chat| chat.dissolved) {
-            return Err(ApiError::new(codes::CHAT_DISSOLVED));
+            return Err(ApiError::new(LarkCode::ChatDissolved));
         }
         self.messages
             .get_mut(id)
-            .ok_or_else(|| ApiError::new(codes::INVALID_PARAMETER))
+            .ok_or_else(|| ApiError::new(LarkCode::InvalidParameter))
     }
 
     /// `PATCH /open-apis/im/v1/messages/:message_id`, after the body was read and the new card
@@ -518,27 +514,27 @@ impl State {
         let message = self.existing(app_id, id)?;
         if message.msg_type != "interactive" {
             return Err(ApiError::with_ext(
-                codes::INVALID_PARAMETER,
+                LarkCode::InvalidParameter,
                 "This message is NOT a card.",
             ));
         }
         if now.saturating_sub(message.created_ms) >= millis(UPDATE_WINDOW) {
-            return Err(ApiError::new(codes::UPDATE_WINDOW_PASSED));
+            return Err(ApiError::new(LarkCode::MessageTooOld));
         }
         if faults.take_message_throttle() || !message.limiter.try_hit(now) {
             bump(&mut self.counts.throttled, id.to_owned());
-            return Err(ApiError::new(codes::MESSAGE_RATE_LIMITED));
+            return Err(ApiError::new(LarkCode::MessageRateLimited));
         }
         if !message.shared {
             return Err(ApiError::with_ext(
-                codes::INVALID_PARAMETER,
+                LarkCode::InvalidParameter,
                 "the card was sent without `\"update_multi\": true` in its config, so it is not a shared card and cannot be updated",
             ));
         }
         let card = card?;
         if !card.shared {
             return Err(ApiError::with_ext(
-                codes::INVALID_PARAMETER,
+                LarkCode::InvalidParameter,
                 "the new card is not shared: keep `\"update_multi\": true` in its config (card JSON 1.0) or use card JSON 2.0",
             ));
         }
@@ -561,13 +557,13 @@ impl State {
         let message = self.existing(app_id, id)?;
         if msg_type == "interactive" || message.msg_type == "interactive" {
             return Err(ApiError::with_ext(
-                codes::INVALID_PARAMETER,
+                LarkCode::InvalidParameter,
                 "invalid msg_type.",
             ));
         }
         if msg_type != message.msg_type {
             return Err(ApiError::with_ext(
-                codes::INVALID_PARAMETER,
+                LarkCode::InvalidParameter,
                 "msg_type does not match the message",
             ));
         }
@@ -645,7 +641,7 @@ fn chat_of(receive_id_type: &str, receive_id: &str) -> Result<String, ApiError> 
     };
     if !well_formed || receive_id.len() > 256 {
         return Err(ApiError::with_ext(
-            codes::INVALID_PARAMETER,
+            LarkCode::InvalidParameter,
             format!("invalid receive_id for receive_id_type {receive_id_type}"),
         ));
     }
@@ -661,7 +657,7 @@ fn check_text(content: &str) -> Result<(), ApiError> {
     match serde_json::from_str::<Value>(content) {
         Ok(Value::Object(object)) if object.get("text").is_some_and(Value::is_string) => Ok(()),
         _ => Err(ApiError::with_ext(
-            codes::INVALID_PARAMETER,
+            LarkCode::InvalidParameter,
             "content of a text message must be {\"text\": \"...\"}",
         )),
     }
@@ -671,7 +667,7 @@ fn check_json_object(content: &str) -> Result<(), ApiError> {
     match serde_json::from_str::<Value>(content) {
         Ok(Value::Object(_)) => Ok(()),
         _ => Err(ApiError::with_ext(
-            codes::INVALID_PARAMETER,
+            LarkCode::InvalidParameter,
             "content must be a JSON object",
         )),
     }

@@ -7,15 +7,13 @@
 //! until it expires.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use crate::clock::millis;
 use crate::ids::{self, Rng};
 
-/// How long a tenant access token lives.
-pub const TOKEN_LIFETIME: Duration = Duration::from_secs(2 * 3600);
-/// Under this much remaining life, asking for a token issues a new one.
-pub const RENEW_WITHIN: Duration = Duration::from_secs(30 * 60);
+pub use card_core::lark::limits::{
+    TENANT_TOKEN_LIFETIME as TOKEN_LIFETIME, TENANT_TOKEN_RENEW_WITHIN as RENEW_WITHIN,
+};
 
 #[derive(Clone, Debug)]
 struct Token {

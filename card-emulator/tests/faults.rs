@@ -4,7 +4,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use card_emulator::codes;
+use card_core::lark::LarkCode;
 use common::*;
 use serde_json::json;
 
@@ -26,7 +26,7 @@ async fn the_next_requests_fail_with_the_status_given() -> TestResult {
     let reply = lark.patch(&id, &shared_card("v2")).await?;
     assert_eq!(
         (reply.status, reply.code(), reply.msg()),
-        (500, codes::INTERNAL_ERROR, "internal error")
+        (500, LarkCode::InternalError.code(), "internal error")
     );
 
     assert_eq!(lark.patch(&id, &shared_card("v2")).await?.code(), 0);
@@ -127,7 +127,7 @@ async fn forced_230020_hits_the_next_updates() -> TestResult {
         let reply = lark.patch(&id, &shared_card("v2")).await?;
         assert_eq!(
             (reply.status, reply.code()),
-            (400, codes::MESSAGE_RATE_LIMITED)
+            (400, LarkCode::MessageRateLimited.code())
         );
     }
     assert_eq!(lark.patch(&id, &shared_card("v2")).await?.code(), 0);
@@ -142,7 +142,10 @@ async fn forced_429_carries_the_reset_header() -> TestResult {
     lark.emulator.faults().rate_limit_app_next(3);
     for _ in 0..3 {
         let reply = lark.patch(&id, &shared_card("v2")).await?;
-        assert_eq!((reply.status, reply.code()), (429, codes::APP_RATE_LIMITED));
+        assert_eq!(
+            (reply.status, reply.code()),
+            (429, LarkCode::AppRateLimited.code())
+        );
         assert_eq!(reply.header("x-ogw-ratelimit-reset"), Some("1"));
     }
     assert_eq!(lark.patch(&id, &shared_card("v2")).await?.code(), 0);
@@ -157,7 +160,7 @@ async fn forced_token_invalidation_answers_99991663_on_http_200() -> TestResult 
     lark.emulator.faults().invalidate_token_next(1);
     let reply = lark.patch(&id, &shared_card("v2")).await?;
     assert_eq!(reply.status, 200, "as Lark sometimes does");
-    assert_eq!(reply.code(), codes::INVALID_TENANT_TOKEN);
+    assert_eq!(reply.code(), LarkCode::TenantTokenInvalid.code());
     // A client that fetches a token again and retries succeeds.
     let token = lark.fetch_token(APP_ID, APP_SECRET).await?;
     let body = json!({ "content": shared_card("v2") }).to_string();

@@ -5,7 +5,8 @@ mod common;
 use std::process::Stdio;
 use std::time::Duration;
 
-use card_emulator::{codes, Emulator, Endpoint, MessageState};
+use card_core::lark::LarkCode;
+use card_emulator::{Emulator, Endpoint, MessageState};
 use common::*;
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -31,7 +32,7 @@ async fn counts_per_endpoint_message_app_code_and_status() -> TestResult {
     assert_eq!(counts.message(&other), 1);
     assert_eq!(counts.app(APP_ID), 4);
     assert_eq!(counts.code(0), 4);
-    assert_eq!(counts.code(codes::INVALID_PARAMETER), 1);
+    assert_eq!(counts.code(LarkCode::InvalidParameter.code()), 1);
     assert_eq!(counts.status(404), 1);
     Ok(())
 }
@@ -106,7 +107,7 @@ async fn control_over_http() -> TestResult {
     .await?;
     assert_eq!(
         lark.patch(&id, &shared_card("v2")).await?.code(),
-        codes::MESSAGE_DELETED
+        LarkCode::MessageDeleted.code()
     );
 
     let before = lark.emulator.clock().now();
@@ -126,7 +127,7 @@ async fn control_over_http() -> TestResult {
     let other = lark.emulator.send_card(CHAT, &shared_card("w"))?;
     assert_eq!(
         lark.patch(&other, &shared_card("w2")).await?.code(),
-        codes::INVALID_TENANT_TOKEN
+        LarkCode::TenantTokenInvalid.code()
     );
 
     call(
@@ -160,7 +161,7 @@ async fn control_over_http() -> TestResult {
             .json(&json!({ "receive_id": "oc_x", "msg_type": "interactive", "content": shared_card("x") })),
     )
     .await?;
-    assert_eq!(reply.code(), codes::CHAT_DISSOLVED);
+    assert_eq!(reply.code(), LarkCode::ChatDissolved.code());
 
     let bad = call(
         lark.http

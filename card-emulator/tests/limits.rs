@@ -5,8 +5,9 @@ mod common;
 
 use std::time::Duration;
 
+use card_core::lark::LarkCode;
 use card_emulator::limits::{PER_APP_PER_MINUTE, PER_APP_PER_SECOND, PER_MESSAGE_PER_SECOND};
-use card_emulator::{codes, Endpoint};
+use card_emulator::Endpoint;
 use common::*;
 
 /// A well-formed id of no message: each request passes the gateway (and counts against the
@@ -25,7 +26,7 @@ async fn five_updates_per_second_per_message_then_230020() -> TestResult {
     let reply = lark.patch(&id, &shared_card("too fast")).await?;
     assert_eq!(
         (reply.status, reply.code()),
-        (400, codes::MESSAGE_RATE_LIMITED)
+        (400, LarkCode::MessageRateLimited.code())
     );
     assert_eq!(reply.msg(), "This operation triggers the frequency limit.");
     assert!(
@@ -40,7 +41,7 @@ async fn five_updates_per_second_per_message_then_230020() -> TestResult {
     lark.emulator.clock().advance(Duration::from_millis(999));
     assert_eq!(
         lark.patch(&id, &shared_card("still")).await?.code(),
-        codes::MESSAGE_RATE_LIMITED
+        LarkCode::MessageRateLimited.code()
     );
     lark.emulator.clock().advance(Duration::from_millis(1));
     assert_eq!(lark.patch(&id, &shared_card("v5")).await?.code(), 0);
@@ -48,7 +49,7 @@ async fn five_updates_per_second_per_message_then_230020() -> TestResult {
     let counts = lark.emulator.counts();
     assert_eq!(counts.throttled.get(&id), Some(&2));
     assert_eq!(counts.throttled_total(), 2);
-    assert_eq!(counts.code(codes::MESSAGE_RATE_LIMITED), 2);
+    assert_eq!(counts.code(LarkCode::MessageRateLimited.code()), 2);
     assert_eq!(counts.message(&id), 8);
     assert_eq!(lark.emulator.message(&id).map(|m| m.updates), Some(6));
     Ok(())
@@ -66,7 +67,7 @@ async fn refused_updates_do_not_push_the_window() -> TestResult {
         lark.emulator.clock().advance(Duration::from_millis(100));
         assert_eq!(
             lark.patch(&id, &shared_card("v")).await?.code(),
-            codes::MESSAGE_RATE_LIMITED,
+            LarkCode::MessageRateLimited.code(),
             "step {step}"
         );
     }
@@ -81,11 +82,15 @@ async fn fifty_requests_per_second_per_app_then_http_429() -> TestResult {
     let lark = Lark::start().await?;
     for i in 0..PER_APP_PER_SECOND {
         let reply = lark.patch(NO_MESSAGE, &shared_card("x")).await?;
-        assert_eq!(reply.code(), codes::INVALID_PARAMETER, "request {i}");
+        assert_eq!(
+            reply.code(),
+            LarkCode::InvalidParameter.code(),
+            "request {i}"
+        );
     }
     let reply = lark.patch(NO_MESSAGE, &shared_card("x")).await?;
     assert_eq!(reply.status, 429);
-    assert_eq!(reply.code(), codes::APP_RATE_LIMITED);
+    assert_eq!(reply.code(), LarkCode::AppRateLimited.code());
     assert_eq!(reply.msg(), "request trigger frequency limit");
     assert_eq!(reply.header("x-ogw-ratelimit-reset"), Some("1"));
     assert_eq!(reply.header("x-ogw-ratelimit-limit"), Some("50"));
@@ -104,7 +109,7 @@ async fn fifty_requests_per_second_per_app_then_http_429() -> TestResult {
     lark.emulator.clock().advance(Duration::from_secs(1));
     assert_eq!(
         lark.patch(NO_MESSAGE, &shared_card("x")).await?.code(),
-        codes::INVALID_PARAMETER
+        LarkCode::InvalidParameter.code()
     );
 
     let counts = lark.emulator.counts();
@@ -121,13 +126,20 @@ async fn a_thousand_requests_per_minute_per_app_then_http_429_with_the_reset() -
     for second in 0..(PER_APP_PER_MINUTE / PER_APP_PER_SECOND) {
         for _ in 0..PER_APP_PER_SECOND {
             let reply = lark.patch(NO_MESSAGE, &shared_card("x")).await?;
-            assert_eq!(reply.code(), codes::INVALID_PARAMETER, "second {second}");
+            assert_eq!(
+                reply.code(),
+                LarkCode::InvalidParameter.code(),
+                "second {second}"
+            );
         }
         lark.emulator.clock().advance(Duration::from_secs(1));
     }
     // 20 s into the minute: refused until the first second's requests are 60 s old.
     let reply = lark.patch(NO_MESSAGE, &shared_card("x")).await?;
-    assert_eq!((reply.status, reply.code()), (429, codes::APP_RATE_LIMITED));
+    assert_eq!(
+        (reply.status, reply.code()),
+        (429, LarkCode::AppRateLimited.code())
+    );
     assert_eq!(reply.header("x-ogw-ratelimit-reset"), Some("40"));
     assert_eq!(reply.header("x-ogw-ratelimit-limit"), Some("1000"));
 
@@ -137,7 +149,7 @@ async fn a_thousand_requests_per_minute_per_app_then_http_429_with_the_reset() -
     lark.emulator.clock().advance(Duration::from_secs(1));
     assert_eq!(
         lark.patch(NO_MESSAGE, &shared_card("x")).await?.code(),
-        codes::INVALID_PARAMETER
+        LarkCode::InvalidParameter.code()
     );
 
     let counts = lark.emulator.counts();
@@ -169,7 +181,7 @@ async fn a_running_clock_limits_in_real_time() -> TestResult {
     let elapsed = started.elapsed();
     let refused = codes_seen
         .iter()
-        .filter(|c| **c == codes::MESSAGE_RATE_LIMITED)
+        .filter(|c| **c == LarkCode::MessageRateLimited.code())
         .count();
     assert_eq!(codes_seen.iter().filter(|c| **c == 0).count() + refused, 6);
     // On loopback six requests take milliseconds; only a machine slow enough to spread them
@@ -177,7 +189,7 @@ async fn a_running_clock_limits_in_real_time() -> TestResult {
     if elapsed < Duration::from_millis(900) {
         assert_eq!(
             codes_seen,
-            [0, 0, 0, 0, 0, codes::MESSAGE_RATE_LIMITED],
+            [0, 0, 0, 0, 0, LarkCode::MessageRateLimited.code()],
             "in {elapsed:?}"
         );
     } else {

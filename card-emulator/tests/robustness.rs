@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use card_emulator::codes;
+use card_core::lark::LarkCode;
 use common::*;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -17,14 +17,14 @@ async fn huge_bodies_are_230025_without_being_held() -> TestResult {
         let reply = lark.patch_with(&lark.token, &id, vec![b'{'; size]).await?;
         assert_eq!(
             (reply.status, reply.code()),
-            (400, codes::CONTENT_TOO_LONG),
+            (400, LarkCode::ContentTooLong.code()),
             "{size} bytes"
         );
     }
     let reply = lark
         .send_body("chat_id", vec![b' '; 2 * 1024 * 1024])
         .await?;
-    assert_eq!(reply.code(), codes::CONTENT_TOO_LONG);
+    assert_eq!(reply.code(), LarkCode::ContentTooLong.code());
     assert_eq!(
         lark.patch(&id, &shared_card("v2")).await?.code(),
         0,
@@ -42,7 +42,7 @@ async fn a_body_past_the_read_cap_is_answered_and_the_connection_closed() -> Tes
         .patch_with(&lark.token, &id, vec![b'x'; 65 * 1024 * 1024])
         .await;
     if let Ok(reply) = result {
-        assert_eq!(reply.code(), codes::CONTENT_TOO_LONG);
+        assert_eq!(reply.code(), LarkCode::ContentTooLong.code());
     } // else: the client saw the close before the answer, which is allowed
     assert_eq!(
         lark.patch(&id, &shared_card("v2")).await?.code(),
@@ -80,9 +80,9 @@ async fn garbage_bodies_and_contents_are_parameter_or_card_errors() -> TestResul
         assert_eq!(reply.status, 400, "{}", reply.text);
         assert!(
             [
-                codes::INVALID_PARAMETER,
-                codes::CARD_CONTENT_FAILED,
-                codes::CONTENT_TOO_LONG
+                LarkCode::InvalidParameter.code(),
+                LarkCode::CardContentFailed.code(),
+                LarkCode::ContentTooLong.code()
             ]
             .contains(&reply.code()),
             "{}",

@@ -5,7 +5,8 @@ mod common;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use card_emulator::{codes, MessageState};
+use card_core::lark::LarkCode;
+use card_emulator::MessageState;
 use common::*;
 use serde_json::json;
 
@@ -81,7 +82,7 @@ async fn an_invalid_card_is_refused_with_230099_and_its_path() -> TestResult {
     let reply = lark.send("chat_id", CHAT, "interactive", &card).await?;
     assert_eq!(
         (reply.status, reply.code()),
-        (400, codes::CARD_CONTENT_FAILED)
+        (400, LarkCode::CardContentFailed.code())
     );
     assert!(
         reply.msg().starts_with(
@@ -100,7 +101,7 @@ async fn an_invalid_card_is_refused_with_230099_and_its_path() -> TestResult {
     let not_json = lark
         .send("chat_id", CHAT, "interactive", "{\"elements\": [")
         .await?;
-    assert_eq!(not_json.code(), codes::CARD_CONTENT_FAILED);
+    assert_eq!(not_json.code(), LarkCode::CardContentFailed.code());
     assert!(
         not_json
             .msg()
@@ -116,7 +117,7 @@ async fn templates_and_card_entities_are_not_emulated() -> TestResult {
     let lark = Lark::start().await?;
     let template = json!({ "type": "template", "data": { "template_id": "AAq123" } }).to_string();
     let reply = lark.send("chat_id", CHAT, "interactive", &template).await?;
-    assert_eq!(reply.code(), codes::CARD_CONTENT_FAILED);
+    assert_eq!(reply.code(), LarkCode::CardContentFailed.code());
     assert!(reply.msg().contains("ErrCode: 200380"), "{}", reply.msg());
     let entity =
         json!({ "type": "card", "data": { "card_id": "7653518360769137639" } }).to_string();
@@ -146,7 +147,7 @@ async fn receive_id_type_is_required() -> TestResult {
         .await?;
         assert_eq!(
             (reply.status, reply.code()),
-            (400, codes::FIELD_VALIDATION_FAILED),
+            (400, LarkCode::FieldValidationFailed.code()),
             "{query}"
         );
         assert_eq!(
@@ -168,7 +169,11 @@ async fn receive_ids_of_the_wrong_shape_are_230001() -> TestResult {
         let reply = lark
             .send(kind, id, "interactive", &shared_card("x"))
             .await?;
-        assert_eq!(reply.code(), codes::INVALID_PARAMETER, "{kind} {id}");
+        assert_eq!(
+            reply.code(),
+            LarkCode::InvalidParameter.code(),
+            "{kind} {id}"
+        );
         assert!(
             reply.msg().contains("ext=invalid receive_id"),
             "{}",
@@ -208,7 +213,7 @@ async fn bodies_of_the_wrong_shape_are_230001() -> TestResult {
         let reply = lark.send_body("chat_id", body.clone()).await?;
         assert_eq!(
             (reply.status, reply.code()),
-            (400, codes::INVALID_PARAMETER),
+            (400, LarkCode::InvalidParameter.code()),
             "{body}"
         );
         assert!(reply
@@ -223,14 +228,17 @@ async fn a_card_body_over_30_kb_is_230025() -> TestResult {
     let lark = Lark::start().await?;
     let card = shared_card(&"x".repeat(31 * 1024));
     let reply = lark.send("chat_id", CHAT, "interactive", &card).await?;
-    assert_eq!((reply.status, reply.code()), (400, codes::CONTENT_TOO_LONG));
+    assert_eq!(
+        (reply.status, reply.code()),
+        (400, LarkCode::ContentTooLong.code())
+    );
     // Text messages may be up to 150 KB.
     let text = json!({ "text": "y".repeat(100 * 1024) }).to_string();
     assert_eq!(lark.send("chat_id", CHAT, "text", &text).await?.code(), 0);
     let text = json!({ "text": "y".repeat(151 * 1024) }).to_string();
     assert_eq!(
         lark.send("chat_id", CHAT, "text", &text).await?.code(),
-        codes::CONTENT_TOO_LONG
+        LarkCode::ContentTooLong.code()
     );
     Ok(())
 }
@@ -242,13 +250,16 @@ async fn a_dissolved_chat_is_232009_and_a_chat_without_the_bot_230002() -> TestR
     let reply = lark
         .send("chat_id", "oc_gone", "interactive", &shared_card("x"))
         .await?;
-    assert_eq!((reply.status, reply.code()), (400, codes::CHAT_DISSOLVED));
+    assert_eq!(
+        (reply.status, reply.code()),
+        (400, LarkCode::ChatDissolved.code())
+    );
 
     lark.emulator.set_bot_in_chat(APP_ID, "oc_private", false)?;
     let reply = lark
         .send("chat_id", "oc_private", "interactive", &shared_card("x"))
         .await?;
-    assert_eq!(reply.code(), codes::BOT_NOT_IN_CHAT);
+    assert_eq!(reply.code(), LarkCode::BotNotInChat.code());
     assert_eq!(reply.msg(), "The bot can not be outside the group.");
     lark.emulator.set_bot_in_chat(APP_ID, "oc_private", true)?;
     assert_eq!(
@@ -269,12 +280,12 @@ async fn an_app_without_bot_ability_is_230006() -> TestResult {
         .await?;
     assert_eq!(
         (reply.status, reply.code()),
-        (400, codes::BOT_NOT_ACTIVATED)
+        (400, LarkCode::BotAbilityInactive.code())
     );
     let id = lark.emulator.send_card(CHAT, &shared_card("v1"))?;
     assert_eq!(
         lark.patch(&id, &shared_card("v2")).await?.code(),
-        codes::BOT_NOT_ACTIVATED
+        LarkCode::BotAbilityInactive.code()
     );
     lark.emulator.set_bot_enabled(APP_ID, true)?;
     assert_eq!(lark.patch(&id, &shared_card("v2")).await?.code(), 0);
@@ -317,7 +328,7 @@ async fn five_sends_per_second_per_chat_then_230020() -> TestResult {
         .await?;
     assert_eq!(
         (reply.status, reply.code()),
-        (400, codes::MESSAGE_RATE_LIMITED)
+        (400, LarkCode::MessageRateLimited.code())
     );
     // Another chat is not affected; the same chat is again a second later.
     assert_eq!(
@@ -347,7 +358,7 @@ async fn text_messages_are_stored_but_are_not_cards() -> TestResult {
     let bad = lark
         .send("chat_id", CHAT, "text", r#"{"txt":"hello"}"#)
         .await?;
-    assert_eq!(bad.code(), codes::INVALID_PARAMETER);
+    assert_eq!(bad.code(), LarkCode::InvalidParameter.code());
     let id = reply.body["data"]["message_id"]
         .as_str()
         .unwrap_or("")
@@ -364,7 +375,8 @@ async fn send_card_follows_the_send_rules() -> TestResult {
     assert!(
         matches!(
             error,
-            Some(card_emulator::EmulatorError::Api { code: 230099, .. })
+            Some(card_emulator::EmulatorError::Api { code, .. })
+                if code == LarkCode::CardContentFailed.code()
         ),
         "{error:?}"
     );

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use card_emulator::codes;
+use card_core::lark::LarkCode;
 use common::*;
 use serde_json::json;
 
@@ -91,7 +91,7 @@ async fn a_token_expires_after_two_hours() -> TestResult {
     let reply = lark.patch(&id, &shared_card("v3")).await?;
     assert_eq!(
         (reply.status, reply.code()),
-        (400, codes::INVALID_TENANT_TOKEN)
+        (400, LarkCode::TenantTokenInvalid.code())
     );
     assert_eq!(
         reply.msg(),
@@ -108,14 +108,14 @@ async fn wrong_credentials_are_refused() -> TestResult {
         .await?;
     assert_eq!(
         (wrong_secret.status, wrong_secret.code()),
-        (400, codes::APP_SECRET_INVALID)
+        (400, LarkCode::InvalidAppSecret.code())
     );
     assert_eq!(wrong_secret.msg(), "app secret invalid");
 
     let unknown_app = lark
         .token_request(json!({ "app_id": "cli_unknown", "app_secret": APP_SECRET }))
         .await?;
-    assert_eq!(unknown_app.code(), codes::INVALID_PARAM);
+    assert_eq!(unknown_app.code(), LarkCode::InvalidCredentials.code());
 
     for body in [
         json!({}),
@@ -126,7 +126,7 @@ async fn wrong_credentials_are_refused() -> TestResult {
         let reply = lark.token_request(body.clone()).await?;
         assert_eq!(
             (reply.status, reply.code()),
-            (400, codes::INVALID_PARAM),
+            (400, LarkCode::InvalidCredentials.code()),
             "{body}"
         );
     }
@@ -136,7 +136,7 @@ async fn wrong_credentials_are_refused() -> TestResult {
             .body("app_id=cli_test"),
     )
     .await?;
-    assert_eq!(not_json.code(), codes::INVALID_PARAM);
+    assert_eq!(not_json.code(), LarkCode::InvalidCredentials.code());
     Ok(())
 }
 
@@ -164,7 +164,7 @@ async fn requests_without_a_token_answer_99991661() -> TestResult {
         let reply = call(request).await?;
         assert_eq!(
             (reply.status, reply.code()),
-            (400, codes::MISSING_TOKEN),
+            (400, LarkCode::TokenMissing.code()),
             "{}",
             reply.text
         );
@@ -179,14 +179,14 @@ async fn malformed_unknown_and_user_tokens_are_refused() -> TestResult {
     let lark = Lark::start().await?;
     let id = lark.emulator.send_card(CHAT, &shared_card("v1"))?;
     let cases = [
-        ("x-0123", codes::MALFORMED_TOKEN),
+        ("x-0123", LarkCode::TokenMalformed.code()),
         (
             "u-7f1bcd13fc57d46bac21793a18e560",
-            codes::INVALID_USER_TOKEN,
+            LarkCode::UserTokenInvalid.code(),
         ),
         (
             "t-caecc734c2e3328a62489fe0648c4b98779515d3",
-            codes::INVALID_TENANT_TOKEN,
+            LarkCode::TenantTokenInvalid.code(),
         ),
     ];
     for (token, code) in cases {
@@ -202,7 +202,7 @@ async fn revoked_tokens_answer_99991663_and_a_new_one_is_issued() -> TestResult 
     let id = lark.emulator.send_card(CHAT, &shared_card("v1"))?;
     lark.emulator.revoke_tokens();
     let reply = lark.patch(&id, &shared_card("v2")).await?;
-    assert_eq!(reply.code(), codes::INVALID_TENANT_TOKEN);
+    assert_eq!(reply.code(), LarkCode::TenantTokenInvalid.code());
 
     let fresh = lark.fetch_token(APP_ID, APP_SECRET).await?;
     assert_ne!(fresh, lark.token);
@@ -219,7 +219,7 @@ async fn revoked_tokens_answer_99991663_and_a_new_one_is_issued() -> TestResult 
         lark.patch_with(&fresh, &id, update_body("v3"))
             .await?
             .code(),
-        codes::INVALID_TENANT_TOKEN
+        LarkCode::TenantTokenInvalid.code()
     );
     Ok(())
 }
@@ -232,7 +232,7 @@ async fn tokens_of_one_app_do_not_update_another_apps_card() -> TestResult {
     let reply = lark.patch_with(&other, &id, update_body("v2")).await?;
     assert_eq!(
         (reply.status, reply.code()),
-        (400, codes::NOT_RESOURCE_OWNER)
+        (400, LarkCode::NotResourceOwner.code())
     );
     Ok(())
 }
@@ -250,6 +250,6 @@ async fn apps_added_at_run_time_get_tokens() -> TestResult {
     let reply = lark
         .token_request(json!({ "app_id": "cli_late", "app_secret": "late-secret" }))
         .await?;
-    assert_eq!(reply.code(), codes::APP_SECRET_INVALID);
+    assert_eq!(reply.code(), LarkCode::InvalidAppSecret.code());
     Ok(())
 }

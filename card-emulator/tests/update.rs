@@ -6,7 +6,8 @@ mod common;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use card_emulator::{codes, RevisionKind};
+use card_core::lark::LarkCode;
+use card_emulator::RevisionKind;
 use common::*;
 use serde_json::json;
 
@@ -76,7 +77,7 @@ async fn every_answer_has_a_log_id_and_errors_repeat_it_in_the_body() -> TestRes
     );
     assert_eq!(
         (not_found.status, not_found.code()),
-        (404, codes::NOT_FOUND)
+        (404, LarkCode::NotFound.code())
     );
     Ok(())
 }
@@ -109,7 +110,7 @@ async fn the_body_must_be_exactly_content_as_a_string() -> TestResult {
         let reply = lark.patch_with(&lark.token, &id, body.clone()).await?;
         assert_eq!(
             (reply.status, reply.code()),
-            (400, codes::INVALID_PARAMETER),
+            (400, LarkCode::InvalidParameter.code()),
             "{body}"
         );
         assert!(
@@ -133,7 +134,7 @@ async fn an_unknown_message_is_230001_and_a_non_message_id_99992354() -> TestRes
         .await?;
     assert_eq!(
         (unknown.status, unknown.code()),
-        (400, codes::INVALID_PARAMETER)
+        (400, LarkCode::InvalidParameter.code())
     );
     for id in [
         "c-7f1bcd13fc57d46bac21793a18e560",
@@ -143,7 +144,7 @@ async fn an_unknown_message_is_230001_and_a_non_message_id_99992354() -> TestRes
         let reply = lark.patch(id, &shared_card("v2")).await?;
         assert_eq!(
             (reply.status, reply.code()),
-            (400, codes::IDS_NOT_EXIST),
+            (400, LarkCode::MessageNotFound.code()),
             "{id}"
         );
         assert!(
@@ -166,7 +167,7 @@ async fn a_message_that_is_not_a_card_is_230001() -> TestResult {
         .unwrap_or("")
         .to_owned();
     let reply = lark.patch(&id, &shared_card("v2")).await?;
-    assert_eq!(reply.code(), codes::INVALID_PARAMETER);
+    assert_eq!(reply.code(), LarkCode::InvalidParameter.code());
     assert_eq!(
         reply.msg(),
         "Your request contains an invalid request parameter, ext=This message is NOT a card."
@@ -182,7 +183,11 @@ async fn a_recalled_message_is_230011() -> TestResult {
     let reply = lark.patch(&id, &shared_card("v2")).await?;
     assert_eq!(
         (reply.status, reply.code(), reply.msg()),
-        (400, codes::MESSAGE_RECALLED, "The message is recalled.")
+        (
+            400,
+            LarkCode::MessageRecalled.code(),
+            "The message is recalled."
+        )
     );
     assert!(lark
         .emulator
@@ -197,7 +202,10 @@ async fn a_deleted_message_is_230110() -> TestResult {
     let id = lark.send_card(&shared_card("v1")).await?;
     lark.emulator.delete(&id)?;
     let reply = lark.patch(&id, &shared_card("v2")).await?;
-    assert_eq!((reply.status, reply.code()), (400, codes::MESSAGE_DELETED));
+    assert_eq!(
+        (reply.status, reply.code()),
+        (400, LarkCode::MessageDeleted.code())
+    );
     assert_eq!(
         reply.msg(),
         "Action unavailable as the message has been deleted."
@@ -211,7 +219,10 @@ async fn a_message_in_a_dissolved_chat_is_232009() -> TestResult {
     let id = lark.send_card(&shared_card("v1")).await?;
     lark.emulator.dissolve_chat(CHAT);
     let reply = lark.patch(&id, &shared_card("v2")).await?;
-    assert_eq!((reply.status, reply.code()), (400, codes::CHAT_DISSOLVED));
+    assert_eq!(
+        (reply.status, reply.code()),
+        (400, LarkCode::ChatDissolved.code())
+    );
     Ok(())
 }
 
@@ -230,7 +241,7 @@ async fn updates_stop_at_fourteen_days() -> TestResult {
     let reply = lark.patch_with(&token, &id, body).await?;
     assert_eq!(
         (reply.status, reply.code()),
-        (400, codes::UPDATE_WINDOW_PASSED)
+        (400, LarkCode::MessageTooOld.code())
     );
     assert_eq!(
         reply.msg(),
@@ -247,7 +258,7 @@ async fn a_card_sent_without_update_multi_cannot_be_updated() -> TestResult {
     let reply = lark.patch(&id, &shared_card("v2")).await?;
     assert_eq!(
         (reply.status, reply.code()),
-        (400, codes::INVALID_PARAMETER)
+        (400, LarkCode::InvalidParameter.code())
     );
     assert!(reply.msg().contains("update_multi"), "{}", reply.msg());
     Ok(())
@@ -258,7 +269,7 @@ async fn the_new_card_must_be_shared_too() -> TestResult {
     let lark = Lark::start().await?;
     let id = lark.send_card(&shared_card("v1")).await?;
     let reply = lark.patch(&id, &exclusive_card("v2")).await?;
-    assert_eq!(reply.code(), codes::INVALID_PARAMETER);
+    assert_eq!(reply.code(), LarkCode::InvalidParameter.code());
     assert!(
         reply.msg().contains("the new card is not shared"),
         "{}",
@@ -281,7 +292,10 @@ async fn a_body_over_30_kb_is_230025_measured_in_request_bytes() -> TestResult {
     );
     let over = card_with_body_size(30 * 1024 + 1)?;
     let reply = lark.patch(&id, &over).await?;
-    assert_eq!((reply.status, reply.code()), (400, codes::CONTENT_TOO_LONG));
+    assert_eq!(
+        (reply.status, reply.code()),
+        (400, LarkCode::ContentTooLong.code())
+    );
     assert_eq!(
         reply.msg(),
         "The length of the message content reaches its limit."
@@ -292,7 +306,7 @@ async fn a_body_over_30_kb_is_230025_measured_in_request_bytes() -> TestResult {
     assert!(quotes.len() < 30 * 1024);
     assert_eq!(
         lark.patch(&id, &quotes).await?.code(),
-        codes::CONTENT_TOO_LONG
+        LarkCode::ContentTooLong.code()
     );
     Ok(())
 }
@@ -315,7 +329,7 @@ async fn an_invalid_card_is_230099_with_errcode_and_path() -> TestResult {
     let reply = lark.patch(&id, &card).await?;
     assert_eq!(
         (reply.status, reply.code()),
-        (400, codes::CARD_CONTENT_FAILED)
+        (400, LarkCode::CardContentFailed.code())
     );
     let msg = reply.msg();
     assert!(
@@ -351,7 +365,7 @@ async fn a_one_point_zero_tag_in_a_two_point_zero_card_is_200861() -> TestResult
     })
     .to_string();
     let reply = lark.patch(&id, &card).await?;
-    assert_eq!(reply.code(), codes::CARD_CONTENT_FAILED);
+    assert_eq!(reply.code(), LarkCode::CardContentFailed.code());
     assert!(
         reply
             .msg()
@@ -382,7 +396,7 @@ async fn put_on_a_card_is_230001_invalid_msg_type() -> TestResult {
         .await?;
         assert_eq!(
             (reply.status, reply.code()),
-            (400, codes::INVALID_PARAMETER),
+            (400, LarkCode::InvalidParameter.code()),
             "{msg_type}"
         );
         assert_eq!(
@@ -425,16 +439,22 @@ async fn forced_business_errors_answer_with_their_documented_status() -> TestRes
     let id = lark.emulator.send_card(CHAT, &shared_card("v1"))?;
     lark.emulator
         .faults()
-        .error_next(1, codes::AUDIT_FAILED)
-        .error_next(1, codes::BOT_UNAVAILABLE_TO_USER)
-        .error_next(1, codes::LACK_OF_PERMISSIONS);
+        .error_next(1, LarkCode::AuditFailed.code())
+        .error_next(1, LarkCode::NoAvailability.code())
+        .error_next(1, LarkCode::LackOfPermissions.code());
     let expected = [
-        (codes::AUDIT_FAILED, "The messages do NOT pass the audit."),
         (
-            codes::BOT_UNAVAILABLE_TO_USER,
+            LarkCode::AuditFailed.code(),
+            "The messages do NOT pass the audit.",
+        ),
+        (
+            LarkCode::NoAvailability.code(),
             "Bot has NO availability to this user.",
         ),
-        (codes::LACK_OF_PERMISSIONS, "Lack of necessary permissions."),
+        (
+            LarkCode::LackOfPermissions.code(),
+            "Lack of necessary permissions.",
+        ),
     ];
     for (code, msg) in expected {
         let reply = lark.patch(&id, &shared_card("v2")).await?;

@@ -1,7 +1,7 @@
 //! Stage 2, check: the syntax tree against the card schema, with the validator `card-core`
 //! runs on JSON at run time, plus what only the macro can know (the size of a static card).
 
-use card_schema::catalogue::MAX_BODY_BYTES;
+use card_schema::lark::limits::MAX_CARD_BODY as MAX_BODY_BYTES;
 use card_schema::{validate_card, Entry, Item, Node, Report, Severity, View};
 use std::collections::HashMap;
 

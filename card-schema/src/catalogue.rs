@@ -1844,5 +1844,3 @@ pub const FORM_ONLY: &[&str] = &["multi_select_static", "multi_select_person"];
 pub const MAX_DEPTH: usize = 5;
 /// Most elements in a 2.0 card.
 pub const MAX_ELEMENTS_V2: usize = 200;
-/// Most bytes of a card update request body (`{"content": "..."}`): 30 KB.
-pub const MAX_BODY_BYTES: usize = 30 * 1024;

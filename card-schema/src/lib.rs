@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod codegen;
 pub mod def;
 pub mod json;
+pub mod lark;
 pub mod tree;
 pub mod validate;
 pub mod violation;

@@ -12,7 +12,6 @@ use card_core::callback::{
 };
 use card_core::client::{Client, ClientError, LarkCode, SpentToken};
 use card_core::{card, trusted_markdown, Card, Shared};
-use card_emulator::callbacks::callback_codes;
 use card_emulator::{CallbackApp, Click, Emulator, Operator};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -349,7 +348,7 @@ async fn bad_requests_are_refused_with_their_status_and_the_bot_keeps_serving() 
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(wrong_token.status, Some(401));
-    assert_eq!(wrong_token.code, callback_codes::NOT_200);
+    assert_eq!(wrong_token.code, LarkCode::CallbackNot200.code());
 
     // Another Encrypt Key: the signature fails first.
     emulator.set_callback(
@@ -593,7 +592,7 @@ async fn the_delayed_update_token_serves_twice_for_30_minutes() {
     let third = client.update_card_later(&stored, &step(3)).await;
     assert_eq!(
         third.err().and_then(|e| e.lark_code()),
-        Some(LarkCode::from_code(callback_codes::TOKEN_USED_UP))
+        Some(LarkCode::CallbackTokenUsedUp)
     );
 
     // A fresh token, used once, then 30 minutes later: expired, 300030.
@@ -607,7 +606,7 @@ async fn the_delayed_update_token_serves_twice_for_30_minutes() {
     let late = client.update_card_later(&fresh, &step(5)).await;
     assert_eq!(
         late.err().and_then(|e| e.lark_code()),
-        Some(LarkCode::from_code(callback_codes::TOKEN_EXPIRED))
+        Some(LarkCode::CallbackTokenExpired)
     );
     assert!(text_of(&emulator, &id).contains("step 4"));
 
@@ -617,6 +616,6 @@ async fn the_delayed_update_token_serves_twice_for_30_minutes() {
         .await;
     assert_eq!(
         bogus.err().and_then(|e| e.lark_code()),
-        Some(LarkCode::from_code(callback_codes::TOKEN_MALFORMED))
+        Some(LarkCode::CallbackTokenMalformed)
     );
 }

@@ -169,5 +169,5 @@ async fn a_terminal_error_stops_that_stream_and_is_reported() {
     assert!(!report.all_delivered());
     assert_eq!(states(&emulator, &alive).last(), Some(&2));
     // The recalled message got one refused request, and no retries.
-    assert_eq!(emulator.counts().code(230011), 1);
+    assert_eq!(emulator.counts().code(LarkCode::MessageRecalled.code()), 1);
 }

@@ -2,17 +2,11 @@
 //! (`POST /open-apis/interactive/v1/card/update`), when the answer within 3 seconds could not
 //! carry it.
 
-use std::time::Duration;
-
-use super::{Call, Client, ClientError};
+use super::{Call, Client, ClientError, LarkCode};
 use crate::callback::CallbackToken;
 use crate::card::{UpdatableCard, MAX_UPDATE_BODY_BYTES};
 use crate::error::CardError;
-
-/// How long a callback token updates the card: 30 minutes.
-pub const CALLBACK_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 60);
-/// How many updates one callback token makes: 2 (Lark's pages say 2 or 3; 2 holds under both).
-pub const CALLBACK_TOKEN_USES: u32 = 2;
+use crate::lark::limits::{CALLBACK_TOKEN_LIFETIME, CALLBACK_TOKEN_USES};
 
 /// Why a callback token was refused before any request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -24,6 +18,16 @@ pub enum SpentToken {
     /// It was used for 2 updates already.
     #[error("the callback token was used for 2 updates already")]
     UsedUp,
+}
+
+impl SpentToken {
+    /// The code Lark answers for such a token: 300030 or 300040.
+    pub fn lark_code(self) -> LarkCode {
+        match self {
+            SpentToken::Expired => LarkCode::CallbackTokenExpired,
+            SpentToken::UsedUp => LarkCode::CallbackTokenUsedUp,
+        }
+    }
 }
 
 impl Client {

@@ -1,5 +1,5 @@
-//! Client-side rate limits, so that Lark never has to throttle us: 5 updates per second per
-//! message, 50 requests per second and 1000 per minute per app.
+//! Client-side rate limits, so that Lark never has to throttle us: Lark's per-message and
+//! per-app limits ([`crate::lark::limits`]).
 //!
 //! Lark counts requests as they arrive, in windows. Requests sent at a steady spacing can
 //! arrive closer together (a slow connection delays one, not the next), so spacing alone can
@@ -19,27 +19,30 @@ use governor::state::{InMemoryState, NotKeyed};
 use governor::{Quota, RateLimiter};
 use tokio::sync::{Mutex as AsyncMutex, Notify, OwnedMutexGuard};
 
+use crate::lark::limits as lark;
+
 /// The limits the client keeps to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// Updates of one message per window (Lark: 5).
+    /// Updates of one message per window (Lark: [`lark::PER_MESSAGE_PER_SECOND`]).
     pub per_message: usize,
-    /// The window of the per-message limit (Lark: 1 second).
+    /// The window of the per-message limit (Lark: [`lark::PER_MESSAGE_WINDOW`]).
     pub per_message_window: Duration,
-    /// Requests of the app per second window (Lark: 50).
+    /// Requests of the app per second window (Lark: [`lark::PER_APP_PER_SECOND`]).
     pub per_app_per_second: usize,
-    /// Requests of the app per minute window (Lark: 1000).
+    /// Requests of the app per minute window (Lark: [`lark::PER_APP_PER_MINUTE`]).
     pub per_app_per_minute: usize,
 }
 
 impl Default for Limits {
+    /// Lark's limits ([`crate::lark::limits`]).
     fn default() -> Self {
         Limits {
-            per_message: 5,
+            per_message: lark::PER_MESSAGE_PER_SECOND,
             // Lark's windows are counted in milliseconds: 2 ms of margin for rounding.
-            per_message_window: Duration::from_millis(1002),
-            per_app_per_second: 50,
-            per_app_per_minute: 1000,
+            per_message_window: lark::PER_MESSAGE_WINDOW + Duration::from_millis(2),
+            per_app_per_second: lark::PER_APP_PER_SECOND,
+            per_app_per_minute: lark::PER_APP_PER_MINUTE,
         }
     }
 }

@@ -34,9 +34,9 @@ use serde_json::Value;
 use tracing::{field, Instrument};
 
 pub use auth::{Credentials, Secret};
-pub use error::{ApiError, CardContentError, ClientError, LarkCode, Retry};
+pub use error::{ApiError, CardContentError, CardSubCode, ClientError, LarkCode, Retry};
 #[cfg(feature = "callback")]
-pub use later::{SpentToken, CALLBACK_TOKEN_LIFETIME, CALLBACK_TOKEN_USES};
+pub use later::SpentToken;
 pub use limits::Limits;
 pub use retry::RetryPolicy;
 pub use updater::{Delivery, StreamStatus, Updater, UpdaterReport};

@@ -14,12 +14,12 @@ use serde_json::json;
 
 use super::auth::authenticate;
 use super::{failure, request_parts, with_code, LogId, ReceivedBody};
-use crate::callbacks::{self, callback_codes, CallbackApp, Click};
-use crate::codes;
+use crate::callbacks::{self, CallbackApp, Click};
 use crate::errors::{ApiError, EmulatorError};
 use crate::inspect::Endpoint;
 use crate::limits::MAX_CARD_BODY;
 use crate::state::Shared;
+use card_core::lark::{self, LarkCode};
 
 /// `POST /open-apis/interactive/v1/card/update`: `{"token": "c-…", "card": {…}}`.
 pub(crate) async fn update_card_later(
@@ -37,7 +37,7 @@ pub(crate) async fn update_card_later(
             .gate(&app_id, Endpoint::UpdateCardLater, now, &shared.faults)?;
         if body.len > MAX_CARD_BODY || !body.complete {
             return Err(ApiError::with_msg(
-                callback_codes::CARD_INVALID,
+                LarkCode::DelayedCardInvalid,
                 "the card is over 30 KB",
             ));
         }
@@ -46,8 +46,8 @@ pub(crate) async fn update_card_later(
     match result {
         // This endpoint answers `{"code":0,"msg":"ok"}`, without `data`.
         Ok(()) => with_code(
-            Json(json!({ "code": codes::OK, "msg": "ok" })).into_response(),
-            codes::OK,
+            Json(json!({ "code": lark::SUCCESS, "msg": "ok" })).into_response(),
+            lark::SUCCESS,
         ),
         Err(error) => failure(error, &log_id),
     }

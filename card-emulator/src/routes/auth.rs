@@ -11,9 +11,9 @@ use axum::Extension;
 use serde_json::{json, Value};
 
 use super::{failure, request_parts, success_flat, LogId, ReceivedBody};
-use crate::codes;
 use crate::errors::ApiError;
 use crate::state::Shared;
+use card_core::lark::{self, LarkCode};
 
 /// Self-built app token: `{app_id, app_secret}` → `{"code":0,"msg":"ok","tenant_access_token",
 /// "expire"}`, at the top level (not under `data`), as Lark answers.
@@ -34,13 +34,13 @@ pub(crate) async fn tenant_access_token(
             .map(str::to_owned)
     };
     let (Some(app_id), Some(secret)) = (field("app_id"), field("app_secret")) else {
-        return failure(ApiError::new(codes::INVALID_PARAM), &log_id);
+        return failure(ApiError::new(LarkCode::InvalidCredentials), &log_id);
     };
     let now = shared.clock.now_ms();
     let issued = shared.lock().tenant_token(&app_id, &secret, now);
     match issued {
         Ok((token, expire)) => success_flat(json!({
-            "code": codes::OK,
+            "code": lark::SUCCESS,
             "msg": "ok",
             "tenant_access_token": token,
             "expire": expire,
@@ -66,21 +66,21 @@ pub(crate) fn authenticate(
             scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
         })
         .filter(|token| !token.is_empty())
-        .ok_or_else(|| ApiError::new(codes::MISSING_TOKEN))?;
+        .ok_or_else(|| ApiError::new(LarkCode::TokenMissing))?;
     if shared.faults.take_token_invalidation() {
         // Lark's gateway has been seen answering a dropped token with HTTP 200.
-        return Err(ApiError::new(codes::INVALID_TENANT_TOKEN).status(200));
+        return Err(ApiError::new(LarkCode::TenantTokenInvalid).status(200));
     }
     if token.starts_with("u-") {
-        return Err(ApiError::new(codes::INVALID_USER_TOKEN));
+        return Err(ApiError::new(LarkCode::UserTokenInvalid));
     }
     if !token.starts_with("t-") {
-        return Err(ApiError::new(codes::MALFORMED_TOKEN));
+        return Err(ApiError::new(LarkCode::TokenMalformed));
     }
     let state = shared.lock();
     state
         .tokens
         .check(token, now)
         .map(str::to_owned)
-        .map_err(|_| ApiError::new(codes::INVALID_TENANT_TOKEN))
+        .map_err(|_| ApiError::new(LarkCode::TenantTokenInvalid))
 }

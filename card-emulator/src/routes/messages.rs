@@ -18,15 +18,13 @@ use super::auth::authenticate;
 use super::{failure, request_parts, success, LogId, ReceivedBody};
 use crate::body::ReadBody;
 use crate::card::check_card;
-use crate::codes;
 use crate::errors::ApiError;
 use crate::ids;
 use crate::inspect::Endpoint;
 use crate::limits::{MAX_CARD_BODY, MAX_TEXT_BODY};
 use crate::state::{SendInput, Shared, RECEIVE_ID_TYPES};
-
-/// `uuid` of a send: at most 50 characters.
-const MAX_UUID_CHARS: usize = 50;
+use card_core::lark::limits::MAX_UUID_CHARS;
+use card_core::lark::LarkCode;
 
 /// `POST /open-apis/im/v1/messages?receive_id_type=…`.
 pub(crate) async fn send(
@@ -60,7 +58,7 @@ fn send_message(
         .get("receive_id_type")
         .filter(|t| RECEIVE_ID_TYPES.contains(&t.as_str()))
         .ok_or_else(|| {
-            ApiError::new(codes::FIELD_VALIDATION_FAILED).field_violation(
+            ApiError::new(LarkCode::FieldValidationFailed).field_violation(
                 "receive_id_type",
                 "receive_id_type is required: one of open_id, union_id, user_id, email, chat_id",
             )
@@ -68,7 +66,7 @@ fn send_message(
         .clone();
 
     if body.len > MAX_TEXT_BODY {
-        return Err(ApiError::new(codes::CONTENT_TOO_LONG));
+        return Err(ApiError::new(LarkCode::ContentTooLong));
     }
     let fields = json_object(body)?;
     let receive_id = string_field(&fields, "receive_id")?;
@@ -79,13 +77,13 @@ fn send_message(
         Some(Value::String(uuid)) if uuid.chars().count() <= MAX_UUID_CHARS => Some(uuid.clone()),
         Some(_) => {
             return Err(ApiError::with_ext(
-                codes::INVALID_PARAMETER,
-                "uuid must be a string of at most 50 characters",
+                LarkCode::InvalidParameter,
+                format!("uuid must be a string of at most {MAX_UUID_CHARS} characters"),
             ))
         }
     };
     if matches!(msg_type.as_str(), "interactive" | "post") && body.len > MAX_CARD_BODY {
-        return Err(ApiError::new(codes::CONTENT_TOO_LONG));
+        return Err(ApiError::new(LarkCode::ContentTooLong));
     }
     // Validate the card before taking the lock: it is the only slow step.
     let card = (msg_type == "interactive").then(|| check_card(&content));
@@ -134,7 +132,7 @@ fn patch_message(
     check_message_id(id)?;
     // Lark measures the request body, not the card: `{"content":"…"}` with its escapes.
     if body.len > MAX_CARD_BODY {
-        return Err(ApiError::new(codes::CONTENT_TOO_LONG));
+        return Err(ApiError::new(LarkCode::ContentTooLong));
     }
     let content = update_body(body)?;
     let card = check_card(&content);
@@ -172,7 +170,7 @@ fn edit_message(
         .gate(&app_id, Endpoint::EditMessage, now, &shared.faults)?;
     check_message_id(id)?;
     if body.len > MAX_TEXT_BODY {
-        return Err(ApiError::new(codes::CONTENT_TOO_LONG));
+        return Err(ApiError::new(LarkCode::ContentTooLong));
     }
     let fields = json_object(body)?;
     let msg_type = string_field(&fields, "msg_type")?;
@@ -188,7 +186,7 @@ fn check_message_id(id: &str) -> Result<(), ApiError> {
     }
     let shown: String = id.chars().take(100).collect();
     Err(ApiError::with_msg(
-        codes::IDS_NOT_EXIST,
+        LarkCode::MessageNotFound,
         format!("these ids not existed: [{shown}]"),
     ))
 }
@@ -198,11 +196,11 @@ fn json_object(body: &ReadBody) -> Result<Map<String, Value>, ApiError> {
     match serde_json::from_slice::<Value>(&body.bytes) {
         Ok(Value::Object(fields)) if body.complete && body.len == body.bytes.len() => Ok(fields),
         Ok(_) => Err(ApiError::with_ext(
-            codes::INVALID_PARAMETER,
+            LarkCode::InvalidParameter,
             "the request body must be a JSON object",
         )),
         Err(error) => Err(ApiError::with_ext(
-            codes::INVALID_PARAMETER,
+            LarkCode::InvalidParameter,
             format!("the request body is not JSON: {error}"),
         )),
     }
@@ -213,12 +211,12 @@ fn string_field(fields: &Map<String, Value>, name: &str) -> Result<String, ApiEr
     match fields.get(name) {
         Some(Value::String(value)) => Ok(value.clone()),
         Some(other) => Err(ApiError::with_ext(
-            codes::INVALID_PARAMETER,
+            LarkCode::InvalidParameter,
             format!("{name} must be a string, found {}", kind(other)),
         )
         .field_violation(name, "must be a string")),
         None => Err(
-            ApiError::with_ext(codes::INVALID_PARAMETER, format!("{name} is required"))
+            ApiError::with_ext(LarkCode::InvalidParameter, format!("{name} is required"))
                 .field_violation(name, "is required"),
         ),
     }
@@ -229,7 +227,7 @@ fn update_body(body: &ReadBody) -> Result<String, ApiError> {
     let fields = json_object(body)?;
     if let Some(extra) = fields.keys().find(|key| *key != "content") {
         return Err(ApiError::with_ext(
-            codes::INVALID_PARAMETER,
+            LarkCode::InvalidParameter,
             format!(
                 "unknown field `{extra}`: the body of an update is exactly {{\"content\": \"<card JSON as a string>\"}} (no msg_type)"
             ),
@@ -239,7 +237,7 @@ fn update_body(body: &ReadBody) -> Result<String, ApiError> {
     match fields.get("content") {
         Some(Value::String(content)) => Ok(content.clone()),
         Some(other) => Err(ApiError::with_ext(
-            codes::INVALID_PARAMETER,
+            LarkCode::InvalidParameter,
             format!(
                 "content must be a string (the card JSON serialized once more), found {}",
                 kind(other)
@@ -247,7 +245,7 @@ fn update_body(body: &ReadBody) -> Result<String, ApiError> {
         )
         .field_violation("content", "must be a string")),
         None => Err(
-            ApiError::with_ext(codes::INVALID_PARAMETER, "content is required")
+            ApiError::with_ext(LarkCode::InvalidParameter, "content is required")
                 .field_violation("content", "is required"),
         ),
     }

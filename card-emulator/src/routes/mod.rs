@@ -20,9 +20,9 @@ use axum::{Extension, Json, Router};
 use serde_json::{json, Map, Value};
 
 use crate::body::ReadBody;
-use crate::codes;
 use crate::errors::ApiError;
 use crate::state::Shared;
+use card_core::lark::{self, LarkCode};
 
 /// Where the emulator's own endpoints live; requests there are neither counted nor faulted.
 pub const CONTROL_PREFIX: &str = "/__emulator";
@@ -91,14 +91,14 @@ pub(crate) fn with_code(mut response: Response, code: i64) -> Response {
 /// A success: `{"code":0,"msg":msg,"data":data}`.
 pub(crate) fn success(msg: &str, data: Value) -> Response {
     with_code(
-        Json(json!({ "code": codes::OK, "msg": msg, "data": data })).into_response(),
-        codes::OK,
+        Json(json!({ "code": lark::SUCCESS, "msg": msg, "data": data })).into_response(),
+        lark::SUCCESS,
     )
 }
 
 /// A success whose fields sit at the top level, as the token endpoint answers.
 pub(crate) fn success_flat(body: Value) -> Response {
-    with_code(Json(body).into_response(), codes::OK)
+    with_code(Json(body).into_response(), lark::SUCCESS)
 }
 
 /// A Lark error: the status, `{"code","msg","error":{"log_id",…}}`, and its headers.
@@ -127,13 +127,13 @@ pub(crate) fn failure(error: ApiError, log_id: &str) -> Response {
 /// Any path or method the emulator does not serve.
 async fn not_found(log_id: Option<Extension<LogId>>) -> Response {
     let (log_id, _) = request_parts(log_id, None);
-    failure(ApiError::new(codes::NOT_FOUND), &log_id)
+    failure(ApiError::new(LarkCode::NotFound), &log_id)
 }
 
 /// A plain-text answer with an HTTP error status, as a gateway in front of Lark sends one.
 pub(crate) fn gateway_failure(status: u16, log_id: &str) -> Response {
     if status == 500 {
-        return failure(ApiError::new(codes::INTERNAL_ERROR), log_id);
+        return failure(ApiError::new(LarkCode::InternalError), log_id);
     }
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let text = format!(

@@ -1,0 +1,438 @@
+//! Lark's facts, written once: every documented error code of the token, send and update
+//! endpoints (number, HTTP status, Lark's own `msg`, meaning, how a client reacts), the
+//! sub-codes of 230099, and the limits of these endpoints.
+//!
+//! The client (`card-core`), the emulator (`card-emulator`), the schema and the tests all read
+//! this table; none of them writes a code number or a limit again.
+//!
+//! Sources: the pages of the "update a sent message card" endpoint
+//! (<https://open.feishu.cn/document/server-docs/im-v1/message-card/patch>), of "send a
+//! message" (<https://open.feishu.cn/document/server-docs/im-v1/message/create>, its error
+//! codes and the 230099 sub-codes), of the tenant access token
+//! (<https://open.feishu.cn/document/server-docs/authentication-management/access-token/tenant_access_token_internal>)
+//! and the server-side common error codes
+//! (<https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code>). Where a page
+//! gives no HTTP status or `msg` for a code, the table says `None` rather than guess.
+//!
+//! ```
+//! use card_schema::lark::{LarkCode, Retry};
+//!
+//! let code = LarkCode::from_code(230011);
+//! assert_eq!(code, LarkCode::MessageRecalled);
+//! assert_eq!(code.status(), Some(400));
+//! assert_eq!(code.msg(), Some("The message is recalled."));
+//! assert_eq!(code.class(), Retry::Never);
+//! assert_eq!(LarkCode::MessageRateLimited.class(), Retry::Backoff);
+//! assert_eq!(LarkCode::from_code(12345), LarkCode::Other(12345));
+//! ```
+
+/// The `code` of a successful answer.
+pub const SUCCESS: i64 = 0;
+
+/// Whether, and how, a request that got a code may be retried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Retry {
+    /// Never: retrying gives the same answer (recalled, deleted, too old, invalid card...).
+    Never,
+    /// After a wait: a frequency limit or a transient failure.
+    Backoff,
+    /// Once, with a fresh tenant token.
+    RefreshToken,
+}
+
+/// `Some(x)` when the row gives `x`, `None` when the row leaves it out.
+macro_rules! optional {
+    () => {
+        None
+    };
+    ($value:expr) => {
+        Some($value)
+    };
+}
+
+macro_rules! lark_codes {
+    (
+        $( $(#[doc = $doc:literal])*
+           $variant:ident = $code:literal $([$status:literal, $msg:literal])?, $meaning:literal, $class:ident; )*
+    ) => {
+        /// A Lark error code, by name. Unknown codes are kept as [`LarkCode::Other`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum LarkCode {
+            $( $(#[doc = $doc])* $variant, )*
+            /// A code this library does not know.
+            Other(i64),
+        }
+
+        impl LarkCode {
+            /// Every code of the table, in the table's order.
+            pub const ALL: &'static [LarkCode] = &[ $( LarkCode::$variant, )* ];
+
+            /// The code for a number.
+            pub const fn from_code(code: i64) -> Self {
+                match code {
+                    $( $code => LarkCode::$variant, )*
+                    other => LarkCode::Other(other),
+                }
+            }
+
+            /// The number.
+            pub const fn code(self) -> i64 {
+                match self {
+                    $( LarkCode::$variant => $code, )*
+                    LarkCode::Other(code) => code,
+                }
+            }
+
+            /// The HTTP status Lark documents for it, if a page gives one.
+            pub const fn status(self) -> Option<u16> {
+                match self {
+                    $( LarkCode::$variant => optional!($($status)?), )*
+                    LarkCode::Other(_) => None,
+                }
+            }
+
+            /// Lark's own `msg` for it, as its pages write it, if they do.
+            pub const fn msg(self) -> Option<&'static str> {
+                match self {
+                    $( LarkCode::$variant => optional!($($msg)?), )*
+                    LarkCode::Other(_) => None,
+                }
+            }
+
+            /// What it means, in our words.
+            pub const fn meaning(self) -> &'static str {
+                match self {
+                    $( LarkCode::$variant => $meaning, )*
+                    LarkCode::Other(_) => "an error code this library does not know",
+                }
+            }
+
+            /// How a client should react to it.
+            pub const fn class(self) -> Retry {
+                match self {
+                    $( LarkCode::$variant => Retry::$class, )*
+                    LarkCode::Other(_) => Retry::Never,
+                }
+            }
+        }
+    };
+}
+
+lark_codes! {
+    /// 230001: invalid request parameter (also "this message is NOT a card", and `PUT` on a card).
+    InvalidParameter = 230001 [400, "Your request contains an invalid request parameter."],
+        "invalid request parameter (for example the message is not a card)", Never;
+    /// 230002: the bot is not in the chat.
+    BotNotInChat = 230002 [400, "The bot can not be outside the group."],
+        "the bot is not in the chat", Never;
+    /// 230006: the app's bot ability is not activated.
+    BotAbilityInactive = 230006 [400, "Bot ability is not activated."],
+        "the bot ability of the app is not activated", Never;
+    /// 230011: the message was recalled.
+    MessageRecalled = 230011 [400, "The message is recalled."],
+        "the message was recalled", Never;
+    /// 230013: the bot is not available to this user.
+    NoAvailability = 230013 [400, "Bot has NO availability to this user."],
+        "the bot is not available to this user", Never;
+    /// 230017: the bot is not the owner of the resource.
+    NotResourceOwner = 230017 [400, "Bot is NOT the owner of the resource."],
+        "the bot does not own the resource", Never;
+    /// 230018: the chat's settings forbid the operation.
+    ChatForbids = 230018 [400, "These operations are NOT allowed at current group settings."],
+        "the chat's settings forbid this operation", Never;
+    /// 230020: the per-message (update) or per-chat (send) frequency limit was hit.
+    MessageRateLimited = 230020 [400, "This operation triggers the frequency limit."],
+        "the frequency limit of the message (or chat) was hit", Backoff;
+    /// 230022: the content was judged sensitive.
+    SensitiveContent = 230022 [400, "The content of the message contains sensitive information."],
+        "the content was judged sensitive", Never;
+    /// 230025: the request body is over the size limit ([`limits::MAX_CARD_BODY`] for cards).
+    ContentTooLong = 230025 [400, "The length of the message content reaches its limit."],
+        "the message content is over the size limit (30 KB for a card)", Never;
+    /// 230027: permissions are missing (or the chat is external).
+    LackOfPermissions = 230027 [400, "Lack of necessary permissions."],
+        "necessary permissions are missing", Never;
+    /// 230028: the content failed the DLP audit.
+    AuditFailed = 230028 [400, "The messages do NOT pass the audit."],
+        "the message did not pass the content audit", Never;
+    /// 230029: the user has resigned.
+    UserResigned = 230029 [400, "User has resigned."],
+        "the user has resigned", Never;
+    /// 230031: the message is older than [`limits::UPDATE_WINDOW`].
+    MessageTooOld = 230031 [400, "Message can only be modified within 14 days after sending."],
+        "a message can only be updated within 14 days of sending", Never;
+    /// 230034: the `receive_id` is invalid.
+    InvalidReceiveId = 230034 [400, "The receive_id is invalid."],
+        "the receive_id is invalid", Never;
+    /// 230035: no permission to send.
+    NoSendPermission = 230035 [400, "Send Message Permission deny."],
+        "the app may not send this message", Never;
+    /// 230053: the user blocked the bot.
+    BotBlocked = 230053 [400, "The user has stopped the bot from sending messages."],
+        "the user blocked the bot", Never;
+    /// 230099: the card content could not be built (see the sub-code, [`CardSubCode`]).
+    CardContentFailed = 230099 [400, "Failed to create card content."],
+        "the card content could not be created (see the sub-code and path)", Never;
+    /// 230110: the message was deleted.
+    MessageDeleted = 230110 [400, "Action unavailable as the message has been deleted."],
+        "the message was deleted", Never;
+    /// 232009: the chat was dissolved.
+    ChatDissolved = 232009 [400, "Your request specifies a chat which has already been dissolved."],
+        "the chat was dissolved", Never;
+    /// 2200: internal error, usually under heavy calling.
+    InternalError = 2200 [500, "internal error"],
+        "Lark internal error (often from calling too fast)", Backoff;
+    /// 99991400: the app's API rate limit ([`limits::PER_APP_PER_SECOND`],
+    /// [`limits::PER_APP_PER_MINUTE`]) was hit; HTTP 429 with `x-ogw-ratelimit-reset`.
+    AppRateLimited = 99991400 [429, "request trigger frequency limit"],
+        "the app's request rate limit was hit", Backoff;
+    /// 99991401: the caller's IP is not allowed.
+    IpNotAllowed = 99991401,
+        "the caller's IP address is not in the app's allow-list", Never;
+    /// 99991403: the monthly API quota is used up.
+    QuotaExhausted = 99991403,
+        "the monthly API quota is used up", Never;
+    /// 99991661: no access token (or an ill-formed `Authorization` header).
+    TokenMissing = 99991661 [400, "Missing access token for authorization. Please make a request with token attached."],
+        "the request has no access token", Never;
+    /// 99991663: the tenant access token is invalid or expired (sometimes with HTTP 200).
+    TenantTokenInvalid = 99991663 [400, "Invalid access token for authorization. Please make a request with token attached."],
+        "the tenant access token is invalid or expired", RefreshToken;
+    /// 99991664: the app access token is invalid.
+    AppTokenInvalid = 99991664,
+        "the app access token is invalid", RefreshToken;
+    /// 99991668: the user access token is invalid.
+    UserTokenInvalid = 99991668 [400, "Invalid access token for authorization. Please make a request with token attached."],
+        "the user access token is invalid", Never;
+    /// 99991671: the token is not a `t-` or `u-` token.
+    TokenMalformed = 99991671 [400, "Invalid token: must start with t-/u-"],
+        "the access token must start with `t-` or `u-`", RefreshToken;
+    /// 99991672: the app lacks a scope.
+    MissingScope = 99991672,
+        "the app lacks a required scope", Never;
+    /// 99991677: the user access token expired.
+    UserTokenExpired = 99991677,
+        "the user access token expired", Never;
+    /// 99991201: no such API (an unknown path or method).
+    NotFound = 99991201 [404, "resource not find"],
+        "no such API (unknown path or method)", Never;
+    /// 99992354: an id in the request does not exist (a message id that is not an `om_…` id).
+    MessageNotFound = 99992354 [400, "these ids not existed"],
+        "no message has this id", Never;
+    /// 99992402: a query parameter is missing or invalid (`receive_id_type`).
+    FieldValidationFailed = 99992402 [400, "field validation failed"],
+        "a query parameter is missing or invalid", Never;
+    /// 10003: invalid app credentials (token endpoint: `app_id` missing or unknown).
+    InvalidCredentials = 10003 [400, "invalid param"],
+        "the app id or app secret is wrong", Never;
+    /// 10014: invalid app secret (token endpoint).
+    InvalidAppSecret = 10014 [400, "app secret invalid"],
+        "the app secret is wrong", Never;
+    /// 200340: the app has no card callback URL, or an invalid one (shown by the Lark client).
+    CallbackUrlMissing = 200340,
+        "the app has no valid card callback URL", Never;
+    /// 200341: the app's callback URL did not answer within [`limits::CALLBACK_ANSWER_WITHIN`].
+    CallbackTimeout = 200341,
+        "the app's callback did not answer within 3 seconds", Never;
+    /// 200342: Lark could not connect to the callback URL.
+    CallbackUnreachable = 200342,
+        "Lark could not connect to the app's callback URL", Never;
+    /// 200671: the app's callback answered another status than HTTP 200.
+    CallbackNot200 = 200671,
+        "the app's callback answered another status than HTTP 200", Never;
+    /// 200672: the app's callback answered a body that is not a callback answer.
+    CallbackBadBody = 200672,
+        "the app's callback answered a body of the wrong shape", Never;
+    /// 200673: the card of the app's callback answer is wrong.
+    CallbackBadCard = 200673,
+        "the app's callback answered an invalid card", Never;
+    /// 200830: a card JSON 2.0 card was answered with a 1.0 card.
+    CallbackV2ToV1 = 200830,
+        "a card JSON 2.0 card cannot become a 1.0 card", Never;
+    /// 10002: the `card` parameter of a delayed update is wrong.
+    DelayedCardParamInvalid = 10002,
+        "the body of the delayed update lacks `token` or `card`", Never;
+    /// 11311: the card of a delayed update is invalid.
+    DelayedCardInvalid = 11311,
+        "the card of the delayed update is invalid", Never;
+    /// 100030: the body of a delayed update is not JSON.
+    DelayedBodyNotJson = 100030,
+        "the body of the delayed update is not JSON", Never;
+    /// 200000: the card of a delayed update was recalled.
+    DelayedCardRecalled = 200000,
+        "the card's message was recalled", Never;
+    /// 200310: a delayed update of a card another app sent.
+    DelayedCardOfOtherApp = 200310,
+        "the card was sent by another app", Never;
+    /// 300020: the token of a delayed update is not a `c-…` callback token.
+    CallbackTokenMalformed = 300020,
+        "the token is not a `c-…` callback token", Never;
+    /// 300030: the callback token expired ([`limits::CALLBACK_TOKEN_LIFETIME`]).
+    CallbackTokenExpired = 300030,
+        "the callback token expired (30 minutes)", Never;
+    /// 300040: the callback token was used [`limits::CALLBACK_TOKEN_USES`] times already.
+    CallbackTokenUsedUp = 300040,
+        "the callback token was used too often (2 updates)", Never;
+    /// 300090: a delayed update of a card that is not shared needs `open_ids`.
+    DelayedOpenIdsRequired = 300090,
+        "a card that is not shared needs `open_ids` in a delayed update", Never;
+}
+
+macro_rules! card_sub_codes {
+    ( $( $(#[doc = $doc:literal])* $variant:ident = $code:literal, $errmsg:literal; )* ) => {
+        /// A sub-code of 230099 ("failed to create card content"), in `msg` as
+        /// `ext=ErrCode: N; ErrMsg: …; ErrPath: …`. Unknown ones are kept as
+        /// [`CardSubCode::Other`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum CardSubCode {
+            $( $(#[doc = $doc])* $variant, )*
+            /// A sub-code this library does not know.
+            Other(i64),
+        }
+
+        impl CardSubCode {
+            /// Every sub-code of the table.
+            pub const ALL: &'static [CardSubCode] = &[ $( CardSubCode::$variant, )* ];
+
+            /// The sub-code for a number.
+            pub const fn from_code(code: i64) -> Self {
+                match code {
+                    $( $code => CardSubCode::$variant, )*
+                    other => CardSubCode::Other(other),
+                }
+            }
+
+            /// The number.
+            pub const fn code(self) -> i64 {
+                match self {
+                    $( CardSubCode::$variant => $code, )*
+                    CardSubCode::Other(code) => code,
+                }
+            }
+
+            /// Lark's `ErrMsg` for it, as the send page writes it.
+            pub const fn err_msg(self) -> Option<&'static str> {
+                match self {
+                    $( CardSubCode::$variant => Some($errmsg), )*
+                    CardSubCode::Other(_) => None,
+                }
+            }
+        }
+    };
+}
+
+card_sub_codes! {
+    /// An invalid user id in an `<at>` or person component.
+    InvalidUser = 100290, "There is an invalid user resource(at/person) in your card";
+    /// A limit of the card (more than 200 elements in 2.0), a card being interacted with, or a
+    /// template the app may not use.
+    LimitOrLocked = 11310, "element exceeds the limit";
+    /// No such template (or it is not published).
+    TemplateNotFound = 200380, "template does not exist, please confirm whether this template has been released";
+    /// The app may not use the template.
+    TemplateNotVisible = 200381, "template is not visible to app, please confirm whether the app is allowed to use this template";
+    /// The card JSON does not parse, or breaks a rule of the card schema.
+    ParseError = 200621, "parse card json err, please check whether the card json is correct";
+    /// A template variable has the wrong type.
+    VariableType = 200732, "the actual type of the variable is inconsistent with the specified type in the template. Please check the type of the variable";
+    /// A template variable has the wrong format.
+    VariableFormat = 200737, "the format of the variable is incorrect. Please check the format of the variable";
+    /// A chart's `chart_spec` is invalid.
+    ChartSpecInvalid = 200550, "chart spec is invalid";
+    /// A 1.0-only tag or field in a 2.0 card.
+    UnsupportedInV2 = 200861, "cards of schema V2 no longer support this capability";
+    /// An `img_key` that is not the app's.
+    InvalidImageKey = 200570, "card contains invalid image keys";
+    /// A table's `rows` are invalid.
+    TableRowsInvalid = 200914, "table rows is invalid";
+    /// A table row names a column that is not declared.
+    TableRowNameInvalid = 200915, "table rows name is invalid";
+    /// An audio `file_key` the app cannot read.
+    AudioFileInvalid = 300240, "This application cannot retrieve audio information. Please check if the application used for uploading audio is the same as the one used for sending messages";
+    /// Two audio components with one `audio_id`.
+    DuplicateAudioId = 300230, "duplicate audio id";
+    /// A card with audio must not be forwardable.
+    AudioNotForwardable = 300220, "audio elem don't support forward";
+}
+
+/// The limits of the token, send and update endpoints.
+pub mod limits {
+    use core::time::Duration;
+
+    /// Updates allowed per message per [`PER_MESSAGE_WINDOW`] (230020 beyond): "单条消息更新频控
+    /// 为5QPS" on the update page.
+    pub const PER_MESSAGE_PER_SECOND: usize = 5;
+    /// The window of [`PER_MESSAGE_PER_SECOND`] and [`PER_CHAT_PER_SECOND`].
+    pub const PER_MESSAGE_WINDOW: Duration = Duration::from_secs(1);
+    /// Messages allowed per chat (or user) per second when sending (230020 beyond).
+    pub const PER_CHAT_PER_SECOND: usize = 5;
+    /// Requests allowed per app per API per second (HTTP 429, 99991400 beyond).
+    pub const PER_APP_PER_SECOND: usize = 50;
+    /// Requests allowed per app per API per minute (HTTP 429, 99991400 beyond).
+    pub const PER_APP_PER_MINUTE: usize = 1000;
+    /// The largest card (and post) request body, in bytes: "卡片及富文本消息请求体最大不能超过
+    /// 30KB". Lark measures the whole request body, `{"content":"…"}` with its escapes.
+    pub const MAX_CARD_BODY: usize = 30 * 1024;
+    /// The largest text message request body, in bytes: "文本消息请求体最大不能超过150KB".
+    pub const MAX_TEXT_BODY: usize = 150 * 1024;
+    /// How long after sending a message can be updated (230031 beyond): "仅支持修改14天内发送的
+    /// 消息".
+    pub const UPDATE_WINDOW: Duration = Duration::from_secs(14 * 24 * 3600);
+    /// How long a tenant access token lives (`expire` of a new token, in seconds).
+    pub const TENANT_TOKEN_LIFETIME: Duration = Duration::from_secs(2 * 3600);
+    /// Asked for a token with more than this left, Lark answers the same token; with less, a
+    /// new one.
+    pub const TENANT_TOKEN_RENEW_WITHIN: Duration = Duration::from_secs(30 * 60);
+    /// The longest `uuid` (de-duplication key) of a send, in characters.
+    pub const MAX_UUID_CHARS: usize = 50;
+    /// How long a send's `uuid` de-duplicates: a second send with the same `uuid` within it
+    /// returns the first message.
+    pub const UUID_WINDOW: Duration = Duration::from_secs(3600);
+    /// How long Lark waits for the answer to a card callback (200341 beyond): "需要在 3 秒内
+    /// 响应回调请求".
+    pub const CALLBACK_ANSWER_WITHIN: Duration = Duration::from_secs(3);
+    /// How long a callback's token (`c-…`) updates the card with the delayed update (300030
+    /// beyond): "有效期为 30 分钟".
+    pub const CALLBACK_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 60);
+    /// How many delayed updates one callback token makes (300040 beyond): "同一个 token 只能使用
+    /// 2 次" (one page says 3; 2 holds under both).
+    pub const CALLBACK_TOKEN_USES: u32 = 2;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_number_names_one_code() {
+        // Fails when two rows share a number: `from_code` would give the first for both.
+        for &code in LarkCode::ALL {
+            assert_eq!(LarkCode::from_code(code.code()), code, "{code:?}");
+            assert!(!matches!(code, LarkCode::Other(_)));
+        }
+        for &code in CardSubCode::ALL {
+            assert_eq!(CardSubCode::from_code(code.code()), code, "{code:?}");
+        }
+    }
+
+    #[test]
+    fn a_documented_msg_comes_with_its_status() {
+        for &code in LarkCode::ALL {
+            assert_eq!(code.msg().is_some(), code.status().is_some(), "{code:?}");
+            assert!(!code.meaning().is_empty());
+        }
+    }
+
+    #[test]
+    fn unknown_numbers_are_kept() {
+        let unknown = LarkCode::from_code(-7);
+        assert_eq!(unknown, LarkCode::Other(-7));
+        assert_eq!(
+            (unknown.code(), unknown.status(), unknown.class()),
+            (-7, None, Retry::Never)
+        );
+        assert_eq!(CardSubCode::from_code(-7).err_msg(), None);
+    }
+}
