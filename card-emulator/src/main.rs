@@ -1,7 +1,7 @@
 //! `card-emulator`: the local Lark Open API as a program, for tests in any language.
 //!
 //! ```text
-//! card-emulator [--port PORT] [--app APP_ID:APP_SECRET]... [--seed N] [--verbose]
+//! card-emulator [serve] [--port PORT] [--app APP_ID:APP_SECRET]... [--seed N] [--verbose]
 //! ```
 //!
 //! Prints its base URL (`http://127.0.0.1:PORT`) as the first line on stdout, then serves
@@ -11,89 +11,74 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use card_emulator::{Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
+use clap::{Args, Parser, Subcommand};
 
-const USAGE: &str = "\
-usage: card-emulator [--port PORT] [--app APP_ID:APP_SECRET]... [--seed N] [--verbose]
+/// The local Lark Open API for cards: token, send and update endpoints with Lark's rules,
+/// limits and error codes, on 127.0.0.1.
+#[derive(Parser)]
+#[command(
+    name = "card-emulator",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = "Inspection and control: /__emulator/messages, /__emulator/counts, \
+                  /__emulator/clock/advance, /__emulator/faults ... (see the card_emulator crate docs)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Without a command: `serve` with these options.
+    #[command(flatten)]
+    serve: Serve,
+}
 
-Serves the Lark Open API endpoints for cards (token, send, update) on 127.0.0.1.
-Prints the base URL on the first line of stdout, then runs until Ctrl-C.
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default): prints the base URL on the first line of stdout, then
+    /// runs until Ctrl-C.
+    Serve(Serve),
+}
 
-  --port PORT               listen on PORT (default 0: the system picks one)
-  --app APP_ID:APP_SECRET   an app that can get tokens (repeatable; default cli_test:secret)
-  --seed N                  seed for message ids, tokens and log ids (repeatable runs)
-  --verbose                 log every request on stderr
-  --help                    this text
-
-Inspection and control: /__emulator/messages, /__emulator/counts, /__emulator/clock/advance,
-/__emulator/faults ... (see the card_emulator crate docs).";
-
-#[derive(Debug, Default)]
-struct Options {
+/// Options of `serve`.
+#[derive(Args, Default)]
+struct Serve {
+    /// Listen on PORT (0: the system picks one).
+    #[arg(long, default_value_t = 0)]
     port: u16,
-    apps: Vec<(String, String)>,
+    /// An app that can get tokens, as APP_ID:APP_SECRET (repeatable; default cli_test:secret).
+    #[arg(long = "app", value_name = "APP_ID:APP_SECRET", value_parser = app)]
+    apps: Vec<App>,
+    /// Seed for message ids, tokens and log ids (repeatable runs).
+    #[arg(long)]
     seed: Option<u64>,
+    /// Log every request on stderr.
+    #[arg(long, short)]
     verbose: bool,
 }
 
-fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Options>, String> {
-    let mut options = Options::default();
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => {
-                (flag.to_owned(), Some(value.to_owned()))
-            }
-            _ => (arg.clone(), None),
-        };
-        let mut value = |name: &str| {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match flag.as_str() {
-            "--help" | "-h" => return Ok(None),
-            "--verbose" | "-v" => options.verbose = true,
-            "--port" => {
-                let text = value("--port")?;
-                options.port = text
-                    .parse()
-                    .map_err(|_| format!("--port: `{text}` is not a port number"))?;
-            }
-            "--seed" => {
-                let text = value("--seed")?;
-                options.seed = Some(
-                    text.parse()
-                        .map_err(|_| format!("--seed: `{text}` is not a number"))?,
-                );
-            }
-            "--app" => {
-                let text = value("--app")?;
-                let (id, secret) = text
-                    .split_once(':')
-                    .filter(|(id, secret)| !id.is_empty() && !secret.is_empty())
-                    .ok_or_else(|| format!("--app: `{text}` is not APP_ID:APP_SECRET"))?;
-                options.apps.push((id.to_owned(), secret.to_owned()));
-            }
-            other => return Err(format!("unknown argument `{other}`")),
-        }
-    }
-    Ok(Some(options))
+/// An app's credentials from the command line. No `Debug`: the secret stays out of logs.
+#[derive(Clone)]
+struct App {
+    id: String,
+    secret: String,
+}
+
+fn app(text: &str) -> Result<App, String> {
+    text.split_once(':')
+        .filter(|(id, secret)| !id.is_empty() && !secret.is_empty())
+        .map(|(id, secret)| App {
+            id: id.to_owned(),
+            secret: secret.to_owned(),
+        })
+        .ok_or_else(|| "expected APP_ID:APP_SECRET".to_owned())
 }
 
 fn main() -> ExitCode {
-    let options = match parse(std::env::args().skip(1)) {
-        Ok(Some(options)) => options,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            eprintln!("card-emulator: {message}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
+    let cli = Cli::parse();
+    let serve = match cli.command {
+        Some(Command::Serve(serve)) => serve,
+        None => cli.serve,
     };
-    if options.verbose {
+    if serve.verbose {
         tracing_subscriber::fmt()
             .with_max_level(tracing::Level::DEBUG)
             .with_writer(std::io::stderr)
@@ -110,18 +95,21 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(run(options))
+    runtime.block_on(run(serve))
 }
 
-async fn run(options: Options) -> ExitCode {
+async fn run(options: Serve) -> ExitCode {
     let mut builder = Emulator::builder().port(options.port);
     let apps = if options.apps.is_empty() {
-        vec![(DEFAULT_APP_ID.to_owned(), DEFAULT_APP_SECRET.to_owned())]
+        vec![App {
+            id: DEFAULT_APP_ID.to_owned(),
+            secret: DEFAULT_APP_SECRET.to_owned(),
+        }]
     } else {
         options.apps
     };
-    for (id, secret) in &apps {
-        builder = builder.app(id.clone(), secret.clone());
+    for app in &apps {
+        builder = builder.app(app.id.clone(), app.secret.clone());
     }
     if let Some(seed) = options.seed {
         builder = builder.seed(seed);
@@ -141,8 +129,8 @@ async fn run(options: Options) -> ExitCode {
     {
         return ExitCode::FAILURE;
     }
-    for (id, _) in &apps {
-        eprintln!("card-emulator: app {id}");
+    for app in &apps {
+        eprintln!("card-emulator: app {}", app.id);
     }
     eprintln!(
         "card-emulator: serving on {} until Ctrl-C",
@@ -158,37 +146,59 @@ async fn run(options: Options) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| (*s).to_owned()).collect()
+    fn parse(list: &[&str]) -> Result<Serve, clap::Error> {
+        let cli =
+            Cli::try_parse_from(std::iter::once("card-emulator").chain(list.iter().copied()))?;
+        Ok(match cli.command {
+            Some(Command::Serve(serve)) => serve,
+            None => cli.serve,
+        })
     }
 
     #[test]
-    fn parses_ports_and_apps() {
-        let options = parse(args(&[
-            "--port",
-            "8080",
-            "--app",
-            "cli_a:s1",
-            "--app=cli_b:s2",
-        ]));
-        let options = options.ok().flatten().unwrap_or_default();
-        assert_eq!(options.port, 8080);
-        assert_eq!(
-            options.apps,
-            vec![
-                ("cli_a".to_owned(), "s1".to_owned()),
-                ("cli_b".to_owned(), "s2".to_owned())
-            ]
-        );
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parses_ports_and_apps_with_or_without_serve() {
+        for prefix in [&[][..], &["serve"][..]] {
+            let mut list = prefix.to_vec();
+            list.extend([
+                "--port",
+                "8080",
+                "--app",
+                "cli_a:s1",
+                "--app=cli_b:s2",
+                "--seed",
+                "7",
+            ]);
+            let options = parse(&list).unwrap_or_default();
+            assert_eq!(options.port, 8080);
+            assert_eq!(options.seed, Some(7));
+            let apps: Vec<_> = options
+                .apps
+                .iter()
+                .map(|app| (app.id.as_str(), app.secret.as_str()))
+                .collect();
+            assert_eq!(apps, [("cli_a", "s1"), ("cli_b", "s2")]);
+        }
     }
 
     #[test]
     fn rejects_bad_arguments() {
-        assert!(parse(args(&["--port", "http"])).is_err());
-        assert!(parse(args(&["--app", "no-secret"])).is_err());
-        assert!(parse(args(&["--port"])).is_err());
-        assert!(parse(args(&["--frobnicate"])).is_err());
-        assert!(matches!(parse(args(&["--help"])), Ok(None)));
+        for bad in [
+            &["--port", "http"][..],
+            &["--app", "no-secret"],
+            &["--app", ":secret"],
+            &["--port"],
+            &["--frobnicate"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
+        let help = parse(&["--help"]).err().map(|e| e.kind());
+        assert_eq!(help, Some(clap::error::ErrorKind::DisplayHelp));
     }
 }
