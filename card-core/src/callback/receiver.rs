@@ -446,6 +446,33 @@ fn json_response(status: StatusCode, body: String) -> Response<Body> {
     response
 }
 
+/// How much of a body over the limit is read and thrown away before the 413, so that the
+/// client, still sending, reads the answer instead of a reset connection.
+const DRAIN_LIMIT: usize = 8 << 20;
+
+/// The body, at most `max` bytes: [`Refusal::TooLarge`] beyond (after draining up to
+/// [`DRAIN_LIMIT`]), [`Refusal::BadJson`] if it breaks off.
+async fn read_body(mut body: Body, max: usize) -> Result<Vec<u8>, Refusal> {
+    let mut kept = Vec::new();
+    let mut total: usize = 0;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| Refusal::BadJson)?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        total = total.saturating_add(data.len());
+        if total <= max {
+            kept.extend_from_slice(&data);
+        } else if total > DRAIN_LIMIT {
+            break;
+        }
+    }
+    if total > max {
+        return Err(Refusal::TooLarge);
+    }
+    Ok(kept)
+}
+
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -462,21 +489,7 @@ impl Inner {
             return Err(Refusal::MethodNotAllowed);
         }
         let (parts, body) = request.into_parts();
-        let declared = header_str(&parts.headers, header::CONTENT_LENGTH.as_str())
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        if declared.is_some_and(|len| len > self.max_body as u64) {
-            return Err(Refusal::TooLarge);
-        }
-        let raw = match http_body_util::Limited::new(body, self.max_body)
-            .collect()
-            .await
-        {
-            Ok(collected) => collected.to_bytes(),
-            Err(error) if error.is::<http_body_util::LengthLimitError>() => {
-                return Err(Refusal::TooLarge)
-            }
-            Err(_) => return Err(Refusal::BadJson),
-        };
+        let raw = read_body(body, self.max_body).await?;
 
         let outer: serde_json::Value =
             serde_json::from_slice(&raw).map_err(|_| Refusal::BadJson)?;
@@ -495,7 +508,7 @@ impl Inner {
                 let key = self.encrypt_key.as_ref().ok_or(Refusal::Undecryptable)?;
                 crypto::decrypt(key, encrypted).map_err(|_| Refusal::Undecryptable)?
             }
-            None => raw.to_vec(),
+            None => raw.clone(),
         };
         let envelope: Envelope =
             serde_json::from_slice(&plaintext).map_err(|_| Refusal::BadJson)?;
