@@ -8,6 +8,15 @@ use crate::card::{Card, Sharing};
 use crate::interpolate::{IntoInteger, IntoMarkdown, IntoNumber, IntoText};
 use crate::model::{CardJson, Element};
 
+/// A `markdown!` argument: shown escaped, whatever its format spec made of it.
+pub struct Escaped<T>(pub T);
+
+impl<T: core::fmt::Display> core::fmt::Display for Escaped<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&crate::escape::escape_markdown(&self.0.to_string()))
+    }
+}
+
 /// A string literal.
 #[inline]
 pub fn lit(s: &str) -> String {

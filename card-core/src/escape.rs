@@ -27,50 +27,39 @@
 //!
 //! # What is escaped
 //!
-//! These characters are escaped wherever they appear:
+//! Only what can start Markdown or Lark syntax is escaped, so that a hostile string stays
+//! inert and ordinary text (`Build #42: 3/4 passed - isn't it great!`) stays as it is and
+//! small against the 30 KB limit. These characters are escaped wherever they appear:
 //!
 //! | char | escape    | why                                        | source        |
 //! |------|-----------|--------------------------------------------|---------------|
 //! | `&`  | `&#38;`   | user text like `&lt;` stays literal        | added (`&#N;` rule) |
-//! | `<`  | `&#60;`   | `<at>`, `<a>`, `<font>`, `<link>`, autolinks | doc table   |
-//! | `>`  | `&#62;`   | block quotes, tag ends                     | doc table     |
+//! | `<`  | `&#60;`   | `<at>`, `<a>`, `<font>`, `<link>`, autolinks: every tag | doc table |
 //! | `*`  | `&#42;`   | bold, italic, bullet lists, `***` rules    | doc table     |
 //! | `_`  | `&#95;`   | bold, italic, `___` rules                  | doc table     |
 //! | `~`  | `&#126;`  | strikethrough, `~~~` code fences           | doc says `&sim;`, see below |
 //! | `` ` `` | `&#96;` | inline code, code fences                 | doc table     |
 //! | `[`  | `&#91;`   | links, images, references                  | doc table     |
-//! | `]`  | `&#93;`   | links, images                              | doc table     |
-//! | `(`  | `&#40;`   | link targets                               | doc table     |
-//! | `)`  | `&#41;`   | link targets, `1)` lists                   | doc table     |
-//! | `!`  | `&#33;`   | images                                     | doc table     |
-//! | `#`  | `&#35;`   | headings                                   | doc table     |
-//! | `+`  | `&#43;`   | bullet lists                               | doc table     |
-//! | `-`  | `&#45;`   | bullet lists, `---` rules, setext headings | doc table     |
-//! | `/`  | `&#47;`   | URLs, closing tags                         | doc table     |
 //! | `\`  | `&#92;`   | backslash escapes, hard line breaks        | doc table     |
-//! | `:`  | `&#58;`   | emoji shortcodes (`:OK:`), URL schemes     | doc table     |
-//! | `"`  | `&#34;`   | tag attributes                             | doc table     |
-//! | `'`  | `&#39;`   | tag attributes                             | doc table     |
-//! | `$`  | `&#36;`   | `[x]($urlVal)` links, variables            | doc table     |
 //! | `\|` | `&#124;`  | 2.0 tables                                 | added (`&#N;` rule) |
+//! | `$`  | `&#36;`   | `[x]($urlVal)` links, `${name}` variables, formulas | doc table |
 //!
-//! Some characters are escaped only at the start of a line, where they
-//! begin block syntax:
+//! Some characters are escaped only where they would start syntax:
 //!
-//! | situation                                        | escape              |
-//! |--------------------------------------------------|---------------------|
-//! | a line starts with a space or tab and has text after it | the first space becomes `&#32;`, a tab becomes `&#9;` (stops 4-space indented code blocks and list nesting) |
-//! | a line's first non-blank text is digits then `.` (`1.`) | the `.` becomes `&#46;` (stops ordered lists; `1)` is covered by `)`) |
-//! | a line's first non-blank character is `=`        | `&#61;` (stops setext `===` headings) |
+//! | situation | escape | why |
+//! |-----------|--------|-----|
+//! | a line's first text is `#`, `>`, `-`, `+` or `=` | `&#35;`, `&#62;`, `&#45;`, `&#43;`, `&#61;` | headings, block quotes, bullet lists, `---` rules, setext headings |
+//! | a line's first text is digits then `.` or `)` (`1.`, `1)`) | `&#46;`, `&#41;` | ordered lists |
+//! | a line starts with a space or tab and has text after it | the first space becomes `&#32;`, a tab `&#9;` | indented code blocks, list nesting |
+//! | `:` before `/` (`https://`) | `&#58;` | URL schemes |
+//! | `:` that closes `:NAME:` (letters, digits, `_`, `+`, `-` since the last `:`, or since the start of the text, which may follow a `:` of its own) | `&#58;` | emoji shortcodes (`:OK:`) |
 //!
-//! The other line-start markers (`#`, `-`, `+`, `*`, `>`, backticks, `~`,
-//! `|`) are escaped everywhere anyway. So no line can start a heading, list,
-//! quote, code block, table or rule.
-//!
-//! Left unchanged: letters, digits, CJK and other non-ASCII text, spaces in
-//! the middle of a line, line breaks (`\n`, `\r`), `.` and `=` elsewhere,
-//! `@`, `{`, `}`, `%`, `;` and `,`. A user's multi-line text keeps its line
-//! breaks.
+//! The rest need no escape, because the syntax they take part in cannot start without one of
+//! the characters above: `]`, `(`, `)` and `!` make links and images only after `[`; `>`,
+//! `"`, `'` and `/` matter only inside a tag, which cannot open without `<`; `#`, `>`, `-`, `+`
+//! and `=` only at the start of a line. Letters, digits, CJK and other non-ASCII text, spaces in the
+//! middle of a line and line breaks (`\n`, `\r`) stay as they are. A user's multi-line text
+//! keeps its line breaks.
 //!
 //! # Limits
 //!
@@ -110,9 +99,13 @@ use std::borrow::Cow;
 /// use card_core::escape::escape_markdown;
 ///
 /// // Mentions, links and formatting are neutralised.
-/// assert_eq!(escape_markdown("<at id=all></at>"), "&#60;at id=all&#62;&#60;&#47;at&#62;");
+/// assert_eq!(escape_markdown("<at id=all></at>"), "&#60;at id=all>&#60;/at>");
 /// assert_eq!(escape_markdown("**hi**"), "&#42;&#42;hi&#42;&#42;");
-/// assert_eq!(escape_markdown("[x](http://a)"), "&#91;x&#93;&#40;http&#58;&#47;&#47;a&#41;");
+/// assert_eq!(escape_markdown("[x](http://a)"), "&#91;x](http&#58;//a)");
+/// assert_eq!(escape_markdown(":OK: ${secret}"), ":OK&#58; &#36;{secret}");
+///
+/// // Punctuation that starts nothing is left alone.
+/// assert!(matches!(escape_markdown("Build #42: 3/4 passed - isn't it great!"), Cow::Borrowed(_)));
 ///
 /// // Markers at the start of a line are neutralised; line breaks stay.
 /// assert_eq!(escape_markdown("# title\n1. item"), "&#35; title\n1&#46; item");
@@ -129,8 +122,13 @@ use std::borrow::Cow;
 pub fn escape_markdown(text: &str) -> Cow<'_, str> {
     let mut out: Option<String> = None;
     let mut line = LineState::Start;
+    // After a `:` on this line: whether every character since could be part of an emoji
+    // shortcode name, and whether there was at least one. The text may be joined after a `:`
+    // of the author's (`status:` + `OK:`), so its start counts as one.
+    let mut shortcode: Option<bool> = Some(false);
 
     for (i, c) in text.char_indices() {
+        let next = text[i + c.len_utf8()..].chars().next();
         let escape = match line {
             LineState::Start if c == ' ' || c == '\t' => {
                 line = LineState::Indent;
@@ -150,8 +148,12 @@ pub fn escape_markdown(text: &str) -> Cow<'_, str> {
                         LineState::Text
                     };
                     match c {
+                        '#' => Some("&#35;"),
+                        '>' => Some("&#62;"),
+                        '-' => Some("&#45;"),
+                        '+' => Some("&#43;"),
                         '=' => Some("&#61;"),
-                        _ => always_escaped(c),
+                        _ => inline_escape(c, next, shortcode),
                     }
                 }
             }
@@ -161,14 +163,23 @@ pub fn escape_markdown(text: &str) -> Cow<'_, str> {
                 }
                 match c {
                     '.' => Some("&#46;"),
-                    _ => always_escaped(c),
+                    ')' => Some("&#41;"),
+                    _ => inline_escape(c, next, shortcode),
                 }
             }
-            LineState::Text => always_escaped(c),
+            LineState::Text => inline_escape(c, next, shortcode),
         };
         if c == '\n' || c == '\r' {
             line = LineState::Start;
         }
+        shortcode = match c {
+            ':' => Some(false),
+            '\n' | '\r' => None,
+            c if c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-') => {
+                shortcode.map(|_| true)
+            }
+            _ => None,
+        };
 
         match (escape, out.as_mut()) {
             (Some(entity), Some(buf)) => buf.push_str(entity),
@@ -210,31 +221,28 @@ fn rest_of_line_has_text(rest: &str) -> bool {
         .any(|c| c != ' ' && c != '\t')
 }
 
+/// The escape of `c` inside a line, given the character after it and the shortcode state
+/// (`Some(true)`: a `:` and then only shortcode-name characters since).
+fn inline_escape(c: char, next: Option<char>, shortcode: Option<bool>) -> Option<&'static str> {
+    match c {
+        ':' if next == Some('/') || shortcode == Some(true) => Some("&#58;"),
+        _ => always_escaped(c),
+    }
+}
+
 /// The escape for characters that are escaped wherever they appear.
 fn always_escaped(c: char) -> Option<&'static str> {
     Some(match c {
         '&' => "&#38;",
         '<' => "&#60;",
-        '>' => "&#62;",
         '*' => "&#42;",
         '_' => "&#95;",
         '~' => "&#126;",
         '`' => "&#96;",
         '[' => "&#91;",
-        ']' => "&#93;",
-        '(' => "&#40;",
-        ')' => "&#41;",
-        '!' => "&#33;",
-        '#' => "&#35;",
-        '+' => "&#43;",
-        '-' => "&#45;",
-        '/' => "&#47;",
         '\\' => "&#92;",
-        ':' => "&#58;",
-        '"' => "&#34;",
-        '\'' => "&#39;",
-        '$' => "&#36;",
         '|' => "&#124;",
+        '$' => "&#36;",
         _ => return None,
     })
 }
@@ -249,34 +257,24 @@ mod tests {
     const TABLE: &[(char, &str)] = &[
         ('&', "&#38;"),
         ('<', "&#60;"),
-        ('>', "&#62;"),
         ('*', "&#42;"),
         ('_', "&#95;"),
         ('~', "&#126;"),
         ('`', "&#96;"),
         ('[', "&#91;"),
-        (']', "&#93;"),
-        ('(', "&#40;"),
-        (')', "&#41;"),
-        ('!', "&#33;"),
-        ('#', "&#35;"),
-        ('+', "&#43;"),
-        ('-', "&#45;"),
-        ('/', "&#47;"),
         ('\\', "&#92;"),
-        (':', "&#58;"),
-        ('"', "&#34;"),
-        ('\'', "&#39;"),
-        ('$', "&#36;"),
         ('|', "&#124;"),
+        ('$', "&#36;"),
     ];
 
-    /// Sequences that must never appear in escaped output.
+    /// Sequences that must never appear in escaped output (with every escape replaced by a
+    /// character that takes part in no syntax).
     const DANGEROUS: &[&str] = &[
-        "<", ">", "**", "__", "~~", "`", "[", "](", "![", "\\", ":OK:", "://", "$", "|", "'", "\"",
+        "<", "**", "__", "~~", "`", "[", "\\", ":OK:", "://", "${", "|",
     ];
 
-    /// Removes every `&#NNN;` reference, leaving the raw text around them.
+    /// Replaces every `&#NNN;` reference with U+FFFC, which takes part in no syntax, leaving
+    /// the raw text around them.
     fn strip_entities(s: &str) -> String {
         let mut out = String::new();
         let mut rest = s;
@@ -285,6 +283,7 @@ mod tests {
             let after = &rest[pos + 2..];
             let digits = after.bytes().take_while(u8::is_ascii_digit).count();
             if digits > 0 && after[digits..].starts_with(';') {
+                out.push('\u{FFFC}');
                 rest = &after[digits + 1..];
             } else {
                 out.push_str("&#");
@@ -293,6 +292,22 @@ mod tests {
         }
         out.push_str(rest);
         out
+    }
+
+    /// Whether `raw` holds an emoji shortcode `:NAME:`.
+    fn has_shortcode(raw: &str) -> bool {
+        raw.split(':')
+            .skip(1)
+            .collect::<Vec<_>>()
+            .split_last()
+            .is_some_and(|(_, names)| {
+                names.iter().any(|name| {
+                    !name.is_empty()
+                        && name
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-'))
+                })
+            })
     }
 
     /// Decodes decimal numeric character references (all this module emits).
@@ -353,12 +368,20 @@ mod tests {
                 .or_else(|| line.strip_prefix("&#9;"))
                 .unwrap_or(line)
                 .trim_start_matches([' ', '\t']);
-            assert!(!text.starts_with('='), "line starts with = in {escaped:?}");
+            for marker in ['=', '#', '>', '-', '+'] {
+                assert!(
+                    !text.starts_with(marker),
+                    "line starts with {marker} in {escaped:?}"
+                );
+            }
             let digits = text.bytes().take_while(u8::is_ascii_digit).count();
             assert!(
-                !(digits > 0 && text[digits..].starts_with('.')),
+                !(digits > 0 && text[digits..].starts_with(['.', ')'])),
                 "ordered-list marker in {escaped:?}"
             );
+        }
+        for line in raw.split(['\n', '\r']) {
+            assert!(!has_shortcode(line), "emoji shortcode in {escaped:?}");
         }
         assert_eq!(decode(escaped), input, "round trip of {input:?}");
     }
@@ -382,8 +405,75 @@ mod tests {
     }
 
     #[test]
+    fn characters_that_start_syntax_only_in_context() {
+        // (input, escaped) at the start of a line; the same text mid-line is unchanged.
+        for (input, escaped) in [
+            ("# h", "&#35; h"),
+            ("- a", "&#45; a"),
+            ("+ a", "&#43; a"),
+            ("= a", "&#61; a"),
+            ("1. a", "1&#46; a"),
+            ("1) a", "1&#41; a"),
+        ] {
+            check(input, escaped);
+            let inside = format!("x {input}");
+            check(&inside, &inside);
+        }
+        check("http://x", "http&#58;//x");
+        check("x a: /b", "x a: /b");
+        check(":thumbs_up:", ":thumbs&#95;up&#58;");
+        check("at 12:30:45", "at 12:30&#58;45");
+        check("x note: see: this", "x note: see: this");
+        // The text may be joined after the author's `:`.
+        check("OK: done", "OK&#58; done");
+    }
+
+    #[test]
+    fn ordinary_punctuation_is_left_alone() {
+        for s in [
+            "Build #42: 3/4 passed - isn't it great!",
+            "\"quoted\" (in parens) 50% off, a+b=c, x/y, a-b",
+            "the C: drive, ratio 3:2",
+        ] {
+            let escaped = escape_markdown(s);
+            assert_safe(s, &escaped);
+            assert!(
+                matches!(escaped, Cow::Borrowed(_)),
+                "{s:?} became {escaped:?}"
+            );
+        }
+    }
+
+    /// How much hostile and ordinary text grows: the 30 KB budget of a card is at stake.
+    /// Printed for the record (`--nocapture`). Escaping every punctuation mark, as this module
+    /// did before, grew the same sets 2.16x and 1.30x.
+    #[test]
+    fn escaping_grows_text_little() {
+        const HOSTILE: &[&str] = &[
+            "<at id=all></at>",
+            "**urgent** [click here](https://evil.example/login?x=1) :OK: <font color='red'>!</font>",
+            "# Title\n- item\n1. first\n> quote\n```\ncode\n```",
+            "${secret} ![img](img_v2_x) <link url=\"https://x\">l</link> ~~gone~~ `x` | a | b |",
+        ];
+        const ORDINARY: &[&str] = &[
+            "Deploy of api-gateway (v2.3.1) to prod: 12/14 checks passed, 2 skipped - ETA 5 min!",
+            "Alice's review: \"looks good\"; merge when CI is green. Build #42, see ci/42",
+            "构建完成：3/4 通过，耗时 12:30。",
+        ];
+        let growth = |set: &[&str]| {
+            let before: usize = set.iter().map(|s| s.len()).sum();
+            let after: usize = set.iter().map(|s| escape_markdown(s).len()).sum();
+            after as f64 / before as f64
+        };
+        let (hostile, ordinary) = (growth(HOSTILE), growth(ORDINARY));
+        println!("growth: hostile {hostile:.2}x, ordinary {ordinary:.2}x");
+        assert!(hostile < 1.8, "hostile text grew {hostile:.2}x");
+        assert!(ordinary < 1.05, "ordinary text grew {ordinary:.2}x");
+    }
+
+    #[test]
     fn at_all_cannot_survive() {
-        check("<at id=all></at>", "&#60;at id=all&#62;&#60;&#47;at&#62;");
+        check("<at id=all></at>", "&#60;at id=all>&#60;/at>");
         let out = escape_markdown("hi <at id=all></at> there");
         assert!(!out.contains("<at"));
         assert!(!out.contains("</at>"));
@@ -391,51 +481,42 @@ mod tests {
 
     #[test]
     fn mention_by_open_id() {
-        check(
-            "<at id=ou_xxx></at>",
-            "&#60;at id=ou&#95;xxx&#62;&#60;&#47;at&#62;",
-        );
+        check("<at id=ou_xxx></at>", "&#60;at id=ou&#95;xxx>&#60;/at>");
     }
 
     #[test]
     fn mention_by_email() {
-        check(
-            "<at email=a@b.com></at>",
-            "&#60;at email=a@b.com&#62;&#60;&#47;at&#62;",
-        );
+        check("<at email=a@b.com></at>", "&#60;at email=a@b.com>&#60;/at>");
     }
 
     #[test]
     fn markdown_link() {
         check(
             "[click](http://evil.example)",
-            "&#91;click&#93;&#40;http&#58;&#47;&#47;evil.example&#41;",
+            "&#91;click](http&#58;//evil.example)",
         );
     }
 
     #[test]
     fn image_syntax() {
-        check(
-            "![alt](img_v2_x)",
-            "&#33;&#91;alt&#93;&#40;img&#95;v2&#95;x&#41;",
-        );
+        check("![alt](img_v2_x)", "!&#91;alt](img&#95;v2&#95;x)");
     }
 
     #[test]
     fn differentiated_link_variable() {
-        check("[x]($urlVal)", "&#91;x&#93;&#40;&#36;urlVal&#41;");
+        check("[x]($urlVal)", "&#91;x](&#36;urlVal)");
     }
 
     #[test]
     fn bare_url() {
-        check("https://a.b/c", "https&#58;&#47;&#47;a.b&#47;c");
+        check("https://a.b/c", "https&#58;//a.b/c");
     }
 
     #[test]
     fn html_anchor() {
         check(
             "<a href='https://x'>y</a>",
-            "&#60;a href=&#39;https&#58;&#47;&#47;x&#39;&#62;y&#60;&#47;a&#62;",
+            "&#60;a href='https&#58;//x'>y&#60;/a>",
         );
     }
 
@@ -472,16 +553,13 @@ mod tests {
 
     #[test]
     fn heading() {
-        check(
-            "# h1\n###### h6",
-            "&#35; h1\n&#35;&#35;&#35;&#35;&#35;&#35; h6",
-        );
+        check("# h1\n###### h6", "&#35; h1\n&#35;##### h6");
     }
 
     #[test]
     fn setext_heading() {
         check("title\n===", "title\n&#61;==");
-        check("title\n---", "title\n&#45;&#45;&#45;");
+        check("title\n---", "title\n&#45;--");
         // `=` elsewhere is left alone.
         check("a=b", "a=b");
     }
@@ -507,17 +585,14 @@ mod tests {
 
     #[test]
     fn thematic_breaks() {
-        check(
-            "***\n___\n---",
-            "&#42;&#42;&#42;\n&#95;&#95;&#95;\n&#45;&#45;&#45;",
-        );
+        check("***\n___\n---", "&#42;&#42;&#42;\n&#95;&#95;&#95;\n&#45;--");
     }
 
     #[test]
     fn table_pipes() {
         check(
             "| a | b |\n| --- | --- |",
-            "&#124; a &#124; b &#124;\n&#124; &#45;&#45;&#45; &#124; &#45;&#45;&#45; &#124;",
+            "&#124; a &#124; b &#124;\n&#124; --- &#124; --- &#124;",
         );
     }
 
@@ -554,42 +629,42 @@ mod tests {
     fn lark_tags() {
         check(
             "<font color=red>x</font>",
-            "&#60;font color=red&#62;x&#60;&#47;font&#62;",
+            "&#60;font color=red>x&#60;/font>",
         );
         check(
             "<text_tag color='red'>t</text_tag>",
-            "&#60;text&#95;tag color=&#39;red&#39;&#62;t&#60;&#47;text&#95;tag&#62;",
+            "&#60;text&#95;tag color='red'>t&#60;/text&#95;tag>",
         );
         check(
             "<link url=\"u\">l</link>",
-            "&#60;link url=&#34;u&#34;&#62;l&#60;&#47;link&#62;",
+            "&#60;link url=\"u\">l&#60;/link>",
         );
         check(
             "<local_datetime></local_datetime>",
-            "&#60;local&#95;datetime&#62;&#60;&#47;local&#95;datetime&#62;",
+            "&#60;local&#95;datetime>&#60;/local&#95;datetime>",
         );
         check(
             "<person id='ou_1'></person>",
-            "&#60;person id=&#39;ou&#95;1&#39;&#62;&#60;&#47;person&#62;",
+            "&#60;person id='ou&#95;1'>&#60;/person>",
         );
         check(
             "<number_tag>1</number_tag>",
-            "&#60;number&#95;tag&#62;1&#60;&#47;number&#95;tag&#62;",
+            "&#60;number&#95;tag>1&#60;/number&#95;tag>",
         );
-        check("<br>x<br/>", "&#60;br&#62;x&#60;br&#47;&#62;");
-        check("<hr>", "&#60;hr&#62;");
-        check("<raw>x</raw>", "&#60;raw&#62;x&#60;&#47;raw&#62;");
+        check("<br>x<br/>", "&#60;br>x&#60;br/>");
+        check("<hr>", "&#60;hr>");
+        check("<raw>x</raw>", "&#60;raw>x&#60;/raw>");
     }
 
     #[test]
     fn emoji_shortcode() {
-        check(":OK::THUMBSUP:", "&#58;OK&#58;&#58;THUMBSUP&#58;");
+        check(":OK::THUMBSUP:", ":OK&#58;:THUMBSUP&#58;");
     }
 
     #[test]
     fn existing_entities_stay_literal() {
         check("&lt;at&gt;", "&#38;lt;at&#38;gt;");
-        check("&#60;", "&#38;&#35;60;");
+        check("&#60;", "&#38;#60;");
     }
 
     #[test]

@@ -126,6 +126,37 @@ pub use card::{
 /// let body = card_core::UpdateBody::new(&card);
 /// ```
 pub use card_macros::card;
+
+/// `format!` for card markdown: the format string is your markdown, kept as written, and
+/// every argument is escaped ([`escape_markdown`]) so that it renders literally. It returns a
+/// [`TrustedMarkdown`], which a markdown field of [`card!`] takes as it is.
+///
+/// Placeholders are those of `format!`: `{}`, `{0}`, `{name}` (an argument `name = expr` or a
+/// variable in scope), each with its format spec (`{ratio:.1}`), applied before escaping.
+/// Arguments are evaluated once, in order. Width or precision taken from an argument
+/// (`{:1$}`, `{:.*}`) is refused at compile time: format the value first.
+///
+/// ```
+/// use card_core::{card, markdown};
+///
+/// let user = "**Mallory** <at id=all></at>";
+/// let requested = markdown!("**Requested by** {user}, {} items", 3);
+/// assert_eq!(requested.as_str(), "**Requested by** &#42;&#42;Mallory&#42;&#42; &#60;at id=all>&#60;/at>, 3 items");
+///
+/// // In a card: the author's bold stays bold, the user's text shows literally.
+/// let card = card!({ "schema": "2.0", "body": { "elements": [
+///     { "tag": "markdown", "content": markdown!("**Requested by** {user}") }
+/// ] } });
+/// assert!(card.to_content()?.contains(r#""content":"**Requested by** &#42;&#42;Mallory"#));
+/// # Ok::<(), card_core::CardError>(())
+/// ```
+///
+/// A mistake in the format string is a compile error:
+///
+/// ```compile_fail
+/// let missing = card_core::markdown!("{} and {}", "only one");
+/// ```
+pub use card_macros::markdown;
 pub use error::{CardError, ValidationError, ValidationErrors, ViolationKind};
 pub use escape::escape_markdown;
 pub use interpolate::{

@@ -13,11 +13,19 @@ mod check;
 mod diag;
 mod expand;
 mod literal;
+mod markdown;
 
 /// Builds a typed, checked Lark card from card JSON. See `card_core::card!`.
 #[proc_macro]
 pub fn card(input: TokenStream) -> TokenStream {
     expand(input.into()).into()
+}
+
+/// `format!` for card markdown: the literal stays markdown, every argument is escaped. See
+/// `card_core::markdown!`.
+#[proc_macro]
+pub fn markdown(input: TokenStream) -> TokenStream {
+    markdown::expand(input.into()).into()
 }
 
 /// The whole pipeline, on `proc_macro2` tokens so that it runs in unit tests.

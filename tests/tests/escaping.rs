@@ -37,11 +37,20 @@ fn interpolated_markdown_content_cannot_mention_link_or_format() {
         let card = card!({ "schema": "2.0", "body": { "elements": [ { "tag": "markdown", "content": (input) } ] } });
         let content = first_content(&card);
         assert_eq!(content, escape_markdown(input), "{input}");
+        // What is left once entities are taken out is rendered as written: it must hold
+        // nothing that starts a tag, a mention, a link, formatting, a table or an emoji, and
+        // no line may start a heading, quote or list.
         let bare = without_entities(&content);
-        for dangerous in [
-            "<", ">", "*", "[", "]", "(", ")", "`", "~", "#", "|", "$", ":",
-        ] {
+        for dangerous in ["<", "*", "_", "[", "`", "~", "|", "$", ":OK:", "://"] {
             assert!(!bare.contains(dangerous), "{input} -> {content}");
+        }
+        for line in bare.lines() {
+            let start = line.trim_start();
+            assert!(
+                !start.starts_with(['#', '>', '-', '+']),
+                "{input} -> {content}"
+            );
+            assert!(!start.starts_with("1."), "{input} -> {content}");
         }
     }
 }
@@ -55,6 +64,8 @@ fn without_entities(text: &str) -> String {
         let after = &rest[start + 2..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
         if digits > 0 && after[digits..].starts_with(';') {
+            // A character that takes part in no syntax, so neighbours do not join up.
+            out.push('\u{FFFC}');
             rest = &after[digits + 1..];
         } else {
             out.push_str("&#");
@@ -71,7 +82,7 @@ fn interpolated_lark_md_text_is_escaped_too() {
     let card = card!({ "schema": "2.0", "body": { "elements": [
         { "tag": "div", "text": { "tag": "lark_md", "content": (name) } }
     ] } });
-    assert_eq!(first_content(&card), "&#60;at id=all&#62;&#60;&#47;at&#62;");
+    assert_eq!(first_content(&card), "&#60;at id=all>&#60;/at>");
 }
 
 #[test]
@@ -105,4 +116,30 @@ fn ordinary_text_is_unchanged() {
         let card = card!({ "schema": "2.0", "body": { "elements": [ { "tag": "markdown", "content": (input) } ] } });
         assert_eq!(first_content(&card), *input);
     }
+}
+
+#[test]
+fn markdown_format_keeps_the_literal_and_escapes_every_argument() {
+    for input in HOSTILE {
+        let line = card_core::markdown!("**Requested by** {input} ({n:>3})", n = 7);
+        // The spec applies first, then the escape: "  7" is escaped as a piece that may start
+        // a line (its first space becomes `&#32;`), which renders the same.
+        let expected = format!(
+            "**Requested by** {} ({})",
+            escape_markdown(input),
+            escape_markdown("  7")
+        );
+        assert_eq!(line.as_str(), expected, "{input}");
+        let card = card!({ "schema": "2.0", "body": { "elements": [ { "tag": "markdown", "content": (line.clone()) } ] } });
+        assert_eq!(first_content(&card), expected);
+    }
+    // Each argument is evaluated once, in order.
+    let mut calls = Vec::new();
+    let mut next = |name: &'static str| {
+        calls.push(name);
+        name
+    };
+    let text = card_core::markdown!("{1} {0} {1}", next("a"), next("b"));
+    assert_eq!(text.as_str(), "b a b");
+    assert_eq!(calls, ["a", "b"]);
 }
