@@ -9,6 +9,8 @@
 //! - [`UpdatableCard`] and [`UpdateBody`]: only shared cards can update a sent card.
 //! - [`escape_markdown`] and [`TrustedMarkdown`]: interpolated text renders literally.
 
+#[cfg(feature = "callback")]
+pub mod callback;
 pub mod card;
 #[cfg(feature = "client")]
 pub mod client;

@@ -214,6 +214,10 @@ impl Emulator {
         self.addr
     }
 
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
     /// The emulator's clock.
     pub fn clock(&self) -> &Clock {
         &self.shared.clock

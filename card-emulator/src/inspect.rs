@@ -102,6 +102,8 @@ pub enum Endpoint {
     UpdateCard,
     /// `PUT /open-apis/im/v1/messages/:message_id`: edit a text message (not a card).
     EditMessage,
+    /// `POST /open-apis/interactive/v1/card/update`: the delayed update of a callback.
+    UpdateCardLater,
     /// Any other path or method (answered 404).
     Other,
 }
@@ -116,6 +118,9 @@ impl Endpoint {
         const MESSAGES: &str = "/open-apis/im/v1/messages";
         if path == "/open-apis/auth/v3/tenant_access_token/internal" && method == Method::POST {
             return (Endpoint::TenantAccessToken, None);
+        }
+        if path == "/open-apis/interactive/v1/card/update" && method == Method::POST {
+            return (Endpoint::UpdateCardLater, None);
         }
         if path == MESSAGES && method == Method::POST {
             return (Endpoint::SendMessage, None);

@@ -117,6 +117,7 @@
 //! ```
 
 mod body;
+pub mod callbacks;
 mod card;
 pub mod clock;
 mod emulator;
@@ -131,6 +132,7 @@ mod state;
 pub mod tokens;
 mod viewer;
 
+pub use callbacks::{CallbackApp, Click, Interaction, Operator};
 pub use clock::Clock;
 pub use emulator::{Emulator, EmulatorBuilder, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
 pub use errors::EmulatorError;

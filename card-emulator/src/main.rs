@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! card-emulator [serve] [--port PORT] [--app APP_ID:APP_SECRET]... [--seed N] [--verbose]
+//!               [--callback-url URL --verification-token TOKEN [--encrypt-key KEY]]
 //! card-emulator render CARD.json [-o CARD.html] [--png] [--dark] [--mobile] [--locale L]
 //! ```
 //!
@@ -16,7 +17,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use card_emulator::{Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
+use card_emulator::{CallbackApp, Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
 use clap::{Args, Parser, Subcommand};
 
 /// The local Lark Open API for cards: token, send and update endpoints with Lark's rules,
@@ -84,6 +85,16 @@ struct Serve {
     /// Log every request on stderr.
     #[arg(long, short)]
     verbose: bool,
+    /// The first app's card callback URL: simulated interactions
+    /// (`POST /__emulator/messages/{id}/actions`) post their callbacks there.
+    #[arg(long, value_name = "URL", requires = "verification_token")]
+    callback_url: Option<String>,
+    /// The first app's Verification Token, sent in every callback.
+    #[arg(long, value_name = "TOKEN", requires = "callback_url")]
+    verification_token: Option<String>,
+    /// The first app's Encrypt Key: callbacks are encrypted and signed with it.
+    #[arg(long, value_name = "KEY", requires = "callback_url")]
+    encrypt_key: Option<String>,
 }
 
 /// An app's credentials from the command line. No `Debug`: the secret stays out of logs.
@@ -214,6 +225,17 @@ async fn run(options: Serve) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let (Some(url), Some(token), Some(first)) = (
+        options.callback_url,
+        options.verification_token,
+        apps.first(),
+    ) {
+        let mut callback = CallbackApp::new(url, token);
+        if let Some(key) = options.encrypt_key {
+            callback = callback.encrypt_key(key);
+        }
+        emulator.set_callback(&first.id, callback);
+    }
     // The first line is the contract with scripts that start the binary: flush it at once.
     let mut stdout = std::io::stdout();
     if writeln!(stdout, "{}", emulator.base_url())
@@ -300,6 +322,28 @@ mod tests {
                 .collect();
             assert_eq!(apps, [("cli_a", "s1"), ("cli_b", "s2")]);
         }
+    }
+
+    #[test]
+    fn takes_the_callback_settings_together() {
+        let options = parse(&[
+            "--callback-url",
+            "http://127.0.0.1:9000/lark/callback",
+            "--verification-token",
+            "vt",
+            "--encrypt-key",
+            "ek",
+        ])
+        .unwrap_or_default();
+        assert_eq!(
+            options.callback_url.as_deref(),
+            Some("http://127.0.0.1:9000/lark/callback")
+        );
+        assert_eq!(options.verification_token.as_deref(), Some("vt"));
+        assert_eq!(options.encrypt_key.as_deref(), Some("ek"));
+        // A URL without its token, or a key without a URL, is refused.
+        assert!(parse(&["--callback-url", "http://127.0.0.1:9000/"]).is_err());
+        assert!(parse(&["--encrypt-key", "ek"]).is_err());
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub use card_core::lark::limits::{UPDATE_WINDOW, UUID_WINDOW};
 pub(crate) struct Shared {
     pub(crate) clock: Clock,
     pub(crate) faults: Faults,
+    pub(crate) callbacks: crate::callbacks::Callbacks,
     state: Mutex<State>,
 }
 
@@ -42,6 +43,7 @@ impl Shared {
         Shared {
             clock,
             faults: Faults::default(),
+            callbacks: crate::callbacks::Callbacks::default(),
             state: Mutex::new(state),
         }
     }
@@ -581,6 +583,20 @@ impl State {
         let data = message.data();
         self.journal.changed();
         Ok(data)
+    }
+
+    /// Replaces a card with one a callback answer or a delayed update brought (checked by
+    /// the caller); whether the message exists.
+    pub(crate) fn replace_card_content(&mut self, id: &str, content: String, now: u64) -> bool {
+        match self.messages.get_mut(id) {
+            Some(message) => {
+                message.content.clone_from(&content);
+                message.updated_ms = now;
+                message.history.push((now, RevisionKind::Updated, content));
+                true
+            }
+            None => false,
+        }
     }
 
     /// Recalls or deletes a message; whether it existed.

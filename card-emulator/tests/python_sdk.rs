@@ -1,12 +1,15 @@
 //! Lark's official Python SDK (`lark-oapi`) against the emulator: `tests/python/update_card.py`
-//! must pass. When `python3` has no `lark-oapi`, the test installs it into a virtual
+//! must pass, and the SDK's callback dispatcher (`tests/python/callback_app.py`) must accept the
+//! emulator's callbacks and have its answers applied. When `python3` has no `lark-oapi`, the test installs it into a virtual
 //! environment of its own under the target directory (so `cargo test --workspace` works on a
 //! fresh machine); it fails, with the reason, when Python or the install is not available.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use card_emulator::Emulator;
+use card_core::lark::LarkCode;
+use card_emulator::{CallbackApp, Click, Emulator, Operator};
+use tokio::io::AsyncBufReadExt;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -60,6 +63,76 @@ async fn the_official_python_sdk_gets_a_token_sends_and_updates_a_card() -> Test
     Ok(())
 }
 
+#[tokio::test]
+async fn the_official_python_sdk_accepts_the_emulator_s_callbacks() -> TestResult {
+    const TOKEN: &str = "python-verification-token";
+    const KEY: &str = "python-encrypt-key";
+    let emulator = Emulator::builder()
+        .app("cli_python", "python-secret")
+        .start()
+        .await?;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/callback_app.py");
+    let python = python_with_lark_oapi().await?;
+    let mut app = tokio::process::Command::new(&python)
+        .arg(&script)
+        .args([TOKEN, KEY])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let stdout = app.stdout.take().ok_or("no stdout")?;
+    let mut first = String::new();
+    let mut lines = tokio::io::BufReader::new(stdout);
+    tokio::time::timeout(Duration::from_secs(60), lines.read_line(&mut first)).await??;
+    let url = first.trim().to_owned();
+    assert!(
+        url.starts_with("http://127.0.0.1:"),
+        "callback_app.py printed `{url}`"
+    );
+
+    emulator.set_callback("cli_python", CallbackApp::new(&url, TOKEN).encrypt_key(KEY));
+    let card = r#"{"schema":"2.0","body":{"elements":[{"tag":"button","element_id":"approve","text":{"tag":"plain_text","content":"Approve"},"behaviors":[{"type":"callback","value":{"action":"approve"}}]}]}}"#;
+    let id = emulator.send_card("oc_python", card)?;
+    let interaction = emulator
+        .click(
+            &id,
+            Click::element("approve").by(Operator::new("ou_python_user")),
+        )
+        .await?;
+    assert_eq!(interaction.code, 0, "{:?}", interaction.error);
+    assert_eq!(interaction.status, Some(200));
+    assert_eq!(
+        interaction.toast,
+        Some(serde_json::json!({ "type": "success", "content": "python saw approve" }))
+    );
+    assert!(interaction.card_applied);
+    let content = emulator.message(&id).map(|m| m.content).unwrap_or_default();
+    assert!(
+        content.contains(&format!("Python: approve by ou_python_user in {id}")),
+        "{content}"
+    );
+
+    // The SDK checks what the emulator sends: another Verification Token, or another key,
+    // and it refuses (HTTP 500, which Lark reports as 200671).
+    for wrong in [
+        CallbackApp::new(&url, "another-token").encrypt_key(KEY),
+        CallbackApp::new(&url, TOKEN).encrypt_key("another-key"),
+    ] {
+        emulator.set_callback("cli_python", wrong);
+        let refused = emulator.click(&id, Click::element("approve")).await;
+        // The card was replaced by the answer above: it has no button any more.
+        assert!(refused.is_err());
+        let id = emulator.send_card("oc_python", card)?;
+        let refused = emulator.click(&id, Click::element("approve")).await?;
+        assert_eq!(refused.status, Some(500), "{refused:?}");
+        assert_eq!(refused.code, LarkCode::CallbackNot200.code());
+        assert_eq!(emulator.history(&id).len(), 1);
+    }
+    drop(app.stdin.take());
+    let _ = tokio::time::timeout(Duration::from_secs(10), app.wait()).await;
+    Ok(())
+}
+
 /// A Python interpreter that can `import lark_oapi`: `python3` if it can, else one of a
 /// virtual environment under the target directory, with `lark-oapi` installed by pip.
 async fn python_with_lark_oapi() -> Result<PathBuf, Box<dyn std::error::Error>> {
@@ -74,6 +147,9 @@ async fn python_with_lark_oapi() -> Result<PathBuf, Box<dyn std::error::Error>> 
     if let Some(python) = can_import(PathBuf::from("python3")).await {
         return Ok(python);
     }
+    // The tests of this file run in parallel: one of them makes the virtual environment.
+    static MAKING_VENV: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _making = MAKING_VENV.lock().await;
     let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lark-oapi-venv");
     let python = venv.join("bin").join("python");
     if let Some(python) = can_import(python.clone()).await {

@@ -229,6 +229,54 @@ lark_codes! {
     /// 10014: invalid app secret (token endpoint).
     InvalidAppSecret = 10014 [400, "app secret invalid"],
         "the app secret is wrong", Never;
+    /// 200340: the app has no card callback URL, or an invalid one (shown by the Lark client).
+    CallbackUrlMissing = 200340,
+        "the app has no valid card callback URL", Never;
+    /// 200341: the app's callback URL did not answer within [`limits::CALLBACK_ANSWER_WITHIN`].
+    CallbackTimeout = 200341,
+        "the app's callback did not answer within 3 seconds", Never;
+    /// 200342: Lark could not connect to the callback URL.
+    CallbackUnreachable = 200342,
+        "Lark could not connect to the app's callback URL", Never;
+    /// 200671: the app's callback answered another status than HTTP 200.
+    CallbackNot200 = 200671,
+        "the app's callback answered another status than HTTP 200", Never;
+    /// 200672: the app's callback answered a body that is not a callback answer.
+    CallbackBadBody = 200672,
+        "the app's callback answered a body of the wrong shape", Never;
+    /// 200673: the card of the app's callback answer is wrong.
+    CallbackBadCard = 200673,
+        "the app's callback answered an invalid card", Never;
+    /// 200830: a card JSON 2.0 card was answered with a 1.0 card.
+    CallbackV2ToV1 = 200830,
+        "a card JSON 2.0 card cannot become a 1.0 card", Never;
+    /// 10002: the `card` parameter of a delayed update is wrong.
+    DelayedCardParamInvalid = 10002,
+        "the body of the delayed update lacks `token` or `card`", Never;
+    /// 11311: the card of a delayed update is invalid.
+    DelayedCardInvalid = 11311,
+        "the card of the delayed update is invalid", Never;
+    /// 100030: the body of a delayed update is not JSON.
+    DelayedBodyNotJson = 100030,
+        "the body of the delayed update is not JSON", Never;
+    /// 200000: the card of a delayed update was recalled.
+    DelayedCardRecalled = 200000,
+        "the card's message was recalled", Never;
+    /// 200310: a delayed update of a card another app sent.
+    DelayedCardOfOtherApp = 200310,
+        "the card was sent by another app", Never;
+    /// 300020: the token of a delayed update is not a `c-…` callback token.
+    CallbackTokenMalformed = 300020,
+        "the token is not a `c-…` callback token", Never;
+    /// 300030: the callback token expired ([`limits::CALLBACK_TOKEN_LIFETIME`]).
+    CallbackTokenExpired = 300030,
+        "the callback token expired (30 minutes)", Never;
+    /// 300040: the callback token was used [`limits::CALLBACK_TOKEN_USES`] times already.
+    CallbackTokenUsedUp = 300040,
+        "the callback token was used too often (2 updates)", Never;
+    /// 300090: a delayed update of a card that is not shared needs `open_ids`.
+    DelayedOpenIdsRequired = 300090,
+        "a card that is not shared needs `open_ids` in a delayed update", Never;
 }
 
 macro_rules! card_sub_codes {
@@ -342,6 +390,15 @@ pub mod limits {
     /// How long a send's `uuid` de-duplicates: a second send with the same `uuid` within it
     /// returns the first message.
     pub const UUID_WINDOW: Duration = Duration::from_secs(3600);
+    /// How long Lark waits for the answer to a card callback (200341 beyond): "需要在 3 秒内
+    /// 响应回调请求".
+    pub const CALLBACK_ANSWER_WITHIN: Duration = Duration::from_secs(3);
+    /// How long a callback's token (`c-…`) updates the card with the delayed update (300030
+    /// beyond): "有效期为 30 分钟".
+    pub const CALLBACK_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 60);
+    /// How many delayed updates one callback token makes (300040 beyond): "同一个 token 只能使用
+    /// 2 次" (one page says 3; 2 holds under both).
+    pub const CALLBACK_TOKEN_USES: u32 = 2;
 }
 
 #[cfg(test)]

@@ -125,6 +125,11 @@ pub enum ClientError {
         /// The last error.
         last: Box<ClientError>,
     },
+    /// A callback token refused before any request (expired, or used up); its
+    /// [`lark_code`](ClientError::lark_code) is the one Lark would answer.
+    #[cfg(feature = "callback")]
+    #[error(transparent)]
+    SpentToken(super::SpentToken),
     /// The updater stopped this message's stream after a terminal error.
     #[error("updates to {message_id} stopped: {reason}")]
     StreamStopped {
@@ -150,6 +155,9 @@ impl ClientError {
             ClientError::Api(e) => Some(e.code),
             ClientError::RetriesExhausted { last, .. } => last.lark_code(),
             ClientError::StreamStopped { code, .. } => *code,
+            // Refused before asking: the code Lark would have answered.
+            #[cfg(feature = "callback")]
+            ClientError::SpentToken(spent) => Some(spent.lark_code()),
             _ => None,
         }
     }

@@ -20,6 +20,8 @@
 
 mod auth;
 mod error;
+#[cfg(feature = "callback")]
+mod later;
 mod limits;
 #[cfg(feature = "redis")]
 mod redis;
@@ -35,6 +37,8 @@ use tracing::{field, Instrument};
 
 pub use auth::{Credentials, Secret};
 pub use error::{ApiError, CardContentError, CardSubCode, ClientError, LarkCode, Retry};
+#[cfg(feature = "callback")]
+pub use later::SpentToken;
 pub use limits::Limits;
 #[cfg(feature = "redis")]
 pub use redis::RedisConfig;

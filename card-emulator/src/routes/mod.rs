@@ -5,6 +5,7 @@
 //! text, not Lark's JSON): the server has already read the body and put it, and the log id,
 //! in the request's extensions, and every failure is turned into a Lark answer here.
 
+mod actions;
 mod auth;
 mod control;
 mod messages;
@@ -59,7 +60,14 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/open-apis/im/v1/messages/{message_id}",
             patch(messages::update_card).put(messages::edit),
         )
-        .nest(CONTROL_PREFIX, control::router())
+        .route(
+            "/open-apis/interactive/v1/card/update",
+            post(actions::update_card_later),
+        )
+        .nest(
+            CONTROL_PREFIX,
+            control::router().merge(actions::control_router()),
+        )
         .merge(crate::viewer::router())
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
@@ -76,7 +84,7 @@ pub(crate) fn request_parts(
     (log_id, body)
 }
 
-fn with_code(mut response: Response, code: i64) -> Response {
+pub(crate) fn with_code(mut response: Response, code: i64) -> Response {
     response.extensions_mut().insert(ReplyCode(code));
     response
 }

@@ -1,0 +1,29 @@
+//! Card callbacks: what Lark sends when someone uses a button, select, input, checker or form
+//! of a card (`card.action.trigger`), and the answer, as types; and [`Receiver`], which checks
+//! and answers them in your axum server.
+//!
+//! - [`CardAction`]: the callback. [`Action::value`] reads the element's `value` into your
+//!   own type, [`FormValue`] the fields of a submitted form.
+//! - [`Answer`]: a [`Toast`] and/or a new card; `Answer<V2>` takes [`V2Card`]s only, as a
+//!   2.0 card may not become a 1.0 one.
+//! - [`Receiver`]: the tower `Service` to mount at your callback URL's path.
+//! - [`crypto`]: the signature and encryption, as Lark does them.
+
+mod action;
+mod answer;
+pub mod crypto;
+mod error;
+mod receiver;
+mod secret;
+
+pub use action::{
+    Action, CallbackHeader, CallbackToken, CardAction, Context, FormValue, Operator,
+    CARD_ACTION_TRIGGER,
+};
+pub use answer::{Answer, AnyVersion, Original, Toast, ToastKind, V2Card, V2};
+pub use error::CallbackError;
+pub use receiver::{
+    Receiver, ReceiverBuilder, ReceiverStats, Refusal, DEFAULT_ANSWER_WITHIN, DEFAULT_MAX_BODY,
+    DEFAULT_NONCE_CAPACITY, DEFAULT_REPLAY_WINDOW,
+};
+pub use secret::{EncryptKey, VerificationToken};

@@ -1,0 +1,97 @@
+//! The delayed update: a card replaced with the token of a callback
+//! (`POST /open-apis/interactive/v1/card/update`), when the answer within 3 seconds could not
+//! carry it.
+
+use super::{Call, Client, ClientError, LarkCode};
+use crate::callback::CallbackToken;
+use crate::card::{UpdatableCard, MAX_UPDATE_BODY_BYTES};
+use crate::error::CardError;
+use crate::lark::limits::{CALLBACK_TOKEN_LIFETIME, CALLBACK_TOKEN_USES};
+
+/// Why a callback token was refused before any request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SpentToken {
+    /// It arrived more than 30 minutes ago.
+    #[error("the callback token is older than 30 minutes")]
+    Expired,
+    /// It was used for 2 updates already.
+    #[error("the callback token was used for 2 updates already")]
+    UsedUp,
+}
+
+impl SpentToken {
+    /// The code Lark answers for such a token: 300030 or 300040.
+    pub fn lark_code(self) -> LarkCode {
+        match self {
+            SpentToken::Expired => LarkCode::CallbackTokenExpired,
+            SpentToken::UsedUp => LarkCode::CallbackTokenUsedUp,
+        }
+    }
+}
+
+impl Client {
+    /// Replaces the card a user clicked, with the token of the callback: the way to update it
+    /// after the 3-second answer (a slow job, say). Call it only after the callback was
+    /// answered: Lark undoes an update made before.
+    ///
+    /// The token updates the card for 30 minutes, twice at most; a token that came with a
+    /// callback and is spent is refused here without a request ([`ClientError::SpentToken`]),
+    /// others by Lark (300030 expired, 300040 used up). The card must be within 30 KB. The
+    /// limits and retries are those of every call.
+    ///
+    /// ```no_run
+    /// use card_core::{card, callback::CardAction, client::Client};
+    ///
+    /// # async fn run(client: Client, action: CardAction) -> Result<(), card_core::client::ClientError> {
+    /// let done = card!({ "schema": "2.0", "body": { "elements": [
+    ///     { "tag": "markdown", "content": "Report **ready**" }
+    /// ] } });
+    /// client.update_card_later(&action.token, &done).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn update_card_later(
+        &self,
+        token: &CallbackToken,
+        card: &impl UpdatableCard,
+    ) -> Result<(), ClientError> {
+        let content = card.content()?;
+        self.update_content_later(token, &content).await
+    }
+
+    /// [`Client::update_card_later`] with card content made already.
+    pub(crate) async fn update_content_later(
+        &self,
+        token: &CallbackToken,
+        content: &str,
+    ) -> Result<(), ClientError> {
+        if content.len() > MAX_UPDATE_BODY_BYTES {
+            return Err(CardError::TooLarge {
+                size: content.len(),
+                limit: MAX_UPDATE_BODY_BYTES,
+            }
+            .into());
+        }
+        if token
+            .received_at()
+            .is_some_and(|at| at.elapsed() >= CALLBACK_TOKEN_LIFETIME)
+        {
+            return Err(ClientError::SpentToken(SpentToken::Expired));
+        }
+        if token.received_at().is_some() && token.take_use() >= CALLBACK_TOKEN_USES {
+            return Err(ClientError::SpentToken(SpentToken::UsedUp));
+        }
+        let token_json = serde_json::to_string(token.expose()).map_err(CardError::Serialize)?;
+        // The card goes in as an object (not a string, unlike a message update).
+        let body = format!(r#"{{"token":{token_json},"card":{content}}}"#);
+        let call = Call {
+            method: reqwest::Method::POST,
+            path: "/open-apis/interactive/v1/card/update".to_owned(),
+            body,
+            message_id: None,
+            chat: None,
+        };
+        self.call(call, &self.inner.retry, None).await.map(|_| ())
+    }
+}

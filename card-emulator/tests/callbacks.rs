@@ -1,0 +1,463 @@
+//! Lark's side of card callbacks, against plain HTTP apps on loopback: the envelope, its
+//! encryption and signature; every bad answer with Lark's code; cards for one user; the
+//! control endpoints; and the delayed update's rules.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::post;
+use card_core::callback::{crypto, EncryptKey};
+use card_core::lark::LarkCode;
+use card_emulator::{CallbackApp, Click, Emulator, Operator};
+use common::{call, TestResult, APP_ID, APP_SECRET, OTHER_APP_ID, OTHER_APP_SECRET};
+use serde_json::{json, Value};
+
+const TOKEN: &str = "vt-emulator";
+const KEY: &str = "ek-emulator";
+
+const V2_CARD: &str = r#"{"schema":"2.0","body":{"elements":[
+  {"tag":"markdown","content":"Deploy?"},
+  {"tag":"button","element_id":"go","text":{"tag":"plain_text","content":"Go"},"behaviors":[{"type":"callback","value":{"go":true}}]}
+]}}"#;
+const V1_CARD: &str = r#"{"elements":[{"tag":"action","actions":[
+  {"tag":"button","text":{"tag":"plain_text","content":"Go"},"value":{"go":1}}
+]}]}"#;
+
+/// What the app answers, and what it received.
+#[derive(Clone, Default)]
+struct App {
+    answer: Arc<Mutex<(u16, String, Duration)>>,
+    received: Arc<Mutex<Vec<(HeaderMap, Bytes)>>>,
+}
+
+impl App {
+    fn answers(&self, status: u16, body: &str, delay: Duration) {
+        if let Ok(mut answer) = self.answer.lock() {
+            *answer = (status, body.to_owned(), delay);
+        }
+    }
+
+    fn last(&self) -> (HeaderMap, Bytes) {
+        self.received
+            .lock()
+            .ok()
+            .and_then(|r| r.last().cloned())
+            .unwrap_or_default()
+    }
+}
+
+async fn answer(State(app): State<App>, headers: HeaderMap, body: Bytes) -> impl IntoResponse {
+    if let Ok(mut received) = app.received.lock() {
+        received.push((headers, body));
+    }
+    let (status, body, delay) = app.answer.lock().map(|a| a.clone()).unwrap_or_default();
+    tokio::time::sleep(delay).await;
+    (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body)
+}
+
+/// An app on loopback answering `{}`; its callback URL.
+async fn start_app() -> Result<(String, App), Box<dyn std::error::Error>> {
+    let app = App::default();
+    app.answers(200, "{}", Duration::ZERO);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/callback", listener.local_addr()?);
+    let router = axum::Router::new()
+        .route("/callback", post(answer))
+        .with_state(app.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    Ok((url, app))
+}
+
+async fn emulator() -> Result<Emulator, Box<dyn std::error::Error>> {
+    Ok(Emulator::builder()
+        .app(APP_ID, APP_SECRET)
+        .app(OTHER_APP_ID, OTHER_APP_SECRET)
+        .paused_clock()
+        .start()
+        .await?)
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+#[tokio::test]
+async fn the_callback_is_lark_s_envelope_encrypted_and_signed() -> TestResult {
+    let emulator = emulator().await?;
+    let (url, app) = start_app().await?;
+    emulator.set_callback(APP_ID, CallbackApp::new(&url, TOKEN).encrypt_key(KEY));
+    let id = emulator.send_card("oc_team", V2_CARD)?;
+    let interaction = emulator
+        .click(&id, Click::element("go").by(Operator::new("ou_ann")))
+        .await?;
+    assert_eq!(interaction.code, 0, "{:?}", interaction.error);
+
+    let (headers, body) = app.last();
+    let now = emulator
+        .clock()
+        .now()
+        .duration_since(std::time::UNIX_EPOCH)?;
+    let timestamp = header(&headers, crypto::TIMESTAMP_HEADER);
+    let nonce = header(&headers, crypto::NONCE_HEADER);
+    assert_eq!(timestamp, now.as_secs().to_string());
+    assert!(!nonce.is_empty());
+    let key = EncryptKey::new(KEY);
+    assert_eq!(
+        header(&headers, crypto::SIGNATURE_HEADER),
+        crypto::signature(timestamp, nonce, &key, &body)
+    );
+    let outer: Value = serde_json::from_slice(&body)?;
+    let plaintext = crypto::decrypt(&key, outer["encrypt"].as_str().unwrap_or(""))?;
+    let callback: Value = serde_json::from_slice(&plaintext)?;
+    assert_eq!(callback, interaction.callback);
+    assert_eq!(callback["schema"], "2.0");
+    assert_eq!(callback["header"]["token"], TOKEN);
+    assert_eq!(callback["header"]["app_id"], APP_ID);
+    assert_eq!(callback["header"]["event_type"], "card.action.trigger");
+    assert_eq!(
+        callback["header"]["create_time"],
+        (now.as_micros()).to_string()
+    );
+    assert_eq!(callback["event"]["operator"]["open_id"], "ou_ann");
+    assert_eq!(callback["event"]["operator"]["union_id"], "on_ann");
+    assert_eq!(
+        callback["event"]["action"],
+        json!({ "tag": "button", "value": { "go": true } })
+    );
+    assert_eq!(callback["event"]["context"]["open_message_id"], id.as_str());
+    assert_eq!(callback["event"]["context"]["open_chat_id"], "oc_team");
+    assert_eq!(callback["event"]["host"], "im_message");
+    assert!(callback["event"]["token"]
+        .as_str()
+        .is_some_and(|t| t.starts_with("c-")));
+
+    // Without an Encrypt Key the body is the callback itself.
+    emulator.set_callback(APP_ID, CallbackApp::new(&url, TOKEN));
+    let plain = emulator
+        .click(&id, Click::value(json!({ "go": true })))
+        .await?;
+    let (_, body) = app.last();
+    assert_eq!(serde_json::from_slice::<Value>(&body)?, plain.callback);
+    // Every callback has its own event id, nonce and token.
+    assert_ne!(plain.event_id, interaction.event_id);
+    assert_ne!(plain.token, interaction.token);
+    Ok(())
+}
+
+#[tokio::test]
+async fn bad_answers_are_recorded_with_lark_s_codes_and_change_nothing() -> TestResult {
+    let emulator = emulator().await?;
+    let (url, app) = start_app().await?;
+    emulator.set_callback(APP_ID, CallbackApp::new(&url, TOKEN).encrypt_key(KEY));
+    let id = emulator.send_card("oc_team", V2_CARD)?;
+    let v1_answer = json!({ "card": { "type": "raw", "data": serde_json::from_str::<Value>(
+        r#"{"config":{"update_multi":true},"elements":[{"tag":"markdown","content":"v1"}]}"#)? } })
+    .to_string();
+    let cases = [
+        (500, "{}".to_owned(), 0, LarkCode::CallbackNot200),
+        (401, "{}".to_owned(), 0, LarkCode::CallbackNot200),
+        (200, "not json".to_owned(), 0, LarkCode::CallbackBadBody),
+        (200, "[]".to_owned(), 0, LarkCode::CallbackBadBody),
+        (200, r#"{"toast":{"type":"loud","content":"hi"}}"#.to_owned(), 0, LarkCode::CallbackBadBody),
+        (200, r#"{"card":"raw"}"#.to_owned(), 0, LarkCode::CallbackBadBody),
+        (200, r#"{"card":{"type":"html","data":{}}}"#.to_owned(), 0, LarkCode::CallbackBadBody),
+        (
+            200,
+            r#"{"card":{"type":"raw","data":{"schema":"2.0","body":{"elements":[{"tag":"blink"}]}}}}"#.to_owned(),
+            0,
+            LarkCode::CallbackBadCard,
+        ),
+        (
+            200,
+            r#"{"card":{"type":"template","data":{"template_id":"AAq1"}}}"#.to_owned(),
+            0,
+            LarkCode::CallbackBadCard,
+        ),
+        (200, v1_answer, 0, LarkCode::CallbackV2ToV1),
+        (200, "{}".to_owned(), 3_300, LarkCode::CallbackTimeout),
+    ];
+    for (status, body, delay_ms, expected) in cases {
+        app.answers(status, &body, Duration::from_millis(delay_ms));
+        let interaction = emulator.click(&id, Click::element("go")).await?;
+        assert_eq!(
+            interaction.code,
+            expected.code(),
+            "{status} {body}: {interaction:?}"
+        );
+        assert!(interaction.error.is_some());
+        assert!(!interaction.card_applied);
+    }
+    assert_eq!(
+        emulator.history(&id).len(),
+        1,
+        "a bad answer changed the card"
+    );
+
+    // No callback URL, and a URL nobody listens on.
+    let other = emulator.send_card_as(OTHER_APP_ID, "oc_team", V2_CARD)?;
+    let missing = emulator.click(&other, Click::element("go")).await?;
+    assert_eq!(missing.code, LarkCode::CallbackUrlMissing.code());
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let closed_url = format!("http://{}/callback", closed.local_addr()?);
+    drop(closed);
+    emulator.set_callback(OTHER_APP_ID, CallbackApp::new(closed_url, TOKEN));
+    let unreachable = emulator.click(&other, Click::element("go")).await?;
+    assert_eq!(unreachable.code, LarkCode::CallbackUnreachable.code());
+
+    // A good answer after all that applies.
+    app.answers(
+        200,
+        r#"{"toast":{"type":"warning","content":"careful"},"card":{"type":"raw","data":{"schema":"2.0","body":{"elements":[{"tag":"markdown","content":"done"}]}}}}"#,
+        Duration::ZERO,
+    );
+    let good = emulator.click(&id, Click::element("go")).await?;
+    assert_eq!(good.code, 0, "{:?}", good.error);
+    assert!(good.card_applied);
+    assert_eq!(
+        good.toast,
+        Some(json!({ "type": "warning", "content": "careful" }))
+    );
+    assert!(emulator
+        .message(&id)
+        .is_some_and(|m| m.content.contains("done")));
+    assert_eq!(emulator.interactions().len(), 14);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_card_that_is_not_shared_is_for_the_operator_alone() -> TestResult {
+    let emulator = emulator().await?;
+    let (url, app) = start_app().await?;
+    emulator.set_callback(APP_ID, CallbackApp::new(&url, TOKEN));
+    let id = emulator.send_card("oc_team", V1_CARD)?;
+    let private = r#"{"elements":[{"tag":"markdown","content":"only you"}]}"#;
+    app.answers(
+        200,
+        &json!({ "card": { "type": "raw", "data": serde_json::from_str::<Value>(private)? } })
+            .to_string(),
+        Duration::ZERO,
+    );
+    let interaction = emulator
+        .click(&id, Click::value(json!({ "go": 1 })))
+        .await?;
+    assert_eq!(interaction.code, 0, "{:?}", interaction.error);
+    assert!(!interaction.card_applied);
+    assert_eq!(
+        interaction
+            .private_card
+            .as_deref()
+            .map(serde_json::from_str::<Value>)
+            .and_then(Result::ok),
+        Some(serde_json::from_str::<Value>(private)?)
+    );
+    assert_eq!(
+        emulator.message(&id).map(|m| m.content),
+        Some(V1_CARD.to_owned())
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_control_endpoints_drive_callbacks_over_http() -> TestResult {
+    let emulator = emulator().await?;
+    let (url, app) = start_app().await?;
+    app.answers(
+        200,
+        r#"{"toast":{"type":"info","content":"seen"}}"#,
+        Duration::ZERO,
+    );
+    let http = reqwest::Client::new();
+    let base = format!("{}/__emulator", emulator.base_url());
+    let set = call(
+        http.post(format!("{base}/apps/{APP_ID}/callback"))
+            .json(&json!({
+                "url": url, "verification_token": TOKEN, "encrypt_key": KEY
+            })),
+    )
+    .await?;
+    assert_eq!(set.status, 200, "{}", set.text);
+    let unknown_app = call(
+        http.post(format!("{base}/apps/cli_nobody/callback"))
+            .json(&json!({
+                "url": url, "verification_token": TOKEN
+            })),
+    )
+    .await?;
+    assert_eq!(unknown_app.status, 404);
+
+    let id = emulator.send_card("oc_team", V2_CARD)?;
+    let clicked = call(
+        http.post(format!("{base}/messages/{id}/actions"))
+            .json(&json!({
+                "value": { "go": true }, "operator": { "open_id": "ou_bob" }
+            })),
+    )
+    .await?;
+    assert_eq!(clicked.status, 200, "{}", clicked.text);
+    assert_eq!(clicked.body["code"], 0);
+    assert_eq!(clicked.body["toast"]["content"], "seen");
+    assert_eq!(
+        clicked.body["callback"]["event"]["operator"]["open_id"],
+        "ou_bob"
+    );
+
+    let no_element = call(
+        http.post(format!("{base}/messages/{id}/actions"))
+            .json(&json!({
+                "element_id": "nope"
+            })),
+    )
+    .await?;
+    assert_eq!(no_element.status, 400);
+    assert!(no_element.body["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("nope")));
+    let no_message = call(
+        http.post(format!("{base}/messages/om_0000/actions"))
+            .json(&json!({ "element_id": "go" })),
+    )
+    .await?;
+    assert_eq!(no_message.status, 404);
+    let recalled = emulator.send_card("oc_team", V2_CARD)?;
+    emulator.recall(&recalled)?;
+    let on_recalled = call(
+        http.post(format!("{base}/messages/{recalled}/actions"))
+            .json(&json!({ "element_id": "go" })),
+    )
+    .await?;
+    assert_eq!(on_recalled.status, 400);
+
+    let list = call(http.get(format!("{base}/interactions"))).await?;
+    assert_eq!(list.body.as_array().map(Vec::len), Some(1));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_delayed_update_keeps_lark_s_token_rules() -> TestResult {
+    let emulator = emulator().await?;
+    let (url, _app) = start_app().await?;
+    emulator.set_callback(APP_ID, CallbackApp::new(&url, TOKEN).encrypt_key(KEY));
+    let id = emulator.send_card("oc_team", V2_CARD)?;
+    let token = emulator.click(&id, Click::element("go")).await?.token;
+    let bearer = emulator.tenant_token(APP_ID)?;
+    let http = reqwest::Client::new();
+    let endpoint = format!(
+        "{}/open-apis/interactive/v1/card/update",
+        emulator.base_url()
+    );
+    let update = |body: String, bearer: &str| {
+        call(
+            http.post(&endpoint)
+                .bearer_auth(bearer)
+                .header("Content-Type", "application/json; charset=utf-8")
+                .body(body),
+        )
+    };
+    let card = |text: &str| json!({ "schema": "2.0", "body": { "elements": [ { "tag": "markdown", "content": text } ] } });
+    let code = |reply: &common::Reply| LarkCode::from_code(reply.code());
+
+    for n in 1..=2 {
+        let ok = update(
+            json!({ "token": token, "card": card(&format!("later {n}")) }).to_string(),
+            &bearer,
+        )
+        .await?;
+        assert_eq!(
+            (ok.status, ok.code(), ok.msg()),
+            (200, 0, "ok"),
+            "{}",
+            ok.text
+        );
+        assert!(emulator
+            .message(&id)
+            .is_some_and(|m| m.content.contains(&format!("later {n}"))));
+    }
+    let third = update(
+        json!({ "token": token, "card": card("later 3") }).to_string(),
+        &bearer,
+    )
+    .await?;
+    assert_eq!(code(&third), LarkCode::CallbackTokenUsedUp);
+    assert!(third.body["error"]["log_id"].is_string());
+
+    let fresh = emulator.click(&id, Click::element("go")).await;
+    // The card has no button any more: a new card to click.
+    assert!(fresh.is_err());
+    let id = emulator.send_card("oc_team", V2_CARD)?;
+    let token = emulator.click(&id, Click::element("go")).await?.token;
+
+    let refusals = [
+        ("{not json".to_owned(), LarkCode::DelayedBodyNotJson),
+        (json!({ "token": token }).to_string(), LarkCode::DelayedCardParamInvalid),
+        (json!({ "token": "t-123", "card": card("x") }).to_string(), LarkCode::CallbackTokenMalformed),
+        (json!({ "token": "c-unknown", "card": card("x") }).to_string(), LarkCode::CallbackTokenExpired),
+        (
+            json!({ "token": token, "card": { "schema": "2.0", "body": { "elements": [ { "tag": "blink" } ] } } }).to_string(),
+            LarkCode::DelayedCardInvalid,
+        ),
+        (
+            json!({ "token": token, "card": { "elements": [ { "tag": "hr" } ] } }).to_string(),
+            LarkCode::DelayedOpenIdsRequired,
+        ),
+        (
+            json!({ "token": token, "card": { "type": "template", "data": { "template_id": "AAq1" } } }).to_string(),
+            LarkCode::DelayedCardInvalid,
+        ),
+    ];
+    for (body, expected) in refusals {
+        let reply = update(body.clone(), &bearer).await?;
+        assert_eq!(code(&reply), expected, "{body}: {}", reply.text);
+    }
+    let other_bearer = emulator.tenant_token(OTHER_APP_ID)?;
+    let other_app = update(
+        json!({ "token": token, "card": card("x") }).to_string(),
+        &other_bearer,
+    )
+    .await?;
+    assert_eq!(code(&other_app), LarkCode::DelayedCardOfOtherApp);
+    let no_auth = call(
+        http.post(&endpoint)
+            .json(&json!({ "token": token, "card": card("x") })),
+    )
+    .await?;
+    assert_eq!(code(&no_auth), LarkCode::TokenMissing);
+    // None of the refusals used the token up, and the card is as sent.
+    assert_eq!(emulator.history(&id).len(), 1);
+
+    // 30 minutes later the token is expired.
+    emulator.clock().advance(Duration::from_secs(29 * 60 + 59));
+    let just_in_time = update(
+        json!({ "token": token, "card": card("in time") }).to_string(),
+        &bearer,
+    )
+    .await?;
+    assert_eq!(just_in_time.code(), 0, "{}", just_in_time.text);
+    emulator.clock().advance(Duration::from_secs(1));
+    let expired = update(
+        json!({ "token": token, "card": card("too late") }).to_string(),
+        &bearer,
+    )
+    .await?;
+    assert_eq!(code(&expired), LarkCode::CallbackTokenExpired);
+
+    // A recalled card cannot be updated.
+    let id = emulator.send_card("oc_team", V2_CARD)?;
+    let token = emulator.click(&id, Click::element("go")).await?.token;
+    emulator.recall(&id)?;
+    let recalled = update(
+        json!({ "token": token, "card": card("x") }).to_string(),
+        &bearer,
+    )
+    .await?;
+    assert_eq!(code(&recalled), LarkCode::DelayedCardRecalled);
+    Ok(())
+}
