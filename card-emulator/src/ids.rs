@@ -101,7 +101,7 @@ pub(crate) fn p2p_chat_id(receive_id: &str) -> String {
 }
 
 /// Days since 1970-01-01 to a civil date (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
+pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
