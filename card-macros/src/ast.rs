@@ -14,12 +14,16 @@
 //!                                        when it has a comma outside brackets
 //! ```
 //!
-//! Every node keeps its span, so that the checks of stage 2 point at the offending token.
+//! Rust expressions stay token streams (syn's `full` feature is not needed, which keeps the
+//! macro cheap to build). Every node keeps its span, so that the checks of stage 2 point at
+//! the offending token.
 
-use proc_macro2::{Delimiter, Group, Literal, Span, TokenStream, TokenTree};
-
-use crate::diag::Error;
-use crate::literal;
+use proc_macro2::{Delimiter, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::ext::IdentExt as _;
+use syn::parse::discouraged::Speculative as _;
+use syn::parse::{Parse, ParseStream, Parser as _};
+use syn::{braced, bracketed, token, Error, Ident, Lit, LitStr, Result, Token};
 
 /// Where something is: its first and last token (a range, so errors underline all of it).
 #[derive(Clone, Copy, Debug)]
@@ -41,8 +45,26 @@ impl Range {
 
     /// An error message over the whole range.
     pub fn error(self, message: impl core::fmt::Display) -> Error {
-        Error::new(self, message.to_string())
+        Error::new_spanned(self, message)
     }
+}
+
+/// A token at the start and one at the end: `syn::Error::new_spanned` spans an error from
+/// the first token it is given to the last.
+impl ToTokens for Range {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        for span in [self.start, self.end] {
+            let mut mark = Punct::new('#', Spacing::Alone);
+            mark.set_span(span);
+            tokens.extend([TokenTree::Punct(mark)]);
+        }
+    }
+}
+
+/// The id of a node: its address. The validator of `card-schema` names nodes by id, and the
+/// checker and the JSON reader look their span or file position up by it.
+pub fn node_id<T>(node: &T) -> usize {
+    node as *const T as usize
 }
 
 /// A value.
@@ -66,21 +88,38 @@ pub enum Value {
 /// A string literal and its text.
 pub struct Str {
     /// The literal, as written.
-    pub lit: Literal,
+    pub lit: LitStr,
     /// Its text.
     pub text: String,
 }
 
 /// A number literal.
 pub struct Number {
-    /// Its JSON text, such as `-12` or `1.5`.
-    pub text: String,
-    /// Its value when it is a whole number that fits an `i64`.
-    pub int: Option<i64>,
-    /// Its value when it is a whole number above `i64::MAX`.
-    pub uint: Option<u64>,
+    /// Its value, as the card holds it.
+    pub value: NumberValue,
     /// Where it is.
     pub range: Range,
+}
+
+/// The value of a number literal: what `serde_json::Number` the card holds for it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum NumberValue {
+    /// A whole number that fits an `i64` (`-0` is `0`).
+    Int(i64),
+    /// A whole number above `i64::MAX`.
+    UInt(u64),
+    /// A number with a fraction or an exponent (`1.5`, `1e3`), finite.
+    Float(f64),
+}
+
+impl Number {
+    /// Its value when it is a whole number that fits an `i64`.
+    pub fn int(&self) -> Option<i64> {
+        match self.value {
+            NumberValue::Int(i) => Some(i),
+            NumberValue::UInt(_) | NumberValue::Float(_) => None,
+        }
+    }
 }
 
 /// A Rust expression.
@@ -162,205 +201,155 @@ impl Value {
     }
 }
 
-type Result<T> = core::result::Result<T, Error>;
-
-/// The tokens of one delimited group (or the whole input), read front to back.
-///
-/// `syn` is not used: the grammar only needs tokens, and leaving `syn` out keeps the macro
-/// cheap to build for every user.
-struct Cursor {
-    tokens: Vec<TokenTree>,
-    pos: usize,
-    /// Where the group ends, for "expected ..." at the end.
-    end: Span,
-}
-
-impl Cursor {
-    fn new(stream: TokenStream, end: Span) -> Self {
-        Cursor {
-            tokens: stream.into_iter().collect(),
-            pos: 0,
-            end,
-        }
-    }
-
-    fn peek(&self) -> Option<&TokenTree> {
-        self.tokens.get(self.pos)
-    }
-
-    fn peek_at(&self, ahead: usize) -> Option<&TokenTree> {
-        self.tokens.get(self.pos + ahead)
-    }
-
-    fn next(&mut self) -> Option<TokenTree> {
-        let token = self.tokens.get(self.pos).cloned();
-        self.pos += usize::from(token.is_some());
-        token
-    }
-
-    fn is_empty(&self) -> bool {
-        self.pos >= self.tokens.len()
-    }
-
-    /// The span of the next token, or the end of the group.
-    fn span(&self) -> Span {
-        self.peek().map_or(self.end, TokenTree::span)
-    }
-
-    fn error(&self, message: impl Into<String>) -> Error {
-        Error::new(Range::one(self.span()), message.into())
-    }
-
-    fn peek_punct(&self, ch: char) -> bool {
-        matches!(self.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ch)
-    }
-
-    fn peek_keyword(&self, word: &str) -> bool {
-        matches!(self.peek(), Some(TokenTree::Ident(i)) if i == word)
-    }
-
-    /// `..`: two joint dots not followed by a third or `=`.
-    fn peek_dot_dot(&self) -> bool {
-        let dot =
-            |t: Option<&TokenTree>| matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == '.');
-        matches!(self.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '.' && p.spacing() == proc_macro2::Spacing::Joint)
-            && dot(self.peek_at(1))
-            && !matches!(self.peek_at(2), Some(TokenTree::Punct(p)) if p.as_char() == '.' || p.as_char() == '=')
-    }
-
-    /// Whether the next tokens end a value: the end of the group or a comma.
-    fn at_end(&self) -> bool {
-        self.is_empty() || self.peek_punct(',')
-    }
-
-    /// A comma between entries or items, unless at the end.
-    fn comma(&mut self) -> Result<()> {
-        if self.is_empty() {
-            return Ok(());
-        }
-        if self.peek_punct(',') {
-            self.next();
-            Ok(())
-        } else {
-            Err(self.error("expected `,`"))
-        }
-    }
-}
-
 /// Parses the whole input of `card!`.
 pub fn parse(input: TokenStream) -> Result<Value> {
-    let mut cursor = Cursor::new(input, Span::call_site());
-    if cursor.is_empty() {
-        return Err(cursor.error("expected a card: `card!({ \"elements\": [...] })`"));
+    card.parse2(input)
+}
+
+/// The card, and at most a trailing comma.
+fn card(input: ParseStream) -> Result<Value> {
+    if input.is_empty() {
+        return Err(Error::new(
+            Span::call_site(),
+            "expected a card: `card!({ \"elements\": [...] })`",
+        ));
     }
-    let card = value(&mut cursor)?;
-    if cursor.peek_punct(',') {
-        cursor.next();
-    }
-    if !cursor.is_empty() {
-        return Err(cursor.error("unexpected tokens after the card"));
+    let card = input.parse()?;
+    input.parse::<Option<Token![,]>>()?;
+    if !input.is_empty() {
+        return Err(error_at_next(input, "unexpected tokens after the card"));
     }
     Ok(card)
 }
 
-fn value(input: &mut Cursor) -> Result<Value> {
-    let start = input.pos;
-    let literal = match input.next() {
-        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => {
-            Some(Value::Object(object(&g)?))
-        }
-        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket => {
-            let mut inner = Cursor::new(g.stream(), g.span_close());
-            Some(Value::Array(Array {
-                items: items(&mut inner)?,
-                span: g.span(),
-            }))
-        }
-        Some(TokenTree::Ident(i)) if i == "null" => Some(Value::Null(i.span())),
-        Some(TokenTree::Ident(i)) if i == "true" => Some(Value::Bool(true, i.span())),
-        Some(TokenTree::Ident(i)) if i == "false" => Some(Value::Bool(false, i.span())),
-        Some(TokenTree::Literal(lit)) => literal(lit, None)?,
-        Some(TokenTree::Punct(p)) if p.as_char() == '-' => match input.next() {
-            Some(TokenTree::Literal(lit)) => literal(lit, Some(p.span()))?,
-            _ => None,
-        },
-        _ => None,
-    };
-    match literal {
-        // A literal followed by more tokens (`"a".to_owned()`, `1 + n`) is Rust.
-        Some(v) if input.at_end() => Ok(v),
-        _ => {
-            input.pos = start;
-            Ok(Value::Rust(rust(input)?))
-        }
+/// The span of the next token (all of it, for a group), or the end of the group at its end.
+fn next_span(input: ParseStream) -> Span {
+    input
+        .cursor()
+        .token_tree()
+        .map_or_else(|| input.span(), |(token, _)| token.span())
+}
+
+fn error_at_next(input: ParseStream, message: impl core::fmt::Display) -> Error {
+    Error::new(next_span(input), message)
+}
+
+/// Whether the next tokens end a value: the end of the group or a comma.
+fn at_end(input: ParseStream) -> bool {
+    input.is_empty() || input.peek(Token![,])
+}
+
+/// A comma between entries or items, unless at the end.
+fn comma(input: ParseStream) -> Result<()> {
+    if input.is_empty() {
+        return Ok(());
     }
+    if input.parse::<Option<Token![,]>>()?.is_some() {
+        Ok(())
+    } else {
+        Err(error_at_next(input, "expected `,`"))
+    }
+}
+
+impl Parse for Value {
+    fn parse(input: ParseStream) -> Result<Self> {
+        // A literal followed by more tokens (`"a".to_owned()`, `1 + n`) is Rust: read it
+        // ahead, and keep it only if the value ends there.
+        let ahead = input.fork();
+        if let Some(value) = json_value(&ahead)? {
+            if at_end(&ahead) {
+                input.advance_to(&ahead);
+                return Ok(value);
+            }
+        }
+        Ok(Value::Rust(rust(input)?))
+    }
+}
+
+/// A JSON value: an object, an array, a word or a literal; `None` for anything else, which
+/// is Rust.
+fn json_value(input: ParseStream) -> Result<Option<Value>> {
+    if input.peek(token::Brace) {
+        return Ok(Some(Value::Object(input.parse()?)));
+    }
+    if input.peek(token::Bracket) {
+        let content;
+        let brackets = bracketed!(content in input);
+        return Ok(Some(Value::Array(Array {
+            items: items(&content)?,
+            span: brackets.span.join(),
+        })));
+    }
+    if input.peek(Ident::peek_any) {
+        let word = input.call(Ident::parse_any)?;
+        return Ok(match word.to_string().as_str() {
+            "null" => Some(Value::Null(word.span())),
+            "true" => Some(Value::Bool(true, word.span())),
+            "false" => Some(Value::Bool(false, word.span())),
+            _ => None,
+        });
+    }
+    let minus = input.parse::<Option<Token![-]>>()?.map(|minus| minus.span);
+    if input.cursor().literal().is_none() {
+        return Ok(None);
+    }
+    literal(Lit::new(input.parse::<Literal>()?), minus)
 }
 
 /// A literal: a string or a number; other Rust literals are expressions.
-fn literal(lit: Literal, minus: Option<Span>) -> Result<Option<Value>> {
-    let start = minus.unwrap_or_else(|| lit.span());
+fn literal(lit: Lit, minus: Option<Span>) -> Result<Option<Value>> {
+    let end = lit.span();
     let range = Range {
-        start,
-        end: lit.span(),
+        start: minus.unwrap_or(end),
+        end,
     };
     let sign = if minus.is_some() { "-" } else { "" };
-    match literal::classify(&lit.to_string()) {
-        literal::Kind::Str { text, suffix } if minus.is_none() => {
-            if !suffix.is_empty() {
+    let no_type = |suffix: &str| {
+        range.error(format!(
+            "remove the suffix `{suffix}`: a JSON number has no type"
+        ))
+    };
+    let value = match lit {
+        Lit::Str(lit) if minus.is_none() => {
+            if !lit.suffix().is_empty() {
                 return Err(range.error("remove the suffix: JSON strings have none"));
             }
-            Ok(Some(Value::String(Str { lit, text })))
+            let text = lit.value();
+            return Ok(Some(Value::String(Str { lit, text })));
         }
-        literal::Kind::Int { digits, suffix } => {
-            if !suffix.is_empty() {
-                return Err(range.error(format!(
-                    "remove the suffix `{suffix}`: a JSON number has no type"
-                )));
+        Lit::Int(int) => {
+            if !int.suffix().is_empty() {
+                return Err(no_type(int.suffix()));
             }
-            let text = format!("{sign}{digits}");
-            let int = text.parse::<i64>().ok();
-            let uint = if int.is_none() {
-                text.parse::<u64>().ok()
-            } else {
-                None
-            };
-            if int.is_none() && uint.is_none() {
-                return Err(range.error("this number is too large for JSON numbers Lark reads"));
+            let text = format!("{sign}{}", int.base10_digits());
+            match (text.parse::<i64>(), text.parse::<u64>()) {
+                (Ok(i), _) => NumberValue::Int(i),
+                (_, Ok(u)) => NumberValue::UInt(u),
+                _ => {
+                    return Err(range.error("this number is too large for JSON numbers Lark reads"))
+                }
             }
-            Ok(Some(Value::Number(Number {
-                text,
-                int,
-                uint,
-                range,
-            })))
         }
-        literal::Kind::Float { digits, suffix } => {
-            if !suffix.is_empty() {
-                return Err(range.error(format!(
-                    "remove the suffix `{suffix}`: a JSON number has no type"
-                )));
+        Lit::Float(float) => {
+            if !float.suffix().is_empty() {
+                return Err(no_type(float.suffix()));
             }
-            let text = format!("{sign}{digits}");
-            if !text.parse::<f64>().is_ok_and(f64::is_finite) {
-                return Err(range.error("this number is out of range"));
+            match format!("{sign}{}", float.base10_digits()).parse::<f64>() {
+                Ok(f) if f.is_finite() => NumberValue::Float(f),
+                _ => return Err(range.error("this number is out of range")),
             }
-            Ok(Some(Value::Number(Number {
-                text,
-                int: None,
-                uint: None,
-                range,
-            })))
         }
-        _ => Ok(None),
-    }
+        _ => return Ok(None),
+    };
+    Ok(Some(Value::Number(Number { value, range })))
 }
 
 /// A Rust expression: a parenthesized group, or the tokens up to the next comma.
-fn rust(input: &mut Cursor) -> Result<Rust> {
+fn rust(input: ParseStream) -> Result<Rust> {
     let mut tokens = TokenStream::new();
     let mut range: Option<Range> = None;
-    while !input.at_end() {
-        let Some(token) = input.next() else { break };
+    while !at_end(input) {
+        let token: TokenTree = input.parse()?;
         let span = token.span();
         range = Some(match range {
             None => Range::one(span),
@@ -368,99 +357,107 @@ fn rust(input: &mut Cursor) -> Result<Rust> {
         });
         tokens.extend([token]);
     }
-    let range = range.ok_or_else(|| input.error("expected a value"))?;
+    let range = range.ok_or_else(|| error_at_next(input, "expected a value"))?;
     Ok(Rust {
         tokens: unparenthesized(tokens),
         range,
     })
 }
 
-fn object(group: &Group) -> Result<Object> {
-    let mut input = Cursor::new(group.stream(), group.span_close());
-    let mut entries = Vec::new();
-    while !input.is_empty() {
-        let key = match input.next() {
-            Some(TokenTree::Literal(lit)) => match literal::classify(&lit.to_string()) {
-                literal::Kind::Str { text, suffix } if suffix.is_empty() => Str { lit, text },
-                _ => return Err(not_a_key(&TokenTree::Literal(lit))),
-            },
-            Some(other) => return Err(not_a_key(&other)),
-            None => break,
-        };
-        if !input.peek_punct(':') {
-            return Err(Range::one(key.lit.span())
-                .error(format!("expected `:` after the key `\"{}\"`", key.text)));
+impl Parse for Object {
+    fn parse(input: ParseStream) -> Result<Self> {
+        let content;
+        let braces = braced!(content in input);
+        let mut entries = Vec::new();
+        while !content.is_empty() {
+            let key: Str = content.parse()?;
+            if content.parse::<Option<Token![:]>>()?.is_none() {
+                return Err(Range::one(key.lit.span())
+                    .error(format!("expected `:` after the key `\"{}\"`", key.text)));
+            }
+            if at_end(&content) {
+                return Err(error_at_next(
+                    &content,
+                    format!("expected a value for `\"{}\"`", key.text),
+                ));
+            }
+            let value = content.parse()?;
+            entries.push(Entry {
+                name: key.text.clone(),
+                key,
+                value,
+            });
+            comma(&content)?;
         }
-        input.next();
-        if input.at_end() {
-            return Err(input.error(format!("expected a value for `\"{}\"`", key.text)));
-        }
-        let value = value(&mut input)?;
-        entries.push(Entry {
-            name: key.text.clone(),
-            key,
-            value,
-        });
-        input.comma()?;
+        Ok(Object {
+            entries,
+            open: braces.span.open(),
+        })
     }
-    Ok(Object {
-        entries,
-        open: group.span_open(),
-    })
 }
 
-fn not_a_key(found: &TokenTree) -> Error {
-    let hint = match found {
-        TokenTree::Ident(i) => format!(": write `\"{i}\"`"),
-        _ => String::new(),
-    };
-    Range::one(found.span()).error(format!(
-        "expected a key: keys are string literals, as in JSON{hint}"
-    ))
+/// A key: a string literal, as in JSON.
+impl Parse for Str {
+    fn parse(input: ParseStream) -> Result<Self> {
+        let token: TokenTree = input.parse()?;
+        if let TokenTree::Literal(lit) = &token {
+            if let Lit::Str(lit) = Lit::new(lit.clone()) {
+                if lit.suffix().is_empty() {
+                    let text = lit.value();
+                    return Ok(Str { lit, text });
+                }
+            }
+        }
+        let hint = match &token {
+            TokenTree::Ident(i) => format!(": write `\"{i}\"`"),
+            _ => String::new(),
+        };
+        Err(Error::new(
+            token.span(),
+            format!("expected a key: keys are string literals, as in JSON{hint}"),
+        ))
+    }
 }
 
-fn items(input: &mut Cursor) -> Result<Vec<Item>> {
+fn items(input: ParseStream) -> Result<Vec<Item>> {
     let mut items = Vec::new();
     while !input.is_empty() {
-        items.push(item(input)?);
-        input.comma()?;
+        items.push(input.parse()?);
+        comma(input)?;
     }
     Ok(items)
 }
 
-fn item(input: &mut Cursor) -> Result<Item> {
-    if input.peek_keyword("for") {
-        input.next();
-        let pat = until_in(input)?;
-        let (expr, body) = head_and_body(input)?;
-        return Ok(Item::For { pat, expr, body });
+impl Parse for Item {
+    fn parse(input: ParseStream) -> Result<Self> {
+        if input.parse::<Option<Token![for]>>()?.is_some() {
+            let pat = until_in(input)?;
+            let (expr, body) = head_and_body(input)?;
+            return Ok(Item::For { pat, expr, body });
+        }
+        if input.peek(Token![if]) {
+            return if_item(input);
+        }
+        if input.peek(Token![..]) && !input.peek(Token![...]) && !input.peek(Token![..=]) {
+            input.parse::<Token![..]>()?;
+            return Ok(Item::Spread(rust(input)?));
+        }
+        Ok(Item::Value(input.parse()?))
     }
-    if input.peek_keyword("if") {
-        return if_item(input);
-    }
-    if input.peek_dot_dot() {
-        input.next();
-        input.next();
-        return Ok(Item::Spread(rust(input)?));
-    }
-    Ok(Item::Value(value(input)?))
 }
 
-fn if_item(input: &mut Cursor) -> Result<Item> {
-    input.next(); // `if`
+fn if_item(input: ParseStream) -> Result<Item> {
+    input.parse::<Token![if]>()?;
     let (cond, then) = head_and_body(input)?;
-    let otherwise = if input.peek_keyword("else") {
-        input.next();
-        if input.peek_keyword("if") {
+    let otherwise = if input.parse::<Option<Token![else]>>()?.is_some() {
+        if input.peek(Token![if]) {
             Some(vec![if_item(input)?])
+        } else if input.peek(token::Brace) {
+            let content;
+            braced!(content in input);
+            Some(items(&content)?)
         } else {
-            match input.next() {
-                Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => {
-                    let mut inner = Cursor::new(g.stream(), g.span_close());
-                    Some(items(&mut inner)?)
-                }
-                _ => return Err(input.error("expected `{ ... }` after `else`")),
-            }
+            return Err(error_at_next(input, "expected `{ ... }` after `else`"));
         }
     } else {
         None
@@ -474,32 +471,39 @@ fn if_item(input: &mut Cursor) -> Result<Item> {
 
 /// The tokens of a `for`/`if` head, then its `{ items }` body: the last brace group before
 /// a comma, an `else` or the end.
-fn head_and_body(input: &mut Cursor) -> Result<(TokenStream, Vec<Item>)> {
+fn head_and_body(input: ParseStream) -> Result<(TokenStream, Vec<Item>)> {
     let mut head = TokenStream::new();
     loop {
-        let Some(token) = input.next() else {
-            return Err(input.error("expected `{ ... }`: the items of the loop or branch"));
-        };
-        if let TokenTree::Group(g) = &token {
-            if g.delimiter() == Delimiter::Brace && (input.at_end() || input.peek_keyword("else")) {
-                let mut inner = Cursor::new(g.stream(), g.span_close());
-                return Ok((head, items(&mut inner)?));
-            }
+        if input.is_empty() {
+            return Err(error_at_next(
+                input,
+                "expected `{ ... }`: the items of the loop or branch",
+            ));
         }
-        head.extend([token]);
+        if input.peek(token::Brace) && ends_after_one_token(input) {
+            let content;
+            braced!(content in input);
+            return Ok((head, items(&content)?));
+        }
+        head.extend([input.parse::<TokenTree>()?]);
     }
 }
 
+/// Whether the next token is followed by a comma, an `else` or the end.
+fn ends_after_one_token(input: ParseStream) -> bool {
+    let ahead = input.fork();
+    ahead.parse::<TokenTree>().is_ok() && (at_end(&ahead) || ahead.peek(Token![else]))
+}
+
 /// The pattern of a `for`, up to `in`.
-fn until_in(input: &mut Cursor) -> Result<TokenStream> {
+fn until_in(input: ParseStream) -> Result<TokenStream> {
     let mut tokens = TokenStream::new();
-    while !input.peek_keyword("in") {
-        match input.next() {
-            Some(token) => tokens.extend([token]),
-            None => return Err(input.error("expected `in`")),
+    while input.parse::<Option<Token![in]>>()?.is_none() {
+        if input.is_empty() {
+            return Err(error_at_next(input, "expected `in`"));
         }
+        tokens.extend([input.parse::<TokenTree>()?]);
     }
-    input.next();
     Ok(tokens)
 }
 

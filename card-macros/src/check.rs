@@ -2,20 +2,14 @@
 //! runs on JSON at run time, plus what only the macro can know (the size of a static card).
 
 use card_schema::lark::limits::MAX_CARD_BODY as MAX_BODY_BYTES;
-use card_schema::{validate_card, Entry, Item, Node, Report, Severity, View};
+use card_schema::{validate_card, Entry, Item, Node, Report, Severity, View, ViolationKind};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::diag::Error;
+use syn::Error;
 
-use crate::ast::{self, Range, Value};
+use crate::ast::{self, node_id as id, NumberValue, Range, Value};
 use crate::json::Positions;
-
-/// The id of a node for the validator: its address, looked up again in [`Spans`].
-pub fn node_id<T>(node: &T) -> usize {
-    node as *const T as usize
-}
-
-use node_id as id;
 
 impl Node for Value {
     fn span(&self) -> usize {
@@ -26,7 +20,7 @@ impl Node for Value {
         match self {
             Value::Null(_) => View::Null,
             Value::Bool(b, _) => View::Bool(*b),
-            Value::Number(n) => View::Number { int: n.int },
+            Value::Number(n) => View::Number { int: n.int() },
             Value::String(s) => View::String(&s.text),
             Value::Array(a) => View::Array(items(&a.items)),
             Value::Object(o) => View::Object(
@@ -61,23 +55,36 @@ fn items(items: &[ast::Item]) -> Vec<Item<'_>> {
         .collect()
 }
 
-/// Where each node the validator can name is: node ids (addresses) to source ranges.
-struct Spans(HashMap<usize, Range>);
+/// Where each node the validator can name is: node ids (addresses) to source ranges; and
+/// the whole numbers above `i64::MAX`, which the validator cannot tell from fractions.
+struct Spans {
+    ranges: HashMap<usize, Range>,
+    big: HashMap<usize, u64>,
+}
 
 impl Spans {
     fn of(card: &Value) -> Spans {
-        let mut spans = Spans(HashMap::new());
+        let mut spans = Spans {
+            ranges: HashMap::new(),
+            big: HashMap::new(),
+        };
         spans.value(card);
         spans
     }
 
     fn value(&mut self, value: &Value) {
-        self.0.insert(id(value), value.range());
+        self.ranges.insert(id(value), value.range());
         match value {
+            Value::Number(ast::Number {
+                value: NumberValue::UInt(big),
+                ..
+            }) => {
+                self.big.insert(id(value), *big);
+            }
             Value::Array(a) => self.items(&a.items),
             Value::Object(o) => {
                 for entry in &o.entries {
-                    self.0
+                    self.ranges
                         .insert(id(&entry.key), Range::one(entry.key.lit.span()));
                     self.value(&entry.value);
                 }
@@ -100,7 +107,7 @@ impl Spans {
                     }
                 }
                 ast::Item::Spread(rust) => {
-                    self.0.insert(id(rust), rust.range);
+                    self.ranges.insert(id(rust), rust.range);
                 }
             }
         }
@@ -108,7 +115,29 @@ impl Spans {
 
     /// The range of a node; the whole card if the id is unknown (it never is).
     fn get(&self, id: usize, card: &Value) -> Range {
-        self.0.get(&id).copied().unwrap_or_else(|| card.range())
+        self.ranges
+            .get(&id)
+            .copied()
+            .unwrap_or_else(|| card.range())
+    }
+
+    /// The violation as it reads best: the validator sees a whole number above `i64::MAX`
+    /// as no whole number and says "found `a fraction`"; it is a whole number out of range.
+    fn reword<'k>(&self, id: usize, kind: &'k ViolationKind) -> Cow<'k, ViolationKind> {
+        match (kind, self.big.get(&id)) {
+            (
+                ViolationKind::OutOfRange {
+                    field, min, max, ..
+                },
+                Some(big),
+            ) => Cow::Owned(ViolationKind::OutOfRange {
+                field: field.clone(),
+                value: big.to_string(),
+                min: *min,
+                max: *max,
+            }),
+            _ => Cow::Borrowed(kind),
+        }
     }
 }
 
@@ -155,8 +184,9 @@ pub fn check(card: &Value, file: Option<&File<'_>>) -> Checked {
     let mut deprecated = Vec::new();
     for violation in &report.violations {
         let range = spans.get(violation.span, card);
-        match (&violation.kind, violation.severity(), file) {
-            (card_schema::ViolationKind::Deprecated { field, note }, Severity::Warning, _) => {
+        let kind = spans.reword(violation.span, &violation.kind);
+        match (kind.as_ref(), violation.severity(), file) {
+            (ViolationKind::Deprecated { field, note }, Severity::Warning, _) => {
                 deprecated.push((range, *field, *note));
             }
             (kind, _, None) => errors.push(range.error(kind)),
@@ -168,7 +198,7 @@ pub fn check(card: &Value, file: Option<&File<'_>>) -> Checked {
     if !report.dynamic && errors.is_empty() {
         let body = body_size(card);
         if body > MAX_BODY_BYTES {
-            let kind = card_schema::ViolationKind::TooLarge {
+            let kind = ViolationKind::TooLarge {
                 size: body,
                 limit: MAX_BODY_BYTES,
             };
@@ -186,8 +216,8 @@ pub fn check(card: &Value, file: Option<&File<'_>>) -> Checked {
 }
 
 /// The size of the update request body of a static card: `{"content":"..."}` where `...` is
-/// the card's compact JSON, escaped as a JSON string. It counts what serde_json writes
-/// (the same keys and values; numbers as written).
+/// the card's compact JSON, escaped as a JSON string. It counts what serde_json writes: the
+/// same keys and values, numbers as `serde_json::Number` writes them (`1e3` as `1000.0`).
 pub fn body_size(card: &Value) -> usize {
     let mut json = String::new();
     write_json(card, &mut json);
@@ -201,7 +231,7 @@ fn write_json(value: &Value, out: &mut String) {
     match value {
         Value::Null(_) => out.push_str("null"),
         Value::Bool(b, _) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.text),
+        Value::Number(n) => write_number(n.value, out),
         Value::String(s) => card_schema::json::write_string(&s.text, out),
         Value::Array(a) => {
             out.push('[');
@@ -241,5 +271,61 @@ fn write_entries(entries: &[ast::Entry], out: &mut String, first: &mut bool) {
         card_schema::json::write_string(&entry.name, out);
         out.push(':');
         write_json(&entry.value, out);
+    }
+}
+
+/// A number as `serde_json` writes it: integers in decimal; floats with the shortest digits
+/// that read back the same (ties to even), in fixed notation from `1e-5` to below `1e16`
+/// with at least one decimal (`1000.0`, `0.00001`), else in exponent notation (`1e-6`,
+/// `1.5e+16`); `-0.0` keeps its sign.
+pub fn write_number(value: NumberValue, out: &mut String) {
+    use core::fmt::Write as _;
+    let float = match value {
+        NumberValue::Int(i) => return out.push_str(&i.to_string()),
+        NumberValue::UInt(u) => return out.push_str(&u.to_string()),
+        NumberValue::Float(f) => f,
+    };
+    if float.is_sign_negative() {
+        out.push('-');
+    }
+    let float = float.abs();
+    // `{:e}` writes the shortest digits; with their count as the precision, the digits are
+    // rounded from the exact value, ties to even, as serde_json's writer does.
+    let shortest = format!("{float:e}");
+    let count = shortest
+        .split('e')
+        .next()
+        .map_or(1, |m| m.bytes().filter(u8::is_ascii_digit).count());
+    let exact = format!("{float:.*e}", count.saturating_sub(1));
+    let (mantissa, exponent) = exact.split_once('e').unwrap_or((&exact, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let len = i32::try_from(digits.len()).unwrap_or(i32::MAX);
+    let zeros = |n: i32| "0".repeat(usize::try_from(n).unwrap_or(0));
+    if (-5..=15).contains(&exponent) {
+        if len - 1 <= exponent {
+            // 15e2 -> 1500.0
+            let _ = write!(out, "{digits}{}.0", zeros(exponent - (len - 1)));
+        } else if exponent >= 0 {
+            // 1234e-2 -> 12.34
+            let (whole, fraction) = digits.split_at(usize::try_from(exponent + 1).unwrap_or(0));
+            let _ = write!(out, "{whole}.{fraction}");
+        } else {
+            // 12e-5 -> 0.00012
+            let _ = write!(out, "0.{}{digits}", zeros(-exponent - 1));
+        }
+    } else {
+        let (first, rest) = digits.split_at(1.min(digits.len()));
+        out.push_str(first);
+        if !rest.is_empty() {
+            out.push('.');
+            out.push_str(rest);
+        }
+        let _ = write!(
+            out,
+            "e{}{}",
+            if exponent < 0 { '-' } else { '+' },
+            exponent.abs()
+        );
     }
 }

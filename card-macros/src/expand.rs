@@ -11,7 +11,7 @@ use card_schema::{Kind, Sharing};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 
-use crate::ast::{Array, Item, Object, Rust, Value};
+use crate::ast::{Array, Item, NumberValue, Object, Range, Rust, Value};
 use crate::check::Checked;
 
 /// The expression `card!` expands to, for a card that passed the checks.
@@ -53,7 +53,7 @@ fn mismatch(value: &Value) -> TokenStream {
     mismatch_at(value.range())
 }
 
-fn mismatch_at(range: crate::ast::Range) -> TokenStream {
+fn mismatch_at(range: Range) -> TokenStream {
     range
         .error("card! internal error: this value does not match the schema; please report it")
         .to_compile_error()
@@ -72,7 +72,7 @@ fn value(kind: &Kind, v: &Value) -> TokenStream {
             let ident = Ident::new(if *b { "true" } else { "false" }, *span);
             quote!(#ident)
         }
-        (Kind::Integer { .. }, Value::Number(n)) => match n.int {
+        (Kind::Integer { .. }, Value::Number(n)) => match n.int() {
             Some(i) => Literal::i64_unsuffixed(i).into_token_stream(),
             None => mismatch(v),
         },
@@ -145,19 +145,18 @@ fn number(v: &Value) -> TokenStream {
     let Value::Number(n) = v else {
         return mismatch(v);
     };
-    if let Some(i) = n.int {
-        let lit = Literal::i64_unsuffixed(i);
-        quote!(::card_core::__private::number_i64(#lit))
-    } else if let Some(u) = n.uint {
-        let lit = Literal::u64_unsuffixed(u);
-        quote!(::card_core::__private::number_u64(#lit))
-    } else {
-        match n.text.parse::<f64>() {
-            Ok(f) if f.is_finite() => {
-                let lit = Literal::f64_unsuffixed(f);
-                quote!(::card_core::__private::number_f64(#lit))
-            }
-            _ => mismatch(v),
+    match n.value {
+        NumberValue::Int(i) => {
+            let lit = Literal::i64_unsuffixed(i);
+            quote!(::card_core::__private::number_i64(#lit))
+        }
+        NumberValue::UInt(u) => {
+            let lit = Literal::u64_unsuffixed(u);
+            quote!(::card_core::__private::number_u64(#lit))
+        }
+        NumberValue::Float(f) => {
+            let lit = Literal::f64_unsuffixed(f);
+            quote!(::card_core::__private::number_f64(#lit))
         }
     }
 }
@@ -245,10 +244,10 @@ fn union(def: &UnionDef, o: &Object, is_element: bool) -> TokenStream {
         return quote!(::card_core::model::#ty::#variant(::card_core::__private::unchecked(#value)));
     }
     let Some(tag) = tag else {
-        return mismatch_at(crate::ast::Range::one(o.open));
+        return mismatch_at(Range::one(o.open));
     };
     let Some(variant_def) = def.variant(&tag.text) else {
-        return mismatch_at(crate::ast::Range::one(tag.lit.span()));
+        return mismatch_at(Range::one(tag.lit.span()));
     };
     let variant = Ident::new(&variant_ident(&tag.text), tag.lit.span());
     let inner = object(variant_def, o, is_element, Some(def.key));

@@ -7,21 +7,22 @@
 
 use std::path::Path;
 
-use proc_macro2::{Literal, Span, TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream};
 use quote::quote;
+use syn::parse::{ParseStream, Parser as _};
+use syn::{Error, Lit, LitStr, Token};
 
-use crate::ast::Range;
 use crate::check::{self, File};
-use crate::diag::{self, Error};
-use crate::{json, literal};
+use crate::{diag, json};
 
 /// The expansion of `include_card!(...)`.
 pub fn expand(input: TokenStream) -> TokenStream {
-    let (name, span) = match path_literal(input) {
+    let path = match path_literal(input) {
         Ok(path) => path,
         Err(error) => return diag::failed(error),
     };
-    let error = |message: String| Error::new(Range::one(span), message);
+    let (name, span) = (path.value(), path.span());
+    let error = |message: String| Error::new(span, message);
     let Some(root) = std::env::var_os("CARGO_MANIFEST_DIR") else {
         return diag::failed(error(
             "`include_card!` reads paths relative to `CARGO_MANIFEST_DIR`, which is not set: build with Cargo".into(),
@@ -45,32 +46,36 @@ pub fn expand(input: TokenStream) -> TokenStream {
         name: &name,
         positions: &positions,
     };
-    let checked = check::check(&card, Some(&file));
-    let expansion = match diag::combine(checked.errors.iter().cloned()) {
+    let mut checked = check::check(&card, Some(&file));
+    let expansion = match diag::combine(std::mem::take(&mut checked.errors)) {
         Some(errors) => diag::failed(errors),
         None => crate::expand::card(&card, &checked),
     };
     with_tracking(&track, expansion)
 }
 
-/// The one argument: a string literal.
-fn path_literal(input: TokenStream) -> Result<(String, Span), Error> {
-    let usage = "expected the path of a card JSON file, relative to the crate's root: `include_card!(\"cards/approval.json\")`";
-    let mut tokens = input.into_iter();
-    let first = tokens.next();
-    let rest: Vec<TokenTree> = tokens.collect();
-    let trailing_comma =
-        matches!(rest.as_slice(), [TokenTree::Punct(p)] if p.as_char() == ',') || rest.is_empty();
-    match first {
-        Some(TokenTree::Literal(lit)) if trailing_comma => {
-            match literal::classify(&lit.to_string()) {
-                literal::Kind::Str { text, suffix } if suffix.is_empty() => Ok((text, lit.span())),
-                _ => Err(Error::new(Range::one(lit.span()), usage.into())),
-            }
+/// The one argument: a string literal, and at most a trailing comma.
+fn path_literal(input: TokenStream) -> syn::Result<LitStr> {
+    let path = |input: ParseStream| {
+        // Any mistake is shown under the first token (the call site when there is none).
+        let first = input
+            .cursor()
+            .token_tree()
+            .map_or_else(Span::call_site, |(token, _)| token.span());
+        let usage = || {
+            Error::new(first, "expected the path of a card JSON file, relative to the crate's root: `include_card!(\"cards/approval.json\")`")
+        };
+        let path = match input.parse::<Lit>() {
+            Ok(Lit::Str(path)) if path.suffix().is_empty() => path,
+            _ => return Err(usage()),
+        };
+        input.parse::<Option<Token![,]>>()?;
+        if !input.is_empty() {
+            return Err(usage());
         }
-        Some(token) => Err(Error::new(Range::one(token.span()), usage.into())),
-        None => Err(Error::new(Range::one(Span::call_site()), usage.into())),
-    }
+        Ok(path)
+    };
+    path.parse2(input)
 }
 
 fn unreadable(name: &str, error: &std::io::Error) -> String {
@@ -90,8 +95,7 @@ fn track(path: &Path, span: Span) -> TokenStream {
         // read, only edits to it do not trigger a rebuild.
         return TokenStream::new();
     };
-    let mut lit = Literal::string(absolute);
-    lit.set_span(span);
+    let lit = LitStr::new(absolute, span);
     quote!(
         const _: &[u8] = ::core::include_bytes!(#lit);
     )

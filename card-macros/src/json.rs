@@ -10,9 +10,10 @@
 
 use std::collections::HashMap;
 
-use proc_macro2::{Literal, Span};
+use proc_macro2::Span;
+use syn::LitStr;
 
-use crate::ast::{Array, Entry, Item, Number, Object, Range, Str, Value};
+use crate::ast::{node_id, Array, Entry, Item, Number, NumberValue, Object, Range, Str, Value};
 
 /// A line and a column in the file, from 1; the column counts characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,7 +82,7 @@ fn record(value: &Value, shape: &Shape, positions: &mut Positions) {
     let at = match shape {
         Shape::Leaf(at) | Shape::Array(at, _) | Shape::Object(at, _) => *at,
     };
-    positions.insert(crate::check::node_id(value), at);
+    positions.insert(node_id(value), at);
     match (value, shape) {
         (Value::Array(array), Shape::Array(_, items)) => {
             for (item, shape) in array.items.iter().zip(items) {
@@ -92,7 +93,7 @@ fn record(value: &Value, shape: &Shape, positions: &mut Positions) {
         }
         (Value::Object(object), Shape::Object(_, entries)) => {
             for (entry, (key_at, shape)) in object.entries.iter().zip(entries) {
-                positions.insert(crate::check::node_id(&entry.key), *key_at);
+                positions.insert(node_id(&entry.key), *key_at);
                 record(&entry.value, shape, positions);
             }
         }
@@ -190,9 +191,10 @@ impl Reader<'_> {
     }
 
     fn str(&self, text: String) -> Str {
-        let mut lit = Literal::string(&text);
-        lit.set_span(self.span);
-        Str { lit, text }
+        Str {
+            lit: LitStr::new(&text, self.span),
+            text,
+        }
     }
 
     fn object(&mut self) -> Result<(Value, Shape)> {
@@ -417,22 +419,26 @@ impl Reader<'_> {
             .get(start..self.pos)
             .unwrap_or_default()
             .to_string();
-        let (mut int, mut uint) = (None, None);
-        if whole {
-            int = text.parse::<i64>().ok();
-            uint = int.is_none().then(|| text.parse::<u64>().ok()).flatten();
-            if int.is_none() && uint.is_none() {
-                self.pos = start;
-                return Err(self.error("this number is too large for JSON numbers Lark reads"));
+        let value = if whole {
+            match (text.parse::<i64>(), text.parse::<u64>()) {
+                (Ok(i), _) => NumberValue::Int(i),
+                (_, Ok(u)) => NumberValue::UInt(u),
+                _ => {
+                    self.pos = start;
+                    return Err(self.error("this number is too large for JSON numbers Lark reads"));
+                }
             }
-        } else if !text.parse::<f64>().is_ok_and(f64::is_finite) {
-            self.pos = start;
-            return Err(self.error("this number is out of range"));
-        }
+        } else {
+            match text.parse::<f64>() {
+                Ok(f) if f.is_finite() => NumberValue::Float(f),
+                _ => {
+                    self.pos = start;
+                    return Err(self.error("this number is out of range"));
+                }
+            }
+        };
         Ok(Number {
-            text,
-            int,
-            uint,
+            value,
             range: self.range(),
         })
     }
@@ -474,25 +480,26 @@ mod tests {
     }
 
     #[test]
-    fn numbers_keep_their_text() {
-        for (text, int) in [
-            ("0", Some(0)),
-            ("-12", Some(-12)),
-            ("1.5", None),
-            ("2e3", None),
+    fn numbers_are_read_as_the_card_holds_them() {
+        for (text, expected) in [
+            ("0", NumberValue::Int(0)),
+            ("-0", NumberValue::Int(0)),
+            ("-12", NumberValue::Int(-12)),
+            ("1.5", NumberValue::Float(1.5)),
+            ("2e3", NumberValue::Float(2000.0)),
+            ("-0.0", NumberValue::Float(-0.0)),
+            ("9223372036854775808", NumberValue::UInt(1 << 63)),
+            ("18446744073709551615", NumberValue::UInt(u64::MAX)),
         ] {
             match value(text) {
-                Value::Number(n) => {
-                    assert_eq!(n.text, text);
-                    assert_eq!(n.int, int, "{text}");
-                }
+                Value::Number(n) => assert_eq!(n.value, expected, "{text}"),
                 _ => panic!("{text}"),
             }
         }
-        match value("18446744073709551615") {
-            Value::Number(n) => assert_eq!(n.uint, Some(u64::MAX)),
-            _ => panic!("u64"),
-        }
+        assert_eq!(
+            error("18446744073709551616").2,
+            "this number is too large for JSON numbers Lark reads"
+        );
     }
 
     #[test]
@@ -536,21 +543,15 @@ mod tests {
             panic!("not an object")
         };
         let at = |id| positions.get(&id).map(|a: &At| (a.line, a.column));
-        assert_eq!(at(crate::check::node_id(&card)), Some((1, 1)));
-        assert_eq!(
-            at(crate::check::node_id(&object.entries[0].key)),
-            Some((2, 3))
-        );
-        assert_eq!(
-            at(crate::check::node_id(&object.entries[0].value)),
-            Some((2, 13))
-        );
+        assert_eq!(at(node_id(&card)), Some((1, 1)));
+        assert_eq!(at(node_id(&object.entries[0].key)), Some((2, 3)));
+        assert_eq!(at(node_id(&object.entries[0].value)), Some((2, 13)));
         let Value::Array(body) = &object.entries[1].value else {
             panic!("not an array")
         };
         let Item::Value(null) = &body.items[0] else {
             panic!("not a value")
         };
-        assert_eq!(at(crate::check::node_id(null)), Some((3, 13)));
+        assert_eq!(at(node_id(null)), Some((3, 13)));
     }
 }

@@ -1,13 +1,15 @@
 //! The `card!` macro of `card-core`: Lark card JSON, checked when your program compiles.
 //!
 //! Use it through `card_core::card!`, whose documentation describes the syntax and the checks.
-//! It works in three stages, one file each: `ast` parses the tokens into a JSON-shaped tree,
-//! `check` validates the tree against the card schema of `card-schema`, and `expand`
-//! writes the typed value; `diag` reports every error at once. `include_card!` reads a card
+//! It works in three stages, one file each, each depending only on the ones before it: `ast`
+//! parses the tokens into a JSON-shaped tree (with `syn`, parsing only), `check` validates
+//! the tree against the card schema of `card-schema`, and `expand` writes the typed value;
+//! `diag` reports every error at once (`syn::Error::combine`). `include_card!` reads a card
 //! JSON file into the same tree (`json`, `include`), and the same stages follow.
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as TokenStream2;
+use quote::ToTokens as _;
 
 mod ast;
 mod check;
@@ -15,7 +17,6 @@ mod diag;
 mod expand;
 mod include;
 mod json;
-mod literal;
 mod markdown;
 
 /// Builds a typed, checked Lark card from card JSON. See `card_core::card!`.
@@ -38,17 +39,44 @@ pub fn markdown(input: TokenStream) -> TokenStream {
     markdown::expand(input.into()).into()
 }
 
+/// The size in bytes of the update request body the `card!` of the same tokens checks
+/// against Lark's limit, as a `usize` literal: for tests that compare it with what the
+/// card serializes to. Not part of the API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __update_body_size(input: TokenStream) -> TokenStream {
+    update_body_size(input.into()).into()
+}
+
 /// The whole pipeline, on `proc_macro2` tokens so that it runs in unit tests.
 fn expand(input: TokenStream2) -> TokenStream2 {
     let card: ast::Value = match ast::parse(input) {
         Ok(card) => card,
         Err(error) => return diag::failed(error),
     };
-    let checked = check::check(&card, None);
-    match diag::combine(checked.errors.iter().cloned()) {
+    let mut checked = check::check(&card, None);
+    match diag::combine(std::mem::take(&mut checked.errors)) {
         Some(errors) => diag::failed(errors),
         None => expand::card(&card, &checked),
     }
+}
+
+fn update_body_size(input: TokenStream2) -> TokenStream2 {
+    let card = match ast::parse(input) {
+        Ok(card) => card,
+        Err(error) => return error.into_compile_error(),
+    };
+    let checked = check::check(&card, None);
+    if let Some(errors) = diag::combine(checked.errors) {
+        return errors.into_compile_error();
+    }
+    if checked.report.dynamic {
+        return card
+            .range()
+            .error("only a card without Rust expressions has a size when it compiles")
+            .into_compile_error();
+    }
+    proc_macro2::Literal::usize_unsuffixed(check::body_size(&card)).into_token_stream()
 }
 
 #[cfg(test)]

@@ -18,9 +18,11 @@
 //! `{:.*}`) are refused: format the value first.
 
 use proc_macro2::{Delimiter, Ident, Literal, Span, TokenStream, TokenTree};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{format_ident, quote};
+use syn::parse::{ParseStream, Parser as _};
+use syn::{Error, Lit, LitStr, Token};
 
-use crate::literal::{classify, Kind};
+use crate::diag;
 
 /// One argument after the format string.
 struct Arg {
@@ -40,47 +42,91 @@ enum Target {
 
 /// Expands `markdown!(...)`.
 pub fn expand(input: TokenStream) -> TokenStream {
-    match expand_inner(input) {
+    let (format, args) = match arguments.parse2(input) {
+        Ok(parsed) => parsed,
+        Err(error) => return error.into_compile_error(),
+    };
+    match expand_format(&format, args) {
         Ok(tokens) => tokens,
-        Err((span, message)) => quote_spanned! {span=>
-            ::core::compile_error!(#message)
-        },
+        Err(errors) => {
+            diag::combine(errors).map_or_else(TokenStream::new, Error::into_compile_error)
+        }
     }
 }
 
-type Failure = (Span, String);
-
-fn expand_inner(input: TokenStream) -> Result<TokenStream, Failure> {
-    let mut tokens = input.into_iter().peekable();
-    let (format, format_span) = match tokens.next() {
-        Some(TokenTree::Literal(literal)) => match classify(&literal.to_string()) {
-            Kind::Str { text, suffix } if suffix.is_empty() => (text, literal.span()),
-            _ => {
-                return Err((
-                    literal.span(),
-                    "`markdown!` takes a string literal first, as `format!` does".into(),
-                ))
-            }
-        },
-        Some(other) => {
-            return Err((
-                other.span(),
-                "`markdown!` takes a string literal first, as `format!` does".into(),
-            ))
-        }
-        None => {
-            return Err((
-                Span::call_site(),
-                "`markdown!` needs a format string: `markdown!(\"**{}** joined\", name)`".into(),
+/// The format string, then `, a, name = b, c`: the arguments, split at commas outside
+/// groups.
+fn arguments(input: ParseStream) -> syn::Result<(LitStr, Vec<Arg>)> {
+    let Some((first, _)) = input.cursor().token_tree() else {
+        return Err(Error::new(
+            Span::call_site(),
+            "`markdown!` needs a format string: `markdown!(\"**{}** joined\", name)`",
+        ));
+    };
+    let format = match input.parse::<Lit>() {
+        Ok(Lit::Str(format)) if format.suffix().is_empty() => format,
+        _ => {
+            return Err(Error::new(
+                first.span(),
+                "`markdown!` takes a string literal first, as `format!` does",
             ))
         }
     };
-    let mut args = split_args(tokens.collect())?;
+    let mut args = Vec::new();
+    while !input.is_empty() {
+        if input.parse::<Option<Token![,]>>()?.is_none() {
+            let found: TokenTree = input.parse()?;
+            return Err(Error::new(
+                found.span(),
+                "expected `,` between the format string and its arguments",
+            ));
+        }
+        let name = named(input)?;
+        let mut expr = TokenStream::new();
+        while !input.is_empty() && !input.peek(Token![,]) {
+            expr.extend([input.parse::<TokenTree>()?]);
+        }
+        if expr.is_empty() {
+            // A trailing comma.
+            continue;
+        }
+        args.push(Arg {
+            name,
+            expr: group_if_needed(expr),
+            used: false,
+        });
+    }
+    Ok((format, args))
+}
 
+/// `name =` before an argument's expression (not `name == x`, nor `name =` alone).
+fn named(input: ParseStream) -> syn::Result<Option<Ident>> {
+    let ahead = input.fork();
+    let is_named = ahead.parse::<Ident>().is_ok()
+        && ahead.peek(Token![=])
+        && !ahead.peek(Token![==])
+        && !ahead.peek(Token![=>])
+        && ahead.parse::<Token![=]>().is_ok()
+        && !ahead.is_empty()
+        && !ahead.peek(Token![,]);
+    if !is_named {
+        return Ok(None);
+    }
+    let name = input.parse::<Ident>()?;
+    input.parse::<Token![=]>()?;
+    Ok(Some(name))
+}
+
+/// The expansion for a parsed format string and its arguments; every mistake in the format
+/// string, or else every argument it does not use.
+fn expand_format(format: &LitStr, mut args: Vec<Arg>) -> Result<TokenStream, Vec<Error>> {
+    let format_span = format.span();
+    let mut errors = Vec::new();
     let mut template = String::new();
     let mut pieces: Vec<(Target, String)> = Vec::new();
     let mut next_positional = 0;
-    let mut chars = format.chars().peekable();
+    let text = format.value();
+    let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '{' if chars.peek() == Some(&'{') => {
@@ -91,87 +137,54 @@ fn expand_inner(input: TokenStream) -> Result<TokenStream, Failure> {
                 chars.next();
                 template.push_str("}}");
             }
-            '}' => {
-                return Err((
-                    format_span,
-                    "unmatched `}` in the format string (write `}}` for a literal brace)".into(),
-                ))
-            }
+            '}' => errors.push(Error::new(
+                format_span,
+                "unmatched `}` in the format string (write `}}` for a literal brace)",
+            )),
             '{' => {
                 let mut inside = String::new();
-                loop {
-                    match chars.next() {
-                        Some('}') => break,
-                        Some(c) => inside.push(c),
-                        None => return Err((
-                            format_span,
-                            "unclosed `{` in the format string (write `{{` for a literal brace)"
-                                .into(),
-                        )),
+                let mut closed = false;
+                for c in chars.by_ref() {
+                    if c == '}' {
+                        closed = true;
+                        break;
                     }
+                    inside.push(c);
                 }
-                let (reference, spec) = match inside.split_once(':') {
-                    Some((reference, spec)) => (reference.trim(), spec),
-                    None => (inside.trim(), ""),
-                };
-                if spec.contains('$') || spec.contains('*') {
-                    return Err((
+                if !closed {
+                    errors.push(Error::new(
                         format_span,
-                        format!(
-                            "`markdown!` does not take width or precision from arguments (`{{{inside}}}`): format the value first"
-                        ),
+                        "unclosed `{` in the format string (write `{{` for a literal brace)",
                     ));
+                    break;
                 }
-                let target = if reference.is_empty() {
-                    next_positional += 1;
-                    Target::Index(next_positional - 1)
-                } else if let Ok(index) = reference.parse::<usize>() {
-                    Target::Index(index)
-                } else if let Some(index) = args
-                    .iter()
-                    .position(|arg| arg.name.as_ref().is_some_and(|name| name == reference))
-                {
-                    Target::Index(index)
-                } else if is_identifier(reference) {
-                    Target::Capture(Ident::new(reference, format_span))
-                } else {
-                    return Err((
-                        format_span,
-                        format!("`{{{inside}}}` is not a placeholder `format!` understands"),
-                    ));
-                };
-                if let Target::Index(index) = target {
-                    match args.get_mut(index) {
-                        Some(arg) => arg.used = true,
-                        None => {
-                            return Err((
-                                format_span,
-                                format!(
-                                    "`{{{inside}}}` refers to argument {index}, but there {}",
-                                    match args.len() {
-                                        0 => "are no arguments".to_string(),
-                                        1 => "is 1 argument".to_string(),
-                                        n => format!("are {n} arguments"),
-                                    }
-                                ),
-                            ))
-                        }
+                match placeholder(&inside, &mut args, &mut next_positional, format_span) {
+                    Ok(target) => {
+                        let spec = inside.split_once(':').map_or("", |(_, spec)| spec);
+                        template.push_str("{}");
+                        pieces.push((target, format!("{{:{spec}}}")));
                     }
+                    Err(error) => errors.push(error),
                 }
-                template.push_str("{}");
-                pieces.push((target, format!("{{:{spec}}}")));
             }
             c => template.push(c),
         }
     }
-    if let Some(unused) = args.iter().find(|arg| !arg.used) {
-        let span = unused
-            .expr
-            .clone()
-            .into_iter()
-            .next()
-            .map_or(Span::call_site(), |token| token.span());
-        return Err((span, "argument never used in the format string".into()));
+    if errors.is_empty() {
+        // Only when every placeholder was understood: one that was not may have been meant
+        // for an argument.
+        for unused in args.iter().filter(|arg| !arg.used) {
+            let span = unused
+                .expr
+                .clone()
+                .into_iter()
+                .next()
+                .map_or(Span::call_site(), |token| token.span());
+            errors.push(Error::new(span, "argument never used in the format string"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
     }
 
     let bindings: Vec<Ident> = (0..args.len())
@@ -201,51 +214,63 @@ fn expand_inner(input: TokenStream) -> Result<TokenStream, Failure> {
     })
 }
 
-/// Splits `, a, name = b, c` into arguments, at commas outside groups.
-fn split_args(tokens: Vec<TokenTree>) -> Result<Vec<Arg>, Failure> {
-    let mut args = Vec::new();
-    let mut rest = tokens.into_iter().peekable();
-    while let Some(token) = rest.next() {
-        match &token {
-            TokenTree::Punct(p) if p.as_char() == ',' => {}
-            other => {
-                return Err((
-                    other.span(),
-                    "expected `,` between the format string and its arguments".into(),
+/// What `{inside}` refers to; the argument it names is marked used.
+fn placeholder(
+    inside: &str,
+    args: &mut [Arg],
+    next_positional: &mut usize,
+    format_span: Span,
+) -> Result<Target, Error> {
+    let (reference, spec) = match inside.split_once(':') {
+        Some((reference, spec)) => (reference.trim(), spec),
+        None => (inside.trim(), ""),
+    };
+    if spec.contains('$') || spec.contains('*') {
+        return Err(Error::new(
+            format_span,
+            format!(
+                "`markdown!` does not take width or precision from arguments (`{{{inside}}}`): format the value first"
+            ),
+        ));
+    }
+    let target = if reference.is_empty() {
+        *next_positional += 1;
+        Target::Index(*next_positional - 1)
+    } else if let Ok(index) = reference.parse::<usize>() {
+        Target::Index(index)
+    } else if let Some(index) = args
+        .iter()
+        .position(|arg| arg.name.as_ref().is_some_and(|name| name == reference))
+    {
+        Target::Index(index)
+    } else if is_identifier(reference) {
+        Target::Capture(Ident::new(reference, format_span))
+    } else {
+        return Err(Error::new(
+            format_span,
+            format!("`{{{inside}}}` is not a placeholder `format!` understands"),
+        ));
+    };
+    if let Target::Index(index) = target {
+        let count = args.len();
+        match args.get_mut(index) {
+            Some(arg) => arg.used = true,
+            None => {
+                return Err(Error::new(
+                    format_span,
+                    format!(
+                        "`{{{inside}}}` refers to argument {index}, but there {}",
+                        match count {
+                            0 => "are no arguments".to_string(),
+                            1 => "is 1 argument".to_string(),
+                            n => format!("are {n} arguments"),
+                        }
+                    ),
                 ))
             }
         }
-        let mut expr: Vec<TokenTree> = Vec::new();
-        while let Some(token) = rest.peek() {
-            if matches!(token, TokenTree::Punct(p) if p.as_char() == ',') {
-                break;
-            }
-            expr.extend(rest.next());
-        }
-        if expr.is_empty() {
-            // A trailing comma.
-            continue;
-        }
-        let name = match expr.as_slice() {
-            [TokenTree::Ident(name), TokenTree::Punct(eq), _, ..]
-                if eq.as_char() == '=' && eq.spacing() == proc_macro2::Spacing::Alone =>
-            {
-                Some(name.clone())
-            }
-            _ => None,
-        };
-        let expr: TokenStream = if name.is_some() {
-            expr.into_iter().skip(2).collect()
-        } else {
-            expr.into_iter().collect()
-        };
-        args.push(Arg {
-            name,
-            expr: group_if_needed(expr),
-            used: false,
-        });
     }
-    Ok(args)
+    Ok(target)
 }
 
 /// An expression's tokens, in parentheses so that it stays one expression once placed.

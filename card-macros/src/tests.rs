@@ -141,7 +141,7 @@ fn the_static_size_check_counts_the_update_body() {
         quote!({ "elements": [ { "tag": "markdown", "content": "a\"b" } ] }),
     ) {
         Ok(card) => card,
-        Err(e) => panic!("{:?}", e.messages().collect::<Vec<_>>()),
+        Err(e) => panic!("{e}"),
     };
     // {"content":"{\"elements\":[{\"tag\":\"markdown\",\"content\":\"a\\\"b\"}]}"}
     let body = r#"{"content":"{\"elements\":[{\"tag\":\"markdown\",\"content\":\"a\\\"b\"}]}"}"#;
@@ -152,12 +152,13 @@ fn the_static_size_check_counts_the_update_body() {
 fn errors(input: TokenStream) -> Vec<String> {
     let card = match crate::ast::parse(input) {
         Ok(card) => card,
-        Err(e) => return e.messages().map(str::to_string).collect(),
+        Err(e) => return e.into_iter().map(|e| e.to_string()).collect(),
     };
     crate::check::check(&card, None)
         .errors
-        .iter()
-        .flat_map(|e| e.messages().map(str::to_string).collect::<Vec<_>>())
+        .into_iter()
+        .flatten()
+        .map(|e| e.to_string())
         .collect()
 }
 
@@ -211,4 +212,143 @@ fn the_element_count_takes_the_larger_branch() {
         over[0].starts_with("this 2.0 card has 210 elements"),
         "{over:?}"
     );
+}
+
+/// The JSON the size check counts for one number literal in a free JSON value.
+fn number_json(literal: TokenStream) -> String {
+    let card = match crate::ast::parse(quote!({ "elements": [], "x": #literal })) {
+        Ok(card) => card,
+        Err(e) => panic!("{literal}: {e}"),
+    };
+    // {"content":"{\"elements\":[],\"x\":N}"}
+    let size = crate::check::body_size(&card);
+    let frame = r#"{"content":"{\"elements\":[],\"x\":}"}"#.len();
+    let crate::ast::Value::Object(object) = &card else {
+        panic!("not an object")
+    };
+    let crate::ast::Value::Number(n) = &object.entries[1].value else {
+        panic!("{literal}: not a number")
+    };
+    let mut out = String::new();
+    crate::check::write_number(n.value, &mut out);
+    assert_eq!(size, frame + out.len(), "{literal}");
+    out
+}
+
+#[test]
+fn the_size_check_writes_numbers_as_serde_json_does() {
+    // What `serde_json::to_string` writes for the `serde_json::Number` each literal becomes
+    // (checked against serde_json itself in card-tests' `update_body_size`).
+    for (literal, json) in [
+        (quote!(1e3), "1000.0"),
+        (quote!(1E3), "1000.0"),
+        (quote!(1.50), "1.5"),
+        (quote!(2.), "2.0"),
+        (quote!(1_000), "1000"),
+        (quote!(0x1F), "31"),
+        (quote!(-0), "0"),
+        (quote!(-0.0), "-0.0"),
+        (quote!(0.0), "0.0"),
+        (quote!(-12), "-12"),
+        (quote!(0.1), "0.1"),
+        (quote!(1e15), "1000000000000000.0"),
+        (quote!(1e16), "1e+16"),
+        (quote!(1.5e16), "1.5e+16"),
+        (quote!(0.00001), "0.00001"),
+        (quote!(1e-6), "1e-6"),
+        (quote!(1.5e-7), "1.5e-7"),
+        (quote!(1e300), "1e+300"),
+        (quote!(5e-324), "5e-324"),
+        (quote!(26829767983277.3125), "26829767983277.312"),
+        (quote!(9223372036854775808), "9223372036854775808"),
+        (quote!(-9223372036854775808), "-9223372036854775808"),
+    ] {
+        assert_eq!(number_json(literal.clone()), json, "{literal}");
+    }
+}
+
+#[test]
+fn a_whole_number_above_i64_max_is_out_of_range_not_a_fraction() {
+    let out = errors(quote!({ "elements": [
+        { "tag": "column_set", "columns": [ { "tag": "column", "width": "weighted",
+          "weight": 9223372036854775808, "elements": [] } ] }
+    ] }));
+    assert_eq!(
+        out,
+        ["`weight` must be a whole number from 1 to 5, found `9223372036854775808`"]
+    );
+    let out = errors(quote!({ "elements": [
+        { "tag": "column_set", "columns": [ { "tag": "column", "width": "weighted",
+          "weight": 1.5, "elements": [] } ] }
+    ] }));
+    assert_eq!(
+        out,
+        ["`weight` must be a whole number from 1 to 5, found `a fraction`"]
+    );
+}
+
+#[test]
+fn syntax_errors_say_what_was_expected() {
+    for (input, message) in [
+        (
+            quote!(),
+            "expected a card: `card!({ \"elements\": [...] })`",
+        ),
+        (quote!({}, x), "unexpected tokens after the card"),
+        (quote!({ "a" 1 }), "expected `:` after the key `\"a\"`"),
+        (quote!({ "a": }), "expected a value for `\"a\"`"),
+        (
+            quote!({ a: 1 }),
+            "expected a key: keys are string literals, as in JSON: write `\"a\"`",
+        ),
+        (
+            quote!({ "a": 1u8 }),
+            "remove the suffix `u8`: a JSON number has no type",
+        ),
+        (
+            quote!({ "a": 1.5f32 }),
+            "remove the suffix `f32`: a JSON number has no type",
+        ),
+        (
+            quote!({ "a": "x"y }),
+            "remove the suffix: JSON strings have none",
+        ),
+        (quote!({ "a": 1e999 }), "this number is out of range"),
+        (
+            quote!({ "a": 18446744073709551616 }),
+            "this number is too large for JSON numbers Lark reads",
+        ),
+        (quote!({ "a": [ , ] }), "expected a value"),
+        (quote!({ "a": [ for x xs { } ] }), "expected `in`"),
+        (
+            quote!({ "a": [ if ok ] }),
+            "expected `{ ... }`: the items of the loop or branch",
+        ),
+        (
+            quote!({ "a": [ if ok { } else x ] }),
+            "expected `{ ... }` after `else`",
+        ),
+    ] {
+        let out = match crate::ast::parse(input.clone()) {
+            Ok(_) => panic!("{input}: accepted"),
+            Err(e) => e.to_string(),
+        };
+        assert_eq!(out, message, "{input}");
+    }
+}
+
+#[test]
+fn a_literal_followed_by_more_tokens_is_rust() {
+    let card =
+        crate::ast::parse(quote!({ "a": "x".to_owned(), "b": 1 + n, "c": -x, "d": true && y }));
+    let Ok(crate::ast::Value::Object(object)) = card else {
+        panic!("does not parse")
+    };
+    for entry in &object.entries {
+        assert!(
+            matches!(entry.value, crate::ast::Value::Rust(_)),
+            "{}",
+            entry.name
+        );
+    }
 }
