@@ -657,7 +657,11 @@ pub(crate) async fn click(
     let (status, applied) = match &app {
         None => (
             None,
-            Applied::refused(LarkCode::CallbackUrlMissing, "the app has no callback URL"),
+            Applied::refused(
+                LarkCode::CallbackUrlMissing,
+                "the app has no callback URL (start the emulator with --callback-url, or POST \
+                 /__emulator/apps/{app_id}/callback)",
+            ),
         ),
         Some(app) => {
             post(

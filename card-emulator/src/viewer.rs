@@ -362,6 +362,8 @@ async fn index(
                 a href=(format!("?theme={theme}&width={other_width}")) { (other_width) }
             }
             main { (chats_markup(&shared, &look)) }
+            // Toasts of the bot's answers, errors of interactions, URLs a card would open.
+            div #notices aria-live="polite" {}
         },
     ))
 }
