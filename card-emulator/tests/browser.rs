@@ -571,7 +571,13 @@ fn bot_answer(action: &CardAction) -> Result<Answer, Box<dyn Error>> {
             .card(answer_card(&format!("Deployed by {who}"))?);
         return Ok(answer.into());
     }
-    Ok(Answer::new().toast(Toast::error("unknown button")))
+    // Any other element: a toast saying what the bot read.
+    let what = match (action.action.option(), action.action.checked()) {
+        (Some(option), _) => option.to_owned(),
+        (None, Some(checked)) => format!("checked={checked}"),
+        (None, None) => "nothing".to_owned(),
+    };
+    Ok(Answer::new().toast(Toast::info(format!("{} {what}", action.action.tag()))))
 }
 
 /// The bot, listening on loopback; its callback URL and the actions it received.
@@ -834,6 +840,74 @@ async fn without_a_callback_url_a_click_shows_lark_s_code_and_url_buttons_stay_o
     );
     // A URL button sends no callback.
     assert_eq!(lark.emulator.interactions().len(), 1);
+    assert!(browser.console_errors().await?.is_empty());
+    browser.close().await
+}
+
+#[tokio::test]
+async fn a_choice_in_a_select_an_overflow_and_a_checker_calls_back_with_what_was_chosen(
+) -> TestResult {
+    let _turn = TURN.lock().await;
+    let (lark, received) = lark_with_bot().await?;
+    let card = json!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "select_static", "element_id": "env",
+          "placeholder": { "tag": "plain_text", "content": "Environment" },
+          "options": [
+              { "text": { "tag": "plain_text", "content": "Staging" }, "value": "staging" },
+              { "text": { "tag": "plain_text", "content": "Production" }, "value": "production" }
+          ] },
+        { "tag": "overflow", "element_id": "more",
+          "options": [ { "text": { "tag": "plain_text", "content": "Restart" }, "value": "restart" } ],
+          "behaviors": [ { "type": "callback", "value": { "menu": "more" } } ] },
+        { "tag": "checker", "element_id": "done", "checked": false,
+          "text": { "tag": "plain_text", "content": "Smoke tests passed" } }
+    ] } });
+    let id = lark.send_card(&card.to_string()).await?;
+    let Some(browser) = Browser::start().await? else {
+        return Ok(());
+    };
+    open_viewer(&browser, &lark).await?;
+    let selector = message_selector(&id);
+    let bound = Duration::from_secs(5);
+    let shown = |toast: &str| format!("return {TOASTS}.includes('info: {toast}')");
+
+    browser
+        .client
+        .find(Locator::Css(&format!("{selector} select")))
+        .await?
+        .select_by_value("production")
+        .await?;
+    browser
+        .until(&shown("select_static production"), bound)
+        .await?;
+
+    browser
+        .client
+        .find(Locator::Css(&format!("{selector} .lk-overflow > summary")))
+        .await?
+        .click()
+        .await?;
+    browser
+        .client
+        .find(Locator::Css(&format!("{selector} li[data-lk-option]")))
+        .await?
+        .click()
+        .await?;
+    browser.until(&shown("overflow restart"), bound).await?;
+
+    browser
+        .client
+        .find(Locator::Css(&format!("{selector} .lk-checker input")))
+        .await?
+        .click()
+        .await?;
+    browser.until(&shown("checker checked=true"), bound).await?;
+
+    let actions = received.lock().map(|r| r.clone()).unwrap_or_default();
+    let tags: Vec<&str> = actions.iter().map(|a| a.action.tag()).collect();
+    assert_eq!(tags, ["select_static", "overflow", "checker"]);
+    // The overflow's own callback value came with the option chosen.
+    assert_eq!(actions[1].action.raw_value(), &json!({ "menu": "more" }));
     assert!(browser.console_errors().await?.is_empty());
     browser.close().await
 }
