@@ -373,11 +373,19 @@ fn button(value: &Value, ctx: &Ctx) -> Markup {
         }
         None => false,
     };
+    // A form button by its field, or by a `form_action` behavior (2.0).
+    let form_behavior = array_of(value, "behaviors")
+        .iter()
+        .find(|b| str_of(b, "type") == Some("form_action"))
+        .map(|b| match str_of(b, "behavior") {
+            Some("reset") => "reset",
+            _ => "submit",
+        });
     let html_type = match str_of(value, "form_action_type").or_else(|| str_of(value, "action_type"))
     {
         Some("form_submit" | "submit") => "submit",
         Some("form_reset" | "reset") => "reset",
-        _ => "button",
+        _ => form_behavior.unwrap_or("button"),
     };
     let url = opened_url(value);
     let confirm = value
@@ -399,7 +407,8 @@ fn button(value: &Value, ctx: &Ctx) -> Markup {
 /// `value`, sent as the callback's `option`, and the URL it opens, if any.
 fn overflow(value: &Value, ctx: &Ctx) -> Markup {
     html! {
-        details.lk-overflow data-lk-action=(action_data(value, "overflow")) {
+        details.lk-overflow data-lk-action=(action_data(value, "overflow"))
+            data-lk-confirm=[value.get("confirm").map(|c| text_plain(c.get("title"), ctx))] {
             summary.lk-btn.lk-btn-default.lk-btn-small aria-label="more" { "···" }
             ul.lk-overflow-menu {
                 @for option in array_of(value, "options") {

@@ -299,7 +299,9 @@
         showUrl(option.dataset.lkUrl);
         return;
       }
-      if (overflow) act(overflow, actionOf(overflow), { option: option.dataset.lkOption });
+      if (overflow && confirmed(overflow)) {
+        act(overflow, actionOf(overflow), { option: option.dataset.lkOption });
+      }
       return;
     }
     const control = target.closest('[data-lk-action], [data-lk-url]');
@@ -401,7 +403,18 @@
     act(button, actionOf(button), { form_value: formValue(form) });
   }
 
+  // An interactive container is a button to the keyboard too.
+  function onKey(event) {
+    const target = event.target;
+    if ((event.key === 'Enter' || event.key === ' ') && target instanceof Element &&
+        target.matches('.lk-container[role=button]') && target.closest('article.message')) {
+      event.preventDefault();
+      target.click();
+    }
+  }
+
   function interact() {
+    document.addEventListener('keydown', onKey);
     document.addEventListener('click', onClick);
     document.addEventListener('change', onChange);
     document.addEventListener('submit', onSubmit);
