@@ -57,7 +57,7 @@ impl Sharing for NotShared {
 ///     "body": { "elements": [ { "tag": "markdown", "content": "**Deploy** finished" } ] }
 /// });
 /// assert_eq!(
-///     card.to_content()?,
+///     card.to_content(),
 ///     r#"{"schema":"2.0","body":{"elements":[{"tag":"markdown","content":"**Deploy** finished"}]}}"#
 /// );
 /// # Ok::<(), card_core::CardError>(())
@@ -143,13 +143,13 @@ impl<S: Sharing> Card<S> {
     /// The card JSON as one compact string: the `content` of a send or update request.
     ///
     /// The same bytes as `serde_json::to_string(card.json())`.
-    pub fn to_content(&self) -> Result<String, CardError> {
-        Ok(content(&self.json))
+    pub fn to_content(&self) -> String {
+        content(&self.json)
     }
 
     /// The size in bytes of the update request body, `{"content":"<card JSON as a string>"}`.
-    pub fn update_body_size(&self) -> Result<usize, CardError> {
-        Ok(UpdateBody::encode(&self.to_content()?)?.len())
+    pub fn update_body_size(&self) -> usize {
+        UpdateBody::encode(&self.to_content()).len()
     }
 
     /// Checks the card against the schema again, after changes made through
@@ -167,7 +167,7 @@ impl<S: Sharing> Card<S> {
         if self.check_at_send {
             self.validate()?;
         }
-        self.to_content()
+        Ok(self.to_content())
     }
 }
 
@@ -358,7 +358,7 @@ impl<S: Sharing> SendableCard for Card<S> {
 
 impl SendableCard for crate::template::TemplateCard {
     fn content(&self) -> Result<String, CardError> {
-        self.to_content()
+        Ok(self.to_content())
     }
 }
 
@@ -409,7 +409,7 @@ impl UpdateBody {
 
     /// The body for a `content` string already made (by [`SendableCard::content`]).
     pub(crate) fn from_content(content: &str) -> Result<Self, CardError> {
-        let body = Self::encode(content)?;
+        let body = Self::encode(content);
         if body.len() > MAX_UPDATE_BODY_BYTES {
             return Err(CardError::TooLarge {
                 size: body.len(),
@@ -419,12 +419,13 @@ impl UpdateBody {
         Ok(UpdateBody { body })
     }
 
-    fn encode(content: &str) -> Result<String, CardError> {
-        #[derive(Serialize)]
-        struct Body<'a> {
-            content: &'a str,
-        }
-        serde_json::to_string(&Body { content }).map_err(CardError::Serialize)
+    fn encode(content: &str) -> String {
+        const OPEN: &str = r#"{"content":"#;
+        let mut body = String::with_capacity(OPEN.len() + content.len() + content.len() / 8 + 3);
+        body.push_str(OPEN);
+        card_schema::json::write_string(content, &mut body);
+        body.push('}');
+        body
     }
 
     /// The body, as sent.

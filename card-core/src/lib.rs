@@ -71,7 +71,7 @@ pub use card::{
 ///           "type": (if urgent { ButtonType::Danger } else { ButtonType::Default }) }
 ///     ] }
 /// });
-/// let content = card.to_content()?;
+/// let content = card.to_content();
 /// assert!(content.contains(r#""type":"danger""#));
 /// assert!(!content.contains("<at")); // interpolated markdown is escaped
 /// # Ok::<(), card_core::CardError>(())
@@ -93,7 +93,7 @@ pub use card::{
 ///     ] }
 /// });
 /// assert_eq!(
-///     card.to_content()?,
+///     card.to_content(),
 ///     r#"{"schema":"2.0","body":{"elements":[{"tag":"markdown","content":"build"},{"tag":"markdown","content":"test"},{"tag":"hr"}]}}"#
 /// );
 /// # Ok::<(), card_core::CardError>(())
@@ -111,7 +111,7 @@ pub use card::{
 ///     { "$unchecked": { "tag": "sparkle" } }
 /// ] } });
 /// assert_eq!(
-///     card.to_content()?,
+///     card.to_content(),
 ///     r#"{"schema":"2.0","body":{"elements":[{"tag":"hr","new_field":1},{"tag":"sparkle"}]}}"#
 /// );
 /// # Ok::<(), card_core::CardError>(())
@@ -166,7 +166,7 @@ pub use card_macros::card;
 ///
 /// // card-core/cards/approval.json
 /// let card: Card<Shared> = include_card!("cards/approval.json");
-/// assert!(card.to_content()?.contains(r#""content":"Approve""#));
+/// assert!(card.to_content().contains(r#""content":"Approve""#));
 /// # Ok::<(), card_core::CardError>(())
 /// ```
 ///
@@ -197,7 +197,7 @@ pub use card_macros::include_card;
 /// let card = card!({ "schema": "2.0", "body": { "elements": [
 ///     { "tag": "markdown", "content": markdown!("**Requested by** {user}") }
 /// ] } });
-/// assert!(card.to_content()?.contains(r#""content":"**Requested by** &#42;&#42;Mallory"#));
+/// assert!(card.to_content().contains(r#""content":"**Requested by** &#42;&#42;Mallory"#));
 /// # Ok::<(), card_core::CardError>(())
 /// ```
 ///

@@ -28,7 +28,7 @@ use serde_json::{Map, Value};
 ///     "schema": "2.0",
 ///     "body": { "elements": [ { "tag": "markdown", "content": "hi" }, (sparkle) ] }
 /// });
-/// assert!(card.to_content()?.contains(r#"{"speed":3,"tag":"sparkle"}"#));
+/// assert!(card.to_content().contains(r#"{"speed":3,"tag":"sparkle"}"#));
 /// # Ok::<(), card_core::CardError>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

@@ -3,8 +3,8 @@
 //! signed as Lark does) and apply the answer; and the tokens of the delayed update.
 //!
 //! A simulated interaction ([`Emulator::click`], or `POST /__emulator/messages/{id}/actions`)
-//! finds the element in the card as it is now, by `element_id` or by its callback `value`,
-//! then:
+//! finds the element in the card as it is now, by `element_id`, by its callback `value`, or
+//! by its `name`, then:
 //!
 //! 1. builds the callback: `schema` 2.0, a `header` with a fresh `event_id`, the app's
 //!    Verification Token, `create_time` in microseconds of the emulator's clock; an `event`
@@ -128,7 +128,8 @@ impl Default for Operator {
 /// A simulated interaction: which element, who, and what they chose or typed.
 ///
 /// The JSON of `POST /__emulator/messages/{id}/actions` has the same fields:
-/// `{"element_id": "approve"}` or `{"value": {"action": "approve"}}`, and optionally
+/// `{"element_id": "approve"}`, `{"value": {"action": "approve"}}` or `{"name": "submit"}`,
+/// and optionally
 /// `"operator": {"open_id": …}`, `"form_value": {…}`, `"input_value"`, `"option"`,
 /// `"options"`, `"checked"`, `"timezone"`.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -137,6 +138,8 @@ pub struct Click {
     element_id: Option<String>,
     #[serde(default)]
     value: Option<Value>,
+    #[serde(default)]
+    name: Option<String>,
     #[serde(default)]
     operator: Option<Operator>,
     #[serde(default)]
@@ -166,6 +169,14 @@ impl Click {
     pub fn value(value: impl Into<Value>) -> Self {
         Click {
             value: Some(value.into()),
+            ..Click::default()
+        }
+    }
+
+    /// The element with this `name` (a form's fields and buttons have one).
+    pub fn named(name: impl Into<String>) -> Self {
+        Click {
+            name: Some(name.into()),
             ..Click::default()
         }
     }
@@ -354,12 +365,15 @@ fn find<'a>(node: &'a Value, click: &Click, in_form: bool, depth: usize) -> Opti
     match node {
         Value::Object(object) => {
             let tag = object.get("tag").and_then(Value::as_str).unwrap_or("");
-            let matches = match (&click.element_id, &click.value) {
-                (Some(id), _) => object.get("element_id").and_then(Value::as_str) == Some(id),
-                (None, Some(value)) => {
+            let matches = match (&click.element_id, &click.value, &click.name) {
+                (Some(id), _, _) => object.get("element_id").and_then(Value::as_str) == Some(id),
+                (None, Some(value), _) => {
                     INTERACTIVE_TAGS.contains(&tag) && callback_value(object) == *value
                 }
-                (None, None) => false,
+                (None, None, Some(name)) => {
+                    object.get("name").and_then(Value::as_str) == Some(name)
+                }
+                (None, None, None) => false,
             };
             if matches && INTERACTIVE_TAGS.contains(&tag) {
                 return Some(Found {
@@ -565,12 +579,17 @@ pub(crate) async fn click(
     let tree: Value = serde_json::from_str(&message.content).unwrap_or(Value::Null);
     let found = find(&tree, &click, false, 0).ok_or_else(|| EmulatorError::Api {
         code: LarkCode::InvalidParameter.code(),
-        msg: match (&click.element_id, &click.value) {
-            (Some(id), _) => format!("the card has no interactive element with element_id `{id}`"),
-            (None, Some(value)) => {
+        msg: match (&click.element_id, &click.value, &click.name) {
+            (Some(id), _, _) => {
+                format!("the card has no interactive element with element_id `{id}`")
+            }
+            (None, Some(value), _) => {
                 format!("the card has no interactive element with value {value}")
             }
-            (None, None) => "give `element_id` or `value`".to_owned(),
+            (None, None, Some(name)) => {
+                format!("the card has no interactive element named `{name}`")
+            }
+            (None, None, None) => "give `element_id`, `value` or `name`".to_owned(),
         },
     })?;
     let action = action_json(&found, &click);
@@ -638,7 +657,11 @@ pub(crate) async fn click(
     let (status, applied) = match &app {
         None => (
             None,
-            Applied::refused(LarkCode::CallbackUrlMissing, "the app has no callback URL"),
+            Applied::refused(
+                LarkCode::CallbackUrlMissing,
+                "the app has no callback URL (start the emulator with --callback-url, or POST \
+                 /__emulator/apps/{app_id}/callback)",
+            ),
         ),
         Some(app) => {
             post(

@@ -1,8 +1,6 @@
 //! The validator: walks a card (any [`Node`]) against the schema and collects every violation.
 
-use crate::catalogue::{
-    self, CARD, COLUMN, ELEMENT, ELEMENT_COMMON, MAX_DEPTH, MAX_ELEMENTS_V2, PER_CARD,
-};
+use crate::catalogue::{self, CARD, ELEMENT, ELEMENT_COMMON, MAX_DEPTH, MAX_ELEMENTS_V2, PER_CARD};
 use crate::def::{
     EnumDef, Field, Kind, Need, ObjectDef, Rule, Slot, StyleSet, UnionDef, Version, ALWAYS_CHECKED,
     UNCHECKED,
@@ -528,20 +526,15 @@ impl Walk {
         let tag_span = tag_entry.value.span();
         if let Some(slot) = slot {
             if !object.since.includes(self.version) {
-                let hint = match tag {
-                    "action" => Some("in 2.0, place interactive elements directly in `elements`"),
-                    "note" => Some("in 2.0, use a `div` with `text_size: notation` and an `icon`"),
-                    _ => None,
-                };
                 let kind = ViolationKind::WrongVersion {
                     what: format!("tag `{tag}`"),
                     exists_in: other(self.version),
                     card: self.version,
-                    hint,
+                    hint: object.other_version,
                 };
                 self.report(tag_span, kind);
             } else if !self.placeable(slot, tag) {
-                let hint = catalogue::placement_hint(slot, self.version, tag);
+                let hint = catalogue::placement(slot, self.version).and_then(|p| p.hint(tag));
                 let kind = ViolationKind::NotAllowedHere {
                     tag: tag.to_string(),
                     slot,
@@ -574,7 +567,7 @@ impl Walk {
     /// Whether `tag` may sit in `slot`: the slot's rule, or a form-only element anywhere
     /// inside a form (in a column of the form, say).
     fn placeable(&self, slot: Slot, tag: &str) -> bool {
-        catalogue::placement(slot, self.version).0.accepts(tag)
+        catalogue::placement(slot, self.version).is_none_or(|p| p.accepts.accepts(tag))
             || (self.forms > 0 && catalogue::FORM_ONLY.contains(&tag))
     }
 
@@ -585,11 +578,9 @@ impl Walk {
         entries: &[Entry<'_>],
         discriminator: Option<&'static str>,
     ) {
-        let is_element = discriminator.is_some()
-            && def.container != Some(Slot::Column)
+        let is_element = discriminator == Some(ELEMENT.key)
             && ELEMENT.variants.iter().any(|(_, d)| core::ptr::eq(*d, def));
-        // A column counts as an element, not as a nesting level (see `MAX_DEPTH`).
-        if core::ptr::eq(def, &COLUMN) {
+        if def.counts_as_element {
             self.elements += 1;
         }
         self.duplicate_keys(entries);
@@ -768,18 +759,11 @@ impl Walk {
 
     fn field(&mut self, owner: &ObjectDef, field: &'static Field, entry: &Entry<'_>) {
         if !field.since.includes(self.version) {
-            let hint = match field.name {
-                "elements" | "i18n_elements" => {
-                    Some("a 2.0 card puts its elements in `body.elements`")
-                }
-                "body" => Some("add `\"schema\": \"2.0\"` to make this a 2.0 card"),
-                _ => None,
-            };
             let kind = ViolationKind::WrongVersion {
                 what: format!("field `{}` of `{}`", field.name, owner.name),
                 exists_in: other(self.version),
                 card: self.version,
-                hint,
+                hint: field.other_version,
             };
             self.report(entry.key_span, kind);
             return;
@@ -793,8 +777,8 @@ impl Walk {
                 },
             );
         }
-        if field.name == "element_id" {
-            if let View::String(id) = entry.value.view() {
+        if let (Kind::Pattern(pattern), View::String(id)) = (&field.kind, entry.value.view()) {
+            if pattern.identity {
                 if self.loops > 0 {
                     self.report(
                         entry.value.span(),

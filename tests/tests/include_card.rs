@@ -6,7 +6,7 @@ use card_core::{card, include_card, Card, NotShared, Shared};
 use serde_json::Value;
 
 fn content(card: &Card<impl card_core::Sharing>) -> Value {
-    let text = card.to_content().unwrap_or_else(|e| panic!("{e}"));
+    let text = card.to_content();
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"))
 }
 

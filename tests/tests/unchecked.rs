@@ -7,7 +7,7 @@ use card_core::{card, Card, CardError, NotShared, Shared, Unchecked, UpdateBody,
 use serde_json::{json, Value};
 
 fn value(card: &Card<impl card_core::Sharing>) -> Value {
-    let content = card.to_content().unwrap_or_else(|e| panic!("{e}"));
+    let content = card.to_content();
     serde_json::from_str(&content).unwrap_or_else(|e| panic!("{e}"))
 }
 

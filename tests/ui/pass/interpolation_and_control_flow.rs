@@ -26,7 +26,7 @@ fn main() {
             (sparkle)
         ] }
     });
-    let value: Value = serde_json::from_str(&card.to_content().unwrap()).unwrap();
+    let value: Value = serde_json::from_str(&card.to_content()).unwrap();
     let elements = value["body"]["elements"].as_array().unwrap();
     assert_eq!(value["header"]["title"]["content"], "Release 1.4");
     assert_eq!(elements.len(), 6);
