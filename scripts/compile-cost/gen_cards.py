@@ -8,9 +8,6 @@ The generated workspace holds:
                  interpolations; a loop becomes a `Vec<Value>` built before the `json!`)
   cards_verify/  a binary that calls both with the same arguments and checks that every
                  card serializes to the same JSON value (run once by run.sh)
-  syn_baseline/  a proc-macro crate with a trivial macro that depends on syn 2 (parsing,
-                 printing, proc-macro), quote and proc-macro2 (proc-macro): the baseline of
-                 the clean-build comparison
 
 With --snapshot DIR it also copies card-core, card-macros and card-schema (with the repo's
 workspace manifest and Cargo.lock) to DIR, and the crates depend on that copy: the code under
@@ -416,7 +413,7 @@ def main():
     shutil.copyfile(os.path.join(repo, "Cargo.lock"), os.path.join(out, "Cargo.lock"))
     write(os.path.join(out, "Cargo.toml"),
           '[workspace]\nresolver = "2"\n'
-          'members = ["cards_macro", "cards_json", "cards_verify", "syn_baseline"]\n')
+          'members = ["cards_macro", "cards_json", "cards_verify"]\n')
     features = "" if args.client else ", default-features = false"
     write(os.path.join(out, "cards_macro/Cargo.toml"),
           '[package]\nname = "cards_macro"\nversion = "0.1.0"\nedition = "2021"\npublish = false\n\n'
@@ -429,22 +426,6 @@ def main():
           '[dependencies]\ncards_macro = { path = "../cards_macro" }\ncards_json = { path = "../cards_json" }\n'
           'serde_json = { version = "1.0.140", features = ["std"] }\n'
           'card-core = { path = %s%s }\n' % (json.dumps(card_core), features))
-    write(os.path.join(out, "syn_baseline/Cargo.toml"),
-          '[package]\nname = "syn_baseline"\nversion = "0.1.0"\nedition = "2021"\npublish = false\n\n'
-          '[lib]\nproc-macro = true\n\n[dependencies]\n'
-          'proc-macro2 = { version = "1.0.95", default-features = false, features = ["proc-macro"] }\n'
-          'quote = { version = "1.0.40", default-features = false, features = ["proc-macro"] }\n'
-          'syn = { version = "2.0.100", default-features = false, features = ["parsing", "printing", "proc-macro"] }\n')
-    write(os.path.join(out, "syn_baseline/src/lib.rs"),
-          "//! Baseline: a proc-macro crate on syn alone, with a trivial macro.\n"
-          "use proc_macro::TokenStream;\n\n"
-          "/// Parses a string literal and expands to it.\n"
-          "#[proc_macro]\npub fn trivial(input: TokenStream) -> TokenStream {\n"
-          "    let lit: syn::LitStr = match syn::parse(input) {\n"
-          "        Ok(lit) => lit,\n"
-          "        Err(e) => return e.to_compile_error().into(),\n"
-          "    };\n"
-          "    quote::quote!(#lit).into()\n}\n")
 
     macro_mods, json_mods, calls = [], [], []
     stats = {"v1": 0, "v2": 0, "loops": 0, "dynamic": 0, "elements": []}

@@ -4,10 +4,8 @@
 #   1. A crate of 100 real cards written with `card_core::card!` against the same 100 cards
 #      written with `serde_json::json!` (gen_cards.py writes both): dependencies prebuilt, only
 #      that crate rebuilt (its lib.rs touched). Goal: card!/json! <= 1.0x.
-#   2. A clean build of `card-macros` with its dependencies against a proc-macro crate with a
-#      trivial macro on syn alone (syn 2 with parsing, printing, proc-macro, plus proc-macro2
-#      and quote with proc-macro: what card-macros depended on), fresh target dir each run.
-#      Goal: <= 1.3x.
+#   2. The clean build of a user's crate, before and after a change: see user-build.sh next
+#      to this file.
 #   3. PROFILE=1: what the time goes to (cargo --timings per crate, rustc passes, the size of
 #      the expansions).
 #
@@ -15,7 +13,6 @@
 #
 # Environment:
 #   RUNS=N        runs per measurement (default 5); RUNS=1 is the quick mode
-#   PARTS="1 2"   which parts to measure (default both)
 #   RELEASE=1     also time part 1 with --release (one more dependency build)
 #   PROFILE=1     also print part 3 (uses RUSTC_BOOTSTRAP=1 for rustc's -Z time-passes and
 #                 -Z unpretty=expanded, on this script's own target dirs only)
@@ -36,7 +33,6 @@ RUNS=${RUNS:-5}
 RELEASE=${RELEASE:-0}
 PROFILE=${PROFILE:-0}
 CLIENT=${CLIENT:-0}
-PARTS=${PARTS:-1 2}
 if [ "${RUNS:-5}" = 1 ]; then WAIT_IDLE=${WAIT_IDLE:-3}; else WAIT_IDLE=${WAIT_IDLE:-60}; fi
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -110,7 +106,7 @@ only_compiled() {
 
 cpu_model=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo unknown)
 log "machine: $(nproc) CPUs, ${cpu_model}; $(rustc --version); $(cargo --version)"
-log "work dir: $WORK; RUNS=$RUNS PARTS=\"$PARTS\" RELEASE=$RELEASE PROFILE=$PROFILE CLIENT=$CLIENT"
+log "work dir: $WORK; RUNS=$RUNS RELEASE=$RELEASE PROFILE=$PROFILE CLIENT=$CLIENT"
 mkdir -p "$WORK" "$TARGETS" "$LOGS"
 : >"$RESULTS"
 
@@ -169,9 +165,7 @@ part1() {
     done
 }
 
-has_part() { case " $PARTS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
-
-if has_part 1; then
+{
     # The cards compile, and card! and json! build the same JSON (card! escapes interpolated
     # markdown; compared accordingly). Its own target dir: it must not disturb the others'.
     log "checking that card! and json! build the same 100 cards"
@@ -187,42 +181,7 @@ if has_part 1; then
     if [ "$RELEASE" = 1 ]; then
         part1 "release, full crate compile" "$TARGETS/release" CARGO_INCREMENTAL=0 -- build --release
     fi
-fi
-
-# --- Part 2 ---------------------------------------------------------------------------------
-
-# part2 MODE PRE ENV... : clean builds, alternating. PRE=schema: card-schema is built (not
-# timed) before card-macros, to see the build without it.
-part2() {
-    local mode=$1 pre=$2
-    shift 2
-    local slug r which crate
-    slug=$(slugify "$mode")
-    log "part 2, $mode"
-    for r in $(seq 1 "$RUNS"); do
-        if [ $((r % 2)) = 1 ]; then which="card-macros syn_baseline"; else which="syn_baseline card-macros"; fi
-        for crate in $which; do
-            local target="$TARGETS/clean-$crate" ws
-            if [ "$crate" = card-macros ]; then ws=$SNAPSHOT; else ws=$CARDS_WS; fi
-            rm -rf "$target"
-            if [ "$pre" = schema ] && [ "$crate" = card-macros ]; then
-                in_dir "$ws" env CARGO_TARGET_DIR="$target" "$@" cargo build --locked \
-                    -p card-schema >"$LOGS/$slug-pre-$r.log" 2>&1
-            fi
-            timed "$mode|$crate" "$LOGS/$slug-$crate-$r.log" \
-                in_dir "$ws" env CARGO_TARGET_DIR="$target" "$@" cargo build --locked -p "$crate"
-        done
-    done
 }
-
-if has_part 2; then
-    part2 "dev, clean build (as cargo build -p card-macros: debuginfo)" -
-    part2 "dev, clean build, debug=0 (as when built as a dependency)" - CARGO_PROFILE_DEV_DEBUG=0
-    # With debug=0 a root card-schema and card-macros' card-schema are one unit, so it can be
-    # prebuilt: what the build costs when card-schema compiles on a core of its own.
-    part2 "dev, debug=0, card-schema prebuilt (info: card-schema off the critical path)" schema \
-        CARGO_PROFILE_DEV_DEBUG=0
-fi
 
 # --- Table ------------------------------------------------------------------------------------
 
@@ -250,8 +209,6 @@ print("Compile cost of card! (medians of %d run%s; wall seconds, CPU = user+sys 
 parts = [
     ("Part 1: the crate of 100 cards, dependencies prebuilt", "cards_macro", "cards_json",
      "card!", "json!", 1.0),
-    ("Part 2: clean build, card-macros + deps vs a syn-only proc-macro", "card-macros",
-     "syn_baseline", "card-macros", "syn only", 1.3),
 ]
 for title, a, b, an, bn, goal in parts:
     modes = [m for m in order if a in rows[m] and b in rows[m]]
@@ -286,8 +243,8 @@ if [ "$PROFILE" = 1 ]; then
 
     echo
     echo "  Clean build of card-macros, per crate (cargo build --timings; start and duration, s):"
-    for crate in card-macros syn_baseline; do
-        if [ "$crate" = card-macros ]; then ws=$SNAPSHOT; else ws=$CARDS_WS; fi
+    for crate in card-macros; do
+        ws=$SNAPSHOT
         target="$TARGETS/timings-$crate"
         rm -rf "$target"
         in_dir "$ws" env CARGO_TARGET_DIR="$target" cargo build --locked -p "$crate" --timings \
@@ -333,7 +290,6 @@ EOF
     passes "cards_json (100 cards, json!)" "$CARDS_WS" "$TARGETS/dev-full" cards_json
     passes "card-schema (clean-build dep)" "$SNAPSHOT" "$TARGETS/timings-card-macros" card-schema
     passes "card-macros" "$SNAPSHOT" "$TARGETS/timings-card-macros" card-macros
-    passes "syn_baseline" "$CARDS_WS" "$TARGETS/timings-syn_baseline" syn_baseline
 
     echo
     echo "  Size of the expansion (-Z unpretty=expanded of the whole crate):"
