@@ -119,7 +119,11 @@ async fn replica(args: &Args, index: usize) -> Result<(), BoxError> {
         )
         .base_url(base_url);
     if let Some(url) = &args.redis {
-        builder = builder.redis(card_core::client::RedisConfig::new(url.clone()));
+        let mut config = card_core::client::RedisConfig::new(url.clone());
+        if let Ok(prefix) = std::env::var("BENCH_REDIS_PREFIX") {
+            config = config.prefix(prefix);
+        }
+        builder = builder.redis(config);
     }
     let client = builder.build()?;
     let messages = args.messages.first().copied().unwrap_or(1);
@@ -295,6 +299,13 @@ async fn row(
         (None, None) => return Err("no base URL".into()),
     };
     let exe = std::env::current_exe()?;
+    let prefix = format!(
+        "bench-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    );
     let seconds = args.seconds.unwrap_or(if smoke() { 2.0 } else { 10.0 });
     let mut children = Vec::new();
     for index in 0..replicas {
@@ -322,6 +333,9 @@ async fn row(
         }
         if let Some(url) = &args.redis {
             command.env("BENCH_REDIS_URL", url);
+            // Each row has an emulator (a Lark) of its own: its windows in Redis are its own
+            // too, or the last row's minute would count in this one.
+            command.env("BENCH_REDIS_PREFIX", &prefix);
         }
         let mut child = command.spawn()?;
         let stdout = child.stdout.take().ok_or("no stdout")?;
@@ -448,6 +462,11 @@ async fn row(
 
 async fn main_async(mut args: Args) -> Result<bool, BoxError> {
     if let Some(index) = args.replica {
+        // The client's warnings (Redis failing, a stream stopped) on stderr, with the replica.
+        let _ = tracing_subscriber::fmt()
+            .with_max_level(tracing_subscriber::filter::LevelFilter::WARN)
+            .with_writer(std::io::stderr)
+            .try_init();
         args.app_id = args.app_id.or_else(|| std::env::var("BENCH_APP_ID").ok());
         args.app_secret = args
             .app_secret
