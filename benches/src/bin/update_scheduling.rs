@@ -81,7 +81,7 @@ struct Args {
     only_faults: bool,
     /// A Redis outage: starts a `redis-server` of its own (instead of `--redis`), kills it
     /// AT seconds into the stream and starts it again FOR seconds later, on the same port.
-    #[arg(long, value_name = "AT,FOR", value_delimiter = ',', num_args = 2)]
+    #[arg(long, value_name = "AT,FOR", value_delimiter = ',')]
     outage: Vec<f64>,
     /// Internal: run as replica number I of a fleet.
     #[arg(long, hide = true)]
@@ -498,6 +498,9 @@ async fn main_async(mut args: Args) -> Result<bool, BoxError> {
         "| replicas | messages each | redis | faults | seconds | states pushed | updates accepted/s | allowed/s | ratio | ceiling | throttles | final delivered | staleness p50 | p99 |"
     );
     println!("|---:|---:|:---:|:---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    if !args.outage.is_empty() && args.outage.len() != 2 {
+        return Err("--outage takes AT,FOR (seconds)".into());
+    }
     let mut own_redis = if args.outage.is_empty() {
         None
     } else {

@@ -410,7 +410,8 @@ impl Limiters {
             #[cfg(feature = "redis")]
             if let Some(fleet) = &self.fleet {
                 if fleet.usable() {
-                    match fleet.acquire(key, &self.limits, None::<()>).await {
+                    // The local turn is taken: the order is Redis's from its first answer.
+                    match fleet.acquire(key, &self.limits, in_order.take()).await {
                         Some(grant) => {
                             return AppPermit {
                                 grant: Some(grant),
@@ -419,7 +420,12 @@ impl Limiters {
                         }
                         // Redis failed again: the place is given back (the permit is dropped
                         // unsent), and taken again under the new share.
-                        None if self.share() != share => continue,
+                        None if self.share() != share => {
+                            if in_order.is_none() {
+                                in_order = Some(self.turnstile.lock().await);
+                            }
+                            continue;
+                        }
                         None => {}
                     }
                 }

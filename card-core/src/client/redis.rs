@@ -10,8 +10,12 @@
 //!   requests in flight and answered within the window, taken atomically by one Lua script
 //!   on Redis's clock: a request goes when fewer than the limit are in flight or were answered
 //!   within a window (the guarantee of the local limiter, kept on answers, for the fleet);
-//! - the app's requests are spaced evenly for the fleet (GCRA, one every 20 ms), so they do
-//!   not leave in bursts at the windows' edges;
+//! - the turns are served in order across the fleet: a request reserves the next slot of the
+//!   app's schedule (GCRA, one slot every (window + latency) / limit: the latency is the
+//!   fleet's, a decaying maximum kept in Redis, so that the windows on answers have room when
+//!   a slot comes), sleeps until it without asking Redis again, and is granted in slot order;
+//!   so no replica polls for a turn, and a message waiting for one is behind at most one
+//!   request of every other message;
 //! - the tenant token is fetched once for the fleet: the first replica to miss it takes a
 //!   lock (with an expiry), fetches it and stores it in Redis until five minutes before it
 //!   expires; the others wait for it. A token Lark calls invalid (99991663) is removed from
@@ -20,19 +24,34 @@
 //! # When Redis fails
 //!
 //! Every Redis call has a timeout (200 ms by default). When Redis is down, slow or restarted,
-//! no update is lost and nothing panics: each replica pauses for one window (the others'
-//! requests of the last second are not in its own windows), then goes on with its local
-//! limiter at a conservative share of the app's limits, 1/K of them for K replicas (those seen
-//! in Redis within the last minute, or [`RedisConfig::replicas`] if more), tries Redis again
-//! every half second and reconnects. Its share stays 1/K for a minute after Redis is back, because the
-//! windows in Redis do not hold what was sent meanwhile. Tokens already fetched are kept; a
-//! replica that needs one while Redis is down fetches its own.
+//! no update is lost and nothing panics. Each replica switches to its local limiter, which
+//! has recorded the replica's own requests all along:
 //!
-//! What holds during the outage: the app's limits hold if no more than K replicas send; the
-//! per-minute limit also needs the traffic to have been shared about evenly before the
-//! outage (a replica counts only its own requests of the last minute). The per-message limit
-//! holds for messages updated by one replica (the usual case: the one that sent it). A
-//! request Lark throttles meanwhile is retried like any other; no state is dropped.
+//! 1. it sends nothing for one whole window (a second, plus the rounding margin): the other
+//!    replicas' requests granted before Redis failed are not in its windows, and they have
+//!    left Lark's window by then;
+//! 2. then it keeps to a share of the app's limits, 1/K of them for K replicas (the most seen
+//!    in Redis within the last minute, or [`RedisConfig::replicas`] if more), counting its own
+//!    requests of the last second and minute, those granted through Redis included;
+//! 3. Redis is probed in the background every half second (no request waits on it); once it
+//!    answers, the share stays 1/K for one more minute, because the windows in Redis do not
+//!    hold what was sent meanwhile. A Redis that comes back empty (restarted, flushed) is
+//!    noticed by its epoch (a random number kept there) even by a replica that saw no
+//!    failure, and is treated the same way.
+//!
+//! Tokens already fetched are kept; a replica that needs one while Redis is down fetches its
+//! own.
+//!
+//! What is guaranteed during an outage, for a fleet of at most K replicas that all lose Redis
+//! (down, restarted, flushed, or cut off together): the app's per-second limit holds (after
+//! the pause, every replica counts its own requests, and K shares make one limit); the
+//! per-message limit holds for messages updated by one replica (the usual case: the one that
+//! sent it; every replica keeps it locally, always). The per-minute limit holds if the traffic
+//! was shared about evenly in the minute before (each replica counts only its own). Not
+//! guaranteed: a replica cut off from Redis alone while the others still reach it (they do
+//! not know its requests, so the fleet can go over by its share until it is back), and more
+//! than K replicas. A request Lark throttles in those cases is retried like any other; no
+//! state is dropped.
 //!
 //! The token is kept in Redis: protect Redis as you protect the app secret. Neither the
 //! token, the app secret nor the Redis URL (which may hold a password) is ever logged.
@@ -388,9 +407,10 @@ impl Fleet {
         format!("{}:{part}", self.prefix)
     }
 
-    /// Whether to use Redis now: while it works, or once in a while when it failed (the caller
-    /// that gets `true` then is the one that tries).
-    pub fn usable(&self) -> bool {
+    /// Whether to use Redis now: while it works. While it fails, Redis is probed in the
+    /// background every half second (a `PING`), so that no request waits on a Redis that is
+    /// down; the probe that is answered brings it back.
+    pub fn usable(self: &Arc<Self>) -> bool {
         let mut health = self.health();
         if !health.down {
             return true;
@@ -398,9 +418,23 @@ impl Fleet {
         let now = Instant::now();
         if now >= health.retry_at {
             health.retry_at = now + RETRY;
-            return true;
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                let fleet = self.clone();
+                runtime.spawn(async move {
+                    let _: Option<String> = fleet
+                        .run(|mut connection| async move {
+                            ::redis::cmd("PING").query_async(&mut connection).await
+                        })
+                        .await;
+                });
+            }
         }
         false
+    }
+
+    /// Whether Redis works (without probing it).
+    fn works(&self) -> bool {
+        !self.health().down
     }
 
     /// The share of the app's limits for the local limiter: 1 while Redis works, K while it
@@ -639,7 +673,7 @@ impl Fleet {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<CachedToken, ClientError>>,
     {
-        if !self.usable() {
+        if !self.works() {
             return fetch().await;
         }
         let token_key = self.key("token");
@@ -712,7 +746,7 @@ impl Fleet {
 
     /// Forgets a token Lark said is invalid, if Redis still holds it.
     pub async fn invalidate_token(&self, token: &Secret) {
-        if self.usable() {
+        if self.works() {
             self.delete_if(&self.key("token"), token.expose()).await;
         }
     }
