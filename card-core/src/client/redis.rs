@@ -14,8 +14,8 @@
 //!   app's schedule (GCRA, one slot every (window + latency) / limit: the latency is the
 //!   fleet's, a decaying maximum kept in Redis, so that the windows on answers have room when
 //!   a slot comes), sleeps until it without asking Redis again, and is granted in slot order;
-//!   so no replica polls for a turn, and a message waiting for one is behind at most one
-//!   request of every other message;
+//!   so no replica polls for a turn, and between two updates of a message no other message
+//!   gets more than two (the one it had reserved, and one granted during the round trip);
 //! - the tenant token is fetched once for the fleet: the first replica to miss it takes a
 //!   lock (with an expiry), fetches it and stores it in Redis until five minutes before it
 //!   expires; the others wait for it. A token Lark calls invalid (99991663) is removed from
