@@ -21,13 +21,13 @@ pub enum Sharing {
 
 /// What the validator found.
 #[derive(Debug)]
-pub struct Report<S> {
+pub struct Report {
     /// The card version.
     pub version: Version,
     /// Whether the card is shared.
     pub sharing: Sharing,
     /// Every broken rule, in the order met.
-    pub violations: Vec<Violation<S>>,
+    pub violations: Vec<Violation>,
     /// How many elements the card has (those written out; loops and spreads add more).
     pub elements: usize,
     /// Whether loops, conditionals, spreads or interpolated values make the card's content
@@ -40,7 +40,7 @@ pub struct Report<S> {
     pub checks_at_send: bool,
 }
 
-impl<S> Report<S> {
+impl Report {
     /// Whether any violation is an error (warnings do not count).
     pub fn has_errors(&self) -> bool {
         self.violations
@@ -50,7 +50,7 @@ impl<S> Report<S> {
 }
 
 /// Validates a whole card.
-pub fn validate_card(card: &dyn Node) -> Report<usize> {
+pub fn validate_card(card: &dyn Node) -> Report {
     let mut walk = Walk {
         version: Version::V1,
         path: Vec::new(),
@@ -208,7 +208,7 @@ fn markdown_tables(source: &str) -> usize {
 struct Walk {
     version: Version,
     path: Vec<String>,
-    violations: Vec<Violation<usize>>,
+    violations: Vec<Violation>,
     element_ids: Vec<String>,
     elements: usize,
     depth: usize,
@@ -236,7 +236,7 @@ fn found(view: &View<'_>) -> &'static str {
 }
 
 impl Walk {
-    fn finish(self, sharing: Sharing) -> Report<usize> {
+    fn finish(self, sharing: Sharing) -> Report {
         Report {
             version: self.version,
             sharing,
