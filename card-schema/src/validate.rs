@@ -433,15 +433,18 @@ impl Walk {
     }
 
     /// The branches of an `if`: each starts from what came before it (indices, elements,
-    /// element ids), since only one of them is present; afterwards the card has the larger
-    /// index and element count of any branch, and the element ids of all of them (an id
-    /// after the `if` must differ from every branch's).
+    /// element ids, elements per tag), since only one of them is present; afterwards the card
+    /// has the larger index, element count and count per tag of any branch, and the element
+    /// ids of all of them (an id after the `if` must differ from every branch's).
     fn branches(&mut self, kind: &Kind, branches: &[Vec<Item<'_>>], index: &mut usize) {
         let (start, elements, ids) = (*index, self.elements, self.element_ids.len());
         let (mut end, mut most, mut seen) = (start, elements, Vec::new());
+        let counts = self.tag_counts.clone();
+        let mut most_counts = counts.clone();
         for branch in branches {
             *index = start;
             self.elements = elements;
+            self.tag_counts.clone_from(&counts);
             self.items(kind, branch, index);
             end = end.max(*index);
             most = most.max(self.elements);
@@ -450,10 +453,17 @@ impl Walk {
                     seen.push(id);
                 }
             }
+            for &(tag, count) in &self.tag_counts {
+                match most_counts.iter_mut().find(|(t, _)| *t == tag) {
+                    Some((_, most)) => *most = (*most).max(count),
+                    None => most_counts.push((tag, count)),
+                }
+            }
         }
         *index = end;
         self.elements = most;
         self.element_ids.extend(seen);
+        self.tag_counts = most_counts;
     }
 
     fn duplicate_keys(&mut self, entries: &[Entry<'_>]) {
