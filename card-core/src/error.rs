@@ -93,7 +93,4 @@ pub enum CardError {
         /// The limit, in bytes.
         limit: usize,
     },
-    /// Serialization failed (a value the model holds could not be written as JSON).
-    #[error("the card could not be serialized: {0}")]
-    Serialize(#[source] serde_json::Error),
 }

@@ -39,7 +39,7 @@ impl<T: Display> IntoText for T {
 /// let card = card!({ "schema": "2.0", "body": { "elements": [
 ///     { "tag": "markdown", "content": (name) }
 /// ] } });
-/// let content = card.to_content()?;
+/// let content = card.to_content();
 /// assert!(!content.contains("<at"));
 /// assert!(!content.contains("**"));
 /// # Ok::<(), card_core::CardError>(())
@@ -71,7 +71,7 @@ impl<T: Display> IntoMarkdown for T {
 /// let card = card!({ "schema": "2.0", "body": { "elements": [
 ///     { "tag": "markdown", "content": (status) }
 /// ] } });
-/// assert!(card.to_content()?.contains("**<font color='green'>passed</font>**"));
+/// assert!(card.to_content().contains("**<font color='green'>passed</font>**"));
 /// # Ok::<(), card_core::CardError>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]

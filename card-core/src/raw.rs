@@ -28,7 +28,7 @@ use serde_json::{Map, Value};
 ///     "schema": "2.0",
 ///     "body": { "elements": [ { "tag": "markdown", "content": "hi" }, (sparkle) ] }
 /// });
-/// assert!(card.to_content()?.contains(r#"{"speed":3,"tag":"sparkle"}"#));
+/// assert!(card.to_content().contains(r#"{"speed":3,"tag":"sparkle"}"#));
 /// # Ok::<(), card_core::CardError>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -65,12 +65,6 @@ impl Unchecked {
     /// The properties (in the order of their keys, as `serde_json::Map` keeps them).
     pub fn iter(&self) -> serde_json::map::Iter<'_> {
         self.0.iter()
-    }
-}
-
-impl From<Unchecked> for crate::model::Element {
-    fn from(raw: Unchecked) -> Self {
-        crate::model::Element::Raw(raw)
     }
 }
 

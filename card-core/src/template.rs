@@ -1,9 +1,8 @@
 //! Template cards: a card built in Lark's card builder, sent by id with variables.
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::error::CardError;
+use crate::write_json::WriteJson;
 
 /// A card template published in Lark's card builder, with the values of its variables.
 ///
@@ -18,7 +17,7 @@ use crate::error::CardError;
 ///     .variable("build", "lark-card #42")
 ///     .variable("progress", 40);
 /// assert_eq!(
-///     card.to_content()?,
+///     card.to_content(),
 ///     r#"{"type":"template","data":{"template_id":"AAqk1234","template_version_name":"1.0.2","template_variable":{"build":"lark-card #42","progress":40}}}"#
 /// );
 /// # Ok::<(), card_core::CardError>(())
@@ -52,28 +51,47 @@ impl TemplateCard {
         self
     }
 
-    /// The `content` string of a send or update request.
-    pub fn to_content(&self) -> Result<String, CardError> {
-        #[derive(Serialize)]
-        struct Data<'a> {
-            template_id: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            template_version_name: Option<&'a str>,
-            template_variable: &'a Map<String, Value>,
+    /// The `content` string of a send or update request:
+    /// `{"type":"template","data":{"template_id":...,"template_variable":{...}}}`.
+    pub fn to_content(&self) -> String {
+        let mut out = String::with_capacity(96 + self.template_id.len());
+        out.push_str(r#"{"type":"template","data":{"template_id":"#);
+        self.template_id.write_json(&mut out);
+        if let Some(version) = &self.version_name {
+            out.push_str(r#","template_version_name":"#);
+            version.write_json(&mut out);
         }
-        #[derive(Serialize)]
-        struct Content<'a> {
-            r#type: &'static str,
-            data: Data<'a>,
+        out.push_str(r#","template_variable":"#);
+        self.variables.write_json(&mut out);
+        out.push_str("}}");
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    // Test code: a failed expectation is a panic.
+    #![allow(clippy::unwrap_used)]
+
+    use super::TemplateCard;
+
+    #[test]
+    fn content_is_the_json_lark_reads() {
+        let bare = TemplateCard::new("AAq\"1");
+        let full = TemplateCard::new("AAq1")
+            .version("1.0.2")
+            .variable("title", "a \"b\"\n")
+            .variable("rows", serde_json::json!([{ "n": 1 }, null]));
+        let expected = [
+            serde_json::json!({ "type": "template", "data": {
+                "template_id": "AAq\"1", "template_variable": {} } }),
+            serde_json::json!({ "type": "template", "data": {
+                "template_id": "AAq1", "template_version_name": "1.0.2",
+                "template_variable": { "title": "a \"b\"\n", "rows": [{ "n": 1 }, null] } } }),
+        ];
+        for (card, expected) in [bare, full].iter().zip(expected) {
+            let content: serde_json::Value = serde_json::from_str(&card.to_content()).unwrap();
+            assert_eq!(content, expected);
         }
-        serde_json::to_string(&Content {
-            r#type: "template",
-            data: Data {
-                template_id: &self.template_id,
-                template_version_name: self.version_name.as_deref(),
-                template_variable: &self.variables,
-            },
-        })
-        .map_err(CardError::Serialize)
     }
 }

@@ -3,8 +3,8 @@
 //! signed as Lark does) and apply the answer; and the tokens of the delayed update.
 //!
 //! A simulated interaction ([`Emulator::click`], or `POST /__emulator/messages/{id}/actions`)
-//! finds the element in the card as it is now, by `element_id` or by its callback `value`,
-//! then:
+//! finds the element in the card as it is now, by `element_id`, by its callback `value`, or
+//! by its `name`, then:
 //!
 //! 1. builds the callback: `schema` 2.0, a `header` with a fresh `event_id`, the app's
 //!    Verification Token, `create_time` in microseconds of the emulator's clock; an `event`
@@ -34,7 +34,7 @@ use std::time::{Instant, SystemTime};
 
 use card_core::callback::crypto;
 use card_core::callback::EncryptKey;
-use card_core::{Card, NotShared};
+use card_core::{Card, NoUpdateMulti};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -128,7 +128,8 @@ impl Default for Operator {
 /// A simulated interaction: which element, who, and what they chose or typed.
 ///
 /// The JSON of `POST /__emulator/messages/{id}/actions` has the same fields:
-/// `{"element_id": "approve"}` or `{"value": {"action": "approve"}}`, and optionally
+/// `{"element_id": "approve"}`, `{"value": {"action": "approve"}}` or `{"name": "submit"}`,
+/// and optionally
 /// `"operator": {"open_id": …}`, `"form_value": {…}`, `"input_value"`, `"option"`,
 /// `"options"`, `"checked"`, `"timezone"`.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -137,6 +138,8 @@ pub struct Click {
     element_id: Option<String>,
     #[serde(default)]
     value: Option<Value>,
+    #[serde(default)]
+    name: Option<String>,
     #[serde(default)]
     operator: Option<Operator>,
     #[serde(default)]
@@ -166,6 +169,14 @@ impl Click {
     pub fn value(value: impl Into<Value>) -> Self {
         Click {
             value: Some(value.into()),
+            ..Click::default()
+        }
+    }
+
+    /// The element with this `name` (a form's fields and buttons have one).
+    pub fn named(name: impl Into<String>) -> Self {
+        Click {
+            name: Some(name.into()),
             ..Click::default()
         }
     }
@@ -354,12 +365,15 @@ fn find<'a>(node: &'a Value, click: &Click, in_form: bool, depth: usize) -> Opti
     match node {
         Value::Object(object) => {
             let tag = object.get("tag").and_then(Value::as_str).unwrap_or("");
-            let matches = match (&click.element_id, &click.value) {
-                (Some(id), _) => object.get("element_id").and_then(Value::as_str) == Some(id),
-                (None, Some(value)) => {
+            let matches = match (&click.element_id, &click.value, &click.name) {
+                (Some(id), _, _) => object.get("element_id").and_then(Value::as_str) == Some(id),
+                (None, Some(value), _) => {
                     INTERACTIVE_TAGS.contains(&tag) && callback_value(object) == *value
                 }
-                (None, None) => false,
+                (None, None, Some(name)) => {
+                    object.get("name").and_then(Value::as_str) == Some(name)
+                }
+                (None, None, None) => false,
             };
             if matches && INTERACTIVE_TAGS.contains(&tag) {
                 return Some(Found {
@@ -506,7 +520,7 @@ fn apply_answer(shared: &Shared, message_id: &str, original_v2: bool, body: &[u8
     match (card.get("type").and_then(Value::as_str), data) {
         (Some("raw"), Some(data @ Value::Object(_))) => {
             let content = data.to_string();
-            let checked = match Card::<NotShared>::from_json(&content) {
+            let checked = match Card::<NoUpdateMulti>::from_json(&content) {
                 Ok(card) => card,
                 Err(error) => {
                     return Applied {
@@ -565,12 +579,17 @@ pub(crate) async fn click(
     let tree: Value = serde_json::from_str(&message.content).unwrap_or(Value::Null);
     let found = find(&tree, &click, false, 0).ok_or_else(|| EmulatorError::Api {
         code: LarkCode::InvalidParameter.code(),
-        msg: match (&click.element_id, &click.value) {
-            (Some(id), _) => format!("the card has no interactive element with element_id `{id}`"),
-            (None, Some(value)) => {
+        msg: match (&click.element_id, &click.value, &click.name) {
+            (Some(id), _, _) => {
+                format!("the card has no interactive element with element_id `{id}`")
+            }
+            (None, Some(value), _) => {
                 format!("the card has no interactive element with value {value}")
             }
-            (None, None) => "give `element_id` or `value`".to_owned(),
+            (None, None, Some(name)) => {
+                format!("the card has no interactive element named `{name}`")
+            }
+            (None, None, None) => "give `element_id`, `value` or `name`".to_owned(),
         },
     })?;
     let action = action_json(&found, &click);
@@ -638,7 +657,11 @@ pub(crate) async fn click(
     let (status, applied) = match &app {
         None => (
             None,
-            Applied::refused(LarkCode::CallbackUrlMissing, "the app has no callback URL"),
+            Applied::refused(
+                LarkCode::CallbackUrlMissing,
+                "the app has no callback URL (start the emulator with --callback-url, or POST \
+                 /__emulator/apps/{app_id}/callback)",
+            ),
         ),
         Some(app) => {
             post(
@@ -833,7 +856,7 @@ pub(crate) fn update_later(shared: &Shared, app_id: &str, body: &[u8]) -> Result
     let mut card = card.clone();
     let open_ids = card.as_object_mut().and_then(|c| c.remove("open_ids"));
     let content = card.to_string();
-    let checked = Card::<NotShared>::from_json(&content).map_err(|error| {
+    let checked = Card::<NoUpdateMulti>::from_json(&content).map_err(|error| {
         ApiError::with_msg(
             LarkCode::DelayedCardInvalid,
             format!("the card is invalid: {error}"),

@@ -73,6 +73,14 @@
 //! its history (accepted states and rejected requests with their codes). Its paths are under
 //! `/__emulator/viewer/` and, like the rest of `/__emulator`, are neither counted nor faulted.
 //!
+//! The cards can be used there: a click on a button, a choice in a select, overflow or picker,
+//! a toggled checker or a submitted form (its fields by `name`, in `form_value`) is a simulated
+//! interaction (`POST /__emulator/messages/{id}/actions`, see [`callbacks`]): its callback goes
+//! to the app's callback URL (the binary's `--callback-url`, or
+//! `POST /__emulator/apps/{app_id}/callback`), the bot's toast shows in the page and its new
+//! card replaces the old one; a failed callback shows Lark's code. Elements that open a URL
+//! show it (to open in a new tab) instead of leaving the page.
+//!
 //! `POST /__emulator/faults` takes any of these fields, each adding to what is queued (see
 //! [`Faults`]):
 //!

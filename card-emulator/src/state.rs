@@ -593,6 +593,8 @@ impl State {
                 message.content.clone_from(&content);
                 message.updated_ms = now;
                 message.history.push((now, RevisionKind::Updated, content));
+                // The viewer follows a card changed by a callback's answer too.
+                self.journal.changed();
                 true
             }
             None => false,

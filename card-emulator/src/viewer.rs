@@ -8,6 +8,17 @@
 //! A message's history (each accepted state, each rejected request with its code) is one
 //! click away, at `/__emulator/viewer/messages/{id}`.
 //!
+//! The page's script also makes the cards usable: a button click, a choice in a select,
+//! overflow, picker or image select, a toggled checker, or a submitted form (its fields
+//! collected by `name` into `form_value`) posts a [`Click`](crate::Click) to
+//! `POST /__emulator/messages/{id}/actions`, naming the element by its `element_id`, else its
+//! callback value, else its `name` (read from the renderer's `data-lk-action`). The answer's
+//! toast shows in `#notices` (`[data-toast][data-toast-type]`, gone after a few seconds), its
+//! card arrives by the event stream, and a non-zero Lark code or a refused request shows as
+//! `[data-action-error][data-code]` until closed. Elements that open a URL (`url`,
+//! `multi_url`, an `open_url` behavior) show it as a link with `target=_blank` and
+//! `rel=noopener`: the page never navigates away.
+//!
 //! Card text is never code: the HTML is built with maud (escaped by construction), and every
 //! page is sent with a Content-Security-Policy that allows only the viewer's own script file
 //! (`script-src 'self'`), so a card that carries `<script>` or `onerror=` shows it as text.
@@ -362,6 +373,8 @@ async fn index(
                 a href=(format!("?theme={theme}&width={other_width}")) { (other_width) }
             }
             main { (chats_markup(&shared, &look)) }
+            // Toasts of the bot's answers, errors of interactions, URLs a card would open.
+            div #notices aria-live="polite" {}
         },
     ))
 }

@@ -2,6 +2,9 @@
 //! over WebDriver with fantoccini. Each test starts chromedriver itself on a free port, with a
 //! fresh profile, headless, and no network features.
 //!
+//! The interaction tests put a real bot behind the emulator: card-core's `Receiver` served
+//! over HTTP on 127.0.0.1, set as the app's callback URL.
+//!
 //! Under `CI=true` they never skip: without Chromium and chromedriver they fail and say what
 //! to install (`apt-get install -y chromium chromium-driver`; `.ci/run` does it). Elsewhere a
 //! machine without them prints that notice and passes over the browser, so that
@@ -14,7 +17,10 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use card_core::lark::SUCCESS;
+use std::sync::{Arc, Mutex};
+
+use card_core::callback::{Answer, CardAction, Receiver, Toast, V2Card};
+use card_core::lark::{LarkCode, SUCCESS};
 use common::*;
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -531,6 +537,377 @@ async fn panels_open_and_tables_page_without_script_of_the_card() -> TestResult 
         browser.eval(&visible("tbody td")).await?,
         json!(["row 4", "row 5", "row 6"])
     );
+    assert!(browser.console_errors().await?.is_empty());
+    browser.close().await
+}
+
+const BOT_TOKEN: &str = "vt-browser-bot";
+const BOT_KEY: &str = "ek-browser-bot";
+
+/// A 2.0 card of one plain-text line (the bot's answers echo what users typed: plain text is
+/// never markdown).
+fn answer_card(text: &str) -> Result<V2Card, Box<dyn Error>> {
+    let card = json!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "div", "text": { "tag": "plain_text", "content": text } }
+    ] } });
+    Ok(V2Card::from_json(&card.to_string())?)
+}
+
+/// What the bot answers: `Deploy` with a success toast and a card saying who deployed; a
+/// submitted form with a toast and a card echoing its `reason`.
+fn bot_answer(action: &CardAction) -> Result<Answer, Box<dyn Error>> {
+    if let Some(form) = action.action.form() {
+        let reason = form.text("reason").unwrap_or_default();
+        let answer = Answer::v2()
+            .toast(Toast::info("Request filed"))
+            .card(answer_card(&format!("Reason received: {reason}"))?);
+        return Ok(answer.into());
+    }
+    let value: Value = action.action.value()?;
+    if value["do"] == "deploy" {
+        let who = &action.operator.open_id;
+        let answer = Answer::v2()
+            .toast(Toast::success("Deploying v2.5"))
+            .card(answer_card(&format!("Deployed by {who}"))?);
+        return Ok(answer.into());
+    }
+    // Any other element: a toast saying what the bot read.
+    let what = match (action.action.option(), action.action.checked()) {
+        (Some(option), _) => option.to_owned(),
+        (None, Some(checked)) => format!("checked={checked}"),
+        (None, None) => "nothing".to_owned(),
+    };
+    Ok(Answer::new().toast(Toast::info(format!("{} {what}", action.action.tag()))))
+}
+
+/// The bot, listening on loopback; its callback URL and the actions it received.
+async fn start_bot() -> Result<(String, Arc<Mutex<Vec<CardAction>>>), Box<dyn Error>> {
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&received);
+    let receiver = Receiver::builder()
+        .verification_token(BOT_TOKEN)
+        .encrypt_key(BOT_KEY)
+        .build(move |action: CardAction| {
+            let answer = bot_answer(&action)
+                .unwrap_or_else(|e| Answer::new().toast(Toast::error(e.to_string())));
+            if let Ok(mut log) = log.lock() {
+                log.push(action);
+            }
+            async move { answer }
+        })?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/lark/callback", listener.local_addr()?);
+    let app = axum::Router::new().route_service("/lark/callback", receiver);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok((url, received))
+}
+
+/// An emulator whose app calls back the bot, set over the control API (what
+/// `--callback-url` does for the binary).
+async fn lark_with_bot() -> Result<(Lark, Arc<Mutex<Vec<CardAction>>>), Box<dyn Error>> {
+    let lark = Lark::start().await?;
+    let (url, received) = start_bot().await?;
+    let reply = call(
+        lark.http
+            .post(lark.url(&format!("/__emulator/apps/{APP_ID}/callback")))
+            .json(&json!({ "url": url, "verification_token": BOT_TOKEN, "encrypt_key": BOT_KEY })),
+    )
+    .await?;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    Ok((lark, received))
+}
+
+/// Opens the viewer and waits for its event stream.
+async fn open_viewer(browser: &Browser, lark: &Lark) -> TestResult {
+    browser.client.goto(&lark.url("/")).await?;
+    browser
+        .eval("window.__samePage = 'yes'; return true")
+        .await?;
+    browser
+        .until(
+            "return document.documentElement.dataset.live === 'connected'",
+            Duration::from_secs(5),
+        )
+        .await?;
+    Ok(())
+}
+
+/// The texts of the page's toasts, as `type: text`.
+const TOASTS: &str = "[...document.querySelectorAll('[data-toast]')].map(t => t.dataset.toastType + ': ' + t.querySelector('.notice-text').textContent)";
+
+#[tokio::test]
+async fn a_click_reaches_the_bot_and_its_toast_and_new_card_show_without_reload() -> TestResult {
+    let _turn = TURN.lock().await;
+    let (lark, received) = lark_with_bot().await?;
+    let card = json!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "markdown", "content": "Deploy **v2.5**?" },
+        { "tag": "button", "element_id": "deploy", "type": "primary",
+          "text": { "tag": "plain_text", "content": "Deploy" },
+          "behaviors": [ { "type": "callback", "value": { "do": "deploy" } } ] }
+    ] } });
+    let id = lark.send_card(&card.to_string()).await?;
+    let Some(browser) = Browser::start().await? else {
+        return Ok(());
+    };
+    open_viewer(&browser, &lark).await?;
+    let selector = message_selector(&id);
+    browser
+        .client
+        .find(Locator::Css(&format!("{selector} button.lk-btn")))
+        .await?
+        .click()
+        .await?;
+    // The bot answers within Lark's 3 seconds; the card then comes over the event stream.
+    let bound = Duration::from_secs(5);
+    browser
+        .until(
+            &format!("const m = document.querySelector('{selector}'); return !!m && m.textContent.includes('Deployed by ou_emulated_user')"),
+            bound,
+        )
+        .await?;
+    browser
+        .until(
+            &format!("return {TOASTS}.includes('success: Deploying v2.5')"),
+            bound,
+        )
+        .await?;
+    assert_eq!(
+        browser
+            .eval(&format!(
+                "return !!document.querySelector('{selector} button.lk-btn')"
+            ))
+            .await?,
+        json!(false),
+        "the new card replaced the button"
+    );
+    assert_eq!(
+        browser.eval("return window.__samePage").await?,
+        json!("yes")
+    );
+    let actions = received.lock().map(|r| r.clone()).unwrap_or_default();
+    assert_eq!(actions.len(), 1);
+    assert_eq!(actions[0].action.tag(), "button");
+    assert_eq!(actions[0].action.raw_value(), &json!({ "do": "deploy" }));
+    assert_eq!(
+        actions[0].context.open_message_id.as_deref(),
+        Some(id.as_str())
+    );
+    // The toast goes away by itself.
+    browser
+        .until(
+            &format!("return {TOASTS}.length === 0"),
+            Duration::from_secs(8),
+        )
+        .await?;
+    assert!(browser.console_errors().await?.is_empty());
+    browser.close().await
+}
+
+#[tokio::test]
+async fn a_submitted_form_sends_its_typed_fields_to_the_bot() -> TestResult {
+    let _turn = TURN.lock().await;
+    let (lark, received) = lark_with_bot().await?;
+    let card = json!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "form", "name": "leave", "elements": [
+            { "tag": "input", "name": "reason",
+              "placeholder": { "tag": "plain_text", "content": "Why?" } },
+            { "tag": "button", "name": "submit", "type": "primary", "form_action_type": "submit",
+              "text": { "tag": "plain_text", "content": "Send" } }
+        ] }
+    ] } });
+    let id = lark.send_card(&card.to_string()).await?;
+    let Some(browser) = Browser::start().await? else {
+        return Ok(());
+    };
+    open_viewer(&browser, &lark).await?;
+    let selector = message_selector(&id);
+    let typed = "train <b>late</b> & \"snow\"";
+    browser
+        .client
+        .find(Locator::Css(&format!("{selector} input[name=reason]")))
+        .await?
+        .send_keys(typed)
+        .await?;
+    browser
+        .client
+        .find(Locator::Css(&format!("{selector} button[type=submit]")))
+        .await?
+        .click()
+        .await?;
+    let bound = Duration::from_secs(5);
+    browser
+        .until(
+            &format!("return {TOASTS}.includes('info: Request filed')"),
+            bound,
+        )
+        .await?;
+    let shown = format!("Reason received: {typed}");
+    browser
+        .until(
+            &format!(
+                "const m = document.querySelector('{selector}'); return !!m && m.textContent.includes({})",
+                json!(shown)
+            ),
+            bound,
+        )
+        .await?;
+    let actions = received.lock().map(|r| r.clone()).unwrap_or_default();
+    assert_eq!(actions.len(), 1);
+    let action = &actions[0].action;
+    assert_eq!(action.name(), Some("submit"));
+    let form = action.form().ok_or("no form_value")?;
+    assert_eq!(
+        form.fields(),
+        json!({ "reason": typed }).as_object().ok_or("")?
+    );
+    assert_eq!(
+        browser.eval("return window.__samePage").await?,
+        json!("yes")
+    );
+    assert!(browser.console_errors().await?.is_empty());
+    browser.close().await
+}
+
+#[tokio::test]
+async fn without_a_callback_url_a_click_shows_lark_s_code_and_url_buttons_stay_on_the_page(
+) -> TestResult {
+    let _turn = TURN.lock().await;
+    let lark = Lark::start().await?;
+    let card = json!({
+        "config": { "update_multi": true },
+        "elements": [ { "tag": "action", "actions": [
+            { "tag": "button", "text": { "tag": "plain_text", "content": "Approve" }, "value": { "do": "approve" } },
+            { "tag": "button", "text": { "tag": "plain_text", "content": "Docs" }, "url": "https://open.feishu.cn/document" }
+        ] } ]
+    });
+    let id = lark.send_card(&card.to_string()).await?;
+    let Some(browser) = Browser::start().await? else {
+        return Ok(());
+    };
+    open_viewer(&browser, &lark).await?;
+    let selector = message_selector(&id);
+    let buttons = browser
+        .client
+        .find_all(Locator::Css(&format!("{selector} button.lk-btn")))
+        .await?;
+    assert_eq!(buttons.len(), 2);
+    buttons[0].click().await?;
+    let missing = LarkCode::CallbackUrlMissing.code();
+    browser
+        .until(
+            &format!(
+                "return !!document.querySelector('[data-action-error][data-code=\"{missing}\"]')"
+            ),
+            Duration::from_secs(5),
+        )
+        .await?;
+    let text = browser
+        .eval("return document.querySelector('[data-action-error]').textContent")
+        .await?;
+    assert!(
+        text.as_str().is_some_and(|t| t.contains("--callback-url")),
+        "{text}"
+    );
+    // The emulator recorded the refused interaction with the same code.
+    let interactions = lark.emulator.interactions();
+    assert_eq!(interactions.len(), 1);
+    assert_eq!(interactions[0].code, missing);
+
+    buttons[1].click().await?;
+    browser
+        .until(
+            "const a = document.querySelector('[data-open-url] a'); return !!a && a.href === 'https://open.feishu.cn/document' && a.target === '_blank' && a.rel.includes('noopener')",
+            Duration::from_secs(5),
+        )
+        .await?;
+    assert_eq!(
+        browser.eval("return window.__samePage").await?,
+        json!("yes")
+    );
+    assert_eq!(browser.client.current_url().await?.as_str(), lark.url("/"));
+    // The error stays until closed.
+    browser
+        .client
+        .find(Locator::Css("[data-action-error] .notice-close"))
+        .await?
+        .click()
+        .await?;
+    assert_eq!(
+        browser
+            .eval("return document.querySelectorAll('[data-action-error]').length")
+            .await?,
+        json!(0)
+    );
+    // A URL button sends no callback.
+    assert_eq!(lark.emulator.interactions().len(), 1);
+    assert!(browser.console_errors().await?.is_empty());
+    browser.close().await
+}
+
+#[tokio::test]
+async fn a_choice_in_a_select_an_overflow_and_a_checker_calls_back_with_what_was_chosen(
+) -> TestResult {
+    let _turn = TURN.lock().await;
+    let (lark, received) = lark_with_bot().await?;
+    let card = json!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "select_static", "element_id": "env",
+          "placeholder": { "tag": "plain_text", "content": "Environment" },
+          "options": [
+              { "text": { "tag": "plain_text", "content": "Staging" }, "value": "staging" },
+              { "text": { "tag": "plain_text", "content": "Production" }, "value": "production" }
+          ] },
+        { "tag": "overflow", "element_id": "more",
+          "options": [ { "text": { "tag": "plain_text", "content": "Restart" }, "value": "restart" } ],
+          "behaviors": [ { "type": "callback", "value": { "menu": "more" } } ] },
+        { "tag": "checker", "element_id": "done", "checked": false,
+          "text": { "tag": "plain_text", "content": "Smoke tests passed" } }
+    ] } });
+    let id = lark.send_card(&card.to_string()).await?;
+    let Some(browser) = Browser::start().await? else {
+        return Ok(());
+    };
+    open_viewer(&browser, &lark).await?;
+    let selector = message_selector(&id);
+    let bound = Duration::from_secs(5);
+    let shown = |toast: &str| format!("return {TOASTS}.includes('info: {toast}')");
+
+    browser
+        .client
+        .find(Locator::Css(&format!("{selector} select")))
+        .await?
+        .select_by_value("production")
+        .await?;
+    browser
+        .until(&shown("select_static production"), bound)
+        .await?;
+
+    browser
+        .client
+        .find(Locator::Css(&format!("{selector} .lk-overflow > summary")))
+        .await?
+        .click()
+        .await?;
+    browser
+        .client
+        .find(Locator::Css(&format!("{selector} li[data-lk-option]")))
+        .await?
+        .click()
+        .await?;
+    browser.until(&shown("overflow restart"), bound).await?;
+
+    browser
+        .client
+        .find(Locator::Css(&format!("{selector} .lk-checker input")))
+        .await?
+        .click()
+        .await?;
+    browser.until(&shown("checker checked=true"), bound).await?;
+
+    let actions = received.lock().map(|r| r.clone()).unwrap_or_default();
+    let tags: Vec<&str> = actions.iter().map(|a| a.action.tag()).collect();
+    assert_eq!(tags, ["select_static", "overflow", "checker"]);
+    // The overflow's own callback value came with the option chosen.
+    assert_eq!(actions[1].action.raw_value(), &json!({ "menu": "more" }));
     assert!(browser.console_errors().await?.is_empty());
     browser.close().await
 }

@@ -174,6 +174,20 @@ fn icon(value: Option<&Value>) -> Markup {
 
 /// The action a control carries, as JSON for the viewer's script: its `value`, `behaviors`,
 /// `name` and tag.
+/// The URL an element opens (`url`, `multi_url`, an `open_url` behavior), if it is one a page
+/// may link to.
+fn opened_url(value: &Value) -> Option<String> {
+    str_of(value, "url")
+        .or_else(|| value.get("multi_url").and_then(|m| str_of(m, "url")))
+        .or_else(|| {
+            array_of(value, "behaviors")
+                .iter()
+                .find(|b| str_of(b, "type") == Some("open_url"))
+                .and_then(|b| str_of(b, "default_url"))
+        })
+        .and_then(style::safe_url)
+}
+
 fn action_data(value: &Value, tag: &str) -> String {
     let mut action = serde_json::Map::new();
     action.insert("tag".to_owned(), Value::from(tag));
@@ -359,20 +373,21 @@ fn button(value: &Value, ctx: &Ctx) -> Markup {
         }
         None => false,
     };
+    // A form button by its field, or by a `form_action` behavior (2.0).
+    let form_behavior = array_of(value, "behaviors")
+        .iter()
+        .find(|b| str_of(b, "type") == Some("form_action"))
+        .map(|b| match str_of(b, "behavior") {
+            Some("reset") => "reset",
+            _ => "submit",
+        });
     let html_type = match str_of(value, "form_action_type").or_else(|| str_of(value, "action_type"))
     {
         Some("form_submit" | "submit") => "submit",
         Some("form_reset" | "reset") => "reset",
-        _ => "button",
+        _ => form_behavior.unwrap_or("button"),
     };
-    let url = str_of(value, "url")
-        .or_else(|| {
-            array_of(value, "behaviors")
-                .iter()
-                .find(|b| str_of(b, "type") == Some("open_url"))
-                .and_then(|b| str_of(b, "default_url"))
-        })
-        .and_then(style::safe_url);
+    let url = opened_url(value);
     let confirm = value
         .get("confirm")
         .map(|c| text_plain(c.get("title"), ctx));
@@ -388,13 +403,16 @@ fn button(value: &Value, ctx: &Ctx) -> Markup {
     }
 }
 
+/// The overflow carries its own action data (its `value`, `behaviors`); each option its
+/// `value`, sent as the callback's `option`, and the URL it opens, if any.
 fn overflow(value: &Value, ctx: &Ctx) -> Markup {
     html! {
-        details.lk-overflow {
+        details.lk-overflow data-lk-action=(action_data(value, "overflow"))
+            data-lk-confirm=[value.get("confirm").map(|c| text_plain(c.get("title"), ctx))] {
             summary.lk-btn.lk-btn-default.lk-btn-small aria-label="more" { "···" }
             ul.lk-overflow-menu {
                 @for option in array_of(value, "options") {
-                    li data-lk-action=(action_data(option, "overflow")) {
+                    li data-lk-option=(option_value(option)) data-lk-url=[opened_url(option)] {
                         (text_inline(option.get("text"), ctx))
                     }
                 }
@@ -514,13 +532,15 @@ fn input(value: &Value, ctx: &Ctx) -> Markup {
             }
             @if kind == "multiline_text" {
                 textarea.lk-control name=[name] placeholder=(placeholder) rows=(rows)
-                    maxlength=[max_length] required[required] disabled[disabled] {
+                    maxlength=[max_length] required[required] disabled[disabled]
+                    data-lk-action=(action_data(value, "input")) {
                     (default.unwrap_or_default())
                 }
             } @else {
                 input.lk-control type=(if kind == "password" { "password" } else { "text" })
                     name=[name] placeholder=(placeholder) value=[default] maxlength=[max_length]
-                    required[required] disabled[disabled];
+                    required[required] disabled[disabled]
+                    data-lk-action=(action_data(value, "input"));
             }
         }
     }
@@ -573,7 +593,7 @@ fn column_set(value: &Value, ctx: &Ctx) -> Markup {
         background_class(value)
     );
     html! {
-        div class=(classes) style=[gap.attr()] {
+        div class=(classes) style=[gap.attr()] data-lk-url=[value.get("action").and_then(opened_url)] {
             @for column in array_of(value, "columns") {
                 (column_html(column, equal, ctx))
             }
@@ -601,7 +621,7 @@ fn column_html(column: &Value, equal: bool, ctx: &Ctx) -> Markup {
         if horizontal { " lk-horizontal" } else { "" }
     );
     html! {
-        div class=(classes) style=[style.attr()] data-lk-action=[column.get("action").map(|a| a.to_string())] {
+        div class=(classes) style=[style.attr()] data-lk-url=[column.get("action").and_then(opened_url)] {
             (elements(array_of(column, "elements"), ctx))
         }
     }
@@ -658,7 +678,8 @@ fn interactive_container(value: &Value, ctx: &Ctx) -> Markup {
     );
     html! {
         div class=(classes) style=[style.attr()] role="button" tabindex="0"
-            data-lk-action=(action_data(value, "interactive_container")) {
+            data-lk-action=(action_data(value, "interactive_container"))
+            data-lk-url=[opened_url(value)] {
             (elements(array_of(value, "elements"), ctx))
         }
     }

@@ -338,4 +338,39 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("100px;x"), "{html}");
     }
+
+    #[test]
+    fn interactive_elements_carry_what_the_viewer_sends() {
+        let card = json!({ "schema": "2.0", "body": { "elements": [
+            { "tag": "form", "name": "f", "elements": [
+                { "tag": "input", "name": "reason" },
+                { "tag": "button", "name": "go", "behaviors": [ { "type": "form_action", "behavior": "submit" } ] },
+                { "tag": "button", "name": "clear", "behaviors": [ { "type": "form_action", "behavior": "reset" } ] }
+            ] },
+            { "tag": "overflow", "element_id": "more",
+              "confirm": { "title": { "tag": "plain_text", "content": "Sure?" } },
+              "behaviors": [ { "type": "callback", "value": { "m": 1 } } ],
+              "options": [ { "value": "a" }, { "value": "b", "url": "javascript:alert(1)" },
+                           { "value": "c", "multi_url": { "url": "https://example.com/c" } } ] },
+            { "tag": "interactive_container", "elements": [],
+              "behaviors": [ { "type": "open_url", "default_url": "https://example.com/box" } ] }
+        ] } });
+        let html = to_html(&card).into_string();
+        assert!(html.contains(r#"<button type="submit""#), "{html}");
+        assert!(html.contains(r#"<button type="reset""#), "{html}");
+        assert!(html.contains(r#"name="reason" placeholder="" data-lk-action="{&quot;name&quot;:&quot;reason&quot;,&quot;tag&quot;:&quot;input&quot;}""#), "{html}");
+        assert!(html.contains(r#"data-lk-confirm="Sure?""#), "{html}");
+        assert!(html.contains(r#"<li data-lk-option="a">"#), "{html}");
+        // A URL a page may not link to is dropped, not passed to the script.
+        assert!(html.contains(r#"<li data-lk-option="b">"#), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(
+            html.contains(r#"data-lk-option="c" data-lk-url="https://example.com/c""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"data-lk-url="https://example.com/box""#),
+            "{html}"
+        );
+    }
 }

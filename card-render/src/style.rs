@@ -304,7 +304,7 @@ span.lk-placeholder{display:inline-flex;flex-direction:row;padding:0 6px;vertica
 .lk-required::before{content:"*";color:var(--lk-danger);margin-right:2px}
 .lk-overflow{position:relative;display:inline-block}.lk-overflow>summary{list-style:none}.lk-overflow>summary::-webkit-details-marker{display:none}
 .lk-overflow-menu{position:absolute;z-index:2;right:0;margin:4px 0 0;padding:4px;list-style:none;min-width:140px;background:var(--lk-bg);border:1px solid var(--lk-line);border-radius:6px;box-shadow:0 4px 12px rgba(0,0,0,.12)}
-.lk-overflow-menu li{padding:4px 8px;border-radius:4px}
+.lk-overflow-menu li{padding:4px 8px;border-radius:4px;cursor:pointer}.lk-overflow-menu li:hover{background:var(--lk-line)}
 .lk-columns{display:flex;gap:var(--lk-hgap,8px);width:100%}.lk-columns.lk-bg-grey{background:var(--lk-soft);padding:8px;border-radius:6px}
 .lk-column{display:flex;flex-direction:column;gap:var(--lk-col-vgap,8px);min-width:0}.lk-column.lk-horizontal{flex-direction:row;flex-wrap:wrap}.lk-horizontal>.lk-el[data-tag=column_set]{flex:1 1 100%}
 .lk-column.lk-bg-grey,.lk-bg-grey{background:var(--lk-soft);border-radius:6px}

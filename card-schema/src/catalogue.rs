@@ -175,6 +175,7 @@ const fn opt(name: &'static str, kind: Kind, doc: &'static str) -> Field {
         since: Since::Both,
         deprecated: None,
         doc,
+        other_version: None,
     }
 }
 
@@ -195,6 +196,14 @@ const fn v1(field: Field) -> Field {
 const fn v2(field: Field) -> Field {
     Field {
         since: Since::V2Only,
+        ..field
+    }
+}
+
+/// A field of one version, with how to write the same in the other version.
+const fn elsewhere(field: Field, other_version: &'static str) -> Field {
+    Field {
+        other_version: Some(other_version),
         ..field
     }
 }
@@ -318,41 +327,49 @@ pub fn is_element_id(s: &str) -> bool {
 pub static PX: Pattern = Pattern {
     expected: "a size in pixels such as `12px`",
     matches: is_px,
+    identity: false,
 };
 /// A size in pixels or a percentage, `"12px"`, `"25%"`.
 pub static PX_OR_PERCENT: Pattern = Pattern {
     expected: "a size in pixels such as `12px` or a percentage such as `25%`",
     matches: is_px_or_percent,
+    identity: false,
 };
 /// A palette colour with its shade, `"grey-500"` (or `""` for the default).
 pub static PALETTE: Pattern = Pattern {
     expected: "a palette colour with its shade such as `grey-500` or `blue-350`",
     matches: is_colour,
+    identity: false,
 };
 /// Pixels, or empty for the default.
 pub static PX_OR_EMPTY: Pattern = Pattern {
     expected: "a size in pixels such as `12px` (or `\"\"` for the default)",
     matches: is_px_or_empty,
+    identity: false,
 };
 /// `yyyy-MM-dd`.
 pub static DATE: Pattern = Pattern {
     expected: "a date written `yyyy-MM-dd`",
     matches: is_date,
+    identity: false,
 };
 /// `HH:mm`.
 pub static TIME: Pattern = Pattern {
     expected: "a time written `HH:mm`",
     matches: is_time,
+    identity: false,
 };
 /// `yyyy-MM-dd HH:mm`.
 pub static DATETIME: Pattern = Pattern {
     expected: "a date and time written `yyyy-MM-dd HH:mm`",
     matches: is_datetime,
+    identity: false,
 };
 /// An `element_id`.
 pub static ELEMENT_ID: Pattern = Pattern {
     expected: "an id of at most 20 letters, digits or `_`, starting with a letter",
     matches: is_element_id,
+    identity: true,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1003,6 +1020,8 @@ const fn object(
         rules: &[],
         container: None,
         pages,
+        other_version: None,
+        counts_as_element: false,
     }
 }
 
@@ -1455,6 +1474,9 @@ pub static CARD_FALLBACK: ObjectDef = object(
     )],
 );
 
+/// Where a 2.0 card's elements go.
+const IN_BODY: &str = "a 2.0 card puts its elements in `body.elements`";
+
 /// The card itself: the top-level object.
 pub static CARD: ObjectDef = object(
     "card",
@@ -1479,16 +1501,22 @@ pub static CARD: ObjectDef = object(
             Kind::Map(&obj(&HEADER)),
             "The title bar per locale (what the card builder exports).",
         ),
-        v1(opt(
-            "elements",
-            Kind::Elements(Slot::Root),
-            "The card's elements, shown in order (1.0).",
-        )),
-        v1(opt(
-            "i18n_elements",
-            Kind::Map(&Kind::Elements(Slot::Root)),
-            "The card's elements per locale (1.0).",
-        )),
+        elsewhere(
+            v1(opt(
+                "elements",
+                Kind::Elements(Slot::Root),
+                "The card's elements, shown in order (1.0).",
+            )),
+            IN_BODY,
+        ),
+        elsewhere(
+            v1(opt(
+                "i18n_elements",
+                Kind::Map(&Kind::Elements(Slot::Root)),
+                "The card's elements per locale (1.0).",
+            )),
+            IN_BODY,
+        ),
         // The 2.0 release notes list `fallback` in the 2.0 skeleton while saying 2.0 does not
         // support it yet: the looser reading wins, so it is accepted in both versions.
         opt(
@@ -1496,11 +1524,14 @@ pub static CARD: ObjectDef = object(
             obj(&CARD_FALLBACK),
             "When older clients show an upgrade placeholder instead of the card.",
         ),
-        v2(req(
-            "body",
-            obj(&BODY),
-            "The body: elements and their layout (2.0).",
-        )),
+        elsewhere(
+            v2(req(
+                "body",
+                obj(&BODY),
+                "The body: elements and their layout (2.0).",
+            )),
+            "add `\"schema\": \"2.0\"` to make this a 2.0 card",
+        ),
     ],
 );
 
@@ -2143,6 +2174,7 @@ pub static IMG_COMBINATION: ObjectDef = element(
 /// `note` (1.0).
 pub static NOTE: ObjectDef = ObjectDef {
     since: Since::V1Only,
+    other_version: Some("in 2.0, use a `div` with `text_size: notation` and an `icon`"),
     ..element(
         "note",
         "Note",
@@ -2160,6 +2192,7 @@ pub static NOTE: ObjectDef = ObjectDef {
 /// `action` (1.0): the row that holds interactive elements at the root of a 1.0 card.
 pub static ACTION: ObjectDef = ObjectDef {
     since: Since::V1Only,
+    other_version: Some("in 2.0, place interactive elements directly in `elements`"),
     ..container(
         element(
             "action",
@@ -2558,51 +2591,54 @@ pub static COLUMN_SET: ObjectDef = element(
 );
 
 /// `column`, inside `column_set.columns`.
-pub static COLUMN: ObjectDef = container(
-    element(
-        "column",
-        "Column",
-        "One column of a column set.",
-        &COLUMN_SET_PAGES,
-        &[
-            req("tag", Kind::Enum(&COLUMN_TAG), "Always `column`."),
-            opt(
-                "width",
-                one_of(&COLUMN_WIDTH),
-                "Width: auto, weighted, or pixels (16 to 600).",
-            ),
-            opt(
-                "weight",
-                Kind::Integer { min: 1, max: 5 },
-                "The share of a weighted column, 1 to 5.",
-            ),
-            VERTICAL_ALIGN_FIELD,
-            VERTICAL_SPACING,
-            HORIZONTAL_ALIGN,
-            v2(HORIZONTAL_SPACING),
-            DIRECTION_FIELD,
-            PADDING_FIELD,
-            opt("background_style", one_of(&COLOR), "The background colour."),
-            opt(
-                "elements",
-                Kind::Elements(Slot::Column),
-                "The column's elements.",
-            ),
-            opt(
-                "action",
-                obj(&CLICK_ACTION),
-                "Where a click on the column leads.",
-            ),
-            opt(
-                "element_id",
-                Kind::Pattern(&ELEMENT_ID),
-                "An id unique in the card, to address the column in later updates.",
-            ),
-            opt("margin", STR, "Outer margin, one to four sizes."),
-        ],
-    ),
-    Slot::Column,
-);
+pub static COLUMN: ObjectDef = ObjectDef {
+    counts_as_element: true,
+    ..container(
+        element(
+            "column",
+            "Column",
+            "One column of a column set.",
+            &COLUMN_SET_PAGES,
+            &[
+                req("tag", Kind::Enum(&COLUMN_TAG), "Always `column`."),
+                opt(
+                    "width",
+                    one_of(&COLUMN_WIDTH),
+                    "Width: auto, weighted, or pixels (16 to 600).",
+                ),
+                opt(
+                    "weight",
+                    Kind::Integer { min: 1, max: 5 },
+                    "The share of a weighted column, 1 to 5.",
+                ),
+                VERTICAL_ALIGN_FIELD,
+                VERTICAL_SPACING,
+                HORIZONTAL_ALIGN,
+                v2(HORIZONTAL_SPACING),
+                DIRECTION_FIELD,
+                PADDING_FIELD,
+                opt("background_style", one_of(&COLOR), "The background colour."),
+                opt(
+                    "elements",
+                    Kind::Elements(Slot::Column),
+                    "The column's elements.",
+                ),
+                opt(
+                    "action",
+                    obj(&CLICK_ACTION),
+                    "Where a click on the column leads.",
+                ),
+                opt(
+                    "element_id",
+                    Kind::Pattern(&ELEMENT_ID),
+                    "An id unique in the card, to address the column in later updates.",
+                ),
+                opt("margin", STR, "Outer margin, one to four sizes."),
+            ],
+        ),
+        Slot::Column,
+    )
+};
 
 /// `form`.
 pub static FORM: ObjectDef = container(
@@ -3003,29 +3039,31 @@ pub static PER_CARD: &[(&str, usize, &str)] = &[("table", 5, TABLE_PAGES[1])];
 // ---------------------------------------------------------------------------------------------
 // Placement: which tags a slot accepts, per version.
 
-/// Interactive elements: in 1.0 they sit in `action` at the root.
-pub const INTERACTIVE: &[&str] = &[
-    "button",
-    "overflow",
-    "select_static",
-    "select_person",
-    "multi_select_static",
-    "multi_select_person",
-    "select_img",
-    "date_picker",
-    "picker_time",
-    "picker_datetime",
-    "input",
-    "checker",
-];
-
 const WRAP_IN_ACTION: &str =
     "wrap it in `{ \"tag\": \"action\", \"actions\": [...] }`, or put it in a `column` or a `form`";
 const ONLY_IN_FORM: &str = "multi-selects are only allowed inside a `form`";
 const TABLE_AT_ROOT: &str = "a `table` may only sit directly in the card's elements";
 const NO_NESTED_FORM: &str = "a `form` may only sit directly in the card's elements";
+/// The hints of every slot inside the card's elements: what only the root or a form takes.
+const NESTED_HINTS: &[(&str, &str)] = &[
+    ("table", TABLE_AT_ROOT),
+    ("form", NO_NESTED_FORM),
+    ("multi_select_static", ONLY_IN_FORM),
+    ("multi_select_person", ONLY_IN_FORM),
+];
+/// What the containers of a 2.0 card refuse, and what a 2.0 form refuses (multi-selects
+/// belong there).
+const V2_NOT_IN_CONTAINER: &[&str] = &[
+    "form",
+    "table",
+    "action",
+    "note",
+    "multi_select_static",
+    "multi_select_person",
+];
+const V2_NOT_IN_FORM: &[&str] = &["form", "table", "action", "note"];
 
-/// The placement rules.
+/// The placement rules: one for each slot in each version (a test holds the table whole).
 pub static PLACEMENTS: &[Placement] = &[
     Placement {
         slot: Slot::Root,
@@ -3077,10 +3115,7 @@ pub static PLACEMENTS: &[Placement] = &[
             "picker_datetime",
             "input",
         ]),
-        hints: &[
-            ("multi_select_static", ONLY_IN_FORM),
-            ("multi_select_person", ONLY_IN_FORM),
-        ],
+        hints: NESTED_HINTS,
     },
     Placement {
         slot: Slot::DivExtra,
@@ -3095,7 +3130,7 @@ pub static PLACEMENTS: &[Placement] = &[
             "picker_time",
             "picker_datetime",
         ]),
-        hints: &[],
+        hints: NESTED_HINTS,
     },
     Placement {
         slot: Slot::DivExtra,
@@ -3110,7 +3145,7 @@ pub static PLACEMENTS: &[Placement] = &[
             "picker_time",
             "picker_datetime",
         ]),
-        hints: &[],
+        hints: NESTED_HINTS,
     },
     Placement {
         slot: Slot::Column,
@@ -3123,12 +3158,7 @@ pub static PLACEMENTS: &[Placement] = &[
             "multi_select_static",
             "multi_select_person",
         ]),
-        hints: &[
-            ("table", TABLE_AT_ROOT),
-            ("form", NO_NESTED_FORM),
-            ("multi_select_static", ONLY_IN_FORM),
-            ("multi_select_person", ONLY_IN_FORM),
-        ],
+        hints: NESTED_HINTS,
     },
     Placement {
         slot: Slot::Form,
@@ -3152,7 +3182,7 @@ pub static PLACEMENTS: &[Placement] = &[
             "multi_select_static",
             "multi_select_person",
         ]),
-        hints: &[("table", TABLE_AT_ROOT), ("form", NO_NESTED_FORM)],
+        hints: NESTED_HINTS,
     },
     Placement {
         slot: Slot::InteractiveContainer,
@@ -3166,63 +3196,59 @@ pub static PLACEMENTS: &[Placement] = &[
             "checker",
             "interactive_container",
         ]),
+        hints: NESTED_HINTS,
+    },
+    Placement {
+        slot: Slot::ButtonArea,
+        version: Version::V1,
+        accepts: Accepts::Only(&["button"]),
         hints: &[],
+    },
+    Placement {
+        slot: Slot::ButtonArea,
+        version: Version::V2,
+        accepts: Accepts::Only(&["button"]),
+        hints: &[],
+    },
+    // 2.0 has no `action` (reported as a 1.0 tag); what was written inside it is still
+    // checked as in a 2.0 form-less container.
+    Placement {
+        slot: Slot::Action,
+        version: Version::V2,
+        accepts: Accepts::AllExcept(V2_NOT_IN_FORM),
+        hints: NESTED_HINTS,
+    },
+    Placement {
+        slot: Slot::Form,
+        version: Version::V2,
+        accepts: Accepts::AllExcept(V2_NOT_IN_FORM),
+        hints: NESTED_HINTS,
+    },
+    Placement {
+        slot: Slot::Column,
+        version: Version::V2,
+        accepts: Accepts::AllExcept(V2_NOT_IN_CONTAINER),
+        hints: NESTED_HINTS,
+    },
+    Placement {
+        slot: Slot::CollapsiblePanel,
+        version: Version::V2,
+        accepts: Accepts::AllExcept(V2_NOT_IN_CONTAINER),
+        hints: NESTED_HINTS,
+    },
+    Placement {
+        slot: Slot::InteractiveContainer,
+        version: Version::V2,
+        accepts: Accepts::AllExcept(V2_NOT_IN_CONTAINER),
+        hints: NESTED_HINTS,
     },
 ];
 
-/// A checker's `button_area.buttons` holds buttons only, in both versions.
-static BUTTONS_ONLY: Placement = Placement {
-    slot: Slot::ButtonArea,
-    version: Version::V1,
-    accepts: Accepts::Only(&["button"]),
-    hints: &[],
-};
-static BUTTONS_ONLY_V2: Placement = Placement {
-    slot: Slot::ButtonArea,
-    version: Version::V2,
-    accepts: Accepts::Only(&["button"]),
-    hints: &[],
-};
-
-/// Slots of 2.0 containers: everything except `form` and `table`.
-static V2_CONTAINER: Accepts = Accepts::AllExcept(&["form", "table", "action", "note"]);
-static V2_FORM: Accepts = Accepts::AllExcept(&["form", "table", "action", "note"]);
-static V2_NOT_IN_FORM: Accepts = Accepts::AllExcept(&[
-    "form",
-    "table",
-    "action",
-    "note",
-    "multi_select_static",
-    "multi_select_person",
-]);
-
-/// The rule for `slot` in `version`: what it accepts and how to fix a misplaced tag.
-pub fn placement(slot: Slot, version: Version) -> (&'static Accepts, Option<&'static Placement>) {
-    if let Some(p) = PLACEMENTS
+/// The rule for `slot` in `version` (every pair has one).
+pub fn placement(slot: Slot, version: Version) -> Option<&'static Placement> {
+    PLACEMENTS
         .iter()
-        .chain([&BUTTONS_ONLY, &BUTTONS_ONLY_V2])
         .find(|p| p.slot == slot && p.version == version)
-    {
-        return (&p.accepts, Some(p));
-    }
-    let accepts = match slot {
-        Slot::Form => &V2_FORM,
-        Slot::Column | Slot::CollapsiblePanel | Slot::InteractiveContainer => &V2_NOT_IN_FORM,
-        _ => &V2_CONTAINER,
-    };
-    (accepts, None)
-}
-
-/// How to fix placing `tag` in `slot`, when the schema knows one.
-pub fn placement_hint(slot: Slot, version: Version, tag: &str) -> Option<&'static str> {
-    let (_, rule) = placement(slot, version);
-    let hint = rule.and_then(|p| p.hints.iter().find(|(t, _)| *t == tag).map(|(_, h)| *h));
-    hint.or(match tag {
-        "table" => Some(TABLE_AT_ROOT),
-        "form" => Some(NO_NESTED_FORM),
-        "multi_select_static" | "multi_select_person" => Some(ONLY_IN_FORM),
-        _ => None,
-    })
 }
 
 /// Elements allowed anywhere inside a `form` (in its columns too), and nowhere else.

@@ -117,6 +117,9 @@ pub struct Pattern {
     pub expected: &'static str,
     /// Whether a string matches.
     pub matches: fn(&str) -> bool,
+    /// Whether a value is an identity (an `element_id`): unique across the card, so it
+    /// cannot be written inside a loop, where every repetition would carry it.
+    pub identity: bool,
 }
 
 /// A closed or open set of string values; each value also names its Rust enum variant.
@@ -193,6 +196,9 @@ pub struct Field {
     pub deprecated: Option<&'static str>,
     /// What the field means, in one line of our own words (for docs and the generated model).
     pub doc: &'static str,
+    /// How to write what this field does in the card version it does not exist in
+    /// (`elements` in a 2.0 card: "a 2.0 card puts its elements in `body.elements`").
+    pub other_version: Option<&'static str>,
 }
 
 /// A rule across several fields of one object.
@@ -251,6 +257,12 @@ pub struct ObjectDef {
     pub container: Option<Slot>,
     /// The official pages (open.feishu.cn) that document it: the 1.0 and/or 2.0 page.
     pub pages: &'static [&'static str],
+    /// For elements of one version only: how to write the same thing in the other version
+    /// (`note` in a 2.0 card: "use a `div` with `text_size: notation` and an `icon`").
+    pub other_version: Option<&'static str>,
+    /// Whether it counts towards the card's element limit without sitting in an element slot:
+    /// a `column` of a `column_set`. It is not a nesting level (see the depth limit).
+    pub counts_as_element: bool,
 }
 
 impl ObjectDef {
@@ -309,6 +321,18 @@ pub enum Slot {
 }
 
 impl Slot {
+    /// Every slot.
+    pub const ALL: [Slot; 8] = [
+        Slot::Root,
+        Slot::Action,
+        Slot::DivExtra,
+        Slot::Column,
+        Slot::Form,
+        Slot::CollapsiblePanel,
+        Slot::InteractiveContainer,
+        Slot::ButtonArea,
+    ];
+
     /// How the slot is written in messages.
     pub const fn describe(self) -> &'static str {
         match self {
@@ -354,4 +378,11 @@ pub struct Placement {
     pub accepts: Accepts,
     /// `(tag, hint)`: how to fix placing `tag` here.
     pub hints: &'static [(&'static str, &'static str)],
+}
+
+impl Placement {
+    /// How to fix placing `tag` here, when the schema knows one.
+    pub fn hint(&self, tag: &str) -> Option<&'static str> {
+        self.hints.iter().find(|(t, _)| *t == tag).map(|(_, h)| *h)
+    }
 }

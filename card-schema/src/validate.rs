@@ -1,8 +1,6 @@
 //! The validator: walks a card (any [`Node`]) against the schema and collects every violation.
 
-use crate::catalogue::{
-    self, CARD, COLUMN, ELEMENT, ELEMENT_COMMON, MAX_DEPTH, MAX_ELEMENTS_V2, PER_CARD,
-};
+use crate::catalogue::{self, CARD, ELEMENT, ELEMENT_COMMON, MAX_DEPTH, MAX_ELEMENTS_V2, PER_CARD};
 use crate::def::{
     EnumDef, Field, Kind, Need, ObjectDef, Rule, Slot, StyleSet, UnionDef, Version, ALWAYS_CHECKED,
     UNCHECKED,
@@ -23,13 +21,13 @@ pub enum Sharing {
 
 /// What the validator found.
 #[derive(Debug)]
-pub struct Report<S> {
+pub struct Report {
     /// The card version.
     pub version: Version,
     /// Whether the card is shared.
     pub sharing: Sharing,
     /// Every broken rule, in the order met.
-    pub violations: Vec<Violation<S>>,
+    pub violations: Vec<Violation>,
     /// How many elements the card has (those written out; loops and spreads add more).
     pub elements: usize,
     /// Whether loops, conditionals, spreads or interpolated values make the card's content
@@ -42,7 +40,7 @@ pub struct Report<S> {
     pub checks_at_send: bool,
 }
 
-impl<S> Report<S> {
+impl Report {
     /// Whether any violation is an error (warnings do not count).
     pub fn has_errors(&self) -> bool {
         self.violations
@@ -52,7 +50,7 @@ impl<S> Report<S> {
 }
 
 /// Validates a whole card.
-pub fn validate_card(card: &dyn Node) -> Report<usize> {
+pub fn validate_card(card: &dyn Node) -> Report {
     let mut walk = Walk {
         version: Version::V1,
         path: Vec::new(),
@@ -210,7 +208,7 @@ fn markdown_tables(source: &str) -> usize {
 struct Walk {
     version: Version,
     path: Vec<String>,
-    violations: Vec<Violation<usize>>,
+    violations: Vec<Violation>,
     element_ids: Vec<String>,
     elements: usize,
     depth: usize,
@@ -238,7 +236,7 @@ fn found(view: &View<'_>) -> &'static str {
 }
 
 impl Walk {
-    fn finish(self, sharing: Sharing) -> Report<usize> {
+    fn finish(self, sharing: Sharing) -> Report {
         Report {
             version: self.version,
             sharing,
@@ -435,15 +433,18 @@ impl Walk {
     }
 
     /// The branches of an `if`: each starts from what came before it (indices, elements,
-    /// element ids), since only one of them is present; afterwards the card has the larger
-    /// index and element count of any branch, and the element ids of all of them (an id
-    /// after the `if` must differ from every branch's).
+    /// element ids, elements per tag), since only one of them is present; afterwards the card
+    /// has the larger index, element count and count per tag of any branch, and the element
+    /// ids of all of them (an id after the `if` must differ from every branch's).
     fn branches(&mut self, kind: &Kind, branches: &[Vec<Item<'_>>], index: &mut usize) {
         let (start, elements, ids) = (*index, self.elements, self.element_ids.len());
         let (mut end, mut most, mut seen) = (start, elements, Vec::new());
+        let counts = self.tag_counts.clone();
+        let mut most_counts = counts.clone();
         for branch in branches {
             *index = start;
             self.elements = elements;
+            self.tag_counts.clone_from(&counts);
             self.items(kind, branch, index);
             end = end.max(*index);
             most = most.max(self.elements);
@@ -452,10 +453,17 @@ impl Walk {
                     seen.push(id);
                 }
             }
+            for &(tag, count) in &self.tag_counts {
+                match most_counts.iter_mut().find(|(t, _)| *t == tag) {
+                    Some((_, most)) => *most = (*most).max(count),
+                    None => most_counts.push((tag, count)),
+                }
+            }
         }
         *index = end;
         self.elements = most;
         self.element_ids.extend(seen);
+        self.tag_counts = most_counts;
     }
 
     fn duplicate_keys(&mut self, entries: &[Entry<'_>]) {
@@ -528,20 +536,15 @@ impl Walk {
         let tag_span = tag_entry.value.span();
         if let Some(slot) = slot {
             if !object.since.includes(self.version) {
-                let hint = match tag {
-                    "action" => Some("in 2.0, place interactive elements directly in `elements`"),
-                    "note" => Some("in 2.0, use a `div` with `text_size: notation` and an `icon`"),
-                    _ => None,
-                };
                 let kind = ViolationKind::WrongVersion {
                     what: format!("tag `{tag}`"),
                     exists_in: other(self.version),
                     card: self.version,
-                    hint,
+                    hint: object.other_version,
                 };
                 self.report(tag_span, kind);
             } else if !self.placeable(slot, tag) {
-                let hint = catalogue::placement_hint(slot, self.version, tag);
+                let hint = catalogue::placement(slot, self.version).and_then(|p| p.hint(tag));
                 let kind = ViolationKind::NotAllowedHere {
                     tag: tag.to_string(),
                     slot,
@@ -574,7 +577,7 @@ impl Walk {
     /// Whether `tag` may sit in `slot`: the slot's rule, or a form-only element anywhere
     /// inside a form (in a column of the form, say).
     fn placeable(&self, slot: Slot, tag: &str) -> bool {
-        catalogue::placement(slot, self.version).0.accepts(tag)
+        catalogue::placement(slot, self.version).is_none_or(|p| p.accepts.accepts(tag))
             || (self.forms > 0 && catalogue::FORM_ONLY.contains(&tag))
     }
 
@@ -585,11 +588,9 @@ impl Walk {
         entries: &[Entry<'_>],
         discriminator: Option<&'static str>,
     ) {
-        let is_element = discriminator.is_some()
-            && def.container != Some(Slot::Column)
+        let is_element = discriminator == Some(ELEMENT.key)
             && ELEMENT.variants.iter().any(|(_, d)| core::ptr::eq(*d, def));
-        // A column counts as an element, not as a nesting level (see `MAX_DEPTH`).
-        if core::ptr::eq(def, &COLUMN) {
+        if def.counts_as_element {
             self.elements += 1;
         }
         self.duplicate_keys(entries);
@@ -768,18 +769,11 @@ impl Walk {
 
     fn field(&mut self, owner: &ObjectDef, field: &'static Field, entry: &Entry<'_>) {
         if !field.since.includes(self.version) {
-            let hint = match field.name {
-                "elements" | "i18n_elements" => {
-                    Some("a 2.0 card puts its elements in `body.elements`")
-                }
-                "body" => Some("add `\"schema\": \"2.0\"` to make this a 2.0 card"),
-                _ => None,
-            };
             let kind = ViolationKind::WrongVersion {
                 what: format!("field `{}` of `{}`", field.name, owner.name),
                 exists_in: other(self.version),
                 card: self.version,
-                hint,
+                hint: field.other_version,
             };
             self.report(entry.key_span, kind);
             return;
@@ -793,8 +787,8 @@ impl Walk {
                 },
             );
         }
-        if field.name == "element_id" {
-            if let View::String(id) = entry.value.view() {
+        if let (Kind::Pattern(pattern), View::String(id)) = (&field.kind, entry.value.view()) {
+            if pattern.identity {
                 if self.loops > 0 {
                     self.report(
                         entry.value.span(),

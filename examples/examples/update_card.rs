@@ -113,7 +113,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
             .pop()
             .map(|revision| revision.content)
             .ok_or("the emulator holds no card")?,
-        None => progress(job, STEPS).to_content()?,
+        None => progress(job, STEPS).to_content(),
     };
     println!("{content}");
     Ok(())

@@ -164,9 +164,7 @@ async fn send_card_refuses_before_any_request() {
 async fn update_card_refuses_before_any_request() {
     let emulator = emulator().await;
     let client = client(&emulator);
-    let content = with_id("details")
-        .to_content()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let content = with_id("details").to_content();
     let id = emulator
         .send_card("oc_team", &content)
         .unwrap_or_else(|e| panic!("{e}"));

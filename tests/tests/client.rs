@@ -16,7 +16,7 @@ fn messages(emulator: &Emulator, n: usize) -> Vec<MessageId> {
     (0..n)
         .map(|_| {
             let id = emulator
-                .send_card("oc_team", &progress(0).to_content().unwrap_or_default())
+                .send_card("oc_team", &progress(0).to_content())
                 .unwrap_or_else(|e| panic!("{e}"));
             MessageId::new(id).unwrap_or_else(|e| panic!("{e}"))
         })
@@ -60,7 +60,7 @@ async fn send_then_update_puts_the_exact_content_on_the_wire() {
         .unwrap_or_else(|e| panic!("{e}"));
     let history = emulator.history(id.as_str());
     assert_eq!(history.len(), 2, "{history:?}");
-    assert_eq!(history[1].content, card.to_content().unwrap_or_default());
+    assert_eq!(history[1].content, card.to_content());
     let counts = emulator.counts();
     assert_eq!(counts.endpoint(Endpoint::UpdateCard), 1);
     assert_eq!(counts.endpoint(Endpoint::TenantAccessToken), 1);
@@ -79,10 +79,7 @@ async fn send_then_update_puts_the_exact_content_on_the_wire() {
     );
     assert_eq!(patch.authorization.as_deref(), Some("Bearer t-…"));
     let body: serde_json::Value = serde_json::from_str(&patch.body).unwrap_or_default();
-    assert_eq!(
-        body,
-        json!({ "content": card.to_content().unwrap_or_default() })
-    );
+    assert_eq!(body, json!({ "content": card.to_content() }));
     let send = requests
         .iter()
         .find(|r| r.method == "POST" && r.uri.starts_with("/open-apis/im/v1/messages"))
@@ -123,7 +120,7 @@ async fn a_template_card_updates_a_sent_card() {
     match result {
         Ok(()) => {
             let last = emulator.history(id.as_str()).pop().map(|r| r.content);
-            assert_eq!(last, template.to_content().ok());
+            assert_eq!(last, Some(template.to_content()));
         }
         Err(e) => assert_eq!(e.lark_code(), Some(LarkCode::CardContentFailed), "{e}"),
     }
@@ -286,7 +283,7 @@ async fn server_errors_and_dropped_connections_are_retried() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let last = emulator.history(id.as_str()).pop().map(|r| r.content);
-    assert_eq!(last, progress(2).to_content().ok());
+    assert_eq!(last, Some(progress(2).to_content()));
 }
 
 #[tokio::test]

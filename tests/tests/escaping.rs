@@ -5,8 +5,7 @@ use card_core::{card, escape_markdown, trusted_markdown};
 use serde_json::Value;
 
 fn first_content(card: &card_core::Card) -> String {
-    let value: Value =
-        serde_json::from_str(&card.to_content().unwrap_or_default()).unwrap_or_default();
+    let value: Value = serde_json::from_str(&card.to_content()).unwrap_or_default();
     value["body"]["elements"][0]["content"]
         .as_str()
         .or_else(|| value["body"]["elements"][0]["text"]["content"].as_str())

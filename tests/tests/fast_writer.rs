@@ -9,7 +9,7 @@ use card_core::model::{
     ButtonType, CardFallback, CardJson, ColumnWidth, Element, FallbackCondition,
     FallbackConditionType, Header, LarkMd, Markdown, PlainText, Text, Width,
 };
-use card_core::{card, Card, NotShared, RawElement, Sharing};
+use card_core::{card, Card, NoUpdateMulti, RawElement, Sharing};
 use card_schema::catalogue::{CARD, ELEMENT, UNIONS};
 use card_schema::def::{Kind, ObjectDef, UnionDef};
 use serde_json::{json, Map, Value};
@@ -17,7 +17,7 @@ use serde_json::{json, Map, Value};
 /// `to_content` and serde_json agree, byte for byte.
 #[track_caller]
 fn assert_same_bytes<S: Sharing>(what: &str, card: &Card<S>) {
-    let content = card.to_content().unwrap_or_else(|e| panic!("{what}: {e}"));
+    let content = card.to_content();
     let serde = serde_json::to_string(card.json()).unwrap_or_else(|e| panic!("{what}: {e}"));
     if content != serde {
         let at = content
@@ -34,14 +34,14 @@ fn assert_same_bytes<S: Sharing>(what: &str, card: &Card<S>) {
     }
     // Twice: the second call reuses the thread's buffer.
     assert_eq!(
-        card.to_content().ok().as_deref(),
+        Some(card.to_content().as_str()),
         Some(serde.as_str()),
         "{what}"
     );
 }
 
 /// A card holding `json`, as it is (no validation: the writer must match serde for any value).
-fn card_of(json: CardJson) -> Card<NotShared> {
+fn card_of(json: CardJson) -> Card<NoUpdateMulti> {
     let mut card = card!({ "elements": [] });
     *card.json_mut() = json;
     card
@@ -78,12 +78,12 @@ fn every_corpus_card_is_written_like_serde_json() {
     for path in &files {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let card = Card::<NotShared>::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let card =
+            Card::<NoUpdateMulti>::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_same_bytes(&name, &card);
         // And it is the card as written.
         let written: Value = serde_json::from_str(&text).unwrap_or_default();
-        let content: Value =
-            serde_json::from_str(&card.to_content().unwrap_or_default()).unwrap_or_default();
+        let content: Value = serde_json::from_str(&card.to_content()).unwrap_or_default();
         assert_eq!(content, written, "{name}");
     }
 }
@@ -189,7 +189,7 @@ fn cards_built_with_loops_and_interpolation_are_written_like_serde_json() {
         ] }
     });
     assert_same_bytes("card! with loops", &card);
-    let content = card.to_content().unwrap_or_default();
+    let content = card.to_content();
     assert!(content.contains(r#""tag":"sparkle""#), "{content}");
 
     // The doc example's exact output.
@@ -198,7 +198,7 @@ fn cards_built_with_loops_and_interpolation_are_written_like_serde_json() {
         "body": { "elements": [ { "tag": "markdown", "content": "**Deploy** finished" } ] }
     });
     assert_eq!(
-        card.to_content().ok().as_deref(),
+        Some(card.to_content().as_str()),
         Some(
             r#"{"schema":"2.0","body":{"elements":[{"tag":"markdown","content":"**Deploy** finished"}]}}"#
         )
@@ -354,10 +354,9 @@ fn every_generated_type_with_every_field_is_written_like_serde_json() {
             let card = card_of(json);
             assert_same_bytes(&format!("filled card, round {round}"), &card);
             // Nothing was dropped on the way: the typed card is the filled JSON.
-            let content: Value =
-                serde_json::from_str(&card.to_content().unwrap_or_default()).unwrap_or_default();
+            let content: Value = serde_json::from_str(&card.to_content()).unwrap_or_default();
             assert_eq!(content, value, "round {round}");
-            written.push_str(&card.to_content().unwrap_or_default());
+            written.push_str(&card.to_content());
         }
         for union in UNIONS {
             for (tag, _) in union.variants {

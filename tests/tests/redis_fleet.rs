@@ -147,11 +147,7 @@ fn messages(emulator: &Emulator, n: usize) -> Vec<MessageId> {
     (0..n)
         .map(|_| {
             let id = emulator
-                .send_card_as(
-                    APP,
-                    "oc_fleet",
-                    &state(0, false).to_content().unwrap_or_default(),
-                )
+                .send_card_as(APP, "oc_fleet", &state(0, false).to_content())
                 .unwrap_or_else(|e| panic!("{e}"));
             MessageId::new(id).unwrap_or_else(|e| panic!("{e}"))
         })

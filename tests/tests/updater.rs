@@ -37,7 +37,7 @@ fn state(n: u32) -> Card<Shared> {
 
 fn message(emulator: &Emulator) -> MessageId {
     let id = emulator
-        .send_card("oc_team", &state(0).to_content().unwrap_or_default())
+        .send_card("oc_team", &state(0).to_content())
         .unwrap_or_else(|e| panic!("{e}"));
     MessageId::new(id).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -174,7 +174,7 @@ impl AnswerCard {
     pub(crate) fn content(&self) -> Result<String, CallbackError> {
         match self {
             AnswerCard::Raw(content) => Ok(content.clone()),
-            AnswerCard::Template(template) => Ok(template.to_content()?),
+            AnswerCard::Template(template) => Ok(template.to_content()),
         }
     }
 }
@@ -272,7 +272,7 @@ impl Answer<V2> {
 
 fn content(card: &Card<Shared>) -> String {
     // `to_content` cannot fail today; the empty object keeps the answer well-formed if it did.
-    card.to_content().unwrap_or_else(|_| "{}".to_owned())
+    card.to_content()
 }
 
 impl<V: Original> Answer<V> {
@@ -331,7 +331,7 @@ impl<V: Original> Answer<V> {
                 }
                 AnswerCard::Template(template) => {
                     out.push_str("\"card\":");
-                    out.push_str(&template.to_content()?);
+                    out.push_str(&template.to_content());
                 }
             }
         }

@@ -54,7 +54,7 @@ impl Client {
     pub async fn update_card_later(
         &self,
         token: &CallbackToken,
-        card: &impl UpdatableCard,
+        card: &(dyn UpdatableCard + Sync),
     ) -> Result<(), ClientError> {
         let content = card.content()?;
         self.update_content_later(token, &content).await
@@ -82,9 +82,13 @@ impl Client {
         if token.received_at().is_some() && token.take_use() >= CALLBACK_TOKEN_USES {
             return Err(ClientError::SpentToken(SpentToken::UsedUp));
         }
-        let token_json = serde_json::to_string(token.expose()).map_err(CardError::Serialize)?;
         // The card goes in as an object (not a string, unlike a message update).
-        let body = format!(r#"{{"token":{token_json},"card":{content}}}"#);
+        let mut body = String::with_capacity(content.len() + 64);
+        body.push_str(r#"{"token":"#);
+        card_schema::json::write_string(token.expose(), &mut body);
+        body.push_str(r#","card":"#);
+        body.push_str(content);
+        body.push('}');
         let call = Call {
             method: reqwest::Method::POST,
             path: "/open-apis/interactive/v1/card/update".to_owned(),

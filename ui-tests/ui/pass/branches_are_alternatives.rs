@@ -63,7 +63,7 @@ fn long_or_short(long: bool) -> Card<Shared> {
 }
 
 fn elements(card: &Card<Shared>) -> Vec<Value> {
-    let value: Value = serde_json::from_str(&card.to_content().unwrap()).unwrap();
+    let value: Value = serde_json::from_str(&card.to_content()).unwrap();
     value["body"]["elements"].as_array().unwrap().clone()
 }
 

@@ -4,5 +4,5 @@ use card_core::card;
 
 fn main() {
     let card = card!({ "config": { "wide_screen_mode": true }, "elements": [ { "tag": "hr" } ] });
-    assert!(card.to_content().unwrap().contains("wide_screen_mode"));
+    assert!(card.to_content().contains("wide_screen_mode"));
 }

@@ -22,7 +22,7 @@ fn main() {
             ] }
         ] }
     });
-    let content = ::core::result::Result::unwrap_or_default(card.to_content());
+    let content = card.to_content();
     ::std::assert!(::std::primitive::str::contains(&content, "\"content\":\"bob\""));
     ::std::assert!(::std::primitive::str::contains(&content, "\"type\":\"danger\""));
 }

@@ -9,6 +9,6 @@ fn main() {
     let v2 = card!({ "schema": "2.0", "body": { "elements": [ { "tag": "hr" } ] } });
     let body = UpdateBody::new(&v1).unwrap();
     assert!(body.as_str().starts_with(r#"{"content":"{\"config\":{\"update_multi\":true}"#));
-    assert_eq!(body.len(), v1.update_body_size().unwrap());
+    assert_eq!(body.len(), v1.update_body_size());
     assert!(UpdateBody::new(&v2).is_ok());
 }
