@@ -448,6 +448,45 @@ fn a_redis_restart_mid_stream_loses_no_update() {
     );
 }
 
+/// Redis is restarted at once mid-stream (empty, on the same port): replicas that were asleep
+/// on a reservation may see no failure at all, only a Redis that lost the fleet's windows.
+/// They notice it by its epoch and keep to a share for a while: nothing is throttled, every
+/// final state is delivered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redis_that_comes_back_empty_throttles_nothing() {
+    let Some(mut redis) = RedisServer::start() else {
+        return;
+    };
+    let emulator = emulator().await;
+    let prefix = prefix();
+    let url = redis.url();
+    let mut tasks = Vec::new();
+    let mut all = Vec::new();
+    for _ in 0..4 {
+        let client = replica(emulator.base_url(), Some((&url, &prefix)));
+        let ids = messages(&emulator, 10);
+        all.extend(ids.clone());
+        tasks.push(tokio::spawn(async move {
+            stream(&client, &ids, Duration::from_secs(4)).await
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    redis.kill();
+    redis.spawn();
+    let mut delivered = 0;
+    for task in tasks {
+        delivered += task.await.unwrap_or_else(|e| panic!("{e}"));
+    }
+    let counts = emulator.counts();
+    assert_eq!(delivered, 40, "every stream delivered its final state");
+    assert_eq!(finals(&emulator, &all), 40);
+    assert_eq!(
+        (counts.rate_limited_total(), counts.throttled_total()),
+        (0, 0),
+        "throttled: {counts:?}"
+    );
+}
+
 /// Replicas as separate processes (this test binary, re-executed): three processes share the
 /// app's limits and one token through Redis.
 #[test]
