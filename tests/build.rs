@@ -31,7 +31,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .ok_or("corpus file name is not UTF-8")?;
         let include = format!("::card_core::include_card!(\"corpus/cards/{file}\")");
         // The same file through `include_card!`: the same typed value, and the same type
-        // (`==` needs both `Card<Shared>` or both `Card<NotShared>`). JSON whose escapes Rust
+        // (`==` needs both `Card<Shared>` or both `Card<NoUpdateMulti>`). JSON whose escapes Rust
         // cannot tokenize goes through `include_card!` only.
         let body = if rust_can_tokenize(&text) {
             format!(

@@ -18,10 +18,10 @@ pub const MAX_UPDATE_BODY_BYTES: usize = card_schema::lark::limits::MAX_CARD_BOD
 mod sealed {
     pub trait Sealed {}
     impl Sealed for super::Shared {}
-    impl Sealed for super::NotShared {}
+    impl Sealed for super::NoUpdateMulti {}
 }
 
-/// Whether a card is shared, as a type: [`Shared`] or [`NotShared`].
+/// Whether a card is shared, as a type: [`Shared`] or [`NoUpdateMulti`].
 pub trait Sharing: sealed::Sealed + Copy + Default + fmt::Debug + 'static {
     /// Whether this is [`Shared`].
     const SHARED: bool;
@@ -32,16 +32,21 @@ pub trait Sharing: sealed::Sealed + Copy + Default + fmt::Debug + 'static {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Shared;
 
-/// Marks a card not known to be shared: a 1.0 card without `update_multi: true`. It can be
-/// sent, but a sent copy of it cannot be updated.
+/// Marks a card not known to be shared: a 1.0 card without `update_multi: true` (or card JSON
+/// read with [`Card::<NoUpdateMulti>::from_json`](Card::from_json), which may be either). It
+/// can be sent, but a sent copy of it cannot be updated.
+///
+/// Named for the fix: where a function returns [`Card`] (a shared card), returning a 1.0 card
+/// without it reads "expected `Card`, found `Card<NoUpdateMulti>`": add
+/// `"config": { "update_multi": true }`, or write the card as card JSON 2.0.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct NotShared;
+pub struct NoUpdateMulti;
 
 impl Sharing for Shared {
     const SHARED: bool = true;
 }
 
-impl Sharing for NotShared {
+impl Sharing for NoUpdateMulti {
     const SHARED: bool = false;
 }
 
@@ -171,7 +176,7 @@ impl<S: Sharing> Card<S> {
     }
 }
 
-impl Card<NotShared> {
+impl Card<NoUpdateMulti> {
     /// Reads card JSON that comes from elsewhere (a file, the card builder, another service)
     /// and checks it with the same rules as `card!`. Every problem is reported, each with its
     /// JSON path.
@@ -180,10 +185,10 @@ impl Card<NotShared> {
     /// to require it, or [`Card::into_shared`].
     ///
     /// ```
-    /// use card_core::{Card, CardError, NotShared};
+    /// use card_core::{Card, CardError, NoUpdateMulti};
     ///
     /// let text = r#"{ "elements": [ { "tag": "button", "text": { "tag": "plain_text", "content": "Go" } } ] }"#;
-    /// let Err(CardError::Invalid(errors)) = Card::<NotShared>::from_json(text) else { panic!() };
+    /// let Err(CardError::Invalid(errors)) = Card::<NoUpdateMulti>::from_json(text) else { panic!() };
     /// assert_eq!(errors.first().unwrap().path, "elements[0]");
     /// ```
     pub fn from_json(text: &str) -> Result<Self, CardError> {
@@ -206,7 +211,7 @@ impl Card<NotShared> {
 }
 
 impl Card<Shared> {
-    /// Reads card JSON like [`Card::<NotShared>::from_json`](Card::from_json), and requires
+    /// Reads card JSON like [`Card::<NoUpdateMulti>::from_json`](Card::from_json), and requires
     /// the card to be shared (2.0, or 1.0 with `update_multi: true`).
     pub fn from_json(text: &str) -> Result<Self, CardError> {
         let (json, sharing) = parse_checked(text)?;
@@ -217,7 +222,7 @@ impl Card<Shared> {
     }
 
     /// Forgets that the card is shared.
-    pub fn into_not_shared(self) -> Card<NotShared> {
+    pub fn into_not_shared(self) -> Card<NoUpdateMulti> {
         Card {
             json: self.json,
             sharing: PhantomData,

@@ -29,7 +29,7 @@ mod write_json;
 pub mod __private;
 
 pub use card::{
-    Card, NotShared, SendableCard, Shared, Sharing, UpdatableCard, UpdateBody,
+    Card, NoUpdateMulti, SendableCard, Shared, Sharing, UpdatableCard, UpdateBody,
     MAX_UPDATE_BODY_BYTES,
 };
 /// Builds a [`Card`] from Lark card JSON, checked when your program compiles.
@@ -140,11 +140,11 @@ pub use card::{
 /// ```
 ///
 /// The type records whether the card is shared: `Card<Shared>` for a 2.0 card or a 1.0 card
-/// with `"update_multi": true`, `Card<NotShared>` otherwise, which the update path refuses:
+/// with `"update_multi": true`, `Card<NoUpdateMulti>` otherwise, which the update path refuses:
 ///
 /// ```compile_fail
 /// let card = card_core::card!({ "elements": [ { "tag": "hr" } ] });
-/// // error: `Card<NotShared>` cannot update a sent card: the card is not shared (`update_multi`)
+/// // error: `Card<NoUpdateMulti>` cannot update a sent card: the card is not shared (`update_multi`)
 /// let body = card_core::UpdateBody::new(&card);
 /// ```
 pub use card_macros::card;
@@ -153,7 +153,7 @@ pub use card_macros::card;
 /// `include_card!("cards/approval.json")` reads the file (the path is relative to your
 /// crate's root, where its `Cargo.toml` is, so `CARGO_MANIFEST_DIR`), checks it with the rules
 /// of [`card!`], and expands to the same typed value [`card!`] gives for the same JSON:
-/// `Card<Shared>` or `Card<NotShared>`. Keep cards designed in the card builder or exported
+/// `Card<Shared>` or `Card<NoUpdateMulti>`. Keep cards designed in the card builder or exported
 /// by other tools as files, as they are: JSON that Rust's tokenizer cannot read (`\u4e2d`,
 /// `\b`, `\f` escapes) works here. Editing the file rebuilds the crate.
 ///

@@ -68,12 +68,6 @@ impl Unchecked {
     }
 }
 
-impl From<Unchecked> for crate::model::Element {
-    fn from(raw: Unchecked) -> Self {
-        crate::model::Element::Raw(raw)
-    }
-}
-
 impl From<Map<String, Value>> for Unchecked {
     fn from(map: Map<String, Value>) -> Self {
         Unchecked(map)

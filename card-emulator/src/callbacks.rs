@@ -34,7 +34,7 @@ use std::time::{Instant, SystemTime};
 
 use card_core::callback::crypto;
 use card_core::callback::EncryptKey;
-use card_core::{Card, NotShared};
+use card_core::{Card, NoUpdateMulti};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -520,7 +520,7 @@ fn apply_answer(shared: &Shared, message_id: &str, original_v2: bool, body: &[u8
     match (card.get("type").and_then(Value::as_str), data) {
         (Some("raw"), Some(data @ Value::Object(_))) => {
             let content = data.to_string();
-            let checked = match Card::<NotShared>::from_json(&content) {
+            let checked = match Card::<NoUpdateMulti>::from_json(&content) {
                 Ok(card) => card,
                 Err(error) => {
                     return Applied {
@@ -856,7 +856,7 @@ pub(crate) fn update_later(shared: &Shared, app_id: &str, body: &[u8]) -> Result
     let mut card = card.clone();
     let open_ids = card.as_object_mut().and_then(|c| c.remove("open_ids"));
     let content = card.to_string();
-    let checked = Card::<NotShared>::from_json(&content).map_err(|error| {
+    let checked = Card::<NoUpdateMulti>::from_json(&content).map_err(|error| {
         ApiError::with_msg(
             LarkCode::DelayedCardInvalid,
             format!("the card is invalid: {error}"),

@@ -7,7 +7,7 @@
 //! message as `ErrMsg`, its JSON path as `ErrPath`, and the offending value when it is a
 //! scalar.
 
-use card_core::{Card, CardError, NotShared, ValidationError, ViolationKind};
+use card_core::{Card, CardError, NoUpdateMulti, ValidationError, ViolationKind};
 use serde_json::Value;
 
 use crate::errors::ApiError;
@@ -53,7 +53,7 @@ pub(crate) fn check_card(content: &str) -> Result<CheckedCard, ApiError> {
             _ => {}
         }
     }
-    match Card::<NotShared>::from_json(content) {
+    match Card::<NoUpdateMulti>::from_json(content) {
         Ok(card) => Ok(CheckedCard {
             shared: card.into_shared().is_ok(),
         }),

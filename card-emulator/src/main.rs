@@ -164,7 +164,7 @@ fn render(options: &Render) -> ExitCode {
         }
     };
     // Drawn all the same: seeing a card Lark would refuse helps to fix it.
-    if let Err(error) = card_core::Card::<card_core::NotShared>::from_json(&text) {
+    if let Err(error) = card_core::Card::<card_core::NoUpdateMulti>::from_json(&text) {
         eprintln!("card-emulator: warning: Lark would refuse this card: {error}");
     }
     let look = card_render::Options {

@@ -144,7 +144,7 @@ impl Spans {
 /// What the checks found: errors (the card does not compile) and warnings.
 pub struct Checked {
     /// The validator's report (spans as node ids).
-    pub report: Report<usize>,
+    pub report: Report,
     /// Compile errors, every one found.
     pub errors: Vec<Error>,
     /// `(where, field, note)` of deprecated fields.

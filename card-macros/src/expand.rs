@@ -18,7 +18,7 @@ use crate::check::Checked;
 pub fn card(card: &Value, checked: &Checked) -> TokenStream {
     let sharing = match checked.report.sharing {
         Sharing::Shared => quote!(::card_core::Shared),
-        Sharing::NotShared | Sharing::Unknown => quote!(::card_core::NotShared),
+        Sharing::NotShared | Sharing::Unknown => quote!(::card_core::NoUpdateMulti),
     };
     let json = match card {
         Value::Object(o) => object(&CARD, o, false, None),

@@ -54,7 +54,7 @@ fn a_static_card_is_struct_literals_with_no_json_at_run_time() {
 #[test]
 fn a_v1_card_without_update_multi_is_typed_not_shared() {
     let out = expand(quote!({ "elements": [ { "tag": "hr" } ] }));
-    assert!(out.contains("::card_core::NotShared"), "{out}");
+    assert!(out.contains("::card_core::NoUpdateMulti"), "{out}");
     let out = expand(quote!({ "config": { "update_multi": true }, "elements": [] }));
     assert!(out.contains("::card_core::Shared,"), "{out}");
 }

@@ -21,13 +21,13 @@ pub enum Sharing {
 
 /// What the validator found.
 #[derive(Debug)]
-pub struct Report<S> {
+pub struct Report {
     /// The card version.
     pub version: Version,
     /// Whether the card is shared.
     pub sharing: Sharing,
     /// Every broken rule, in the order met.
-    pub violations: Vec<Violation<S>>,
+    pub violations: Vec<Violation>,
     /// How many elements the card has (those written out; loops and spreads add more).
     pub elements: usize,
     /// Whether loops, conditionals, spreads or interpolated values make the card's content
@@ -40,7 +40,7 @@ pub struct Report<S> {
     pub checks_at_send: bool,
 }
 
-impl<S> Report<S> {
+impl Report {
     /// Whether any violation is an error (warnings do not count).
     pub fn has_errors(&self) -> bool {
         self.violations
@@ -50,7 +50,7 @@ impl<S> Report<S> {
 }
 
 /// Validates a whole card.
-pub fn validate_card(card: &dyn Node) -> Report<usize> {
+pub fn validate_card(card: &dyn Node) -> Report {
     let mut walk = Walk {
         version: Version::V1,
         path: Vec::new(),
@@ -208,7 +208,7 @@ fn markdown_tables(source: &str) -> usize {
 struct Walk {
     version: Version,
     path: Vec<String>,
-    violations: Vec<Violation<usize>>,
+    violations: Vec<Violation>,
     element_ids: Vec<String>,
     elements: usize,
     depth: usize,
@@ -236,7 +236,7 @@ fn found(view: &View<'_>) -> &'static str {
 }
 
 impl Walk {
-    fn finish(self, sharing: Sharing) -> Report<usize> {
+    fn finish(self, sharing: Sharing) -> Report {
         Report {
             version: self.version,
             sharing,
@@ -433,15 +433,18 @@ impl Walk {
     }
 
     /// The branches of an `if`: each starts from what came before it (indices, elements,
-    /// element ids), since only one of them is present; afterwards the card has the larger
-    /// index and element count of any branch, and the element ids of all of them (an id
-    /// after the `if` must differ from every branch's).
+    /// element ids, elements per tag), since only one of them is present; afterwards the card
+    /// has the larger index, element count and count per tag of any branch, and the element
+    /// ids of all of them (an id after the `if` must differ from every branch's).
     fn branches(&mut self, kind: &Kind, branches: &[Vec<Item<'_>>], index: &mut usize) {
         let (start, elements, ids) = (*index, self.elements, self.element_ids.len());
         let (mut end, mut most, mut seen) = (start, elements, Vec::new());
+        let counts = self.tag_counts.clone();
+        let mut most_counts = counts.clone();
         for branch in branches {
             *index = start;
             self.elements = elements;
+            self.tag_counts.clone_from(&counts);
             self.items(kind, branch, index);
             end = end.max(*index);
             most = most.max(self.elements);
@@ -450,10 +453,17 @@ impl Walk {
                     seen.push(id);
                 }
             }
+            for &(tag, count) in &self.tag_counts {
+                match most_counts.iter_mut().find(|(t, _)| *t == tag) {
+                    Some((_, most)) => *most = (*most).max(count),
+                    None => most_counts.push((tag, count)),
+                }
+            }
         }
         *index = end;
         self.elements = most;
         self.element_ids.extend(seen);
+        self.tag_counts = most_counts;
     }
 
     fn duplicate_keys(&mut self, entries: &[Entry<'_>]) {

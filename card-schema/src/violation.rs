@@ -16,16 +16,17 @@ pub enum Severity {
 
 /// A broken rule, where it was broken, and the JSON path to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Violation<S> {
-    /// Where: the offending token in the macro.
-    pub span: S,
+pub struct Violation {
+    /// Where: the [`Node::span`](crate::tree::Node::span) of the offending value (for `card!`,
+    /// the index of its token; runtime validation locates by `path` alone).
+    pub span: usize,
     /// The JSON path to the offending value, such as `elements[1].actions[0].type`.
     pub path: String,
     /// Which rule.
     pub kind: ViolationKind,
 }
 
-impl<S> Violation<S> {
+impl Violation {
     /// Error or warning.
     pub fn severity(&self) -> Severity {
         match self.kind {
@@ -473,7 +474,7 @@ impl fmt::Display for ViolationKind {
     }
 }
 
-impl<S> fmt::Display for Violation<S> {
+impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.path.is_empty() {
             write!(f, "{}", self.kind)

@@ -16,6 +16,20 @@ enum J {
     S(&'static str),
     A(Vec<J>),
     O(Vec<(&'static str, J)>),
+    /// In an array: `if` / `else` branches of items.
+    If(Vec<Vec<J>>),
+}
+
+fn item(j: &J) -> Item<'_> {
+    match j {
+        J::If(branches) => Item::Conditional(
+            branches
+                .iter()
+                .map(|b| b.iter().map(item).collect())
+                .collect(),
+        ),
+        j => Item::Value(j),
+    }
 }
 
 impl Node for J {
@@ -26,7 +40,8 @@ impl Node for J {
     fn view(&self) -> View<'_> {
         match self {
             J::S(s) => View::String(s),
-            J::A(items) => View::Array(items.iter().map(|i| Item::Value(i)).collect()),
+            J::A(items) => View::Array(items.iter().map(item).collect()),
+            J::If(_) => View::Dynamic,
             J::O(entries) => View::Object(
                 entries
                     .iter()
@@ -154,4 +169,37 @@ fn the_wrong_version_hints_come_from_the_schema() {
     let elements = CARD.field("elements").unwrap();
     assert_eq!(hint, elements.other_version);
     assert!(hint.is_some());
+}
+
+/// Per-card limits count the larger branch of an `if`: 3 tables in each branch are at most 3
+/// in the card, within the 5 a card may hold; 3 more after the `if` are 6.
+#[test]
+fn tag_limits_count_the_larger_branch() {
+    let table = || {
+        J::O(vec![
+            ("tag", J::S("table")),
+            ("columns", J::A(vec![])),
+            ("rows", J::A(vec![])),
+        ])
+    };
+    let three = || vec![table(), table(), table()];
+    let (max, _) = catalogue::PER_CARD
+        .iter()
+        .find(|(tag, _, _)| *tag == "table")
+        .map(|(_, max, page)| (*max, page))
+        .unwrap();
+    assert_eq!(max, 5, "the test is written for five tables a card");
+    let branched = v2_card(vec![J::If(vec![three(), three()])]);
+    let report = validate_card(&branched);
+    assert!(report.violations.is_empty(), "{:?}", report.violations);
+
+    let mut elements = vec![J::If(vec![three(), three()])];
+    elements.extend(three());
+    let report = validate_card(&v2_card(elements));
+    let too_many = report
+        .violations
+        .iter()
+        .filter(|v| matches!(v.kind, ViolationKind::TooManyOfTag { tag: "table", .. }))
+        .count();
+    assert_eq!(too_many, 1, "{:?}", report.violations);
 }

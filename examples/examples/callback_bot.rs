@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use card_core::callback::{Answer, CardAction, Receiver, Toast, V2Card};
 use card_core::client::{Client, Domain, Recipient};
-use card_core::{card, escape_markdown, trusted_markdown, Card, Shared};
+use card_core::{card, escape_markdown, markdown, trusted_markdown, Card, Shared, TrustedMarkdown};
 use card_emulator::{CallbackApp, Click, Emulator, Operator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
 use serde::Deserialize;
 
@@ -32,7 +32,9 @@ enum Decision {
     Reject,
 }
 
-fn approval_card(what: &str) -> Card<Shared> {
+/// The question is markdown: the bot's own bold stays bold, what came from users (written
+/// into it with `markdown!`) shows as typed.
+fn approval_card(what: TrustedMarkdown) -> Card<Shared> {
     card!({
         "schema": "2.0",
         "header": { "title": { "tag": "plain_text", "content": "Approval" }, "template": "blue" },
@@ -123,7 +125,7 @@ async fn serve(addr: &str, token: String, key: String) -> Result<(), Box<dyn Err
             .domain(domain)
             .build()?;
         if let Some(chat) = env("LARK_CHAT_ID") {
-            let card = approval_card("Deploy **v1.4.2** to production?");
+            let card = approval_card(markdown!("Deploy **{}** to production?", "v1.4.2"));
             let id = client.send_card(&Recipient::chat(chat), &card).await?;
             println!("sent the approval card: {id}");
         }
@@ -172,10 +174,16 @@ async fn offline() -> Result<(), Box<dyn Error>> {
 
     let chat = Recipient::chat("oc_approvals");
     let expense = client
-        .send_card(&chat, &approval_card("Ann asks for **120 EUR** of travel"))
+        .send_card(
+            &chat,
+            &approval_card(markdown!("{} asks for **{}** of travel", "Ann", "120 EUR")),
+        )
         .await?;
     let holiday = client
-        .send_card(&chat, &approval_card("Bob asks for **3 days** off"))
+        .send_card(
+            &chat,
+            &approval_card(markdown!("{} asks for **{}** off", "Bob", "3 days")),
+        )
         .await?;
 
     let approved = emulator

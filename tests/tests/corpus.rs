@@ -2,7 +2,7 @@
 //! `corpus/INDEX.md`). Each one is pasted verbatim into `card!` (by `build.rs`) and must
 //! compile, serialize back to the identical JSON value, and pass runtime validation.
 
-use card_core::{Card, NotShared, Shared};
+use card_core::{Card, NoUpdateMulti, Shared};
 use serde_json::Value;
 
 fn check_corpus_card(name: &str, path: &str, shared: bool, content: &str) {
@@ -16,7 +16,7 @@ fn check_corpus_card(name: &str, path: &str, shared: bool, content: &str) {
 
     // Runtime validation accepts what the macro accepted, and agrees on sharing.
     let text = serde_json::to_string(&written).unwrap_or_default();
-    if let Err(e) = Card::<NotShared>::from_json(&text) {
+    if let Err(e) = Card::<NoUpdateMulti>::from_json(&text) {
         panic!("{name}: runtime validation rejects it: {e}");
     }
     assert_eq!(

@@ -9,7 +9,7 @@ use card_core::model::{
     ButtonType, CardFallback, CardJson, ColumnWidth, Element, FallbackCondition,
     FallbackConditionType, Header, LarkMd, Markdown, PlainText, Text, Width,
 };
-use card_core::{card, Card, NotShared, RawElement, Sharing};
+use card_core::{card, Card, NoUpdateMulti, RawElement, Sharing};
 use card_schema::catalogue::{CARD, ELEMENT, UNIONS};
 use card_schema::def::{Kind, ObjectDef, UnionDef};
 use serde_json::{json, Map, Value};
@@ -41,7 +41,7 @@ fn assert_same_bytes<S: Sharing>(what: &str, card: &Card<S>) {
 }
 
 /// A card holding `json`, as it is (no validation: the writer must match serde for any value).
-fn card_of(json: CardJson) -> Card<NotShared> {
+fn card_of(json: CardJson) -> Card<NoUpdateMulti> {
     let mut card = card!({ "elements": [] });
     *card.json_mut() = json;
     card
@@ -78,7 +78,8 @@ fn every_corpus_card_is_written_like_serde_json() {
     for path in &files {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let card = Card::<NotShared>::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let card =
+            Card::<NoUpdateMulti>::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_same_bytes(&name, &card);
         // And it is the card as written.
         let written: Value = serde_json::from_str(&text).unwrap_or_default();

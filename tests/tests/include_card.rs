@@ -2,7 +2,7 @@
 //! the same typed value as `card!`, including JSON that Rust's tokenizer cannot read. (The
 //! corpus test reads every corpus card through both macros; `ui/reject` has the errors.)
 
-use card_core::{card, include_card, Card, NotShared, Shared};
+use card_core::{card, include_card, Card, NoUpdateMulti, Shared};
 use serde_json::Value;
 
 fn content(card: &Card<impl card_core::Sharing>) -> Value {
@@ -53,8 +53,8 @@ fn a_file_may_use_the_escape_hatch_as_card_does() {
 
 #[test]
 fn sharing_is_in_the_type_as_with_card() {
-    // A 1.0 card without `update_multi` is `Card<NotShared>`, which cannot update a sent card.
-    let not_shared: Card<NotShared> = include_card!("cards/notice_v1.json");
+    // A 1.0 card without `update_multi` is `Card<NoUpdateMulti>`, which cannot update a sent card.
+    let not_shared: Card<NoUpdateMulti> = include_card!("cards/notice_v1.json");
     assert!(!not_shared.is_shared());
     assert!(not_shared.into_shared().is_err());
 }

@@ -1,9 +1,9 @@
 //! Runtime validation of card JSON from elsewhere: typed errors that carry the JSON path.
 
-use card_core::{Card, CardError, NotShared, Shared, ViolationKind};
+use card_core::{Card, CardError, NoUpdateMulti, Shared, ViolationKind};
 
 fn errors(text: &str) -> Vec<(String, ViolationKind)> {
-    match Card::<NotShared>::from_json(text) {
+    match Card::<NoUpdateMulti>::from_json(text) {
         Err(CardError::Invalid(errors)) => errors
             .iter()
             .map(|e| (e.path.clone(), e.kind.clone()))
@@ -48,7 +48,7 @@ fn every_problem_is_reported_with_its_path() {
 fn the_display_of_an_error_names_the_path_and_the_fix() {
     // (`"header": {}` alone is the card builder's placeholder for no header, accepted.)
     let Err(e) =
-        Card::<NotShared>::from_json(r#"{ "header": { "template": "blue" }, "elements": [] }"#)
+        Card::<NoUpdateMulti>::from_json(r#"{ "header": { "template": "blue" }, "elements": [] }"#)
     else {
         panic!("accepted a header without title");
     };
@@ -60,7 +60,7 @@ fn the_display_of_an_error_names_the_path_and_the_fix() {
 
 #[test]
 fn text_that_is_not_json_is_a_parse_error_with_its_position() {
-    let Err(CardError::Json(e)) = Card::<NotShared>::from_json("{ \"elements\": [ }") else {
+    let Err(CardError::Json(e)) = Card::<NoUpdateMulti>::from_json("{ \"elements\": [ }") else {
         panic!("accepted broken JSON");
     };
     assert_eq!(e.line(), 1);
@@ -86,9 +86,9 @@ fn sharing_is_read_from_the_card() {
     ));
     assert!(Card::<Shared>::from_json(v1_shared).is_ok());
     assert!(Card::<Shared>::from_json(v2).is_ok());
-    let card = Card::<NotShared>::from_json(v1_shared).unwrap_or_else(|e| panic!("{e}"));
+    let card = Card::<NoUpdateMulti>::from_json(v1_shared).unwrap_or_else(|e| panic!("{e}"));
     assert!(card.into_shared().is_ok());
-    let card = Card::<NotShared>::from_json(v1).unwrap_or_else(|e| panic!("{e}"));
+    let card = Card::<NoUpdateMulti>::from_json(v1).unwrap_or_else(|e| panic!("{e}"));
     assert!(matches!(card.into_shared(), Err(CardError::NotShared)));
 }
 

@@ -3,7 +3,9 @@
 //! output carries it in place of the marker. Misuse is refused with the JSON path.
 
 use card_core::model::{Element, Text};
-use card_core::{card, Card, CardError, NotShared, Shared, Unchecked, UpdateBody, ViolationKind};
+use card_core::{
+    card, Card, CardError, NoUpdateMulti, Shared, Unchecked, UpdateBody, ViolationKind,
+};
 use serde_json::{json, Value};
 
 fn value(card: &Card<impl card_core::Sharing>) -> Value {
@@ -12,7 +14,7 @@ fn value(card: &Card<impl card_core::Sharing>) -> Value {
 }
 
 fn errors(text: &str) -> Vec<(String, ViolationKind)> {
-    match Card::<NotShared>::from_json(text) {
+    match Card::<NoUpdateMulti>::from_json(text) {
         Err(CardError::Invalid(errors)) => errors
             .iter()
             .map(|e| (e.path.clone(), e.kind.clone()))

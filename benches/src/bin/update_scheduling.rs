@@ -13,7 +13,9 @@
 //! With `--redis URL` the replicas share the app's limits and token through Redis; without
 //! it each keeps to the limits alone (so K > 1 replicas overrun them). Without `--base-url` the
 //! emulator is started in this process (its limits are per app across every connection), and
-//! the faults rows inject 5% HTTP 5xx and 3 forced 230020 every 2 seconds.
+//! the faults rows inject 5% HTTP 5xx and 3 forced 230020 every 2 seconds. With `--outage AT,FOR`
+//! the bench runs a `redis-server` of its own and kills it AT seconds into the stream, for FOR
+//! seconds.
 //!
 //! ```sh
 //! cargo run --release -p card-benches --bin update_scheduling                  # the table
@@ -21,6 +23,8 @@
 //!     --messages 10 --replicas 1,2,4,8 --redis redis://127.0.0.1:6379/ --no-faults
 //! cargo run --release -p card-benches --bin update_scheduling -- --base-url http://127.0.0.1:8080 \
 //!     --app-id cli_x --app-secret s --chat-id oc_x --messages 5 --seconds 20 --replicas 4 --redis redis://...
+//! cargo run --release -p card-benches --bin update_scheduling -- \
+//!     --messages 10 --replicas 4 --no-faults --seconds 12 --outage 2,3         # Redis outage
 //! CI=true cargo run -p card-benches --bin update_scheduling                    # smoke: asserts
 //! ```
 //!
@@ -75,6 +79,10 @@ struct Args {
     /// Only the rows with faults (emulator only).
     #[arg(long, conflicts_with = "no_faults")]
     only_faults: bool,
+    /// A Redis outage: starts a `redis-server` of its own (instead of `--redis`), kills it
+    /// AT seconds into the stream and starts it again FOR seconds later, on the same port.
+    #[arg(long, value_name = "AT,FOR", value_delimiter = ',')]
+    outage: Vec<f64>,
     /// Internal: run as replica number I of a fleet.
     #[arg(long, hide = true)]
     replica: Option<usize>,
@@ -111,7 +119,11 @@ async fn replica(args: &Args, index: usize) -> Result<(), BoxError> {
         )
         .base_url(base_url);
     if let Some(url) = &args.redis {
-        builder = builder.redis(card_core::client::RedisConfig::new(url.clone()));
+        let mut config = card_core::client::RedisConfig::new(url.clone());
+        if let Ok(prefix) = std::env::var("BENCH_REDIS_PREFIX") {
+            config = config.prefix(prefix);
+        }
+        builder = builder.redis(config);
     }
     let client = builder.build()?;
     let messages = args.messages.first().copied().unwrap_or(1);
@@ -199,6 +211,59 @@ async fn replica(args: &Args, index: usize) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// A `redis-server` of the bench's own, for `--outage`: on a free port, without persistence.
+struct OwnRedis {
+    port: u16,
+    child: Option<std::process::Child>,
+}
+
+impl OwnRedis {
+    fn start() -> Result<OwnRedis, BoxError> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let mut redis = OwnRedis { port, child: None };
+        redis.spawn()?;
+        Ok(redis)
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    fn spawn(&mut self) -> Result<(), BoxError> {
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start redis-server (is it on PATH?): {e}"))?;
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            if Instant::now() > deadline {
+                return Err("redis-server did not start".into());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Ok(())
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
 struct Row {
     messages: usize,
     replicas: usize,
@@ -208,13 +273,22 @@ struct Row {
     delivered: u64,
     allowed: f64,
     throttles: Option<u64>,
+    /// Requests the faults took from the allowed rate (5xx, and forced 230020 when the app's
+    /// limit binds: Lark's gateway counts them), if known.
+    lost: Option<u64>,
     final_delivered: f64,
     p50: u64,
     p99: u64,
 }
 
 /// Runs one row: K replica processes against the base URL (or a fresh emulator).
-async fn row(args: &Args, messages: usize, replicas: usize, faults: bool) -> Result<Row, BoxError> {
+async fn row(
+    args: &Args,
+    messages: usize,
+    replicas: usize,
+    faults: bool,
+    mut own_redis: Option<&mut OwnRedis>,
+) -> Result<Row, BoxError> {
     let emulator = match &args.base_url {
         Some(_) => None,
         None => Some(Emulator::start().await?),
@@ -225,6 +299,13 @@ async fn row(args: &Args, messages: usize, replicas: usize, faults: bool) -> Res
         (None, None) => return Err("no base URL".into()),
     };
     let exe = std::env::current_exe()?;
+    let prefix = format!(
+        "bench-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    );
     let seconds = args.seconds.unwrap_or(if smoke() { 2.0 } else { 10.0 });
     let mut children = Vec::new();
     for index in 0..replicas {
@@ -252,6 +333,9 @@ async fn row(args: &Args, messages: usize, replicas: usize, faults: bool) -> Res
         }
         if let Some(url) = &args.redis {
             command.env("BENCH_REDIS_URL", url);
+            // Each row has an emulator (a Lark) of its own: its windows in Redis are its own
+            // too, or the last row's minute would count in this one.
+            command.env("BENCH_REDIS_PREFIX", &prefix);
         }
         let mut child = command.spawn()?;
         let stdout = child.stdout.take().ok_or("no stdout")?;
@@ -271,18 +355,37 @@ async fn row(args: &Args, messages: usize, replicas: usize, faults: bool) -> Res
         stdin.write_all(b"GO\n").await?;
         stdin.flush().await?;
     }
-    // Forced 230020 bursts while the replicas stream.
+    // Forced 230020 bursts while the replicas stream, and the Redis outage.
     let started = Instant::now();
     let mut forced_issued = 0u64;
     let mut reports = Vec::new();
-    if let (Some(e), true) = (&emulator, faults) {
+    let bursts = emulator.as_ref().filter(|_| faults);
+    let mut outage = match args.outage.as_slice() {
+        [at, length] => Some((
+            Duration::from_secs_f64(*at),
+            Duration::from_secs_f64(at + length),
+        )),
+        _ => None,
+    };
+    if bursts.is_some() || outage.is_some() {
         let mut next_burst = Duration::from_secs(1);
         while started.elapsed() < Duration::from_secs_f64(seconds) {
             tokio::time::sleep(Duration::from_millis(10)).await;
-            if started.elapsed() >= next_burst {
+            let now = started.elapsed();
+            if let Some(e) = bursts.filter(|_| now >= next_burst) {
                 e.faults().throttle_message_next(3);
                 forced_issued += 3;
                 next_burst += Duration::from_secs(2);
+            }
+            if let (Some((kill_at, restart_at)), Some(redis)) = (outage, own_redis.as_mut()) {
+                if now >= kill_at && redis.child.is_some() && now < restart_at {
+                    redis.kill();
+                    eprintln!("redis-server killed at {:.2} s", now.as_secs_f64());
+                } else if now >= restart_at && redis.child.is_none() {
+                    redis.spawn()?;
+                    eprintln!("redis-server restarted at {:.2} s", now.as_secs_f64());
+                    outage = None;
+                }
             }
         }
     }
@@ -298,6 +401,7 @@ async fn row(args: &Args, messages: usize, replicas: usize, faults: bool) -> Res
         reports.push(serde_json::from_str::<Value>(&line)?);
     }
     let mut throttles = None;
+    let mut lost = None;
     let mut final_ok = 0usize;
     let total = messages * replicas;
     if let Some(e) = &emulator {
@@ -307,6 +411,8 @@ async fn row(args: &Args, messages: usize, replicas: usize, faults: bool) -> Res
         let forced = forced_issued.saturating_sub(forced_left);
         throttles =
             Some((counts.throttled_total() + counts.rate_limited_total()).saturating_sub(forced));
+        let app_binds = 5 * messages * replicas >= 50;
+        lost = Some(counts.injected_failures + if app_binds { forced } else { 0 });
         // Every card's last content, as the emulator holds it, is its final state.
         for report in &reports {
             for id in report["ids"].as_array().into_iter().flatten() {
@@ -347,6 +453,7 @@ async fn row(args: &Args, messages: usize, replicas: usize, faults: bool) -> Res
         delivered: reports.iter().filter_map(|r| r["delivered"].as_u64()).sum(),
         allowed: (5.0 * total as f64).min(50.0),
         throttles,
+        lost,
         final_delivered: final_ok as f64 / total as f64,
         p50: pct(0.5),
         p99: pct(0.99),
@@ -355,6 +462,11 @@ async fn row(args: &Args, messages: usize, replicas: usize, faults: bool) -> Res
 
 async fn main_async(mut args: Args) -> Result<bool, BoxError> {
     if let Some(index) = args.replica {
+        // The client's warnings (Redis failing, a stream stopped) on stderr, with the replica.
+        let _ = tracing_subscriber::fmt()
+            .with_max_level(tracing_subscriber::filter::LevelFilter::WARN)
+            .with_writer(std::io::stderr)
+            .try_init();
         args.app_id = args.app_id.or_else(|| std::env::var("BENCH_APP_ID").ok());
         args.app_secret = args
             .app_secret
@@ -383,18 +495,28 @@ async fn main_async(mut args: Args) -> Result<bool, BoxError> {
         (false, false, false) => vec![false, true],
     };
     println!(
-        "| replicas | messages each | redis | faults | seconds | states pushed | updates accepted/s | allowed/s | ratio | throttles | final delivered | staleness p50 | p99 |"
+        "| replicas | messages each | redis | faults | seconds | states pushed | updates accepted/s | allowed/s | ratio | ceiling | throttles | final delivered | staleness p50 | p99 |"
     );
-    println!("|---:|---:|:---:|:---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|:---:|:---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    if !args.outage.is_empty() && args.outage.len() != 2 {
+        return Err("--outage takes AT,FOR (seconds)".into());
+    }
+    let mut own_redis = if args.outage.is_empty() {
+        None
+    } else {
+        let redis = OwnRedis::start()?;
+        args.redis = Some(redis.url());
+        Some(redis)
+    };
     let mut all_final = true;
     let mut all_clean = true;
     for &k in &replicas {
         for &n in &messages {
             for &f in &faults {
-                let r = row(&args, n, k, f).await?;
+                let r = row(&args, n, k, f, own_redis.as_mut()).await?;
                 let rate = r.delivered as f64 / r.seconds.max(f64::MIN_POSITIVE);
                 println!(
-                    "| {} | {} | {} | {} | {:.1} | {} | {:.2} | {:.0} | {:.3} | {} | {:.2} | {} ms | {} ms |",
+                    "| {} | {} | {} | {} | {:.1} | {} | {:.2} | {:.0} | {:.3} | {} | {} | {:.2} | {} ms | {} ms |",
                     r.replicas,
                     r.messages,
                     if args.redis.is_some() { "yes" } else { "no" },
@@ -404,6 +526,11 @@ async fn main_async(mut args: Args) -> Result<bool, BoxError> {
                     rate,
                     r.allowed,
                     rate / r.allowed,
+                    // What the allowed rate leaves once the faults took their requests.
+                    r.lost.map_or("n/a".to_string(), |lost| {
+                        let slots = r.allowed * r.seconds;
+                        format!("{:.3}", (slots - lost as f64).max(0.0) / slots)
+                    }),
                     r.throttles.map_or("n/a".to_string(), |t| t.to_string()),
                     r.final_delivered,
                     r.p50,

@@ -54,7 +54,7 @@ impl Client {
     pub async fn update_card_later(
         &self,
         token: &CallbackToken,
-        card: &impl UpdatableCard,
+        card: &(dyn UpdatableCard + Sync),
     ) -> Result<(), ClientError> {
         let content = card.content()?;
         self.update_content_later(token, &content).await

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Mutex as AsyncMutex, Notify, OwnedMutexGuard};
 
 #[cfg(feature = "redis")]
-use super::redis::{Fleet, Grant};
+use super::redis::{Fleet, Grant, Settled};
 
 use crate::lark::limits as lark;
 
@@ -86,11 +86,13 @@ pub(crate) enum Outcome {
     Refused,
 }
 
-/// One key's recent requests: when the last answers came (newest last), when the last
-/// counted request was sent, and the refusals in a row.
+/// One key's recent requests: when the last answers came (newest last), the slot of the
+/// last counted request in the key's even schedule, and the refusals in a row.
 #[derive(Default)]
 struct Answers {
     answered: VecDeque<Instant>,
+    /// The schedule's slot of the last request sent: when it was due, or when it went if it
+    /// went much later (so that a stream idle for a while does not catch up in a burst).
     last_sent: Option<Instant>,
     previous_sent: Option<Instant>,
     refusals: usize,
@@ -136,6 +138,8 @@ struct AppWindows {
     minute: AppWindow,
     /// When the next request of the app may go, for even spacing.
     next_slot: Option<Instant>,
+    /// The spacing of that schedule.
+    spacing: Duration,
     /// The share the windows were last used at.
     share: usize,
 }
@@ -159,13 +163,24 @@ pub(crate) struct Limiters {
 pub(crate) struct MessageTurn {
     answers: OwnedMutexGuard<Answers>,
     keep: usize,
+    /// When the even schedule said this request was due.
+    due: Option<Instant>,
+    /// The schedule's spacing.
+    spacing: Duration,
 }
 
 impl MessageTurn {
-    /// Records that the request is being sent now.
+    /// Records that the request is being sent now. Its slot in the schedule is when it was
+    /// due, not when it went: a timer that fires a little late (a loaded machine) then does
+    /// not push every later slot back. The windows on answers still hold whatever the slots.
     pub fn sending(&mut self) {
+        let now = Instant::now();
+        let late_by_at_most = now
+            .checked_sub(self.spacing / LATENESS_ABSORBED)
+            .unwrap_or(now);
+        let slot = self.due.map_or(now, |due| due.max(late_by_at_most));
         self.answers.previous_sent = self.answers.last_sent;
-        self.answers.last_sent = Some(Instant::now());
+        self.answers.last_sent = Some(slot);
     }
 
     /// Records how the request ended; returns whether it counts in the window.
@@ -194,6 +209,8 @@ impl MessageTurn {
 pub(crate) struct AppPermit<'a> {
     limiters: &'a Limiters,
     sent: bool,
+    /// When the request was sent.
+    sent_at: Option<Instant>,
     /// Whether the request counts in its key's window (false: refused with 230020).
     counted: bool,
     #[cfg(feature = "redis")]
@@ -204,6 +221,7 @@ impl AppPermit<'_> {
     /// Records that the request is being sent.
     pub fn sending(&mut self) {
         self.sent = true;
+        self.sent_at = Some(Instant::now());
     }
 
     /// Records the answer: `counted` is what [`MessageTurn::answered`] said (true without a
@@ -218,17 +236,37 @@ impl Drop for AppPermit<'_> {
         let now = Instant::now();
         {
             let mut app = self.limiters.lock_app();
-            let AppWindows { second, minute, .. } = &mut *app;
+            let AppWindows {
+                second,
+                minute,
+                next_slot,
+                spacing,
+                ..
+            } = &mut *app;
             for window in [second, minute] {
                 window.in_flight = window.in_flight.saturating_sub(1);
                 if self.sent {
                     window.answered.push_back(now);
                 }
             }
+            if self.sent && !self.counted {
+                // Refused with 230020: the retry needs the message's slot, which is still free,
+                // not a later one of the app's schedule. The app's windows still count it
+                // (Lark's gateway did).
+                *next_slot = next_slot.map(|t| t.checked_sub(*spacing).unwrap_or(t).max(now));
+            }
         }
         #[cfg(feature = "redis")]
         if let (Some(fleet), Some(grant)) = (&self.limiters.fleet, self.grant.take()) {
-            fleet.report(grant, self.sent, self.counted, &self.limiters.limits);
+            let settled = Settled {
+                sent: self.sent,
+                counted: self.counted,
+                latency: self
+                    .sent_at
+                    .map_or(Duration::ZERO, |t| now.duration_since(t)),
+                answered_at: now,
+            };
+            fleet.report(grant, settled, &self.limiters.limits);
         }
         self.limiters.answered.notify_waiters();
     }
@@ -236,6 +274,9 @@ impl Drop for AppPermit<'_> {
 
 /// Windows kept for this many keys before idle ones are forgotten.
 const TRACKED_KEYS: usize = 4096;
+
+/// Lateness of a request absorbed by the even schedules: up to 1/4 of their spacing.
+const LATENESS_ABSORBED: u32 = 4;
 
 /// Lark counts its windows in milliseconds: a little margin for rounding.
 pub(crate) const MARGIN: Duration = Duration::from_millis(2);
@@ -249,6 +290,7 @@ impl Limiters {
                 second: AppWindow::new(Duration::from_secs(1) + MARGIN),
                 minute: AppWindow::new(Duration::from_secs(60) + MARGIN),
                 next_slot: None,
+                spacing: Duration::ZERO,
                 share: 1,
             }),
             answered: Notify::new(),
@@ -321,46 +363,95 @@ impl Limiters {
         if let Some(ready) = ready {
             tokio::time::sleep_until(ready.into()).await;
         }
-        MessageTurn { answers, keep }
+        MessageTurn {
+            answers,
+            keep,
+            due: ready,
+            spacing,
+        }
     }
 
     /// Waits until one more request of the app (for `key`, if any) may go; the permit
-    /// records its answer.
+    /// records its answer. Waiting requests are served in the order they came: in this
+    /// process by the turnstile, across the fleet by the reservations in Redis.
     // Without Redis there is no second try: the loop ends at once.
     #[cfg_attr(not(feature = "redis"), allow(clippy::never_loop))]
     pub async fn app_turn(&self, key: Option<TurnKey<'_>>) -> AppPermit<'_> {
-        let _in_order = self.turnstile.lock().await;
+        #[cfg_attr(not(feature = "redis"), allow(unused_mut))]
+        let mut in_order = Some(self.turnstile.lock().await);
+        // Without Redis the turnstile is held to the end, and there is no key in Redis.
+        #[cfg(not(feature = "redis"))]
+        let _ = (key, &in_order);
         loop {
             let share = self.share();
+            #[cfg(feature = "redis")]
+            if let Some(fleet) = &self.fleet {
+                if share == 1 && fleet.usable() {
+                    // Redis keeps the fleet's windows and its order: the local windows only
+                    // record this replica's requests, for the day Redis fails.
+                    self.lock_app().share = 1;
+                    if let Some(grant) = fleet.acquire(key, &self.limits, in_order.take()).await {
+                        self.take_place();
+                        return AppPermit {
+                            grant: Some(grant),
+                            ..self.permit()
+                        };
+                    }
+                    // Redis failed: in line again, under the local share.
+                    if in_order.is_none() {
+                        in_order = Some(self.turnstile.lock().await);
+                    }
+                    continue;
+                }
+            }
+            // Alone, or at a share of the app's limits while Redis fails or recovers.
             self.local_app_turn(share).await;
-            let permit = AppPermit {
-                limiters: self,
-                sent: false,
-                counted: true,
-                #[cfg(feature = "redis")]
-                grant: None,
-            };
+            let permit = self.permit();
             #[cfg(feature = "redis")]
             if let Some(fleet) = &self.fleet {
                 if fleet.usable() {
-                    match fleet.acquire(key, &self.limits).await {
+                    // The local turn is taken: the order is Redis's from its first answer.
+                    match fleet.acquire(key, &self.limits, in_order.take()).await {
                         Some(grant) => {
                             return AppPermit {
                                 grant: Some(grant),
                                 ..permit
                             };
                         }
-                        // Redis failed: the place is given back, and taken again under the
-                        // local share.
-                        None if fleet.share() != share => continue,
+                        // Redis failed again: the place is given back (the permit is dropped
+                        // unsent), and taken again under the new share.
+                        None if self.share() != share => {
+                            if in_order.is_none() {
+                                in_order = Some(self.turnstile.lock().await);
+                            }
+                            continue;
+                        }
                         None => {}
                     }
                 }
             }
-            #[cfg(not(feature = "redis"))]
-            let _ = key;
             return permit;
         }
+    }
+
+    /// A permit for a place already taken in the local windows.
+    fn permit(&self) -> AppPermit<'_> {
+        AppPermit {
+            limiters: self,
+            sent: false,
+            sent_at: None,
+            counted: true,
+            #[cfg(feature = "redis")]
+            grant: None,
+        }
+    }
+
+    /// Takes a place in the local windows without waiting (Redis granted it).
+    #[cfg(feature = "redis")]
+    fn take_place(&self) {
+        let mut app = self.lock_app();
+        app.second.in_flight += 1;
+        app.minute.in_flight += 1;
     }
 
     /// Waits for the local windows at `1/share` of the app's limits and takes a place in them.
@@ -382,6 +473,7 @@ impl Limiters {
             app.share = share;
             let slot = app.next_slot.map_or(now, |t| t.max(now));
             app.next_slot = Some(slot + spacing);
+            app.spacing = spacing;
             slot
         };
         tokio::time::sleep_until(slot.into()).await;

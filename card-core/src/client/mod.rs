@@ -349,12 +349,14 @@ impl Client {
     /// Only shared cards are accepted (see [`UpdatableCard`]); the 30 KB limit is checked
     /// before any request. Frequency limits and transient failures are retried with backoff;
     /// terminal errors (recalled, deleted, older than 14 days, invalid card...) are not.
+    // `&dyn`, not `&impl`: a card that is not shared is then one compile error at the
+    // argument, where an `async fn` generic over the card repeats it for its future.
     pub async fn update_card(
         &self,
         message_id: &MessageId,
-        card: &impl UpdatableCard,
+        card: &(dyn UpdatableCard + Sync),
     ) -> Result<(), ClientError> {
-        let body = UpdateBody::new(card)?;
+        let body = UpdateBody::from_content(&card.content()?)?;
         self.update_body(message_id, body, &self.inner.retry, None)
             .await
     }

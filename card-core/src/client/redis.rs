@@ -10,8 +10,12 @@
 //!   requests in flight and answered within the window, taken atomically by one Lua script
 //!   on Redis's clock: a request goes when fewer than the limit are in flight or were answered
 //!   within a window (the guarantee of the local limiter, kept on answers, for the fleet);
-//! - the app's requests are spaced evenly for the fleet (GCRA, one every 20 ms), so they do
-//!   not leave in bursts at the windows' edges;
+//! - the turns are served in order across the fleet: a request reserves the next slot of the
+//!   app's schedule (GCRA, one slot every (window + latency) / limit: the latency is the
+//!   fleet's, a decaying maximum kept in Redis, so that the windows on answers have room when
+//!   a slot comes), sleeps until it without asking Redis again, and is granted in slot order;
+//!   so no replica polls for a turn, and between two updates of a message no other message
+//!   gets more than two (the one it had reserved, and one granted during the round trip);
 //! - the tenant token is fetched once for the fleet: the first replica to miss it takes a
 //!   lock (with an expiry), fetches it and stores it in Redis until five minutes before it
 //!   expires; the others wait for it. A token Lark calls invalid (99991663) is removed from
@@ -20,19 +24,34 @@
 //! # When Redis fails
 //!
 //! Every Redis call has a timeout (200 ms by default). When Redis is down, slow or restarted,
-//! no update is lost and nothing panics: each replica pauses for one window (the others'
-//! requests of the last second are not in its own windows), then goes on with its local
-//! limiter at a conservative share of the app's limits, 1/K of them for K replicas (those seen
-//! in Redis within the last minute, or [`RedisConfig::replicas`] if more), tries Redis again
-//! every half second and reconnects. Its share stays 1/K for a minute after Redis is back, because the
-//! windows in Redis do not hold what was sent meanwhile. Tokens already fetched are kept; a
-//! replica that needs one while Redis is down fetches its own.
+//! no update is lost and nothing panics. Each replica switches to its local limiter, which
+//! has recorded the replica's own requests all along:
 //!
-//! What holds during the outage: the app's limits hold if no more than K replicas send; the
-//! per-minute limit also needs the traffic to have been shared about evenly before the
-//! outage (a replica counts only its own requests of the last minute). The per-message limit
-//! holds for messages updated by one replica (the usual case: the one that sent it). A
-//! request Lark throttles meanwhile is retried like any other; no state is dropped.
+//! 1. it sends nothing for one whole window (a second, plus the rounding margin): the other
+//!    replicas' requests granted before Redis failed are not in its windows, and they have
+//!    left Lark's window by then;
+//! 2. then it keeps to a share of the app's limits, 1/K of them for K replicas (the most seen
+//!    in Redis within the last minute, or [`RedisConfig::replicas`] if more), counting its own
+//!    requests of the last second and minute, those granted through Redis included;
+//! 3. Redis is probed in the background every half second (no request waits on it); once it
+//!    answers, the share stays 1/K for one more minute, because the windows in Redis do not
+//!    hold what was sent meanwhile. A Redis that comes back empty (restarted, flushed) is
+//!    noticed by its epoch (a random number kept there) even by a replica that saw no
+//!    failure, and is treated the same way.
+//!
+//! Tokens already fetched are kept; a replica that needs one while Redis is down fetches its
+//! own.
+//!
+//! What is guaranteed during an outage, for a fleet of at most K replicas that all lose Redis
+//! (down, restarted, flushed, or cut off together): the app's per-second limit holds (after
+//! the pause, every replica counts its own requests, and K shares make one limit); the
+//! per-message limit holds for messages updated by one replica (the usual case: the one that
+//! sent it; every replica keeps it locally, always). The per-minute limit holds if the traffic
+//! was shared about evenly in the minute before (each replica counts only its own). Not
+//! guaranteed: a replica cut off from Redis alone while the others still reach it (they do
+//! not know its requests, so the fleet can go over by its share until it is back), and more
+//! than K replicas. A request Lark throttles in those cases is retried like any other; no
+//! state is dropped.
 //!
 //! The token is kept in Redis: protect Redis as you protect the app secret. Neither the
 //! token, the app secret nor the Redis URL (which may hold a password) is ever logged.
@@ -109,6 +128,31 @@ pub(crate) struct Grant {
     key: Option<String>,
 }
 
+/// How a granted request ended, for the fleet's windows.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Settled {
+    /// Whether it was sent (if not, its place is given back).
+    pub sent: bool,
+    /// Whether it counts in its key's window (false: refused with 230020).
+    pub counted: bool,
+    /// From sending to the answer.
+    pub latency: Duration,
+    /// When the answer came (or the request ended).
+    pub answered_at: Instant,
+}
+
+impl Settled {
+    /// Never sent.
+    pub fn unsent() -> Self {
+        Settled {
+            sent: false,
+            counted: false,
+            latency: Duration::ZERO,
+            answered_at: Instant::now(),
+        }
+    }
+}
+
 /// Whether Redis answers, and what the fleet looked like when it last did.
 struct Health {
     down: bool,
@@ -116,8 +160,13 @@ struct Health {
     retry_at: Instant,
     /// After an outage: until when the local share still applies.
     recovering_until: Option<Instant>,
-    /// Replicas seen in Redis (members active within the last minute).
+    /// Replicas seen in Redis (members active within the last minute): the most seen within
+    /// the last minute, so that a restarted Redis (which has seen few yet) does not shrink it.
     seen: usize,
+    /// When `seen` was last raised (or confirmed).
+    seen_at: Instant,
+    /// The epoch of Redis's state as last seen, and when (a new epoch: Redis lost its state).
+    epoch: Option<(i64, Instant)>,
 }
 
 /// This client's view of the fleet: the connection, the scripts, and Redis's health.
@@ -138,67 +187,135 @@ pub(crate) struct Fleet {
     delete_if: Script,
 }
 
-/// Takes a place in the key's window (if any) and the app's windows, all or nothing, and
-/// registers the replica. Answers `{0, 0, replicas}` when granted, or `{1 (the key's window)
-/// or 2 (the app's), milliseconds to wait, replicas}`.
+/// Serves the fleet's requests in order: the first call with a request id reserves the next
+/// slot of the app's schedule (GCRA: one slot every (window + latency) / limit, handed out in
+/// the order asked, so nobody polls for a turn); calls at or after the slot grant it, in slot
+/// order, when the key's window and the app's windows have room. Answers `{verdict, wait in
+/// microseconds, replicas, epoch}`: verdict 0 granted (the request counts as in flight from
+/// now), 1 the key's window is full (no reservation kept: ask again after the wait), 2 not yet
+/// (the slot is later, or the app's windows are full until then), 3 an earlier reservation
+/// goes first. The epoch is a random number kept in Redis: a new one means Redis lost what it
+/// held (restarted or flushed).
+///
+/// KEYS: app:second, app:minute, app:tat, replicas, the key's window (or a placeholder),
+/// app:queue, app:latency, app:blocked, epoch. ARGV: request id, lease ms, per second, second
+/// span ms, per minute, minute span ms, stale ms, key limit (0: no key), key span ms, replica
+/// id, a new epoch.
 const ACQUIRE: &str = r"
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local id = ARGV[1]
 local lease = tonumber(ARGV[2])
-redis.call('ZADD', KEYS[4], now + 60000, ARGV[10])
-redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+local per_second = tonumber(ARGV[3])
+local second_span = tonumber(ARGV[4])
+local key_limit = tonumber(ARGV[8])
+local function ms(x) return string.format('%.3f', x) end
+local function us(x) return math.max(1, math.ceil(x * 1000)) end
+local epoch = redis.call('GET', KEYS[9])
+if not epoch then
+  epoch = ARGV[11]
+  redis.call('SET', KEYS[9], epoch)
+end
+redis.call('PEXPIRE', KEYS[9], 600000)
+epoch = tonumber(epoch)
+redis.call('ZADD', KEYS[4], ms(now + 60000), ARGV[10])
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ms(now))
 redis.call('PEXPIRE', KEYS[4], 60000)
 local replicas = redis.call('ZCARD', KEYS[4])
-local function wait(key, limit)
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
-  local n = redis.call('ZCARD', key)
+-- Milliseconds from now until fewer than `limit` entries of `key` count at time `at`: 0 if
+-- they already are, -1 if it takes the answer of a request still in flight.
+local function wait(key, limit, at)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', ms(now))
+  local n = redis.call('ZCOUNT', key, '(' .. ms(at), '+inf')
   if n < limit then return 0 end
-  local e = redis.call('ZRANGE', key, n - limit, n - limit, 'WITHSCORES')
-  if string.sub(e[1], -2) == ':a' then return math.max(1, tonumber(e[2]) - now) end
-  return 2
+  local e = redis.call('ZRANGEBYSCORE', key, '(' .. ms(at), '+inf', 'WITHSCORES', 'LIMIT', n - limit, 1)
+  if string.sub(e[1], -2) == ':a' then return math.max(tonumber(e[2]) - now, 0.001) end
+  return -1
 end
-local key_limit = tonumber(ARGV[8])
+local queue = KEYS[6]
+-- Reservations whose slot passed long ago: their replica died or gave up.
+redis.call('ZREMRANGEBYSCORE', queue, '-inf', ms(now - tonumber(ARGV[7])))
+local latency = tonumber(redis.call('GET', KEYS[7]) or '0')
+local interval = (second_span + latency) / per_second
+local slot = redis.call('ZSCORE', queue, id)
+if slot then
+  slot = tonumber(slot)
+else
+  local tat = tonumber(redis.call('GET', KEYS[3]) or '0')
+  slot = math.max(tat, now)
+  if key_limit > 0 then
+    local w = wait(KEYS[5], key_limit, slot)
+    if w < 0 then return {1, us(10), replicas, epoch} end
+    if w > 0 then return {1, us(w), replicas, epoch} end
+  end
+  redis.call('SET', KEYS[3], ms(slot + interval), 'PX', 60000)
+  redis.call('ZADD', queue, ms(slot), id)
+  redis.call('PEXPIRE', queue, 60000)
+end
+if slot > now then return {2, us(slot - now), replicas, epoch} end
+local head = redis.call('ZRANGE', queue, 0, 0)
+if head[1] ~= id then
+  local blocked = tonumber(redis.call('GET', KEYS[8]) or '0')
+  return {3, us(math.max(blocked - now, 1)), replicas, epoch}
+end
+local w1 = wait(KEYS[1], per_second, now)
+local w2 = wait(KEYS[2], tonumber(ARGV[5]), now)
+if w1 ~= 0 or w2 ~= 0 then
+  local w = math.max(w1, w2, interval / 4)
+  redis.call('SET', KEYS[8], ms(now + w), 'PX', 60000)
+  return {2, us(w), replicas, epoch}
+end
 if key_limit > 0 then
-  local w = wait(KEYS[5], key_limit)
-  if w > 0 then return {1, w, replicas} end
+  local w = wait(KEYS[5], key_limit, now)
+  if w ~= 0 then
+    -- Another replica took the key meanwhile: give the slot up, ask again later.
+    redis.call('ZREM', queue, id)
+    return {1, us(math.max(w, 10)), replicas, epoch}
+  end
 end
-local tat = tonumber(redis.call('GET', KEYS[3]) or '0')
-local interval = tonumber(ARGV[7])
--- GCRA with half an interval of tolerance: the long-run rate is exact, and a request a
--- little early (timer jitter) is not pushed back a whole interval.
-if tat - now > interval / 2 then return {2, math.max(1, math.floor(tat - now - interval / 2)), replicas} end
-local w = math.max(wait(KEYS[1], tonumber(ARGV[3])), wait(KEYS[2], tonumber(ARGV[5])))
-if w > 0 then return {2, w, replicas} end
-local id = ARGV[1]
-redis.call('ZADD', KEYS[1], now + lease, id)
-redis.call('PEXPIRE', KEYS[1], lease + tonumber(ARGV[4]))
-redis.call('ZADD', KEYS[2], now + lease, id)
+redis.call('ZREM', queue, id)
+redis.call('ZADD', KEYS[1], ms(now + lease), id)
+redis.call('PEXPIRE', KEYS[1], lease + second_span)
+redis.call('ZADD', KEYS[2], ms(now + lease), id)
 redis.call('PEXPIRE', KEYS[2], lease + tonumber(ARGV[6]))
 if key_limit > 0 then
-  redis.call('ZADD', KEYS[5], now + lease, id)
+  redis.call('ZADD', KEYS[5], ms(now + lease), id)
   redis.call('PEXPIRE', KEYS[5], lease + tonumber(ARGV[9]))
 end
-redis.call('SET', KEYS[3], math.max(tat, now) + interval, 'PX', 60000)
-return {0, 0, replicas}
+return {0, 0, replicas, epoch}
 ";
 
-/// Records an answer: the request counts until a window after now (or not at all if it was
-/// never sent, or, in the key's window, if Lark refused it with 230020).
+/// Records an answer: the request counts until a window after its answer (or not at all if
+/// it was never sent, or, in the key's window, if Lark refused it with 230020). The replica
+/// says how long ago the answer came (the report is sent in the background), so the window is
+/// kept from the answer, not from the report; and how long the request took, for the
+/// fleet's latency estimate (a decaying maximum) that spaces the schedule's slots.
+///
+/// KEYS: app:second, app:minute, the key's window (or a placeholder), app:latency. ARGV:
+/// request id, second span ms, minute span ms, key span ms, sent, counted, has key, ms since
+/// the answer, latency ms.
 const ANSWER: &str = r"
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local answered = now - tonumber(ARGV[8])
 local id = ARGV[1]
 local function settle(key, span, keep)
   redis.call('ZREM', key, id)
   if keep then
-    redis.call('ZADD', key, now + span, id .. ':a')
-    redis.call('PEXPIRE', key, span + 60000)
+    redis.call('ZADD', key, string.format('%.3f', answered + span), id .. ':a')
+    redis.call('PEXPIRE', key, math.ceil(span) + 60000)
   end
 end
 local sent = ARGV[5] == '1'
 settle(KEYS[1], tonumber(ARGV[2]), sent)
 settle(KEYS[2], tonumber(ARGV[3]), sent)
 if ARGV[7] == '1' then settle(KEYS[3], tonumber(ARGV[4]), sent and ARGV[6] == '1') end
+if sent then
+  local l = math.min(tonumber(ARGV[9]), 1000)
+  local v = tonumber(redis.call('GET', KEYS[4]) or '0')
+  v = math.max(l, v * 0.95 + l * 0.05)
+  redis.call('SET', KEYS[4], string.format('%.3f', v), 'PX', 60000)
+end
 return 1
 ";
 
@@ -226,10 +343,19 @@ return 0
 const LEASE: Duration = Duration::from_secs(30);
 /// How long one replica may hold the token lock.
 const TOKEN_LOCK: Duration = Duration::from_secs(15);
+/// How long a reservation is kept after its slot: a replica that reserved and then died or
+/// gave up blocks the queue no longer than this.
+const STALE: Duration = Duration::from_secs(1);
+/// The longest sleep between two calls while waiting for a slot.
+const LONGEST_WAIT: Duration = Duration::from_secs(2);
 /// While Redis is down, how often to try it again.
 const RETRY: Duration = Duration::from_millis(500);
 /// After Redis is back, how long the local share still applies: the minute window.
 const RECOVERY: Duration = Duration::from_secs(61);
+
+/// The app's windows, with the margin for Lark's rounding.
+const SECOND: Duration = Duration::from_secs(1).saturating_add(MARGIN);
+const MINUTE: Duration = Duration::from_secs(60).saturating_add(MARGIN);
 
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
@@ -260,6 +386,8 @@ impl Fleet {
                 retry_at: Instant::now(),
                 recovering_until: None,
                 seen: 1,
+                seen_at: Instant::now(),
+                epoch: None,
             }),
             acquire: Script::new(ACQUIRE),
             answer: Script::new(ANSWER),
@@ -279,9 +407,10 @@ impl Fleet {
         format!("{}:{part}", self.prefix)
     }
 
-    /// Whether to use Redis now: while it works, or once in a while when it failed (the caller
-    /// that gets `true` then is the one that tries).
-    pub fn usable(&self) -> bool {
+    /// Whether to use Redis now: while it works. While it fails, Redis is probed in the
+    /// background every half second (a `PING`), so that no request waits on a Redis that is
+    /// down; the probe that is answered brings it back.
+    pub fn usable(self: &Arc<Self>) -> bool {
         let mut health = self.health();
         if !health.down {
             return true;
@@ -289,9 +418,23 @@ impl Fleet {
         let now = Instant::now();
         if now >= health.retry_at {
             health.retry_at = now + RETRY;
-            return true;
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                let fleet = self.clone();
+                runtime.spawn(async move {
+                    let _: Option<String> = fleet
+                        .run(|mut connection| async move {
+                            ::redis::cmd("PING").query_async(&mut connection).await
+                        })
+                        .await;
+                });
+            }
         }
         false
+    }
+
+    /// Whether Redis works (without probing it).
+    fn works(&self) -> bool {
+        !self.health().down
     }
 
     /// The share of the app's limits for the local limiter: 1 while Redis works, K while it
@@ -375,8 +518,42 @@ impl Fleet {
         }
     }
 
-    /// Waits for a place in the fleet's windows: `None` if Redis fails meanwhile.
-    pub async fn acquire(&self, key: Option<TurnKey<'_>>, limits: &Limits) -> Option<Grant> {
+    /// Notes what a reply says about the fleet: how many replicas, and whether Redis still
+    /// holds the state it held (`false`: it lost it since the last reply of the last minute).
+    fn observe(&self, replicas: i64, epoch: i64) -> bool {
+        let mut health = self.health();
+        let now = Instant::now();
+        let replicas = usize::try_from(replicas).unwrap_or(1).max(1);
+        if replicas >= health.seen || now >= health.seen_at + RECOVERY {
+            health.seen = replicas;
+            health.seen_at = now;
+        }
+        let lost = health
+            .epoch
+            .is_some_and(|(known, at)| known != epoch && now < at + RECOVERY);
+        health.epoch = Some((epoch, now));
+        if lost {
+            // Its windows miss what the fleet sent in the last minute: the same as after an
+            // outage, a local share for a minute.
+            health.recovering_until = Some(now + RECOVERY);
+            tracing::warn!(
+                share = health.seen.max(self.replicas),
+                "Redis lost the fleet's windows (restarted or flushed): keeping to a local share of the app's limits for a minute"
+            );
+        }
+        !lost
+    }
+
+    /// Waits for the fleet's turn: reserves the next slot of the app's schedule (in the order
+    /// asked, across the fleet), drops `in_order` (the local queue's turn: the order is kept in
+    /// Redis from then on), sleeps until the slot and takes it. `None` if Redis fails or lost
+    /// its state meanwhile.
+    pub async fn acquire<G>(
+        self: &Arc<Self>,
+        key: Option<TurnKey<'_>>,
+        limits: &Limits,
+        mut in_order: Option<G>,
+    ) -> Option<Grant> {
         let n = self.requests.fetch_add(1, Ordering::Relaxed);
         let id = format!("{}:{n}", self.replica);
         let key_name = key.map(|k| self.key(&k.name()));
@@ -385,16 +562,18 @@ impl Fleet {
             Some(TurnKey::Chat(_)) => limits.per_chat,
             None => 0,
         };
-        let second = Duration::from_secs(1) + MARGIN;
-        let minute = Duration::from_secs(60) + MARGIN;
-        let interval = 1000 / limits.per_app_per_second.max(1);
         let keys = [
             self.key("app:second"),
             self.key("app:minute"),
             self.key("app:tat"),
             self.key("replicas"),
             key_name.clone().unwrap_or_else(|| self.key("none")),
+            self.key("app:queue"),
+            self.key("app:latency"),
+            self.key("app:blocked"),
+            self.key("epoch"),
         ];
+        let new_epoch = fastrand::i64(1..1 << 48);
         loop {
             let reply: Vec<i64> = self
                 .run(|mut connection| {
@@ -405,36 +584,49 @@ impl Fleet {
                     invocation
                         .arg(&id)
                         .arg(millis(LEASE))
-                        .arg(limits.per_app_per_second)
-                        .arg(millis(second))
-                        .arg(limits.per_app_per_minute)
-                        .arg(millis(minute))
-                        .arg(interval)
+                        .arg(limits.per_app_per_second.max(1))
+                        .arg(millis(SECOND))
+                        .arg(limits.per_app_per_minute.max(1))
+                        .arg(millis(MINUTE))
+                        .arg(millis(STALE))
                         .arg(key_limit)
                         .arg(millis(limits.per_message_window))
-                        .arg(&self.replica);
+                        .arg(&self.replica)
+                        .arg(new_epoch);
                     async move { invocation.invoke_async(&mut connection).await }
                 })
                 .await?;
-            let (verdict, wait, replicas) = match reply.as_slice() {
-                [verdict, wait, replicas] => (*verdict, *wait, *replicas),
+            // The turn in the local queue ends with the first answer: the reservation (or the
+            // key's wait) is the order from then on.
+            drop(in_order.take());
+            let (verdict, wait, replicas, epoch) = match reply.as_slice() {
+                [verdict, wait, replicas, epoch] => (*verdict, *wait, *replicas, *epoch),
                 _ => {
                     self.failed(None);
                     return None;
                 }
             };
-            self.health().seen = usize::try_from(replicas).unwrap_or(1).max(1);
+            let intact = self.observe(replicas, epoch);
             if verdict == 0 {
-                return Some(Grant { id, key: key_name });
+                let grant = Grant { id, key: key_name };
+                if !intact {
+                    // Not sent: the windows in Redis are given back the place.
+                    self.report(grant, Settled::unsent(), limits);
+                    return None;
+                }
+                return Some(grant);
             }
-            let wait = u64::try_from(wait).unwrap_or(1).clamp(1, 1000);
-            tokio::time::sleep(Duration::from_millis(wait)).await;
+            if !intact {
+                return None;
+            }
+            let wait = Duration::from_micros(u64::try_from(wait).unwrap_or(1).max(1));
+            tokio::time::sleep(wait.min(LONGEST_WAIT)).await;
         }
     }
 
     /// Records the answer to a granted request, in the background (the permit is dropped in
     /// synchronous code). If Redis fails, the entry expires with its lease.
-    pub fn report(self: &Arc<Self>, grant: Grant, sent: bool, counted: bool, limits: &Limits) {
+    pub fn report(self: &Arc<Self>, grant: Grant, settled: Settled, limits: &Limits) {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
         };
@@ -445,22 +637,29 @@ impl Fleet {
                 fleet.key("app:second"),
                 fleet.key("app:minute"),
                 grant.key.clone().unwrap_or_else(|| fleet.key("none")),
+                fleet.key("app:latency"),
             ];
             let flag = |b: bool| if b { "1" } else { "0" };
+            let latency_ms = settled.latency.as_secs_f64() * 1000.0;
             let _: Option<i64> = fleet
                 .run(|mut connection| {
                     let mut invocation = fleet.answer.prepare_invoke();
                     for key in &keys {
                         invocation.key(key);
                     }
+                    // Measured as late as possible: the answer's age when the script runs is at
+                    // most this plus the way to Redis, so the window is kept no shorter.
+                    let since_answer = settled.answered_at.elapsed().as_secs_f64() * 1000.0;
                     invocation
                         .arg(&grant.id)
-                        .arg(millis(Duration::from_secs(1) + MARGIN))
-                        .arg(millis(Duration::from_secs(60) + MARGIN))
+                        .arg(millis(SECOND))
+                        .arg(millis(MINUTE))
                         .arg(key_span)
-                        .arg(flag(sent))
-                        .arg(flag(counted))
-                        .arg(flag(grant.key.is_some()));
+                        .arg(flag(settled.sent))
+                        .arg(flag(settled.counted))
+                        .arg(flag(grant.key.is_some()))
+                        .arg(format!("{since_answer:.3}"))
+                        .arg(format!("{latency_ms:.3}"));
                     async move { invocation.invoke_async(&mut connection).await }
                 })
                 .await;
@@ -474,7 +673,7 @@ impl Fleet {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<CachedToken, ClientError>>,
     {
-        if !self.usable() {
+        if !self.works() {
             return fetch().await;
         }
         let token_key = self.key("token");
@@ -547,7 +746,7 @@ impl Fleet {
 
     /// Forgets a token Lark said is invalid, if Redis still holds it.
     pub async fn invalidate_token(&self, token: &Secret) {
-        if self.usable() {
+        if self.works() {
             self.delete_if(&self.key("token"), token.expose()).await;
         }
     }

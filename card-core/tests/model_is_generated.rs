@@ -1,5 +1,5 @@
-//! `card-core/src/model.rs` is generated from the schema; this test fails when the two drift apart.
-//! Regenerate with `UPDATE_MODEL=1 cargo test -p card-schema --test model_is_generated`.
+//! `src/model/generated.rs` is generated from the schema; this test fails when the two drift
+//! apart. Regenerate with `UPDATE_MODEL=1 cargo test -p card-core --test model_is_generated`.
 
 // Test code: a failed expectation is a panic.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
@@ -32,7 +32,7 @@ fn rustfmt(source: &str) -> String {
 
 #[test]
 fn model_matches_schema() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../card-core/src/model.rs");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/model/generated.rs");
     let generated = rustfmt(&card_schema::codegen::rust_model());
     if std::env::var_os("UPDATE_MODEL").is_some() {
         std::fs::write(path, &generated).unwrap_or_else(|e| panic!("{e}"));
@@ -41,7 +41,23 @@ fn model_matches_schema() {
     let current = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
         current == generated,
-        "card-core/src/model.rs is out of date with the schema: run \
-         `UPDATE_MODEL=1 cargo test -p card-schema --test model_is_generated`"
+        "card-core/src/model/generated.rs is out of date with the schema: run \
+         `UPDATE_MODEL=1 cargo test -p card-core --test model_is_generated`"
     );
+}
+
+/// The module that includes the generated items gives them every name they use.
+#[test]
+fn the_model_module_brings_the_generated_items_their_names() {
+    let module = include_str!("../src/model.rs");
+    let uses: String = module
+        .lines()
+        .filter(|line| line.starts_with("use "))
+        .collect();
+    for name in card_schema::codegen::NAMES_IN_SCOPE {
+        let named = uses
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|word| word == *name);
+        assert!(named, "src/model.rs does not bring `{name}` into scope");
+    }
 }

@@ -1,5 +1,5 @@
 // Rust values, loops, branches and spreads inside a card; the result is the JSON written.
-use card_core::{card, trusted_markdown, Card, NotShared, RawElement, Shared};
+use card_core::{card, trusted_markdown, Card, NoUpdateMulti, RawElement, Shared};
 use serde_json::{json, Value};
 
 fn main() {
@@ -38,6 +38,6 @@ fn main() {
     assert_eq!(elements[5], json!({ "tag": "sparkle", "speed": 3 }));
 
     // A 1.0 card without update_multi is typed as not shared.
-    let notice: Card<NotShared> = card!({ "elements": [ { "tag": "hr" } ] });
+    let notice: Card<NoUpdateMulti> = card!({ "elements": [ { "tag": "hr" } ] });
     assert!(!notice.is_shared());
 }

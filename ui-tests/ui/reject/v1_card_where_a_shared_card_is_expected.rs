@@ -1,0 +1,11 @@
+// A 1.0 card without `update_multi: true` returned where `Card` (a shared card) is expected.
+// runtime: refused as not shared
+use card_core::{card, Card};
+
+fn progress() -> Card {
+    card!({ "elements": [ { "tag": "markdown", "content": "Build **green**" } ] })
+}
+
+fn main() {
+    let _ = progress();
+}
