@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use card_schema::{Entry, Item, Node, View};
+use card_schema::{Entry, Item, Node, Number, View};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// One JSON value, with object entries kept as written (duplicates included).
@@ -11,7 +11,7 @@ use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 pub(crate) enum JsonNode {
     Null,
     Bool(bool),
-    Number(Option<i64>),
+    Number(Number),
     String(String),
     Array(Vec<JsonNode>),
     Object(Vec<(String, JsonNode)>),
@@ -27,7 +27,7 @@ impl Node for JsonNode {
         match self {
             JsonNode::Null => View::Null,
             JsonNode::Bool(b) => View::Bool(*b),
-            JsonNode::Number(int) => View::Number { int: *int },
+            JsonNode::Number(number) => View::Number(*number),
             JsonNode::String(s) => View::String(s),
             JsonNode::Array(items) => View::Array(items.iter().map(|i| Item::Value(i)).collect()),
             JsonNode::Object(entries) => View::Object(
@@ -68,15 +68,17 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 
     fn visit_i64<E>(self, v: i64) -> Result<JsonNode, E> {
-        Ok(JsonNode::Number(Some(v)))
+        Ok(JsonNode::Number(Number::Int(v)))
     }
 
     fn visit_u64<E>(self, v: u64) -> Result<JsonNode, E> {
-        Ok(JsonNode::Number(i64::try_from(v).ok()))
+        Ok(JsonNode::Number(
+            i64::try_from(v).map_or(Number::Big(v), Number::Int),
+        ))
     }
 
     fn visit_f64<E>(self, _: f64) -> Result<JsonNode, E> {
-        Ok(JsonNode::Number(None))
+        Ok(JsonNode::Number(Number::Fraction))
     }
 
     fn visit_str<E>(self, v: &str) -> Result<JsonNode, E> {

@@ -2,8 +2,9 @@
 //! runs on JSON at run time, plus what only the macro can know (the size of a static card).
 
 use card_schema::lark::limits::MAX_CARD_BODY as MAX_BODY_BYTES;
-use card_schema::{validate_card, Entry, Item, Node, Report, Severity, View, ViolationKind};
-use std::borrow::Cow;
+use card_schema::{
+    validate_card, Entry, Item, Node, Number, Report, Severity, View, ViolationKind,
+};
 use std::collections::HashMap;
 
 use syn::Error;
@@ -20,7 +21,11 @@ impl Node for Value {
         match self {
             Value::Null(_) => View::Null,
             Value::Bool(b, _) => View::Bool(*b),
-            Value::Number(n) => View::Number { int: n.int() },
+            Value::Number(n) => View::Number(match n.value {
+                NumberValue::Int(i) => Number::Int(i),
+                NumberValue::UInt(u) => Number::Big(u),
+                NumberValue::Float(_) => Number::Fraction,
+            }),
             Value::String(s) => View::String(&s.text),
             Value::Array(a) => View::Array(items(&a.items)),
             Value::Object(o) => View::Object(
@@ -55,18 +60,15 @@ fn items(items: &[ast::Item]) -> Vec<Item<'_>> {
         .collect()
 }
 
-/// Where each node the validator can name is: node ids (addresses) to source ranges; and
-/// the whole numbers above `i64::MAX`, which the validator cannot tell from fractions.
+/// Where each node the validator can name is: node ids (addresses) to source ranges.
 struct Spans {
     ranges: HashMap<usize, Range>,
-    big: HashMap<usize, u64>,
 }
 
 impl Spans {
     fn of(card: &Value) -> Spans {
         let mut spans = Spans {
             ranges: HashMap::new(),
-            big: HashMap::new(),
         };
         spans.value(card);
         spans
@@ -75,12 +77,6 @@ impl Spans {
     fn value(&mut self, value: &Value) {
         self.ranges.insert(id(value), value.range());
         match value {
-            Value::Number(ast::Number {
-                value: NumberValue::UInt(big),
-                ..
-            }) => {
-                self.big.insert(id(value), *big);
-            }
             Value::Array(a) => self.items(&a.items),
             Value::Object(o) => {
                 for entry in &o.entries {
@@ -119,25 +115,6 @@ impl Spans {
             .get(&id)
             .copied()
             .unwrap_or_else(|| card.range())
-    }
-
-    /// The violation as it reads best: the validator sees a whole number above `i64::MAX`
-    /// as no whole number and says "found `a fraction`"; it is a whole number out of range.
-    fn reword<'k>(&self, id: usize, kind: &'k ViolationKind) -> Cow<'k, ViolationKind> {
-        match (kind, self.big.get(&id)) {
-            (
-                ViolationKind::OutOfRange {
-                    field, min, max, ..
-                },
-                Some(big),
-            ) => Cow::Owned(ViolationKind::OutOfRange {
-                field: field.clone(),
-                value: big.to_string(),
-                min: *min,
-                max: *max,
-            }),
-            _ => Cow::Borrowed(kind),
-        }
     }
 }
 
@@ -184,8 +161,7 @@ pub fn check(card: &Value, file: Option<&File<'_>>) -> Checked {
     let mut deprecated = Vec::new();
     for violation in &report.violations {
         let range = spans.get(violation.span, card);
-        let kind = spans.reword(violation.span, &violation.kind);
-        match (kind.as_ref(), violation.severity(), file) {
+        match (&violation.kind, violation.severity(), file) {
             (ViolationKind::Deprecated { field, note }, Severity::Warning, _) => {
                 deprecated.push((range, *field, *note));
             }

@@ -17,6 +17,6 @@ pub mod validate;
 pub mod violation;
 
 pub use def::{Kind, Slot, Version};
-pub use tree::{Entry, Item, Node, View};
+pub use tree::{Entry, Item, Node, Number, View};
 pub use validate::{validate_card, Report, Sharing};
 pub use violation::{did_you_mean, Severity, Violation, ViolationKind};

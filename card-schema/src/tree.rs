@@ -17,17 +17,25 @@ pub trait Node {
     fn view(&self) -> View<'_>;
 }
 
+/// A number, as far as the rules need it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Number {
+    /// A whole number that fits an `i64`.
+    Int(i64),
+    /// A whole number above `i64::MAX`.
+    Big(u64),
+    /// A number with a fraction or an exponent, or a whole number beyond `u64`.
+    Fraction,
+}
+
 /// One node, as the validator sees it.
 pub enum View<'a> {
     /// `null`.
     Null,
     /// `true` or `false`.
     Bool(bool),
-    /// A number; `int` is its value when it is a whole number that fits an `i64`.
-    Number {
-        /// The value, when it is a whole number.
-        int: Option<i64>,
-    },
+    /// A number.
+    Number(Number),
     /// A string.
     String(&'a str),
     /// An array.

@@ -5,7 +5,7 @@ use crate::def::{
     EnumDef, Field, Kind, Need, ObjectDef, Rule, Slot, StyleSet, UnionDef, Version, ALWAYS_CHECKED,
     UNCHECKED,
 };
-use crate::tree::{Entry, Item, Node, View};
+use crate::tree::{Entry, Item, Node, Number, View};
 use crate::violation::{did_you_mean, Violation, ViolationKind};
 
 /// Whether a card is shared (`update_multi`), as far as can be known without running code.
@@ -227,7 +227,7 @@ fn found(view: &View<'_>) -> &'static str {
     match view {
         View::Null => "`null`",
         View::Bool(_) => "a boolean",
-        View::Number { .. } => "a number",
+        View::Number(_) => "a number",
         View::String(_) => "a string",
         View::Array(_) => "an array",
         View::Object(_) => "an object",
@@ -289,10 +289,15 @@ impl Walk {
                 }
             }
             (Kind::Bool, View::Bool(_)) => {}
-            (Kind::Integer { min, max }, View::Number { int }) => {
-                if !int.is_some_and(|v| (*min..=*max).contains(&v)) {
+            (Kind::Integer { min, max }, View::Number(number)) => {
+                let value = match number {
+                    Number::Int(v) if (*min..=*max).contains(v) => None,
+                    Number::Int(v) => Some(v.to_string()),
+                    Number::Big(v) => Some(v.to_string()),
+                    Number::Fraction => Some("a fraction".to_string()),
+                };
+                if let Some(value) = value {
                     let field = self.field_name();
-                    let value = int.map_or_else(|| "a fraction".to_string(), |v| v.to_string());
                     self.report(
                         span,
                         ViolationKind::OutOfRange {
@@ -304,7 +309,7 @@ impl Walk {
                     );
                 }
             }
-            (Kind::Number, View::Number { .. }) => {}
+            (Kind::Number, View::Number(_)) => {}
             (Kind::Enum(def), View::String(s)) => {
                 if !def.allows(s) && def.custom.is_some() {
                     self.custom_name(def, span, s);

@@ -172,3 +172,32 @@ fn the_update_body_over_30_kb_is_refused_saying_by_how_much() {
         .unwrap_or_default()
         .contains(&format!("by {}", size - limit)));
 }
+
+/// A whole number too large for 64 bits is a whole number out of range, not "a fraction";
+/// a fraction still reads as one.
+#[test]
+fn integers_out_of_range_are_named_by_their_value() {
+    let column = |weight: &str| {
+        format!(
+            r#"{{ "schema": "2.0", "body": {{ "elements": [ {{ "tag": "column_set", "columns": [
+                {{ "tag": "column", "width": "weighted", "weight": {weight}, "elements": [] }}
+            ] }} ] }} }}"#
+        )
+    };
+    for (weight, shown) in [
+        ("9223372036854775808", "9223372036854775808"),
+        ("18446744073709551615", "18446744073709551615"),
+        ("7", "7"),
+        ("1.5", "a fraction"),
+    ] {
+        let found = errors(&column(weight));
+        assert!(
+            matches!(
+                found.as_slice(),
+                [(path, ViolationKind::OutOfRange { value, .. })]
+                    if path == "body.elements[0].columns[0].weight" && value == shown
+            ),
+            "{weight}: {found:?}"
+        );
+    }
+}
