@@ -243,6 +243,12 @@ fn union(def: &UnionDef, o: &Object, is_element: bool) -> TokenStream {
         let variant = Ident::new("Raw", raw.key.lit.span());
         return quote!(::card_core::model::#ty::#variant(::card_core::__private::unchecked(#value)));
     }
+    // `{}` where a text object is optional (`"hover_tips": {}`, as the card builder exports
+    // it): Lark reads it as absent; it is kept as written.
+    if o.entries.is_empty() {
+        let variant = Ident::new("Raw", o.open);
+        return quote!(::card_core::model::#ty::#variant(::core::default::Default::default()));
+    }
     let Some(tag) = tag else {
         return mismatch_at(Range::one(o.open));
     };

@@ -809,9 +809,10 @@ impl Walk {
                 }
             }
         }
-        // The card builder exports `{}` for an optional object left unset (`"confirm": {}`):
-        // Lark reads it as absent, so its required fields are not asked for.
-        if field.need == Need::Optional && matches!(field.kind, Kind::Object(_)) {
+        // The card builder exports `{}` for an optional object left unset (`"confirm": {}`,
+        // `"hover_tips": {}`): Lark reads it as absent, so neither its required fields nor a
+        // text object's `tag` are asked for.
+        if field.need == Need::Optional && matches!(field.kind, Kind::Object(_) | Kind::Union(_)) {
             if let View::Object(entries) = entry.value.view() {
                 if entries.is_empty() {
                     return;

@@ -201,3 +201,31 @@ fn integers_out_of_range_are_named_by_their_value() {
         );
     }
 }
+
+/// `{}` where an optional text object goes (the card builder's export of an unset
+/// `hover_tips`) is accepted, by `card!` and at run time, and kept as written.
+#[test]
+fn an_empty_optional_text_object_is_accepted_and_kept() {
+    let card = card_core::card!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "button", "text": { "tag": "plain_text", "content": "Go" },
+          "hover_tips": {}, "disabled_tips": {} }
+    ] } });
+    let content = card.to_content();
+    assert!(
+        content.contains(r#""hover_tips":{},"disabled_tips":{}"#),
+        "{content}"
+    );
+    let read = Card::<Shared>::from_json(&content).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(read.to_content(), content);
+    // A text object with fields still needs its `tag`.
+    let found = errors(
+        r#"{ "schema": "2.0", "body": { "elements": [
+            { "tag": "button", "text": { "tag": "plain_text", "content": "Go" },
+              "hover_tips": { "content": "no tag" } }
+        ] } }"#,
+    );
+    assert!(
+        matches!(found.as_slice(), [(path, ViolationKind::MissingTag { .. })] if path == "body.elements[0].hover_tips"),
+        "{found:?}"
+    );
+}
