@@ -185,23 +185,48 @@ fn object(
     let ty = format_ident!("{}", def.rust_name);
     let common: &[card_schema::def::Field] = if is_element { ELEMENT_COMMON } else { &[] };
     let mut written = 0;
-    let unchecked = o.entries.iter().find(|e| e.name == UNCHECKED).map(|e| {
-        let value = json(&e.value);
-        let name = Ident::new("unchecked", e.key.lit.span());
-        quote!(#name: ::card_core::__private::unchecked(#value))
-    });
+    let field_of = |name: &str| {
+        def.field(name)
+            .or_else(|| common.iter().find(|f| f.name == name))
+    };
+    // Passed through as written: the entries of `$unchecked`, and the fields a 1.0 card may
+    // hold that the schema does not know (the checker let them through; Lark ignores them).
+    let marker = o.entries.iter().find(|e| e.name == UNCHECKED);
+    let unknown: Vec<_> = o
+        .entries
+        .iter()
+        .filter(|e| Some(e.name.as_str()) != discriminator && e.name != UNCHECKED)
+        .filter(|e| field_of(&e.name).is_none())
+        .collect();
+    let unchecked = match (marker, unknown.is_empty()) {
+        (None, true) => None,
+        (Some(e), true) => {
+            let value = json(&e.value);
+            let name = Ident::new("unchecked", e.key.lit.span());
+            Some(quote!(#name: ::card_core::__private::unchecked(#value)))
+        }
+        (marker, false) => {
+            let inner = marker.into_iter().flat_map(|e| match &e.value {
+                Value::Object(inner) => inner.entries.iter().collect(),
+                _ => Vec::new(),
+            });
+            let entries = unknown.iter().copied().chain(inner).map(|e| {
+                let key = &e.key.lit;
+                let value = json(&e.value);
+                quote!((#key, #value))
+            });
+            Some(quote!(unchecked: ::card_core::__private::unchecked(
+                ::card_core::__private::json_object([#(#entries),*])
+            )))
+        }
+    };
     let fields = o
         .entries
         .iter()
         .filter(|e| Some(e.name.as_str()) != discriminator && e.name != UNCHECKED)
-        .map(|e| {
+        .filter_map(|e| Some((e, field_of(&e.name)?)))
+        .map(|(e, field)| {
             written += 1;
-            let Some(field) = def
-                .field(&e.name)
-                .or_else(|| common.iter().find(|f| f.name == e.name))
-            else {
-                return mismatch(&e.value);
-            };
             let name = rust_field(field.name, e.key.lit.span());
             let value = value(&field.kind, &e.value);
             quote!(#name: ::core::option::Option::Some(#value))

@@ -628,6 +628,13 @@ impl Walk {
                 let version = self.version;
                 let names = names.filter(|f| f.since.includes(version));
                 let suggestion = did_you_mean(entry.key, names.map(|f| f.name));
+                // Lark's 1.0 ignores the fields it does not know (2.0 refuses them): one that
+                // is close to none of the object's fields is passed through as written, like
+                // `$unchecked`. One that is close to a field is a typo Lark would silently
+                // drop, so it is reported (and `$unchecked` still passes it).
+                if version == Version::V1 && suggestion.is_none() {
+                    continue;
+                }
                 let kind = ViolationKind::UnknownField {
                     object: def.name,
                     field: entry.key.to_string(),

@@ -229,3 +229,39 @@ fn an_empty_optional_text_object_is_accepted_and_kept() {
         "{found:?}"
     );
 }
+
+/// Lark's 1.0 ignores fields it does not know (an unknown field's path is its object's, here
+/// the card's: empty): one close to no field of its object is kept as
+/// written, by `card!` and at run time; one close to a field is a typo and reported; 2.0
+/// refuses both.
+#[test]
+fn unknown_fields_of_a_v1_card_pass_through_unless_they_look_like_typos() {
+    let card = card_core::card!({
+        "config": { "update_multi": true, "x_team_note": "kept" },
+        "elements": [ { "tag": "hr", "x_render_hint": 3 } ],
+        "footer": "bye"
+    });
+    let content = card.to_content();
+    for kept in [
+        r#""x_team_note":"kept""#,
+        r#""x_render_hint":3"#,
+        r#""footer":"bye""#,
+    ] {
+        assert!(content.contains(kept), "{kept} in {content}");
+    }
+    let read = Card::<Shared>::from_json(&content).unwrap_or_else(|e| panic!("{e}"));
+    let written: serde_json::Value = serde_json::from_str(&content).unwrap_or_default();
+    let again: serde_json::Value = serde_json::from_str(&read.to_content()).unwrap_or_default();
+    assert_eq!(again, written);
+
+    let typo = errors(r#"{ "elemnts": [ { "tag": "hr" } ] }"#);
+    assert!(
+        matches!(typo.as_slice(), [(path, ViolationKind::UnknownField { suggestion: Some("elements"), .. })] if path.is_empty()),
+        "{typo:?}"
+    );
+    let v2 = errors(r#"{ "schema": "2.0", "body": { "elements": [] }, "footer": "bye" }"#);
+    assert!(
+        matches!(v2.as_slice(), [(path, ViolationKind::UnknownField { suggestion: None, .. })] if path.is_empty()),
+        "{v2:?}"
+    );
+}

@@ -1,7 +1,7 @@
-// A card-level field that does not exist: `footer`.
+// A card-level field that does not exist in a 2.0 card: `footer` (2.0 refuses unknown fields).
 // path: 
 use card_core::card;
 
 fn main() {
-    let _card = card!({ "elements": [ { "tag": "hr" } ], "footer": "bye" });
+    let _card = card!({ "schema": "2.0", "body": { "elements": [ { "tag": "hr" } ] }, "footer": "bye" });
 }
