@@ -3,32 +3,12 @@
 //! (a scoped subscriber under parallel tests sometimes saw no spans at all).
 
 mod common;
+mod log_capture;
 use common::{client, emulator, progress, sent, APP, SECRET};
 
 #[test]
 fn secrets_and_tokens_never_reach_the_logs() {
-    use std::io::Write;
-    use std::sync::{Arc, Mutex};
-
-    #[derive(Clone, Default)]
-    struct Capture(Arc<Mutex<Vec<u8>>>);
-    impl Write for Capture {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().map_or(Ok(0), |mut v| {
-                v.extend_from_slice(buf);
-                Ok(buf.len())
-            })
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
+    let (capture, subscriber) = log_capture::capturing(tracing::Level::TRACE);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -47,8 +27,7 @@ fn secrets_and_tokens_never_reach_the_logs() {
             emulator.tenant_token(APP).unwrap_or_default()
         })
     };
-    let logs = String::from_utf8(capture.0.lock().map(|v| v.clone()).unwrap_or_default())
-        .unwrap_or_default();
+    let logs = capture.text();
     assert!(
         logs.contains("lark_request"),
         "no request spans were logged:\n{logs}"

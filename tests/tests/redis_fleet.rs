@@ -6,12 +6,15 @@
 //! `redis-server` on PATH these tests fail when `CI=true`, and are skipped with a notice
 //! otherwise.
 
+mod log_capture;
+
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use card_core::client::{Client, Recipient, RedisConfig};
+use card_core::lark::LarkCode;
 use card_core::{card, Card, MessageId, Shared};
 use card_emulator::{Emulator, Endpoint, RevisionKind};
 
@@ -360,7 +363,11 @@ async fn one_token_fetch_for_the_fleet_and_one_refresh_after_99991663() {
         2,
         "{counts:?}"
     );
-    assert_eq!(counts.code(99991663), 8, "each replica was told once");
+    assert_eq!(
+        counts.code(LarkCode::TenantTokenInvalid.code()),
+        8,
+        "each replica was told once"
+    );
 }
 
 /// Redis is killed mid-stream and restarted on the same port a second later: every final
@@ -368,32 +375,10 @@ async fn one_token_fetch_for_the_fleet_and_one_refresh_after_99991663() {
 /// meanwhile), updates go on during the outage, and nothing the logs hold is a secret.
 #[test]
 fn a_redis_restart_mid_stream_loses_no_update() {
-    use std::io::Write;
-    use std::sync::{Arc, Mutex};
-
-    #[derive(Clone, Default)]
-    struct Capture(Arc<Mutex<Vec<u8>>>);
-    impl Write for Capture {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().map_or(Ok(0), |mut v| {
-                v.extend_from_slice(buf);
-                Ok(buf.len())
-            })
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
     let Some(mut redis) = RedisServer::start() else {
         return;
     };
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::INFO)
-        .with_writer(move || writer.clone())
-        .finish();
+    let (capture, subscriber) = log_capture::capturing(tracing::Level::INFO);
     // Logs are captured on this thread: everything runs on it.
     let _default = tracing::subscriber::set_default(subscriber);
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -427,8 +412,7 @@ fn a_redis_restart_mid_stream_loses_no_update() {
         (emulator, all, delivered, during)
     });
     let counts = emulator.counts();
-    let logs = String::from_utf8(capture.0.lock().map(|v| v.clone()).unwrap_or_default())
-        .unwrap_or_default();
+    let logs = capture.text();
     assert_eq!(delivered, 30, "every final state delivered");
     assert_eq!(finals(&emulator, &all), 30);
     assert_eq!(
