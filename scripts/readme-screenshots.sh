@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Redraws the README's pictures (docs/img/) of corpus cards with the project's own tooling:
-# `card-emulator render --png`, through the local Chromium (apt-get install chromium).
+# `lark-card-emulator render --png`, through the local Chromium (apt-get install chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --quiet -p card-emulator
-bin=target/debug/card-emulator
+cargo build --quiet -p lark-card-emulator
+bin=target/debug/lark-card-emulator
 out=docs/img
 mkdir -p "$out"
 shoot() {

@@ -29,13 +29,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .file_name()
             .and_then(|s| s.to_str())
             .ok_or("corpus file name is not UTF-8")?;
-        let include = format!("::card_core::include_card!(\"corpus/cards/{file}\")");
+        let include = format!("::lark_card::include_card!(\"corpus/cards/{file}\")");
         // The same file through `include_card!`: the same typed value, and the same type
         // (`==` needs both `Card<Shared>` or both `Card<NoUpdateMulti>`). JSON whose escapes Rust
         // cannot tokenize goes through `include_card!` only.
         let body = if rust_can_tokenize(&text) {
             format!(
-                "let card = ::card_core::card!({text});\n    \
+                "let card = ::lark_card::card!({text});\n    \
                  let from_file = {include};\n    \
                  assert!(from_file == card, \"{stem}: include_card! and card! differ\");\n    \
                  assert!(!card.checks_at_send() && !from_file.checks_at_send());"

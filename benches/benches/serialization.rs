@@ -34,9 +34,9 @@ use std::hint::black_box;
 use std::io;
 use std::time::Duration;
 
-use card_core::model::{ButtonType, HeaderTemplate};
-use card_core::{card, escape_markdown, trusted_markdown, Card, MAX_UPDATE_BODY_BYTES};
 use criterion::{Criterion, Throughput};
+use lark_card::model::{ButtonType, HeaderTemplate};
+use lark_card::{card, escape_markdown, trusted_markdown, Card, MAX_UPDATE_BODY_BYTES};
 use serde_json::{json, Value};
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 

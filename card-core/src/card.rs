@@ -4,7 +4,7 @@
 use core::fmt;
 use core::marker::PhantomData;
 
-use card_schema::{validate_card, Severity, Sharing as SchemaSharing};
+use lark_card_schema::{validate_card, Severity, Sharing as SchemaSharing};
 use serde::{Serialize, Serializer};
 
 use crate::error::{CardError, ValidationError, ValidationErrors};
@@ -13,7 +13,7 @@ use crate::model::CardJson;
 use crate::write_json::WriteJson;
 
 /// Lark's limit on the body of an update request, in bytes ("30 KB").
-pub const MAX_UPDATE_BODY_BYTES: usize = card_schema::lark::limits::MAX_CARD_BODY;
+pub const MAX_UPDATE_BODY_BYTES: usize = lark_card_schema::lark::limits::MAX_CARD_BODY;
 
 mod sealed {
     pub trait Sealed {}
@@ -55,7 +55,7 @@ impl Sharing for NoUpdateMulti {
 /// Build one with [`card!`](crate::card!), or read one with [`Card::from_json`].
 ///
 /// ```
-/// use card_core::{card, Card, Shared};
+/// use lark_card::{card, Card, Shared};
 ///
 /// let card: Card<Shared> = card!({
 ///     "schema": "2.0",
@@ -65,7 +65,7 @@ impl Sharing for NoUpdateMulti {
 ///     card.to_content(),
 ///     r#"{"schema":"2.0","body":{"elements":[{"tag":"markdown","content":"**Deploy** finished"}]}}"#
 /// );
-/// # Ok::<(), card_core::CardError>(())
+/// # Ok::<(), lark_card::CardError>(())
 /// ```
 #[derive(Clone)]
 pub struct Card<S: Sharing = Shared> {
@@ -121,7 +121,7 @@ impl<S: Sharing> Card<S> {
     /// through [`Card::json_mut`]. A card `card!` checked whole pays nothing at send time.
     ///
     /// ```
-    /// use card_core::card;
+    /// use lark_card::card;
     ///
     /// let fixed = card!({ "schema": "2.0", "body": { "elements": [ { "tag": "hr" } ] } });
     /// assert!(!fixed.checks_at_send());
@@ -185,7 +185,7 @@ impl Card<NoUpdateMulti> {
     /// to require it, or [`Card::into_shared`].
     ///
     /// ```
-    /// use card_core::{Card, CardError, NoUpdateMulti};
+    /// use lark_card::{Card, CardError, NoUpdateMulti};
     ///
     /// let text = r#"{ "elements": [ { "tag": "button", "text": { "tag": "plain_text", "content": "Go" } } ] }"#;
     /// let Err(CardError::Invalid(errors)) = Card::<NoUpdateMulti>::from_json(text) else { panic!() };
@@ -381,12 +381,12 @@ impl<T: UpdatableCard + ?Sized> UpdatableCard for &T {}
 /// checked against Lark's 30 KB limit.
 ///
 /// ```
-/// use card_core::{card, UpdateBody};
+/// use lark_card::{card, UpdateBody};
 ///
 /// let card = card!({ "config": { "update_multi": true }, "elements": [ { "tag": "hr" } ] });
 /// let body = UpdateBody::new(&card)?;
 /// assert_eq!(body.as_str(), r#"{"content":"{\"config\":{\"update_multi\":true},\"elements\":[{\"tag\":\"hr\"}]}"}"#);
-/// # Ok::<(), card_core::CardError>(())
+/// # Ok::<(), lark_card::CardError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UpdateBody {
@@ -399,7 +399,7 @@ impl UpdateBody {
     /// [`Card::checks_at_send`]).
     ///
     /// ```
-    /// use card_core::{card, CardError, UpdateBody};
+    /// use lark_card::{card, CardError, UpdateBody};
     ///
     /// let id = "row 1"; // an element_id has no spaces
     /// let card = card!({ "schema": "2.0", "body": { "elements": [
@@ -428,7 +428,7 @@ impl UpdateBody {
         const OPEN: &str = r#"{"content":"#;
         let mut body = String::with_capacity(OPEN.len() + content.len() + content.len() / 8 + 3);
         body.push_str(OPEN);
-        card_schema::json::write_string(content, &mut body);
+        lark_card_schema::json::write_string(content, &mut body);
         body.push('}');
         body
     }

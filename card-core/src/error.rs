@@ -1,8 +1,8 @@
-//! Errors of card-core: every fallible function returns one of these.
+//! Errors of lark-card: every fallible function returns one of these.
 
 use core::fmt;
 
-pub use card_schema::ViolationKind;
+pub use lark_card_schema::ViolationKind;
 
 /// A rule of the card schema broken by card JSON, with the JSON path to the problem.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -96,7 +96,7 @@ use std::borrow::Cow;
 ///
 /// ```
 /// use std::borrow::Cow;
-/// use card_core::escape::escape_markdown;
+/// use lark_card::escape::escape_markdown;
 ///
 /// // Mentions, links and formatting are neutralised.
 /// assert_eq!(escape_markdown("<at id=all></at>"), "&#60;at id=all>&#60;/at>");

@@ -33,7 +33,7 @@ impl<T: Display> IntoText for T {
 /// inserted as is.
 ///
 /// ```
-/// use card_core::card;
+/// use lark_card::card;
 ///
 /// let name = "<at id=all></at> **everyone**";
 /// let card = card!({ "schema": "2.0", "body": { "elements": [
@@ -42,12 +42,12 @@ impl<T: Display> IntoText for T {
 /// let content = card.to_content();
 /// assert!(!content.contains("<at"));
 /// assert!(!content.contains("**"));
-/// # Ok::<(), card_core::CardError>(())
+/// # Ok::<(), lark_card::CardError>(())
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be interpolated into markdown in `card!`",
     label = "this value does not implement `Display`",
-    note = "markdown fields take any `Display` value (escaped so that it renders literally) or `card_core::TrustedMarkdown` (inserted as is)"
+    note = "markdown fields take any `Display` value (escaped so that it renders literally) or `lark_card::TrustedMarkdown` (inserted as is)"
 )]
 pub trait IntoMarkdown {
     /// The markdown source.
@@ -65,14 +65,14 @@ impl<T: Display> IntoMarkdown for T {
 /// [`trusted_markdown`].
 ///
 /// ```
-/// use card_core::{card, trusted_markdown};
+/// use lark_card::{card, trusted_markdown};
 ///
 /// let status = trusted_markdown("**<font color='green'>passed</font>**");
 /// let card = card!({ "schema": "2.0", "body": { "elements": [
 ///     { "tag": "markdown", "content": (status) }
 /// ] } });
 /// assert!(card.to_content().contains("**<font color='green'>passed</font>**"));
-/// # Ok::<(), card_core::CardError>(())
+/// # Ok::<(), lark_card::CardError>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct TrustedMarkdown(String);

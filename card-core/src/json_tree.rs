@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use card_schema::{Entry, Item, Node, Number, View};
+use lark_card_schema::{Entry, Item, Node, Number, View};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// One JSON value, with object entries kept as written (duplicates included).

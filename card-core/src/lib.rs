@@ -17,7 +17,7 @@ pub mod client;
 pub mod error;
 pub mod escape;
 pub mod interpolate;
-pub use card_schema::lark;
+pub use lark_card_schema::lark;
 mod json_tree;
 pub mod message_id;
 pub mod model;
@@ -59,7 +59,7 @@ pub use card::{
 /// objects take their typed value from [`model`]; free JSON takes `Into<serde_json::Value>`.
 ///
 /// ```
-/// use card_core::{card, model::ButtonType};
+/// use lark_card::{card, model::ButtonType};
 ///
 /// let user = "Ann <at id=all></at>";
 /// let urgent = true;
@@ -74,16 +74,16 @@ pub use card::{
 /// let content = card.to_content();
 /// assert!(content.contains(r#""type":"danger""#));
 /// assert!(!content.contains("<at")); // interpolated markdown is escaped
-/// # Ok::<(), card_core::CardError>(())
+/// # Ok::<(), lark_card::CardError>(())
 /// ```
 ///
 /// # Loops, branches, spreads
 ///
 /// ```
-/// use card_core::card;
+/// use lark_card::card;
 ///
 /// let rows = ["build", "test"];
-/// let more = vec![card_core::model::Element::Hr(Default::default())];
+/// let more = vec![lark_card::model::Element::Hr(Default::default())];
 /// let card = card!({
 ///     "schema": "2.0",
 ///     "body": { "elements": [
@@ -96,7 +96,7 @@ pub use card::{
 ///     card.to_content(),
 ///     r#"{"schema":"2.0","body":{"elements":[{"tag":"markdown","content":"build"},{"tag":"markdown","content":"test"},{"tag":"hr"}]}}"#
 /// );
-/// # Ok::<(), card_core::CardError>(())
+/// # Ok::<(), lark_card::CardError>(())
 /// ```
 ///
 /// # The escape hatch
@@ -106,7 +106,7 @@ pub use card::{
 /// carries them in place of the marker (see [`Unchecked`]):
 ///
 /// ```
-/// let card = card_core::card!({ "schema": "2.0", "body": { "elements": [
+/// let card = lark_card::card!({ "schema": "2.0", "body": { "elements": [
 ///     { "tag": "hr", "$unchecked": { "new_field": 1 } },
 ///     { "$unchecked": { "tag": "sparkle" } }
 /// ] } });
@@ -114,7 +114,7 @@ pub use card::{
 ///     card.to_content(),
 ///     r#"{"schema":"2.0","body":{"elements":[{"tag":"hr","new_field":1},{"tag":"sparkle"}]}}"#
 /// );
-/// # Ok::<(), card_core::CardError>(())
+/// # Ok::<(), lark_card::CardError>(())
 /// ```
 ///
 /// # Checks
@@ -127,14 +127,14 @@ pub use card::{
 /// ```compile_fail
 /// // error: `button` cannot be placed in the card's `elements` in a 1.0 card
 /// //        (hint: wrap it in `{ "tag": "action", "actions": [...] }`, ...)
-/// let card = card_core::card!({ "elements": [
+/// let card = lark_card::card!({ "elements": [
 ///     { "tag": "button", "text": { "tag": "plain_text", "content": "Go" } }
 /// ] });
 /// ```
 ///
 /// ```compile_fail
 /// // error: unknown field `contnet` in `markdown` (did you mean `content`?)
-/// let card = card_core::card!({ "schema": "2.0", "body": { "elements": [
+/// let card = lark_card::card!({ "schema": "2.0", "body": { "elements": [
 ///     { "tag": "markdown", "contnet": "hi" }
 /// ] } });
 /// ```
@@ -143,11 +143,11 @@ pub use card::{
 /// with `"update_multi": true`, `Card<NoUpdateMulti>` otherwise, which the update path refuses:
 ///
 /// ```compile_fail
-/// let card = card_core::card!({ "elements": [ { "tag": "hr" } ] });
+/// let card = lark_card::card!({ "elements": [ { "tag": "hr" } ] });
 /// // error: `Card<NoUpdateMulti>` cannot update a sent card: the card is not shared (`update_multi`)
-/// let body = card_core::UpdateBody::new(&card);
+/// let body = lark_card::UpdateBody::new(&card);
 /// ```
-pub use card_macros::card;
+pub use lark_card_macros::card;
 /// Builds a [`Card`] from a card JSON file, read and checked when your program compiles.
 ///
 /// `include_card!("cards/approval.json")` reads the file (the path is relative to your
@@ -162,21 +162,26 @@ pub use card_macros::card;
 /// valid button type for `type` (did you mean `primary`?)``.
 ///
 /// ```
-/// use card_core::{include_card, Card, Shared};
+/// use lark_card::{include_card, Card, Shared};
 ///
 /// // card-core/cards/approval.json
 /// let card: Card<Shared> = include_card!("cards/approval.json");
 /// assert!(card.to_content().contains(r#""content":"Approve""#));
-/// # Ok::<(), card_core::CardError>(())
+/// # Ok::<(), lark_card::CardError>(())
 /// ```
 ///
 /// ```compile_fail
 /// // error: cannot read `cards/missing.json`: no such file (the path is relative to the
 /// //        crate's root, where its `Cargo.toml` is)
-/// let card = card_core::include_card!("cards/missing.json");
+/// let card = lark_card::include_card!("cards/missing.json");
 /// ```
-pub use card_macros::include_card;
+pub use lark_card_macros::include_card;
 
+pub use error::{CardError, ValidationError, ValidationErrors, ViolationKind};
+pub use escape::escape_markdown;
+pub use interpolate::{
+    trusted_markdown, IntoInteger, IntoMarkdown, IntoNumber, IntoText, TrustedMarkdown,
+};
 /// `format!` for card markdown: the format string is your markdown, kept as written, and
 /// every argument is escaped ([`escape_markdown`]) so that it renders literally. It returns a
 /// [`TrustedMarkdown`], which a markdown field of [`card!`] takes as it is.
@@ -187,7 +192,7 @@ pub use card_macros::include_card;
 /// (`{:1$}`, `{:.*}`) is refused at compile time: format the value first.
 ///
 /// ```
-/// use card_core::{card, markdown};
+/// use lark_card::{card, markdown};
 ///
 /// let user = "**Mallory** <at id=all></at>";
 /// let requested = markdown!("**Requested by** {user}, {} items", 3);
@@ -198,20 +203,15 @@ pub use card_macros::include_card;
 ///     { "tag": "markdown", "content": markdown!("**Requested by** {user}") }
 /// ] } });
 /// assert!(card.to_content().contains(r#""content":"**Requested by** &#42;&#42;Mallory"#));
-/// # Ok::<(), card_core::CardError>(())
+/// # Ok::<(), lark_card::CardError>(())
 /// ```
 ///
 /// A mistake in the format string is a compile error:
 ///
 /// ```compile_fail
-/// let missing = card_core::markdown!("{} and {}", "only one");
+/// let missing = lark_card::markdown!("{} and {}", "only one");
 /// ```
-pub use card_macros::markdown;
-pub use error::{CardError, ValidationError, ValidationErrors, ViolationKind};
-pub use escape::escape_markdown;
-pub use interpolate::{
-    trusted_markdown, IntoInteger, IntoMarkdown, IntoNumber, IntoText, TrustedMarkdown,
-};
+pub use lark_card_macros::markdown;
 pub use message_id::{InvalidMessageId, MessageId};
 pub use model::{CardJson, Element};
 pub use raw::{RawElement, Unchecked};

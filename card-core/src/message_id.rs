@@ -7,12 +7,12 @@ use core::str::FromStr;
 /// (`om_dc13264520392913993dd051dba21dcf`).
 ///
 /// ```
-/// use card_core::MessageId;
+/// use lark_card::MessageId;
 ///
 /// let id: MessageId = "om_dc13264520392913993dd051dba21dcf".parse()?;
 /// assert_eq!(id.as_str(), "om_dc13264520392913993dd051dba21dcf");
 /// assert!("dc13264520392913".parse::<MessageId>().is_err());
-/// # Ok::<(), card_core::InvalidMessageId>(())
+/// # Ok::<(), lark_card::InvalidMessageId>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MessageId(String);

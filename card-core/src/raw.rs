@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 /// (`"$unchecked": { ... }`), or a whole element or text object the model does not know.
 ///
 /// ```
-/// use card_core::{card, Unchecked};
+/// use lark_card::{card, Unchecked};
 ///
 /// // A component Lark added after this crate was written, built as raw JSON.
 /// let sparkle = Unchecked::new(serde_json::json!({ "tag": "sparkle", "speed": 3 }));
@@ -29,7 +29,7 @@ use serde_json::{Map, Value};
 ///     "body": { "elements": [ { "tag": "markdown", "content": "hi" }, (sparkle) ] }
 /// });
 /// assert!(card.to_content().contains(r#"{"speed":3,"tag":"sparkle"}"#));
-/// # Ok::<(), card_core::CardError>(())
+/// # Ok::<(), lark_card::CardError>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(transparent)]
@@ -97,7 +97,7 @@ impl<'de> Visitor<'de> for UncheckedVisitor {
         let mut map = Map::new();
         while let Some((key, value)) = access.next_entry::<String, Value>()? {
             match value {
-                Value::Object(inner) if key == card_schema::def::UNCHECKED => {
+                Value::Object(inner) if key == lark_card_schema::def::UNCHECKED => {
                     map.extend(inner);
                 }
                 value => {

@@ -10,7 +10,7 @@ use crate::write_json::WriteJson;
 /// "template_variable":{..}}}`. Templates are always shared, so they can update a sent card.
 ///
 /// ```
-/// use card_core::TemplateCard;
+/// use lark_card::TemplateCard;
 ///
 /// let card = TemplateCard::new("AAqk1234")
 ///     .version("1.0.2")
@@ -20,7 +20,7 @@ use crate::write_json::WriteJson;
 ///     card.to_content(),
 ///     r#"{"type":"template","data":{"template_id":"AAqk1234","template_version_name":"1.0.2","template_variable":{"build":"lark-card #42","progress":40}}}"#
 /// );
-/// # Ok::<(), card_core::CardError>(())
+/// # Ok::<(), lark_card::CardError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TemplateCard {

@@ -2,7 +2,7 @@
 //! without going through a `Serializer`.
 //!
 //! The impls for the model's structs, unions and enumerations are generated with the model
-//! (`card_schema::codegen`): keys and union tags are string literals escaped when the model is
+//! (`lark_card_schema::codegen`): keys and union tags are string literals escaped when the model is
 //! generated, so only runtime values are escaped here. Everything is written into a `String`,
 //! piece by piece, so the result is UTF-8 by construction.
 
@@ -61,7 +61,7 @@ impl<'a> Fields<'a> {
         }
         if marking_unchecked() {
             self.separator();
-            string(self.out, card_schema::def::UNCHECKED);
+            string(self.out, lark_card_schema::def::UNCHECKED);
             self.out.push(':');
             unchecked.0.write_json(self.out);
             return;
@@ -110,10 +110,10 @@ pub(crate) fn plain(out: &mut String, value: &str) {
 }
 
 /// Writes `value` as a JSON string, escaped as serde_json escapes it (the project's one
-/// escaper, [`card_schema::json::write_string`]).
+/// escaper, [`lark_card_schema::json::write_string`]).
 #[inline]
 pub(crate) fn string(out: &mut String, value: &str) {
-    card_schema::json::write_string(value, out);
+    lark_card_schema::json::write_string(value, out);
 }
 
 impl WriteJson for str {
@@ -240,7 +240,7 @@ impl WriteJson for Unchecked {
     fn write_json(&self, out: &mut String) {
         if marking_unchecked() {
             out.push('{');
-            string(out, card_schema::def::UNCHECKED);
+            string(out, lark_card_schema::def::UNCHECKED);
             out.push(':');
             self.0.write_json(out);
             out.push('}');

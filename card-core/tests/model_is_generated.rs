@@ -1,5 +1,5 @@
 //! `src/model/generated.rs` is generated from the schema; this test fails when the two drift
-//! apart. Regenerate with `UPDATE_MODEL=1 cargo test -p card-core --test model_is_generated`.
+//! apart. Regenerate with `UPDATE_MODEL=1 cargo test -p lark-card --test model_is_generated`.
 
 // Test code: a failed expectation is a panic.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
@@ -33,7 +33,7 @@ fn rustfmt(source: &str) -> String {
 #[test]
 fn model_matches_schema() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/model/generated.rs");
-    let generated = rustfmt(&card_schema::codegen::rust_model());
+    let generated = rustfmt(&lark_card_schema::codegen::rust_model());
     if std::env::var_os("UPDATE_MODEL").is_some() {
         std::fs::write(path, &generated).unwrap_or_else(|e| panic!("{e}"));
         return;
@@ -42,7 +42,7 @@ fn model_matches_schema() {
     assert!(
         current == generated,
         "card-core/src/model/generated.rs is out of date with the schema: run \
-         `UPDATE_MODEL=1 cargo test -p card-core --test model_is_generated`"
+         `UPDATE_MODEL=1 cargo test -p lark-card --test model_is_generated`"
     );
 }
 
@@ -54,7 +54,7 @@ fn the_model_module_brings_the_generated_items_their_names() {
         .lines()
         .filter(|line| line.starts_with("use "))
         .collect();
-    for name in card_schema::codegen::NAMES_IN_SCOPE {
+    for name in lark_card_schema::codegen::NAMES_IN_SCOPE {
         let named = uses
             .split(|c: char| !(c.is_alphanumeric() || c == '_'))
             .any(|word| word == *name);

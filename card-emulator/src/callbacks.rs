@@ -15,7 +15,7 @@
 //!    `X-Lark-Request-Timestamp` (seconds of the emulator's clock), `X-Lark-Request-Nonce`
 //!    and `X-Lark-Signature`;
 //! 3. waits 3 seconds at most (real time) for HTTP 200 and a JSON body, and applies it: the
-//!    toast is recorded; a new card is checked with card-core's rules and replaces the card for
+//!    toast is recorded; a new card is checked with lark-card's rules and replaces the card for
 //!    everyone if it is shared (a card that is not shared is recorded as seen by the operator
 //!    only). A late or bad answer is recorded with Lark's code: 200341 late, 200342 no
 //!    connection, 200671 not HTTP 200, 200672 a body of the wrong shape, 200673 a bad card
@@ -32,9 +32,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Instant, SystemTime};
 
-use card_core::callback::crypto;
-use card_core::callback::EncryptKey;
-use card_core::{Card, NoUpdateMulti};
+use lark_card::callback::crypto;
+use lark_card::callback::EncryptKey;
+use lark_card::{Card, NoUpdateMulti};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -43,12 +43,12 @@ use crate::emulator::Emulator;
 use crate::errors::{ApiError, EmulatorError};
 use crate::inspect::MessageState;
 use crate::state::Shared;
-use card_core::lark::{self, LarkCode};
+use lark_card::lark::{self, LarkCode};
 
 /// How long Lark waits for an answer.
-pub use card_core::lark::limits::CALLBACK_ANSWER_WITHIN as ANSWER_WITHIN;
+pub use lark_card::lark::limits::CALLBACK_ANSWER_WITHIN as ANSWER_WITHIN;
 /// How long a callback token updates the card, and how often.
-pub use card_core::lark::limits::{
+pub use lark_card::lark::limits::{
     CALLBACK_TOKEN_LIFETIME as TOKEN_LIFETIME, CALLBACK_TOKEN_USES as TOKEN_USES,
 };
 

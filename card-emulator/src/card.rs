@@ -1,17 +1,17 @@
-//! Card content: checked with card-core's runtime validation (the same rules as `card!`), and
+//! Card content: checked with lark-card's runtime validation (the same rules as `card!`), and
 //! a refusal worded like Lark's 230099.
 //!
 //! Lark puts the reason in `msg` after `ext=`:
 //! `Failed to create card content, ext=ErrCode: 200550; ErrPath: ROOT -> elements -> [2](tag: chart); ErrMsg: chart spec is invalid; ErrorValue: …; `
-//! The emulator answers the first problem card-core finds in that shape, with card-core's
+//! The emulator answers the first problem lark-card finds in that shape, with lark-card's
 //! message as `ErrMsg`, its JSON path as `ErrPath`, and the offending value when it is a
 //! scalar.
 
-use card_core::{Card, CardError, NoUpdateMulti, ValidationError, ViolationKind};
+use lark_card::{Card, CardError, NoUpdateMulti, ValidationError, ViolationKind};
 use serde_json::Value;
 
 use crate::errors::ApiError;
-use card_core::lark::{CardSubCode, LarkCode};
+use lark_card::lark::{CardSubCode, LarkCode};
 
 /// A card that passed validation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,7 +104,7 @@ fn violation(content: &str, error: &ValidationError) -> ApiError {
     ext(detail)
 }
 
-/// One step of a card-core JSON path.
+/// One step of a lark-card JSON path.
 #[derive(Debug, PartialEq, Eq)]
 enum Step<'a> {
     Key(&'a str),

@@ -18,8 +18,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 /// ```
 /// use std::time::Duration;
 /// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), card_emulator::EmulatorError> {
-/// let emulator = card_emulator::Emulator::builder().paused_clock().start().await?;
+/// # async fn main() -> Result<(), lark_card_emulator::EmulatorError> {
+/// let emulator = lark_card_emulator::Emulator::builder().paused_clock().start().await?;
 /// let before = emulator.clock().now();
 /// emulator.clock().advance(Duration::from_secs(14 * 24 * 3600));
 /// assert_eq!(emulator.clock().now().duration_since(before).ok(), Some(Duration::from_secs(14 * 24 * 3600)));

@@ -25,8 +25,8 @@ pub const DEFAULT_APP_SECRET: &str = "secret";
 /// goes through `&self` and takes effect at once, for requests in flight too.
 ///
 /// ```
-/// use card_core::lark::{LarkCode, SUCCESS};
-/// use card_emulator::Emulator;
+/// use lark_card::lark::{LarkCode, SUCCESS};
+/// use lark_card_emulator::Emulator;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -157,7 +157,7 @@ impl EmulatorBuilder {
         let (stopped_tx, stopped) = oneshot::channel();
         let server_shared = shared.clone();
         std::thread::Builder::new()
-            .name("card-emulator".to_owned())
+            .name("lark-card-emulator".to_owned())
             .spawn(move || {
                 runtime.block_on(async move {
                     match tokio::net::TcpListener::from_std(listener) {

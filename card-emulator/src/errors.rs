@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use card_core::lark::LarkCode;
+use lark_card::lark::LarkCode;
 
 /// What can go wrong when starting or driving the emulator from Rust.
 #[derive(Debug, thiserror::Error)]

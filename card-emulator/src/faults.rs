@@ -28,8 +28,8 @@ use crate::ids::Rng;
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), card_emulator::EmulatorError> {
-/// let emulator = card_emulator::Emulator::builder().start().await?;
+/// # async fn main() -> Result<(), lark_card_emulator::EmulatorError> {
+/// let emulator = lark_card_emulator::Emulator::builder().start().await?;
 /// emulator
 ///     .faults()
 ///     .fail_next(2, 503)
@@ -195,7 +195,7 @@ impl Faults {
     }
 
     /// Answers the next `n` authenticated API requests with Lark error `code`, with the HTTP
-    /// status Lark documents for it ([`LarkCode`](card_core::lark::LarkCode)'s table; 400 for
+    /// status Lark documents for it ([`LarkCode`](lark_card::lark::LarkCode)'s table; 400 for
     /// codes it does not know). For rules the emulator cannot decide by itself, such as
     /// 230028 (DLP audit) or 230013 (availability).
     pub fn error_next(&self, n: u64, code: i64) -> &Self {

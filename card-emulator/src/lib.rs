@@ -6,13 +6,13 @@
 //! | endpoint | emulated |
 //! |---|---|
 //! | `POST /open-apis/auth/v3/tenant_access_token/internal` | tokens live 2 hours; asked again with under 30 minutes left, a new one is issued, otherwise the same one is returned; wrong credentials answer 10003/10014 |
-//! | `POST /open-apis/im/v1/messages?receive_id_type=…` | cards are validated with card-core's runtime rules (230099), 30 KB body limit (230025), 5 QPS per chat (230020), `uuid` de-duplication, dissolved chats (232009), bots removed from a chat (230002) |
+//! | `POST /open-apis/im/v1/messages?receive_id_type=…` | cards are validated with lark-card's runtime rules (230099), 30 KB body limit (230025), 5 QPS per chat (230020), `uuid` de-duplication, dissolved chats (232009), bots removed from a chat (230002) |
 //! | `PATCH /open-apis/im/v1/messages/:message_id` | every rule of Lark's page: tokens (99991661/99991663), body exactly `{"content": string}` (230001), the message exists and is a card (230001), recalled (230011), deleted (230110), sent by another app (230017), older than 14 days (230031), shared card before and after (`update_multi`, 230001), body over 30 KB (230025), invalid card (230099 with `ext=ErrCode: …; ErrPath: …`), 5 QPS per message (230020), 50/s and 1000/min per app (HTTP 429, 99991400, `x-ogw-ratelimit-reset`) |
 //! | `PUT /open-apis/im/v1/messages/:message_id` | edits text/post; cards answer 230001 `ext=invalid msg_type.` as Lark does |
 //!
 //! Every answer carries an `X-Tt-Logid` header, and errors carry `error.log_id`. The choices
 //! made where Lark's documentation is silent are in the docs of each module (the codes are
-//! [`card_core::lark`]'s table;
+//! [`lark_card::lark`]'s table;
 //! [`limits`], [`faults`], [`tokens`], [`Clock`]).
 //!
 //! # Order of checks
@@ -41,7 +41,7 @@
 //! Tests read and steer it through [`Emulator`]: messages and their history, request counts,
 //! a controllable [`Clock`], and [`Faults`] (latency, HTTP 5xx, dropped connections, forced
 //! 230020, 429 and 99991663). The same is served over HTTP under `/__emulator/…`, so the
-//! `card-emulator` binary serves tests written in any language.
+//! `lark-card-emulator` binary serves tests written in any language.
 //!
 //! # The `/__emulator` endpoints
 //!
@@ -69,7 +69,7 @@
 //! # The viewer
 //!
 //! The base URL (`/`) serves a page of the chats and their cards as Lark draws them (with
-//! `card-render`), which follows sends, updates and recalls live, each message one click from
+//! `lark-card-render`), which follows sends, updates and recalls live, each message one click from
 //! its history (accepted states and rejected requests with their codes). Its paths are under
 //! `/__emulator/viewer/` and, like the rest of `/__emulator`, are neither counted nor faulted.
 //!
@@ -95,8 +95,8 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use card_core::lark::LarkCode;
-//! use card_emulator::Emulator;
+//! use lark_card::lark::LarkCode;
+//! use lark_card_emulator::Emulator;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -11,7 +11,7 @@
 
 use std::collections::VecDeque;
 
-pub use card_core::lark::limits::{
+pub use lark_card::lark::limits::{
     MAX_CARD_BODY, MAX_TEXT_BODY, PER_APP_PER_MINUTE, PER_APP_PER_SECOND, PER_CHAT_PER_SECOND,
     PER_MESSAGE_PER_SECOND, PER_MESSAGE_WINDOW,
 };

@@ -1,9 +1,9 @@
-//! `card-emulator`: the local Lark Open API as a program, for tests in any language.
+//! `lark-card-emulator`: the local Lark Open API as a program, for tests in any language.
 //!
 //! ```text
-//! card-emulator [serve] [--port PORT] [--app APP_ID:APP_SECRET]... [--seed N] [--verbose]
+//! lark-card-emulator [serve] [--port PORT] [--app APP_ID:APP_SECRET]... [--seed N] [--verbose]
 //!               [--callback-url URL --verification-token TOKEN [--encrypt-key KEY]]
-//! card-emulator render CARD.json [-o CARD.html] [--png] [--dark] [--mobile] [--locale L]
+//! lark-card-emulator render CARD.json [-o CARD.html] [--png] [--dark] [--mobile] [--locale L]
 //! ```
 //!
 //! `serve` prints its base URL (`http://127.0.0.1:PORT`) as the first line on stdout, then
@@ -17,18 +17,18 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use card_emulator::{CallbackApp, Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
 use clap::{Args, Parser, Subcommand};
+use lark_card_emulator::{CallbackApp, Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
 
 /// The local Lark Open API for cards: token, send and update endpoints with Lark's rules,
 /// limits and error codes, on 127.0.0.1.
 #[derive(Parser)]
 #[command(
-    name = "card-emulator",
+    name = "lark-card-emulator",
     version,
     args_conflicts_with_subcommands = true,
     after_help = "Inspection and control: /__emulator/messages, /__emulator/counts, \
-                  /__emulator/clock/advance, /__emulator/faults ... (see the card_emulator crate docs)."
+                  /__emulator/clock/advance, /__emulator/faults ... (see the lark_card_emulator crate docs)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -134,7 +134,7 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("card-emulator: cannot start a runtime: {error}");
+            eprintln!("lark-card-emulator: cannot start a runtime: {error}");
             return ExitCode::FAILURE;
         }
     };
@@ -147,7 +147,7 @@ fn render(options: &Render) -> ExitCode {
         Ok(text) => text,
         Err(error) => {
             eprintln!(
-                "card-emulator: cannot read {}: {error}",
+                "lark-card-emulator: cannot read {}: {error}",
                 options.card.display()
             );
             return ExitCode::FAILURE;
@@ -157,26 +157,26 @@ fn render(options: &Render) -> ExitCode {
         Ok(card) => card,
         Err(error) => {
             eprintln!(
-                "card-emulator: {} is not JSON: {error}",
+                "lark-card-emulator: {} is not JSON: {error}",
                 options.card.display()
             );
             return ExitCode::FAILURE;
         }
     };
     // Drawn all the same: seeing a card Lark would refuse helps to fix it.
-    if let Err(error) = card_core::Card::<card_core::NoUpdateMulti>::from_json(&text) {
-        eprintln!("card-emulator: warning: Lark would refuse this card: {error}");
+    if let Err(error) = lark_card::Card::<lark_card::NoUpdateMulti>::from_json(&text) {
+        eprintln!("lark-card-emulator: warning: Lark would refuse this card: {error}");
     }
-    let look = card_render::Options {
+    let look = lark_card_render::Options {
         theme: if options.dark {
-            card_render::Theme::Dark
+            lark_card_render::Theme::Dark
         } else {
-            card_render::Theme::Light
+            lark_card_render::Theme::Light
         },
         width: if options.mobile {
-            card_render::Width::Mobile
+            lark_card_render::Width::Mobile
         } else {
-            card_render::Width::Desktop
+            lark_card_render::Width::Desktop
         },
         locale: options.locale.clone(),
         id_prefix: None,
@@ -185,16 +185,19 @@ fn render(options: &Render) -> ExitCode {
         .output
         .clone()
         .unwrap_or_else(|| options.card.with_extension("html"));
-    if let Err(error) = std::fs::write(&html, card_render::page(&card, &look)) {
-        eprintln!("card-emulator: cannot write {}: {error}", html.display());
+    if let Err(error) = std::fs::write(&html, lark_card_render::page(&card, &look)) {
+        eprintln!(
+            "lark-card-emulator: cannot write {}: {error}",
+            html.display()
+        );
         return ExitCode::FAILURE;
     }
     println!("{}", html.display());
     if options.png {
         let png = html.with_extension("png");
-        let width = card_render::screenshot::window_width(&look);
-        if let Err(error) = card_render::screenshot::screenshot(&html, &png, width) {
-            eprintln!("card-emulator: no PNG: {error}");
+        let width = lark_card_render::screenshot::window_width(&look);
+        if let Err(error) = lark_card_render::screenshot::screenshot(&html, &png, width) {
+            eprintln!("lark-card-emulator: no PNG: {error}");
             return ExitCode::FAILURE;
         }
         println!("{}", png.display());
@@ -221,7 +224,7 @@ async fn run(options: Serve) -> ExitCode {
     let emulator = match builder.start().await {
         Ok(emulator) => emulator,
         Err(error) => {
-            eprintln!("card-emulator: {error}");
+            eprintln!("lark-card-emulator: {error}");
             return ExitCode::FAILURE;
         }
     };
@@ -245,14 +248,14 @@ async fn run(options: Serve) -> ExitCode {
         return ExitCode::FAILURE;
     }
     for app in &apps {
-        eprintln!("card-emulator: app {}", app.id);
+        eprintln!("lark-card-emulator: app {}", app.id);
     }
     eprintln!(
-        "card-emulator: serving on {} until Ctrl-C",
+        "lark-card-emulator: serving on {} until Ctrl-C",
         emulator.base_url()
     );
     if let Err(error) = tokio::signal::ctrl_c().await {
-        eprintln!("card-emulator: cannot wait for Ctrl-C: {error}");
+        eprintln!("lark-card-emulator: cannot wait for Ctrl-C: {error}");
     }
     emulator.shutdown().await;
     ExitCode::SUCCESS
@@ -265,7 +268,7 @@ mod tests {
 
     fn parse(list: &[&str]) -> Result<Serve, clap::Error> {
         let cli =
-            Cli::try_parse_from(std::iter::once("card-emulator").chain(list.iter().copied()))?;
+            Cli::try_parse_from(std::iter::once("lark-card-emulator").chain(list.iter().copied()))?;
         match cli.command {
             Some(Command::Serve(serve)) => Ok(serve),
             None => Ok(cli.serve),
@@ -278,7 +281,7 @@ mod tests {
     #[test]
     fn parses_render() {
         let cli = Cli::try_parse_from([
-            "card-emulator",
+            "lark-card-emulator",
             "render",
             "card.json",
             "-o",

@@ -175,7 +175,7 @@ async fn handle(
     let response = finish(&shared, response, &log_id, !control, complete);
     if let (Some(id), Endpoint::UpdateCard | Endpoint::EditMessage) = (message_id, endpoint) {
         let code = response.extensions().get::<ReplyCode>().map(|c| c.0);
-        if let Some(code) = code.filter(|code| *code != card_core::lark::SUCCESS) {
+        if let Some(code) = code.filter(|code| *code != lark_card::lark::SUCCESS) {
             let at_ms = shared.clock.now_ms();
             shared.lock().journal.reject(
                 id,

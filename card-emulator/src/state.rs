@@ -25,9 +25,9 @@ use crate::limits::{
     AppLimiter, Window, PER_CHAT_PER_SECOND, PER_MESSAGE_PER_SECOND, PER_MESSAGE_WINDOW,
 };
 use crate::tokens::Tokens;
-use card_core::lark::LarkCode;
+use lark_card::lark::LarkCode;
 
-pub use card_core::lark::limits::{UPDATE_WINDOW, UUID_WINDOW};
+pub use lark_card::lark::limits::{UPDATE_WINDOW, UUID_WINDOW};
 
 /// What the server tasks and the [`Emulator`](crate::Emulator) handle share.
 #[derive(Debug)]

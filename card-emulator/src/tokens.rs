@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use crate::clock::millis;
 use crate::ids::{self, Rng};
 
-pub use card_core::lark::limits::{
+pub use lark_card::lark::limits::{
     TENANT_TOKEN_LIFETIME as TOKEN_LIFETIME, TENANT_TOKEN_RENEW_WITHIN as RENEW_WITHIN,
 };
 

@@ -1,7 +1,7 @@
 //! The viewer: the emulator's chats and their cards in a browser, at the base URL (`/`).
 //!
 //! Every message sits in an element with `data-message-id="om_…"`, drawn by
-//! [`card_render`] from the content the emulator holds. The page follows the emulator live:
+//! [`lark_card_render`] from the content the emulator holds. The page follows the emulator live:
 //! each change (a send, an update, a recall, a rejected update) bumps a version that
 //! `GET /__emulator/viewer/events` streams as server-sent events; the page's script then
 //! fetches the chats again and swaps in the messages whose revision changed, without a reload.
@@ -43,7 +43,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use card_render::{Options, Theme, Width};
+use lark_card_render::{Options, Theme, Width};
 use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 use tokio::sync::watch;
@@ -51,7 +51,7 @@ use tokio::sync::watch;
 use crate::inspect::{MessageState, MessageView, RevisionKind};
 use crate::routes::CONTROL_PREFIX;
 use crate::state::Shared;
-use card_core::lark::LarkCode;
+use lark_card::lark::LarkCode;
 
 /// Where the viewer's own endpoints live, under [`CONTROL_PREFIX`] so that they are neither
 /// counted nor faulted.
@@ -206,7 +206,7 @@ async fn viewer_css() -> Response {
 }
 
 async fn card_css() -> Response {
-    static_file("text/css; charset=utf-8", card_render::stylesheet())
+    static_file("text/css; charset=utf-8", lark_card_render::stylesheet())
 }
 
 /// A time of the emulator's clock as `YYYY-MM-DD HH:MM:SS` (UTC).
@@ -317,7 +317,7 @@ fn state_label(state: MessageState) -> &'static str {
 
 fn content_markup(msg_type: &str, content: &str, options: &Options) -> Markup {
     if msg_type == "interactive" {
-        card_render::content_to_html(content, options)
+        lark_card_render::content_to_html(content, options)
     } else {
         let text = serde_json::from_str::<serde_json::Value>(content)
             .ok()
@@ -362,11 +362,11 @@ async fn index(
     };
     let theme = if look.dark() { "dark" } else { "light" };
     html_response(layout(
-        "card-emulator",
+        "lark-card-emulator",
         &look,
         html! {
             header.top {
-                strong { "card-emulator" }
+                strong { "lark-card-emulator" }
                 span.live title="follows the emulator's changes" { "live" }
                 span.muted { "Lark chats as this emulator holds them." }
                 a href=(format!("?theme={other_theme}&width={width}")) { (other_theme) }

@@ -2,7 +2,7 @@
 //! over WebDriver with fantoccini. Each test starts chromedriver itself on a free port, with a
 //! fresh profile, headless, and no network features.
 //!
-//! The interaction tests put a real bot behind the emulator: card-core's `Receiver` served
+//! The interaction tests put a real bot behind the emulator: lark-card's `Receiver` served
 //! over HTTP on 127.0.0.1, set as the app's callback URL.
 //!
 //! Under `CI=true` they never skip: without Chromium and chromedriver they fail and say what
@@ -19,11 +19,11 @@ use std::time::{Duration, Instant};
 
 use std::sync::{Arc, Mutex};
 
-use card_core::callback::{Answer, CardAction, Receiver, Toast, V2Card};
-use card_core::lark::{LarkCode, SUCCESS};
 use common::*;
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
+use lark_card::callback::{Answer, CardAction, Receiver, Toast, V2Card};
+use lark_card::lark::{LarkCode, SUCCESS};
 use serde_json::{json, Value};
 
 /// One browser at a time: the machine has two cores, and the live-update test measures a
@@ -82,7 +82,7 @@ impl Browser {
     /// `None` (with a notice) when Chromium or chromedriver is missing outside CI.
     async fn start() -> Result<Option<Browser>, Box<dyn Error>> {
         let found = (
-            card_render::screenshot::find_chromium(),
+            lark_card_render::screenshot::find_chromium(),
             find_program("CHROMEDRIVER", &["chromedriver"]),
         );
         let (Some(chromium), Some(chromedriver)) = found else {
@@ -118,10 +118,10 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let profile = std::env::temp_dir().join(format!(
-            "card-emulator-browser-{}-{port}",
+            "lark-card-emulator-browser-{}-{port}",
             std::process::id()
         ));
-        let mut args: Vec<String> = card_render::screenshot::HEADLESS_FLAGS
+        let mut args: Vec<String> = lark_card_render::screenshot::HEADLESS_FLAGS
             .iter()
             .map(|flag| (*flag).to_owned())
             .collect();
@@ -243,12 +243,14 @@ async fn every_corpus_card_renders_with_no_console_error() -> TestResult {
         let errors = browser.console_errors().await?;
         assert!(errors.is_empty(), "console errors on /{look}: {errors:?}");
     }
-    // The same cards as self-contained pages (what `card-emulator render` writes).
+    // The same cards as self-contained pages (what `lark-card-emulator render` writes).
     for (name, content) in &cards {
         let card: Value = serde_json::from_str(content)?;
-        let page = card_render::page(&card, &card_render::Options::default());
-        let path =
-            std::env::temp_dir().join(format!("card-render-{}-{name}.html", std::process::id()));
+        let page = lark_card_render::page(&card, &lark_card_render::Options::default());
+        let path = std::env::temp_dir().join(format!(
+            "lark-card-render-{}-{name}.html",
+            std::process::id()
+        ));
         std::fs::write(&path, page)?;
         browser
             .client

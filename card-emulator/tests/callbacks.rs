@@ -12,10 +12,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::post;
-use card_core::callback::{crypto, EncryptKey};
-use card_core::lark::LarkCode;
-use card_emulator::{CallbackApp, Click, Emulator, Operator};
 use common::{call, TestResult, APP_ID, APP_SECRET, OTHER_APP_ID, OTHER_APP_SECRET};
+use lark_card::callback::{crypto, EncryptKey};
+use lark_card::lark::LarkCode;
+use lark_card_emulator::{CallbackApp, Click, Emulator, Operator};
 use serde_json::{json, Value};
 
 const TOKEN: &str = "vt-emulator";

@@ -4,8 +4,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use card_core::lark::LarkCode;
 use common::*;
+use lark_card::lark::LarkCode;
 use serde_json::json;
 
 #[tokio::test]
@@ -192,7 +192,7 @@ async fn faults_can_be_set_and_cleared_over_http() -> TestResult {
     assert_eq!(cleared.body["failures"], 0);
     assert_eq!(
         lark.emulator.faults().pending(),
-        card_emulator::PendingFaults::default()
+        lark_card_emulator::PendingFaults::default()
     );
     Ok(())
 }

@@ -5,9 +5,9 @@ mod common;
 use std::process::Stdio;
 use std::time::Duration;
 
-use card_core::lark::LarkCode;
-use card_emulator::{Emulator, Endpoint, MessageState};
 use common::*;
+use lark_card::lark::LarkCode;
+use lark_card_emulator::{Emulator, Endpoint, MessageState};
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
@@ -203,8 +203,8 @@ async fn seeded_emulators_issue_the_same_ids() -> TestResult {
     let start = || Emulator::builder().seed(99).paused_clock().start();
     let (a, b) = (start().await?, start().await?);
     assert_eq!(
-        a.tenant_token(card_emulator::DEFAULT_APP_ID)?,
-        b.tenant_token(card_emulator::DEFAULT_APP_ID)?
+        a.tenant_token(lark_card_emulator::DEFAULT_APP_ID)?,
+        b.tenant_token(lark_card_emulator::DEFAULT_APP_ID)?
     );
     assert_eq!(
         a.send_card(CHAT, &shared_card("x"))?,
@@ -229,7 +229,7 @@ async fn shutdown_stops_serving() -> TestResult {
 
 #[tokio::test]
 async fn the_binary_prints_its_url_first_and_serves() -> TestResult {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_card-emulator"))
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_lark-card-emulator"))
         .args(["--port", "0", "--app", "cli_bin:bin-secret", "--seed", "5"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -256,11 +256,11 @@ async fn the_binary_prints_its_url_first_and_serves() -> TestResult {
     assert_eq!(reply.code(), 0, "{}", reply.text);
     child.kill().await?;
 
-    let help = tokio::process::Command::new(env!("CARGO_BIN_EXE_card-emulator"))
+    let help = tokio::process::Command::new(env!("CARGO_BIN_EXE_lark-card-emulator"))
         .arg("--bogus")
         .output()
         .await?;
     assert_eq!(help.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&help.stderr).contains("Usage: card-emulator"));
+    assert!(String::from_utf8_lossy(&help.stderr).contains("Usage: lark-card-emulator"));
     Ok(())
 }

@@ -5,10 +5,10 @@ mod common;
 
 use std::time::Duration;
 
-use card_core::lark::LarkCode;
-use card_emulator::limits::{PER_APP_PER_MINUTE, PER_APP_PER_SECOND, PER_MESSAGE_PER_SECOND};
-use card_emulator::Endpoint;
 use common::*;
+use lark_card::lark::LarkCode;
+use lark_card_emulator::limits::{PER_APP_PER_MINUTE, PER_APP_PER_SECOND, PER_MESSAGE_PER_SECOND};
+use lark_card_emulator::Endpoint;
 
 /// A well-formed id of no message: each request passes the gateway (and counts against the
 /// app's limits) and then fails on its own, without touching any message's limit.
@@ -163,7 +163,7 @@ async fn a_thousand_requests_per_minute_per_app_then_http_429_with_the_reset() -
 async fn a_running_clock_limits_in_real_time() -> TestResult {
     // The default clock runs with real time: six updates in a burst are one too many,
     // and after a real second the message can be updated again.
-    let emulator = card_emulator::Emulator::builder()
+    let emulator = lark_card_emulator::Emulator::builder()
         .app(APP_ID, APP_SECRET)
         .start()
         .await?;

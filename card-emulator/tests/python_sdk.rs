@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use card_core::lark::LarkCode;
-use card_emulator::{CallbackApp, Click, Emulator, Operator};
+use lark_card::lark::LarkCode;
+use lark_card_emulator::{CallbackApp, Click, Emulator, Operator};
 use tokio::io::AsyncBufReadExt;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;

@@ -1,4 +1,4 @@
-//! `card-emulator render CARD.json [-o OUT.html] [--png]`: the binary writes a self-contained
+//! `lark-card-emulator render CARD.json [-o OUT.html] [--png]`: the binary writes a self-contained
 //! page of the card, and a PNG through the local Chromium (which these tests require, as the
 //! browser tests do: `apt-get install -y chromium chromium-driver`).
 
@@ -11,7 +11,7 @@ use common::TestResult;
 
 fn scratch(name: &str) -> Result<PathBuf, Box<dyn std::error::Error>> {
     let dir = std::env::temp_dir().join(format!(
-        "card-emulator-render-{}-{name}",
+        "lark-card-emulator-render-{}-{name}",
         std::process::id()
     ));
     std::fs::create_dir_all(&dir)?;
@@ -28,7 +28,7 @@ fn corpus_card(name: &str) -> PathBuf {
 fn render_writes_a_page_and_a_png() -> TestResult {
     let dir = scratch("png")?;
     let html = dir.join("header.html");
-    let output = Command::new(env!("CARGO_BIN_EXE_card-emulator"))
+    let output = Command::new(env!("CARGO_BIN_EXE_lark-card-emulator"))
         .arg("render")
         .arg(corpus_card("01-header-title-subtitle-tags.json"))
         .arg("-o")
@@ -58,7 +58,7 @@ fn render_refuses_what_is_not_json_and_warns_of_an_invalid_card() -> TestResult 
     let dir = scratch("bad")?;
     let not_json = dir.join("not.json");
     std::fs::write(&not_json, "{ nope")?;
-    let output = Command::new(env!("CARGO_BIN_EXE_card-emulator"))
+    let output = Command::new(env!("CARGO_BIN_EXE_lark-card-emulator"))
         .arg("render")
         .arg(&not_json)
         .output()?;
@@ -67,7 +67,7 @@ fn render_refuses_what_is_not_json_and_warns_of_an_invalid_card() -> TestResult 
 
     let invalid = dir.join("invalid.json");
     std::fs::write(&invalid, r#"{"elements":[{"tag":"button"}]}"#)?;
-    let output = Command::new(env!("CARGO_BIN_EXE_card-emulator"))
+    let output = Command::new(env!("CARGO_BIN_EXE_lark-card-emulator"))
         .arg("render")
         .arg(&invalid)
         .output()?;

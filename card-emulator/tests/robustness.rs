@@ -4,8 +4,8 @@ mod common;
 
 use std::time::Duration;
 
-use card_core::lark::LarkCode;
 use common::*;
+use lark_card::lark::LarkCode;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

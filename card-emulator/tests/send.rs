@@ -5,9 +5,9 @@ mod common;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use card_core::lark::LarkCode;
-use card_emulator::MessageState;
 use common::*;
+use lark_card::lark::LarkCode;
+use lark_card_emulator::MessageState;
 use serde_json::json;
 
 #[tokio::test]
@@ -375,7 +375,7 @@ async fn send_card_follows_the_send_rules() -> TestResult {
     assert!(
         matches!(
             error,
-            Some(card_emulator::EmulatorError::Api { code, .. })
+            Some(lark_card_emulator::EmulatorError::Api { code, .. })
                 if code == LarkCode::CardContentFailed.code()
         ),
         "{error:?}"

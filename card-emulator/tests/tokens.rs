@@ -5,8 +5,8 @@ mod common;
 
 use std::time::Duration;
 
-use card_core::lark::LarkCode;
 use common::*;
+use lark_card::lark::LarkCode;
 use serde_json::json;
 
 const MINUTE: Duration = Duration::from_secs(60);

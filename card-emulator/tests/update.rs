@@ -6,9 +6,9 @@ mod common;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use card_core::lark::LarkCode;
-use card_emulator::RevisionKind;
 use common::*;
+use lark_card::lark::LarkCode;
+use lark_card_emulator::RevisionKind;
 use serde_json::json;
 
 const DAY: Duration = Duration::from_secs(24 * 3600);

@@ -61,7 +61,7 @@ impl ToTokens for Range {
     }
 }
 
-/// The id of a node: its address. The validator of `card-schema` names nodes by id, and the
+/// The id of a node: its address. The validator of `lark-card-schema` names nodes by id, and the
 /// checker and the JSON reader look their span or file position up by it.
 pub fn node_id<T>(node: &T) -> usize {
     node as *const T as usize

@@ -1,8 +1,8 @@
-//! Stage 2, check: the syntax tree against the card schema, with the validator `card-core`
+//! Stage 2, check: the syntax tree against the card schema, with the validator `lark-card`
 //! runs on JSON at run time, plus what only the macro can know (the size of a static card).
 
-use card_schema::lark::limits::MAX_CARD_BODY as MAX_BODY_BYTES;
-use card_schema::{
+use lark_card_schema::lark::limits::MAX_CARD_BODY as MAX_BODY_BYTES;
+use lark_card_schema::{
     validate_card, Entry, Item, Node, Number, Report, Severity, View, ViolationKind,
 };
 use std::collections::HashMap;
@@ -198,7 +198,7 @@ pub fn body_size(card: &Value) -> usize {
     let mut json = String::new();
     write_json(card, &mut json);
     let mut body = String::from("{\"content\":");
-    card_schema::json::write_string(&json, &mut body);
+    lark_card_schema::json::write_string(&json, &mut body);
     body.push('}');
     body.len()
 }
@@ -208,7 +208,7 @@ fn write_json(value: &Value, out: &mut String) {
         Value::Null(_) => out.push_str("null"),
         Value::Bool(b, _) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => write_number(n.value, out),
-        Value::String(s) => card_schema::json::write_string(&s.text, out),
+        Value::String(s) => lark_card_schema::json::write_string(&s.text, out),
         Value::Array(a) => {
             out.push('[');
             for (i, item) in a.items.iter().enumerate() {
@@ -235,7 +235,7 @@ fn write_json(value: &Value, out: &mut String) {
 /// as the card is written (the order differs, the size does not).
 fn write_entries(entries: &[ast::Entry], out: &mut String, first: &mut bool) {
     for entry in entries {
-        if let (card_schema::def::UNCHECKED, Value::Object(inner)) =
+        if let (lark_card_schema::def::UNCHECKED, Value::Object(inner)) =
             (entry.name.as_str(), &entry.value)
         {
             write_entries(&inner.entries, out, first);
@@ -244,7 +244,7 @@ fn write_entries(entries: &[ast::Entry], out: &mut String, first: &mut bool) {
         if !std::mem::replace(first, false) {
             out.push(',');
         }
-        card_schema::json::write_string(&entry.name, out);
+        lark_card_schema::json::write_string(&entry.name, out);
         out.push(':');
         write_json(&entry.value, out);
     }

@@ -1,7 +1,7 @@
 //! Diagnostics: every error the stages found, reported at once, with a placeholder value so
 //! that the user sees our messages and not the type errors that would follow them.
 //!
-//! The messages themselves ("did you mean") live in `card-schema`, shared with runtime
+//! The messages themselves ("did you mean") live in `lark-card-schema`, shared with runtime
 //! validation, so that a card is described the same way at compile time and at run time.
 
 use proc_macro2::TokenStream;
@@ -24,6 +24,6 @@ pub fn failed(error: Error) -> TokenStream {
     let errors = error.into_compile_error();
     quote! {{
         #errors
-        ::card_core::__private::placeholder()
+        ::lark_card::__private::placeholder()
     }}
 }

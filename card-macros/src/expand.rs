@@ -1,13 +1,13 @@
-//! Stage 3, generate: the checked syntax tree into the typed value of `card-core`.
+//! Stage 3, generate: the checked syntax tree into the typed value of `lark-card`.
 //!
-//! The card becomes struct literals of `card_core::model`, enum variants and `Vec`s, built in
+//! The card becomes struct literals of `lark_card::model`, enum variants and `Vec`s, built in
 //! place: no JSON is parsed at run time and nothing can panic. Interpolated expressions keep
 //! their spans, so the compiler's type errors point at them.
 
-use card_schema::catalogue::{CARD, ELEMENT, ELEMENT_COMMON};
-use card_schema::codegen::{field_ident, variant_ident};
-use card_schema::def::{EnumDef, ObjectDef, UnionDef, UNCHECKED};
-use card_schema::{Kind, Sharing};
+use lark_card_schema::catalogue::{CARD, ELEMENT, ELEMENT_COMMON};
+use lark_card_schema::codegen::{field_ident, variant_ident};
+use lark_card_schema::def::{EnumDef, ObjectDef, UnionDef, UNCHECKED};
+use lark_card_schema::{Kind, Sharing};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 
@@ -17,8 +17,8 @@ use crate::check::Checked;
 /// The expression `card!` expands to, for a card that passed the checks.
 pub fn card(card: &Value, checked: &Checked) -> TokenStream {
     let sharing = match checked.report.sharing {
-        Sharing::Shared => quote!(::card_core::Shared),
-        Sharing::NotShared | Sharing::Unknown => quote!(::card_core::NoUpdateMulti),
+        Sharing::Shared => quote!(::lark_card::Shared),
+        Sharing::NotShared | Sharing::Unknown => quote!(::lark_card::NoUpdateMulti),
     };
     let json = match card {
         Value::Object(o) => object(&CARD, o, false, None),
@@ -43,7 +43,7 @@ pub fn card(card: &Value, checked: &Checked) -> TokenStream {
     };
     quote! {{
         #(#warnings)*
-        ::card_core::__private::#make::<#sharing>(#json)
+        ::lark_card::__private::#make::<#sharing>(#json)
     }}
 }
 
@@ -66,7 +66,7 @@ fn value(kind: &Kind, v: &Value) -> TokenStream {
     match (kind, v) {
         (Kind::String | Kind::Markdown | Kind::Pattern(_), Value::String(s)) => {
             let lit = &s.lit;
-            quote!(::card_core::__private::lit(#lit))
+            quote!(::lark_card::__private::lit(#lit))
         }
         (Kind::Bool, Value::Bool(b, span)) => {
             let ident = Ident::new(if *b { "true" } else { "false" }, *span);
@@ -96,7 +96,7 @@ fn value(kind: &Kind, v: &Value) -> TokenStream {
                 let value = value(inner, &e.value);
                 quote!((#key, #value))
             });
-            quote!(::card_core::__private::map([#(#entries),*]))
+            quote!(::lark_card::__private::map([#(#entries),*]))
         }
         (Kind::Json | Kind::StringOrJson, _) => json(v),
         _ => mismatch(v),
@@ -108,21 +108,21 @@ fn interpolated(kind: &Kind, rust: &Rust) -> TokenStream {
     let span = rust.range.start;
     match kind {
         Kind::String | Kind::Pattern(_) => {
-            quote_spanned!(span=> ::card_core::__private::text(#expr))
+            quote_spanned!(span=> ::lark_card::__private::text(#expr))
         }
-        Kind::Markdown => quote_spanned!(span=> ::card_core::__private::markdown(#expr)),
+        Kind::Markdown => quote_spanned!(span=> ::lark_card::__private::markdown(#expr)),
         Kind::Bool => quote_spanned!(span=> { let value: bool = #expr; value }),
-        Kind::Integer { .. } => quote_spanned!(span=> ::card_core::__private::integer(#expr)),
-        Kind::Number => quote_spanned!(span=> ::card_core::__private::number(#expr)),
+        Kind::Integer { .. } => quote_spanned!(span=> ::lark_card::__private::integer(#expr)),
+        Kind::Number => quote_spanned!(span=> ::lark_card::__private::number(#expr)),
         Kind::Json | Kind::StringOrJson => {
-            quote_spanned!(span=> ::card_core::__private::json(#expr))
+            quote_spanned!(span=> ::lark_card::__private::json(#expr))
         }
         Kind::Element(_) => {
             let element = interpolated_element(rust);
             quote!(::std::boxed::Box::new(#element))
         }
         Kind::Elements(_) => quote_spanned! {span=>
-            ::core::iter::Iterator::collect::<::std::vec::Vec<::card_core::model::Element>>(
+            ::core::iter::Iterator::collect::<::std::vec::Vec<::lark_card::model::Element>>(
                 ::core::iter::Iterator::map(
                     ::core::iter::IntoIterator::into_iter(#expr),
                     ::core::convert::Into::into,
@@ -138,7 +138,7 @@ fn interpolated(kind: &Kind, rust: &Rust) -> TokenStream {
 
 fn interpolated_element(rust: &Rust) -> TokenStream {
     let expr = &rust.tokens;
-    quote_spanned!(rust.range.start=> ::card_core::__private::element(#expr))
+    quote_spanned!(rust.range.start=> ::lark_card::__private::element(#expr))
 }
 
 fn number(v: &Value) -> TokenStream {
@@ -148,15 +148,15 @@ fn number(v: &Value) -> TokenStream {
     match n.value {
         NumberValue::Int(i) => {
             let lit = Literal::i64_unsuffixed(i);
-            quote!(::card_core::__private::number_i64(#lit))
+            quote!(::lark_card::__private::number_i64(#lit))
         }
         NumberValue::UInt(u) => {
             let lit = Literal::u64_unsuffixed(u);
-            quote!(::card_core::__private::number_u64(#lit))
+            quote!(::lark_card::__private::number_u64(#lit))
         }
         NumberValue::Float(f) => {
             let lit = Literal::f64_unsuffixed(f);
-            quote!(::card_core::__private::number_f64(#lit))
+            quote!(::lark_card::__private::number_f64(#lit))
         }
     }
 }
@@ -166,11 +166,11 @@ fn enum_value(def: &EnumDef, s: &crate::ast::Str) -> TokenStream {
     match def.variant(&s.text) {
         Some(variant) => {
             let variant = Ident::new(variant, s.lit.span());
-            quote!(::card_core::model::#ty::#variant)
+            quote!(::lark_card::model::#ty::#variant)
         }
         None => {
             let lit = &s.lit;
-            quote!(::card_core::model::#ty::Other(::card_core::__private::lit(#lit)))
+            quote!(::lark_card::model::#ty::Other(::lark_card::__private::lit(#lit)))
         }
     }
 }
@@ -183,7 +183,7 @@ fn object(
     discriminator: Option<&str>,
 ) -> TokenStream {
     let ty = format_ident!("{}", def.rust_name);
-    let common: &[card_schema::def::Field] = if is_element { ELEMENT_COMMON } else { &[] };
+    let common: &[lark_card_schema::def::Field] = if is_element { ELEMENT_COMMON } else { &[] };
     let mut written = 0;
     let field_of = |name: &str| {
         def.field(name)
@@ -203,7 +203,7 @@ fn object(
         (Some(e), true) => {
             let value = json(&e.value);
             let name = Ident::new("unchecked", e.key.lit.span());
-            Some(quote!(#name: ::card_core::__private::unchecked(#value)))
+            Some(quote!(#name: ::lark_card::__private::unchecked(#value)))
         }
         (marker, false) => {
             let inner = marker.into_iter().flat_map(|e| match &e.value {
@@ -215,8 +215,8 @@ fn object(
                 let value = json(&e.value);
                 quote!((#key, #value))
             });
-            Some(quote!(unchecked: ::card_core::__private::unchecked(
-                ::card_core::__private::json_object([#(#entries),*])
+            Some(quote!(unchecked: ::lark_card::__private::unchecked(
+                ::lark_card::__private::json_object([#(#entries),*])
             )))
         }
     };
@@ -239,7 +239,7 @@ fn object(
         quote!()
     };
     let unchecked = unchecked.into_iter();
-    quote!(::card_core::model::#ty { #(#fields,)* #(#unchecked,)* #rest })
+    quote!(::lark_card::model::#ty { #(#fields,)* #(#unchecked,)* #rest })
 }
 
 fn rust_field(name: &str, span: Span) -> Ident {
@@ -266,13 +266,13 @@ fn union(def: &UnionDef, o: &Object, is_element: bool) -> TokenStream {
     if let (None, Some(raw)) = (tag, raw) {
         let value = json(&raw.value);
         let variant = Ident::new("Raw", raw.key.lit.span());
-        return quote!(::card_core::model::#ty::#variant(::card_core::__private::unchecked(#value)));
+        return quote!(::lark_card::model::#ty::#variant(::lark_card::__private::unchecked(#value)));
     }
     // `{}` where a text object is optional (`"hover_tips": {}`, as the card builder exports
     // it): Lark reads it as absent; it is kept as written.
     if o.entries.is_empty() {
         let variant = Ident::new("Raw", o.open);
-        return quote!(::card_core::model::#ty::#variant(::core::default::Default::default()));
+        return quote!(::lark_card::model::#ty::#variant(::core::default::Default::default()));
     }
     let Some(tag) = tag else {
         return mismatch_at(Range::one(o.open));
@@ -282,7 +282,7 @@ fn union(def: &UnionDef, o: &Object, is_element: bool) -> TokenStream {
     };
     let variant = Ident::new(&variant_ident(&tag.text), tag.lit.span());
     let inner = object(variant_def, o, is_element, Some(def.key));
-    quote!(::card_core::model::#ty::#variant(#inner))
+    quote!(::lark_card::model::#ty::#variant(#inner))
 }
 
 /// A `Vec` of the array's items: `vec![...]` when every item is a value, else a block that
@@ -329,7 +329,7 @@ fn pushes(list: &[Item], items: &Ident, each: &dyn Fn(&Value) -> TokenStream) ->
             }
             Item::Spread(rust) => {
                 let expr = &rust.tokens;
-                quote_spanned!(rust.range.start=> ::card_core::__private::extend(&mut #items, #expr);)
+                quote_spanned!(rust.range.start=> ::lark_card::__private::extend(&mut #items, #expr);)
             }
         })
         .collect()
@@ -337,7 +337,7 @@ fn pushes(list: &[Item], items: &Ident, each: &dyn Fn(&Value) -> TokenStream) ->
 
 /// Free JSON (callback values, chart specs) as a `serde_json::Value`.
 fn json(v: &Value) -> TokenStream {
-    let value = quote!(::card_core::__private::serde_json::Value);
+    let value = quote!(::lark_card::__private::serde_json::Value);
     match v {
         Value::Null(_) => quote!(#value::Null),
         Value::Bool(b, _) => quote!(#value::Bool(#b)),
@@ -347,7 +347,7 @@ fn json(v: &Value) -> TokenStream {
         }
         Value::String(s) => {
             let lit = &s.lit;
-            quote!(#value::String(::card_core::__private::lit(#lit)))
+            quote!(#value::String(::lark_card::__private::lit(#lit)))
         }
         Value::Array(a) => {
             let list = list(a, &json);
@@ -359,11 +359,11 @@ fn json(v: &Value) -> TokenStream {
                 let v = json(&e.value);
                 quote!((#key, #v))
             });
-            quote!(::card_core::__private::json_object([#(#entries),*]))
+            quote!(::lark_card::__private::json_object([#(#entries),*]))
         }
         Value::Rust(rust) => {
             let expr = &rust.tokens;
-            quote_spanned!(rust.range.start=> ::card_core::__private::json(#expr))
+            quote_spanned!(rust.range.start=> ::lark_card::__private::json(#expr))
         }
     }
 }

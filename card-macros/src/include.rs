@@ -132,7 +132,7 @@ mod tests {
         let (out, path) = expand_file("ok.json", r#"{ "elements": [ { "tag": "hr" } ] }"#);
         assert!(out.contains("include_bytes"), "{out}");
         assert!(out.contains(&format!("{path:?}")), "{out}");
-        assert!(out.contains("card_core :: model :: Hr"), "{out}");
+        assert!(out.contains("lark_card :: model :: Hr"), "{out}");
         // Also when the file does not parse: fixing it must rebuild too.
         let (out, _) = expand_file("broken.json", "{ \"elements\": [ }");
         assert!(out.contains("include_bytes"), "{out}");

@@ -1,9 +1,9 @@
-//! The `card!` macro of `card-core`: Lark card JSON, checked when your program compiles.
+//! The `card!` macro of `lark-card`: Lark card JSON, checked when your program compiles.
 //!
-//! Use it through `card_core::card!`, whose documentation describes the syntax and the checks.
+//! Use it through `lark_card::card!`, whose documentation describes the syntax and the checks.
 //! It works in three stages, one file each, each depending only on the ones before it: `ast`
 //! parses the tokens into a JSON-shaped tree (with `syn`, parsing only), `check` validates
-//! the tree against the card schema of `card-schema`, and `expand` writes the typed value;
+//! the tree against the card schema of `lark-card-schema`, and `expand` writes the typed value;
 //! `diag` reports every error at once (`syn::Error::combine`). `include_card!` reads a card
 //! JSON file into the same tree (`json`, `include`), and the same stages follow.
 
@@ -19,21 +19,21 @@ mod include;
 mod json;
 mod markdown;
 
-/// Builds a typed, checked Lark card from card JSON. See `card_core::card!`.
+/// Builds a typed, checked Lark card from card JSON. See `lark_card::card!`.
 #[proc_macro]
 pub fn card(input: TokenStream) -> TokenStream {
     expand(input.into()).into()
 }
 
 /// Builds the same typed, checked card from a card JSON file read when the program compiles.
-/// See `card_core::include_card!`.
+/// See `lark_card::include_card!`.
 #[proc_macro]
 pub fn include_card(input: TokenStream) -> TokenStream {
     include::expand(input.into()).into()
 }
 
 /// `format!` for card markdown: the literal stays markdown, every argument is escaped. See
-/// `card_core::markdown!`.
+/// `lark_card::markdown!`.
 #[proc_macro]
 pub fn markdown(input: TokenStream) -> TokenStream {
     markdown::expand(input.into()).into()

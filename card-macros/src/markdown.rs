@@ -201,12 +201,12 @@ fn expand_format(format: &LitStr, mut args: Vec<Arg>) -> Result<TokenStream, Vec
             Target::Capture(ident) => quote!(&#ident),
         };
         quote! {
-            ::card_core::__private::Escaped(::core::format_args!(#spec, #value))
+            ::lark_card::__private::Escaped(::core::format_args!(#spec, #value))
         }
     });
     let template = Literal::string(&template);
     Ok(quote! {
-        ::card_core::trusted_markdown(
+        ::lark_card::trusted_markdown(
             match ( #( &(#exprs), )* ) {
                 ( #( #bindings, )* ) => ::std::format!(#template #(, #escaped)*),
             }

@@ -26,18 +26,18 @@ fn a_static_card_is_struct_literals_with_no_json_at_run_time() {
     }));
     let expected = r#"fn card() {
     let _ = {
-        ::card_core::__private::card::<
-            ::card_core::Shared,
-        >(::card_core::model::CardJson {
-            schema: ::core::option::Option::Some(::card_core::model::SchemaVersion::V2),
-            body: ::core::option::Option::Some(::card_core::model::Body {
+        ::lark_card::__private::card::<
+            ::lark_card::Shared,
+        >(::lark_card::model::CardJson {
+            schema: ::core::option::Option::Some(::lark_card::model::SchemaVersion::V2),
+            body: ::core::option::Option::Some(::lark_card::model::Body {
                 elements: ::core::option::Option::Some(
                     ::std::vec![
-                        ::card_core::model::Element::Markdown(::card_core::model::Markdown
+                        ::lark_card::model::Element::Markdown(::lark_card::model::Markdown
                         { content :
-                        ::core::option::Option::Some(::card_core::__private::lit("hi")),
+                        ::core::option::Option::Some(::lark_card::__private::lit("hi")),
                         text_align :
-                        ::core::option::Option::Some(::card_core::model::TextAlign::Center),
+                        ::core::option::Option::Some(::lark_card::model::TextAlign::Center),
                         .. ::core::default::Default::default() })
                     ],
                 ),
@@ -54,9 +54,9 @@ fn a_static_card_is_struct_literals_with_no_json_at_run_time() {
 #[test]
 fn a_v1_card_without_update_multi_is_typed_not_shared() {
     let out = expand(quote!({ "elements": [ { "tag": "hr" } ] }));
-    assert!(out.contains("::card_core::NoUpdateMulti"), "{out}");
+    assert!(out.contains("::lark_card::NoUpdateMulti"), "{out}");
     let out = expand(quote!({ "config": { "update_multi": true }, "elements": [] }));
-    assert!(out.contains("::card_core::Shared,"), "{out}");
+    assert!(out.contains("::lark_card::Shared,"), "{out}");
 }
 
 #[test]
@@ -67,12 +67,12 @@ fn interpolated_values_go_through_the_trait_of_their_field() {
         (extra)
     ] } }));
     assert!(
-        out.contains("::card_core::__private::markdown(who)"),
+        out.contains("::lark_card::__private::markdown(who)"),
         "{out}"
     );
-    assert!(out.contains("::card_core::__private::text(count)"), "{out}");
+    assert!(out.contains("::lark_card::__private::text(count)"), "{out}");
     assert!(
-        out.contains("::card_core::__private::element(extra)"),
+        out.contains("::lark_card::__private::element(extra)"),
         "{out}"
     );
 }
@@ -89,7 +89,7 @@ fn loops_branches_and_spreads_push_in_order() {
     let for_loop = out.find("for x in xs").unwrap_or(usize::MAX);
     let branch = out.find("if ok").unwrap_or(usize::MAX);
     let spread = out
-        .find("::card_core::__private::extend(")
+        .find("::lark_card::__private::extend(")
         .unwrap_or(usize::MAX);
     assert!(
         push < for_loop && for_loop < branch && branch < spread,
@@ -126,7 +126,7 @@ fn free_json_fields_are_built_as_values() {
           "behaviors": [ { "type": "callback", "value": { "k": [1, -2.5, null, true] } } ] }
     ] } }));
     assert!(
-        out.contains("::card_core::__private::json_object([(\"k\","),
+        out.contains("::lark_card::__private::json_object([(\"k\","),
         "{out}"
     );
     // A negative literal prints as `- 2.5` inside `vec![]`, which prettyplease leaves alone.

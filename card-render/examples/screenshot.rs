@@ -2,13 +2,13 @@
 //! are made):
 //!
 //! ```text
-//! cargo run -p card-render --example screenshot -- [--dark] [--mobile] OUT_DIR CARD.json...
+//! cargo run -p lark-card-render --example screenshot -- [--dark] [--mobile] OUT_DIR CARD.json...
 //! ```
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use card_render::{Options, Theme, Width};
+use lark_card_render::{Options, Theme, Width};
 
 fn main() -> ExitCode {
     let mut options = Options::default();
@@ -24,7 +24,7 @@ fn main() -> ExitCode {
         eprintln!("usage: screenshot [--dark] [--mobile] OUT_DIR CARD.json...");
         return ExitCode::from(2);
     };
-    let width = card_render::screenshot::window_width(&options);
+    let width = lark_card_render::screenshot::window_width(&options);
     for card in cards {
         if let Err(message) = shoot(card, out_dir, &options, width) {
             eprintln!("{}: {message}", card.display());
@@ -40,8 +40,8 @@ fn shoot(card: &Path, out_dir: &Path, options: &Options, width: u32) -> Result<(
     let stem = card.file_stem().and_then(|s| s.to_str()).unwrap_or("card");
     let html = out_dir.join(format!("{stem}.html"));
     let png = out_dir.join(format!("{stem}.png"));
-    std::fs::write(&html, card_render::page(&json, options)).map_err(|e| e.to_string())?;
-    card_render::screenshot::screenshot(&html, &png, width).map_err(|e| e.to_string())?;
+    std::fs::write(&html, lark_card_render::page(&json, options)).map_err(|e| e.to_string())?;
+    lark_card_render::screenshot::screenshot(&html, &png, width).map_err(|e| e.to_string())?;
     println!("{}", png.display());
     Ok(())
 }

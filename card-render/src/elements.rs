@@ -1,16 +1,16 @@
-//! Each card element as HTML. Tag and enumeration names are read from card-schema's
+//! Each card element as HTML. Tag and enumeration names are read from lark-card-schema's
 //! catalogue: a value the schema does not know draws the default look, never a class or style
 //! made from the card's text.
 
 use std::cell::Cell;
 
-use card_schema::catalogue::{
+use lark_card_schema::catalogue::{
     ACTION_LAYOUT, BUTTON_SIZE, BUTTON_TYPE, COMBINATION_MODE, FLEX_MODE, IMG_MODE, IMG_SCALE_TYPE,
     INPUT_TYPE, LABEL_POSITION, PERSON_SIZE, PERSON_STYLE, ROW_HEIGHT, TEXT_ALIGN, TEXT_SIZE,
     VERTICAL_ALIGN,
 };
-use card_schema::def::EnumDef;
-use card_schema::Version;
+use lark_card_schema::def::EnumDef;
+use lark_card_schema::Version;
 use maud::{html, Markup};
 use serde_json::Value;
 

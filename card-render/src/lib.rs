@@ -16,7 +16,7 @@
 //!     "header": { "title": { "tag": "plain_text", "content": "Deploy <b>v2</b>" }, "template": "green" },
 //!     "elements": [ { "tag": "markdown", "content": "**done** <script>alert(1)</script>" } ]
 //! });
-//! let html = card_render::to_html(&card).into_string();
+//! let html = lark_card_render::to_html(&card).into_string();
 //! assert!(html.contains("Deploy &lt;b&gt;v2&lt;/b&gt;"));
 //! assert!(html.contains("<strong>done</strong>"));
 //! assert!(!html.contains("<script"));
@@ -29,7 +29,7 @@ mod style;
 
 use std::cell::Cell;
 
-use card_schema::Version;
+use lark_card_schema::Version;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde_json::Value;
 
@@ -273,7 +273,7 @@ pub fn stylesheet() -> &'static str {
 /// Content-Security-Policy that allows nothing else (no script, no network).
 ///
 /// ```
-/// let page = card_render::page(&serde_json::json!({"elements": []}), &card_render::Options::default());
+/// let page = lark_card_render::page(&serde_json::json!({"elements": []}), &lark_card_render::Options::default());
 /// assert!(page.starts_with("<!DOCTYPE html>"));
 /// assert!(page.contains("script-src 'none'"));
 /// ```
@@ -307,7 +307,7 @@ mod tests {
 
     #[test]
     fn every_schema_tag_has_a_look_of_its_own() {
-        for (tag, _) in card_schema::catalogue::ELEMENT.variants {
+        for (tag, _) in lark_card_schema::catalogue::ELEMENT.variants {
             let html = to_html(&json!({ "elements": [ { "tag": tag } ] })).into_string();
             assert!(!html.contains("lk-unknown"), "{tag}: {html}");
         }

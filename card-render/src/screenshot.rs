@@ -88,7 +88,8 @@ pub fn screenshot(html: &Path, png: &Path, width: u32) -> Result<(), ScreenshotE
     let stamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
-    let profile = std::env::temp_dir().join(format!("card-render-{}-{stamp}", std::process::id()));
+    let profile =
+        std::env::temp_dir().join(format!("lark-card-render-{}-{stamp}", std::process::id()));
     let raw = profile.join("shot.png");
     std::fs::create_dir_all(&profile).map_err(io("creating a Chromium profile"))?;
     let output = Command::new(&chromium)

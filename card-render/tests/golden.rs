@@ -1,11 +1,11 @@
 //! Snapshot tests: the HTML of a set of cards, compared exactly with golden files under
 //! `tests/golden/`. After a deliberate change of the look, regenerate them with
-//! `UPDATE_GOLDEN=1 cargo test -p card-render --test golden` and review the diff.
+//! `UPDATE_GOLDEN=1 cargo test -p lark-card-render --test golden` and review the diff.
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
-use card_render::{Options, Theme, Width};
+use lark_card_render::{Options, Theme, Width};
 
 type TestResult = Result<(), Box<dyn Error>>;
 
@@ -92,7 +92,7 @@ fn cards_render_as_their_golden_files() -> TestResult {
         let card: serde_json::Value = serde_json::from_str(&text)?;
         check(
             name,
-            &card_render::to_html(&card).into_string(),
+            &lark_card_render::to_html(&card).into_string(),
             &mut failures,
         )?;
     }
@@ -119,7 +119,7 @@ fn dark_and_mobile_render_as_their_golden_files() -> TestResult {
             width,
             ..Options::default()
         };
-        let html = card_render::render(&card, &options).into_string();
+        let html = lark_card_render::render(&card, &options).into_string();
         check(
             &format!("30-v2-column-set-report.{suffix}"),
             &html,
@@ -157,7 +157,7 @@ fn tags_and_attribute_names(html: &str) -> Vec<(String, Vec<String>)> {
 fn hostile_text_stays_text() -> TestResult {
     let text = std::fs::read_to_string(card_path("own", "hostile"))?;
     let card: serde_json::Value = serde_json::from_str(&text)?;
-    let html = card_render::to_html(&card).into_string();
+    let html = lark_card_render::to_html(&card).into_string();
     for (tag, attributes) in tags_and_attribute_names(&html) {
         let tag = tag.trim_start_matches('/');
         assert!(

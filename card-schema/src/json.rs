@@ -30,7 +30,7 @@ static ESCAPE: [u8; 256] = {
 ///
 /// ```
 /// let mut out = String::new();
-/// card_schema::json::write_string("a \"b\"\n/", &mut out);
+/// lark_card_schema::json::write_string("a \"b\"\n/", &mut out);
 /// assert_eq!(out, r#""a \"b\"\n/""#);
 /// ```
 #[inline]

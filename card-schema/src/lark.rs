@@ -2,7 +2,7 @@
 //! endpoints (number, HTTP status, Lark's own `msg`, meaning, how a client reacts), the
 //! sub-codes of 230099, and the limits of these endpoints.
 //!
-//! The client (`card-core`), the emulator (`card-emulator`), the schema and the tests all read
+//! The client (`lark-card`), the emulator (`lark-card-emulator`), the schema and the tests all read
 //! this table; none of them writes a code number or a limit again.
 //!
 //! Sources: the pages of the "update a sent message card" endpoint
@@ -15,7 +15,7 @@
 //! gives no HTTP status or `msg` for a code, the table says `None` rather than guess.
 //!
 //! ```
-//! use card_schema::lark::{LarkCode, Retry};
+//! use lark_card_schema::lark::{LarkCode, Retry};
 //!
 //! let code = LarkCode::from_code(230011);
 //! assert_eq!(code, LarkCode::MessageRecalled);

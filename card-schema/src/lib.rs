@@ -1,7 +1,7 @@
 //! The Lark message-card schema, as data, and the one validator that reads it.
 //!
-//! This crate is an implementation detail of `card-core` and `card-macros`: the `card!` macro
-//! checks cards at compile time with [`validate_card`] over its syntax tree, and `card-core`
+//! This crate is an implementation detail of `lark-card` and `lark-card-macros`: the `card!` macro
+//! checks cards at compile time with [`validate_card`] over its syntax tree, and `lark-card`
 //! validates card JSON at run time with the same function over parsed JSON. One table
 //! ([`catalogue`]), one set of rules, one set of messages ([`ViolationKind`]).
 //!

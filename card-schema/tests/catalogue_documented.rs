@@ -6,8 +6,8 @@
 
 use std::collections::BTreeSet;
 
-use card_schema::catalogue::{ELEMENT, ELEMENT_COMMON, ENUMS, OBJECTS, UNIONS};
-use card_schema::def::{Field, Kind, ObjectDef};
+use lark_card_schema::catalogue::{ELEMENT, ELEMENT_COMMON, ENUMS, OBJECTS, UNIONS};
+use lark_card_schema::def::{Field, Kind, ObjectDef};
 
 /// Every object reachable from the catalogue's lists, by Rust name.
 fn objects() -> Vec<&'static ObjectDef> {
@@ -90,9 +90,11 @@ fn every_element_page_is_a_component_page_of_its_versions() {
         let v1 = def.pages.iter().any(|p| !p.contains("card-json-v2"));
         let v2 = def.pages.iter().any(|p| p.contains("card-json-v2"));
         match def.since {
-            card_schema::def::Since::Both => assert!(v1 && v2, "`{tag}`: a 1.0 and a 2.0 page"),
-            card_schema::def::Since::V1Only => assert!(v1 && !v2, "`{tag}`: 1.0 pages only"),
-            card_schema::def::Since::V2Only => assert!(v2 && !v1, "`{tag}`: 2.0 pages only"),
+            lark_card_schema::def::Since::Both => {
+                assert!(v1 && v2, "`{tag}`: a 1.0 and a 2.0 page")
+            }
+            lark_card_schema::def::Since::V1Only => assert!(v1 && !v2, "`{tag}`: 1.0 pages only"),
+            lark_card_schema::def::Since::V2Only => assert!(v2 && !v1, "`{tag}`: 2.0 pages only"),
         }
     }
 }
@@ -107,7 +109,7 @@ fn every_enumeration_has_values_and_a_name() {
 
 #[test]
 fn the_schema_holds_the_properties_of_both_versions() {
-    use card_schema::def::Version;
+    use lark_card_schema::def::Version;
     let count = |version: Version| -> usize {
         objects()
             .iter()

@@ -5,11 +5,11 @@
 // Test code: a failed expectation is a panic.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
-use card_schema::catalogue::{self, CARD, ELEMENT, ELEMENT_COMMON, PLACEMENTS};
-use card_schema::def::{Kind, Since, Slot, Version};
-use card_schema::tree::{Entry, Item, Node, View};
-use card_schema::validate::validate_card;
-use card_schema::violation::ViolationKind;
+use lark_card_schema::catalogue::{self, CARD, ELEMENT, ELEMENT_COMMON, PLACEMENTS};
+use lark_card_schema::def::{Kind, Since, Slot, Version};
+use lark_card_schema::tree::{Entry, Item, Node, View};
+use lark_card_schema::validate::validate_card;
+use lark_card_schema::violation::ViolationKind;
 
 /// A card written out in the test: strings, arrays and objects are all these need.
 enum J {

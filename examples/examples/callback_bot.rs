@@ -18,10 +18,12 @@
 use std::error::Error;
 use std::time::Duration;
 
-use card_core::callback::{Answer, CardAction, Receiver, Toast, V2Card};
-use card_core::client::{Client, Domain, Recipient};
-use card_core::{card, escape_markdown, markdown, trusted_markdown, Card, Shared, TrustedMarkdown};
-use card_emulator::{CallbackApp, Click, Emulator, Operator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
+use lark_card::callback::{Answer, CardAction, Receiver, Toast, V2Card};
+use lark_card::client::{Client, Domain, Recipient};
+use lark_card::{card, escape_markdown, markdown, trusted_markdown, Card, Shared, TrustedMarkdown};
+use lark_card_emulator::{
+    CallbackApp, Click, Emulator, Operator, DEFAULT_APP_ID, DEFAULT_APP_SECRET,
+};
 use serde::Deserialize;
 
 /// The value of the buttons' callbacks.

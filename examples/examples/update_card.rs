@@ -13,10 +13,10 @@
 use std::error::Error;
 use std::time::Instant;
 
-use card_core::client::{Client, Domain, Recipient};
-use card_core::model::HeaderTemplate;
-use card_core::{card, trusted_markdown, Card};
-use card_emulator::{Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
+use lark_card::client::{Client, Domain, Recipient};
+use lark_card::model::HeaderTemplate;
+use lark_card::{card, trusted_markdown, Card};
+use lark_card_emulator::{Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
 
 const STEPS: u32 = 20;
 

@@ -3,13 +3,13 @@
 
 The generated workspace holds:
 
-  cards_macro/   100 cards written with `card_core::card!`, one function per card
+  cards_macro/   100 cards written with `lark_card::card!`, one function per card
   cards_json/    the same 100 cards written with `serde_json::json!` (same JSON, same
                  interpolations; a loop becomes a `Vec<Value>` built before the `json!`)
   cards_verify/  a binary that calls both with the same arguments and checks that every
                  card serializes to the same JSON value (run once by run.sh)
 
-With --snapshot DIR it also copies card-core, card-macros and card-schema (with the repo's
+With --snapshot DIR it also copies lark-card, lark-card-macros and lark-card-schema (with the repo's
 workspace manifest and Cargo.lock) to DIR, and the crates depend on that copy: the code under
 test does not change while the benchmark runs, even if the repo is being edited.
 
@@ -350,11 +350,11 @@ def write(path, text):
         f.write(text)
 
 
-SNAPSHOT_CRATES = ("card-schema", "card-macros", "card-core")
+SNAPSHOT_CRATES = ("lark-card-schema", "lark-card-macros", "lark-card")
 
 
 def snapshot_workspace(repo, dest):
-    """A snapshot of card-core, card-macros and card-schema with the repo's workspace manifest
+    """A snapshot of lark-card, lark-card-macros and lark-card-schema with the repo's workspace manifest
     (members cut down to these three), lock file and README: the code under test, isolated
     from edits made in the repo while the benchmark runs. Files keep their modification times,
     so an unchanged snapshot rebuilds nothing."""
@@ -380,10 +380,10 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--repo", required=True, help="the lark-card workspace root")
     ap.add_argument("--count", type=int, default=100)
-    ap.add_argument("--snapshot", help="copy card-core, card-macros and card-schema here and "
-                    "depend on the copy (default: depend on the repo's card-core)")
+    ap.add_argument("--snapshot", help="copy lark-card, lark-card-macros and lark-card-schema here and "
+                    "depend on the copy (default: depend on the repo's lark-card)")
     ap.add_argument("--client", action="store_true",
-                    help="depend on card-core with its default features (the HTTP client)")
+                    help="depend on lark-card with its default features (the HTTP client)")
     args = ap.parse_args()
     repo = os.path.abspath(args.repo)
     out = os.path.abspath(args.out)
@@ -400,10 +400,10 @@ def main():
             if count_elements(element) <= 25:
                 pools[is_v2(card)].append((name, element))
 
-    card_core = os.path.join(repo, "card-core")
+    lark_card = os.path.join(repo, "lark-card")
     if args.snapshot:
         snapshot_workspace(repo, os.path.abspath(args.snapshot))
-        card_core = os.path.join(os.path.abspath(args.snapshot), "card-core")
+        lark_card = os.path.join(os.path.abspath(args.snapshot), "lark-card")
 
     rng = random.Random(20240501)
     cards = [make_card(i, corpus, pools, rng) for i in range(args.count)]
@@ -417,7 +417,7 @@ def main():
     features = "" if args.client else ", default-features = false"
     write(os.path.join(out, "cards_macro/Cargo.toml"),
           '[package]\nname = "cards_macro"\nversion = "0.1.0"\nedition = "2021"\npublish = false\n\n'
-          '[dependencies]\ncard-core = { path = %s%s }\n' % (json.dumps(card_core), features))
+          '[dependencies]\nlark-card = { path = %s%s }\n' % (json.dumps(lark_card), features))
     write(os.path.join(out, "cards_json/Cargo.toml"),
           '[package]\nname = "cards_json"\nversion = "0.1.0"\nedition = "2021"\npublish = false\n\n'
           '[dependencies]\nserde_json = { version = "1.0.140", features = ["std"] }\n')
@@ -425,14 +425,14 @@ def main():
           '[package]\nname = "cards_verify"\nversion = "0.1.0"\nedition = "2021"\npublish = false\n\n'
           '[dependencies]\ncards_macro = { path = "../cards_macro" }\ncards_json = { path = "../cards_json" }\n'
           'serde_json = { version = "1.0.140", features = ["std"] }\n'
-          'card-core = { path = %s%s }\n' % (json.dumps(card_core), features))
+          'lark-card = { path = %s%s }\n' % (json.dumps(lark_card), features))
 
     macro_mods, json_mods, calls = [], [], []
     stats = {"v1": 0, "v2": 0, "loops": 0, "dynamic": 0, "elements": []}
     for i, (name, card) in enumerate(cards):
         text, params, ret = card_fn(i, name, card, "card")
         write(os.path.join(out, "cards_macro/src/cards/c%03d.rs" % i),
-              "use card_core::{card, Card, NotShared, Shared};\n\n" + text)
+              "use lark_card::{card, Card, NotShared, Shared};\n\n" + text)
         jtext, _, _ = card_fn(i, name, card, "json")
         write(os.path.join(out, "cards_json/src/cards/c%03d.rs" % i),
               "use serde_json::{json, Value};\n\n" + jtext)
@@ -452,7 +452,7 @@ def main():
     # json! recurses once per token tree: big cards need a higher limit, as users set it.
     json_allow = allow + '#![recursion_limit = "512"]\n'
     write(os.path.join(out, "cards_macro/src/lib.rs"),
-          "//! %d cards written with `card_core::card!` (generated).\n%s"
+          "//! %d cards written with `lark_card::card!` (generated).\n%s"
           "pub mod cards {\n    %s\n}\n" % (len(cards), allow, "\n    ".join(macro_mods)))
     write(os.path.join(out, "cards_json/src/lib.rs"),
           "//! The same %d cards written with `serde_json::json!` (generated).\n%s"
@@ -463,12 +463,12 @@ def main():
           "use serde_json::Value;\n\n"
           "fn same(typed: &Value, json: &Value) -> bool {\n"
           "    match (typed, json) {\n"
-          "        (Value::String(t), Value::String(j)) => t == j || *t == card_core::escape_markdown(j),\n"
+          "        (Value::String(t), Value::String(j)) => t == j || *t == lark_card::escape_markdown(j),\n"
           "        (Value::Array(t), Value::Array(j)) => t.len() == j.len() && t.iter().zip(j).all(|(t, j)| same(t, j)),\n"
           "        (Value::Object(t), Value::Object(j)) => t.len() == j.len() && t.iter().all(|(k, t)| j.get(k).is_some_and(|j| same(t, j))),\n"
           "        (t, j) => t == j,\n"
           "    }\n}\n\n"
-          "fn check<S: card_core::Sharing>(i: usize, card: &card_core::Card<S>, json: Value) {\n"
+          "fn check<S: lark_card::Sharing>(i: usize, card: &lark_card::Card<S>, json: Value) {\n"
           "    let typed: Value = serde_json::from_str(&card.to_content().expect(\"serializes\")).expect(\"JSON\");\n"
           "    assert!(same(&typed, &json), \"card {i}: card! and json! differ:\\n{typed}\\n{json}\");\n}\n\n"
           "fn main() {\n"

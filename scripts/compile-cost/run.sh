@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compile cost of `card!`, measured (never asserted in tests).
 #
-#   1. A crate of 100 real cards written with `card_core::card!` against the same 100 cards
+#   1. A crate of 100 real cards written with `lark_card::card!` against the same 100 cards
 #      written with `serde_json::json!` (gen_cards.py writes both): dependencies prebuilt, only
 #      that crate rebuilt (its lib.rs touched). Goal: card!/json! <= 1.0x.
 #   2. The clean build of a user's crate, before and after a change: see user-build.sh next
@@ -16,7 +16,7 @@
 #   RELEASE=1     also time part 1 with --release (one more dependency build)
 #   PROFILE=1     also print part 3 (uses RUSTC_BOOTSTRAP=1 for rustc's -Z time-passes and
 #                 -Z unpretty=expanded, on this script's own target dirs only)
-#   CLIENT=1      cards_macro depends on card-core with default features (the HTTP client);
+#   CLIENT=1      cards_macro depends on lark-card with default features (the HTTP client);
 #                 default: without, so the one-time dependency build is short (the client
 #                 takes no part in expanding or compiling cards)
 #   WORK_DIR=DIR  where the generated crates and target dirs go
@@ -242,8 +242,8 @@ if [ "$PROFILE" = 1 ]; then
     echo "Part 3: profile (RUSTC_BOOTSTRAP=1 for rustc's -Z flags; diagnostics only)"
 
     echo
-    echo "  Clean build of card-macros, per crate (cargo build --timings; start and duration, s):"
-    for crate in card-macros; do
+    echo "  Clean build of lark-card-macros, per crate (cargo build --timings; start and duration, s):"
+    for crate in lark-card-macros; do
         ws=$SNAPSHOT
         target="$TARGETS/timings-$crate"
         rm -rf "$target"
@@ -288,8 +288,8 @@ EOF
     }
     passes "cards_macro (100 cards, card!)" "$CARDS_WS" "$TARGETS/dev-full" cards_macro
     passes "cards_json (100 cards, json!)" "$CARDS_WS" "$TARGETS/dev-full" cards_json
-    passes "card-schema (clean-build dep)" "$SNAPSHOT" "$TARGETS/timings-card-macros" card-schema
-    passes "card-macros" "$SNAPSHOT" "$TARGETS/timings-card-macros" card-macros
+    passes "lark-card-schema (clean-build dep)" "$SNAPSHOT" "$TARGETS/timings-lark-card-macros" lark-card-schema
+    passes "lark-card-macros" "$SNAPSHOT" "$TARGETS/timings-lark-card-macros" lark-card-macros
 
     echo
     echo "  Size of the expansion (-Z unpretty=expanded of the whole crate):"

@@ -2,8 +2,8 @@
 # What `card!` costs a user's first build, before and after a change (measured, never asserted
 # in tests).
 #
-# A fresh crate outside the workspace depends on `card-core` (by path) and uses `card!` once.
-# It is built clean (its own fresh target dir each run), with card-core's default features
+# A fresh crate outside the workspace depends on `lark-card` (by path) and uses `card!` once.
+# It is built clean (its own fresh target dir each run), with lark-card's default features
 # and with `--no-default-features`, against two commits of this repository: BEFORE and AFTER,
 # each exported with `git archive` (so edits in the repository do not change what is
 # measured). Runs alternate (BEFORE first on odd runs, AFTER first on even runs); the table
@@ -63,10 +63,10 @@ edition = "2021"
 publish = false
 
 [features]
-default = ["card-core/default"]
+default = ["lark-card/default"]
 
 [dependencies]
-card-core = { path = "../tree/card-core", default-features = false }
+lark-card = { path = "../tree/card-core", default-features = false }
 
 [workspace]
 EOF
@@ -74,7 +74,7 @@ EOF
 //! A user's crate: one card, checked when it compiles.
 
 fn main() {
-    let card = card_core::card!({
+    let card = lark_card::card!({
         "schema": "2.0",
         "config": { "update_multi": true },
         "body": { "elements": [ { "tag": "markdown", "content": "**Deploy** finished" } ] }
@@ -143,7 +143,7 @@ for line in open(path, encoding="utf-8"):
 
 print()
 print("Clean build of a user crate with one card! (medians of %d runs; wall seconds)" % runs)
-print("| card-core features | before | after | after/before | runs before / after (load average) |")
+print("| lark-card features | before | after | after/before | runs before / after (load average) |")
 print("|---|---:|---:|---:|---|")
 for features in dict.fromkeys(f for f, _ in times):
     b, a = times[(features, "before")], times[(features, "after")]

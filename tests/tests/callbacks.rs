@@ -7,12 +7,12 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use card_core::callback::{
+use lark_card::callback::{
     crypto, Answer, CallbackToken, CardAction, EncryptKey, Receiver, Refusal, Toast, V2Card,
 };
-use card_core::client::{Client, ClientError, LarkCode, SpentToken};
-use card_core::{card, trusted_markdown, Card, Shared};
-use card_emulator::{CallbackApp, Click, Emulator, Operator};
+use lark_card::client::{Client, ClientError, LarkCode, SpentToken};
+use lark_card::{card, trusted_markdown, Card, Shared};
+use lark_card_emulator::{CallbackApp, Click, Emulator, Operator};
 use serde::Deserialize;
 use serde_json::{json, Value};
 

@@ -4,10 +4,10 @@
 //! before any request reaches the server (the emulator, over real HTTP on loopback). A card
 //! `card!` checked whole is not checked again.
 
-use card_core::client::{Client, ClientError, Recipient};
-use card_core::model::{Element, Hr};
-use card_core::{card, Card, CardError, MessageId, Shared, UpdateBody, ViolationKind};
-use card_emulator::Emulator;
+use lark_card::client::{Client, ClientError, Recipient};
+use lark_card::model::{Element, Hr};
+use lark_card::{card, Card, CardError, MessageId, Shared, UpdateBody, ViolationKind};
+use lark_card_emulator::Emulator;
 
 const APP: &str = "cli_checked_at_send";
 const SECRET: &str = "checked-at-send-secret";

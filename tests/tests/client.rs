@@ -3,9 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use card_core::client::{Client, ClientError, LarkCode, Retry, RetryPolicy};
-use card_core::{card, MessageId, RawElement, TemplateCard};
-use card_emulator::{Emulator, Endpoint};
+use lark_card::client::{Client, ClientError, LarkCode, Retry, RetryPolicy};
+use lark_card::{card, MessageId, RawElement, TemplateCard};
+use lark_card_emulator::{Emulator, Endpoint};
 use serde_json::json;
 
 mod common;
@@ -131,7 +131,7 @@ async fn recalled_deleted_and_old_messages_are_terminal_and_not_retried() {
     let emulator = emulator().await;
     let client = client(&emulator);
 
-    type Action = fn(&Emulator, &str) -> Result<(), card_emulator::EmulatorError>;
+    type Action = fn(&Emulator, &str) -> Result<(), lark_card_emulator::EmulatorError>;
     let endings: [(Action, LarkCode); 2] = [
         (Emulator::recall, LarkCode::MessageRecalled),
         (Emulator::delete, LarkCode::MessageDeleted),
@@ -412,9 +412,9 @@ async fn the_30_kb_limit_is_checked_before_any_request() {
     let emulator = emulator().await;
     let client = client(&emulator);
     let id = MessageId::new("om_anything").unwrap_or_else(|e| panic!("{e}"));
-    let long = card_core::trusted_markdown("x".repeat(31 * 1024));
+    let long = lark_card::trusted_markdown("x".repeat(31 * 1024));
     let card = card!({ "schema": "2.0", "body": { "elements": [ { "tag": "markdown", "content": (long) } ] } });
-    let Err(ClientError::Card(card_core::CardError::TooLarge { size, limit })) =
+    let Err(ClientError::Card(lark_card::CardError::TooLarge { size, limit })) =
         client.update_card(&id, &card).await
     else {
         panic!("a card over 30 KB was sent");
@@ -466,7 +466,7 @@ async fn a_failed_send_is_retried_and_makes_one_message() {
     let client = client(&emulator);
     emulator.faults().fail_next(1, 502);
     let id = client
-        .send_card(&card_core::client::Recipient::chat("oc_team"), &progress(0))
+        .send_card(&lark_card::client::Recipient::chat("oc_team"), &progress(0))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(emulator.messages().len(), 1);

@@ -2,7 +2,7 @@
 //! `corpus/INDEX.md`). Each one is pasted verbatim into `card!` (by `build.rs`) and must
 //! compile, serialize back to the identical JSON value, and pass runtime validation.
 
-use card_core::{Card, NoUpdateMulti, Shared};
+use lark_card::{Card, NoUpdateMulti, Shared};
 use serde_json::Value;
 
 fn check_corpus_card(name: &str, path: &str, shared: bool, content: &str) {

@@ -1,10 +1,10 @@
 //! Runtime text interpolated into markdown renders literally; plain text is left alone;
 //! trusted markdown is inserted as is.
 
-use card_core::{card, escape_markdown, trusted_markdown};
+use lark_card::{card, escape_markdown, trusted_markdown};
 use serde_json::Value;
 
-fn first_content(card: &card_core::Card) -> String {
+fn first_content(card: &lark_card::Card) -> String {
     let value: Value = serde_json::from_str(&card.to_content()).unwrap_or_default();
     value["body"]["elements"][0]["content"]
         .as_str()
@@ -120,7 +120,7 @@ fn ordinary_text_is_unchanged() {
 #[test]
 fn markdown_format_keeps_the_literal_and_escapes_every_argument() {
     for input in HOSTILE {
-        let line = card_core::markdown!("**Requested by** {input} ({n:>3})", n = 7);
+        let line = lark_card::markdown!("**Requested by** {input} ({n:>3})", n = 7);
         // The spec applies first, then the escape: "  7" is escaped as a piece that may start
         // a line (its first space becomes `&#32;`), which renders the same.
         let expected = format!(
@@ -138,7 +138,7 @@ fn markdown_format_keeps_the_literal_and_escapes_every_argument() {
         calls.push(name);
         name
     };
-    let text = card_core::markdown!("{1} {0} {1}", next("a"), next("b"));
+    let text = lark_card::markdown!("{1} {0} {1}", next("a"), next("b"));
     assert_eq!(text.as_str(), "b a b");
     assert_eq!(calls, ["a", "b"]);
 }

@@ -5,13 +5,13 @@
 use std::cell::Cell;
 use std::path::Path;
 
-use card_core::model::{
+use lark_card::model::{
     ButtonType, CardFallback, CardJson, ColumnWidth, Element, FallbackCondition,
     FallbackConditionType, Header, LarkMd, Markdown, PlainText, Text, Width,
 };
-use card_core::{card, Card, NoUpdateMulti, RawElement, Sharing};
-use card_schema::catalogue::{CARD, ELEMENT, UNIONS};
-use card_schema::def::{Kind, ObjectDef, UnionDef};
+use lark_card::{card, Card, NoUpdateMulti, RawElement, Sharing};
+use lark_card_schema::catalogue::{CARD, ELEMENT, UNIONS};
+use lark_card_schema::def::{Kind, ObjectDef, UnionDef};
 use serde_json::{json, Map, Value};
 
 /// `to_content` and serde_json agree, byte for byte.
@@ -96,7 +96,7 @@ fn hostile_strings_are_escaped_like_serde_json() {
         let card = card!({ "schema": "2.0", "body": { "elements": [
             { "tag": "markdown", "content": (&s) },
             { "tag": "div", "text": { "tag": "plain_text", "content": (&s) } },
-            { "tag": "button", "text": { "tag": "lark_md", "content": (card_core::trusted_markdown(s.clone())) },
+            { "tag": "button", "text": { "tag": "lark_md", "content": (lark_card::trusted_markdown(s.clone())) },
               "width": (Width::Other(s.clone())), "type": "primary",
               "behaviors": [ { "type": "callback", "value": (json!({ "k": s.clone(), (s.clone()): [s.clone(), null, 1.5] })) } ] },
             { "tag": "column_set", "columns": [ { "tag": "column", "width": (ColumnWidth::Other(s.clone())), "elements": [] } ] }
@@ -247,7 +247,12 @@ impl Filler {
         Value::String(self.strings[self.next() % self.strings.len()].clone())
     }
 
-    fn object(&self, def: &ObjectDef, extra: &[&card_schema::def::Field], depth: usize) -> Value {
+    fn object(
+        &self,
+        def: &ObjectDef,
+        extra: &[&lark_card_schema::def::Field],
+        depth: usize,
+    ) -> Value {
         let mut map = Map::new();
         for field in def.fields.iter().chain(extra.iter().copied()) {
             map.insert(field.name.to_string(), self.value(&field.kind, depth + 1));
@@ -258,7 +263,7 @@ impl Filler {
     fn variant(&self, union: &UnionDef, index: usize, depth: usize) -> Value {
         let (tag, def) = union.variants[index % union.variants.len()];
         let common = if std::ptr::eq(union, &ELEMENT) {
-            card_schema::catalogue::ELEMENT_COMMON.iter().collect()
+            lark_card_schema::catalogue::ELEMENT_COMMON.iter().collect()
         } else {
             Vec::new()
         };

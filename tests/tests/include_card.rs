@@ -2,10 +2,10 @@
 //! the same typed value as `card!`, including JSON that Rust's tokenizer cannot read. (The
 //! corpus test reads every corpus card through both macros; `ui/reject` has the errors.)
 
-use card_core::{card, include_card, Card, NoUpdateMulti, Shared};
+use lark_card::{card, include_card, Card, NoUpdateMulti, Shared};
 use serde_json::Value;
 
-fn content(card: &Card<impl card_core::Sharing>) -> Value {
+fn content(card: &Card<impl lark_card::Sharing>) -> Value {
     let text = card.to_content();
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -13,10 +13,10 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use card_core::client::{Client, Recipient, RedisConfig};
-use card_core::lark::LarkCode;
-use card_core::{card, Card, MessageId, Shared};
-use card_emulator::{Emulator, Endpoint, RevisionKind};
+use lark_card::client::{Client, Recipient, RedisConfig};
+use lark_card::lark::LarkCode;
+use lark_card::{card, Card, MessageId, Shared};
+use lark_card_emulator::{Emulator, Endpoint, RevisionKind};
 
 const APP: &str = "cli_fleet";
 const SECRET: &str = "fleet-s3cr3t";

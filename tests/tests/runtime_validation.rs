@@ -1,6 +1,6 @@
 //! Runtime validation of card JSON from elsewhere: typed errors that carry the JSON path.
 
-use card_core::{Card, CardError, NoUpdateMulti, Shared, ViolationKind};
+use lark_card::{Card, CardError, NoUpdateMulti, Shared, ViolationKind};
 
 fn errors(text: &str) -> Vec<(String, ViolationKind)> {
     match Card::<NoUpdateMulti>::from_json(text) {
@@ -97,7 +97,7 @@ fn a_valid_card_reads_into_the_typed_model_and_writes_back_the_same_json() {
     let text = r#"{"schema":"2.0","config":{"width_mode":"fill"},"body":{"elements":[{"tag":"button","text":{"tag":"plain_text","content":"Go"},"type":"primary_filled","width":"120px","behaviors":[{"type":"callback","value":{"n":1}}]}]}}"#;
     let card = Card::<Shared>::from_json(text).unwrap_or_else(|e| panic!("{e}"));
     let model = card.json();
-    let Some(card_core::model::Element::Button(button)) = model
+    let Some(lark_card::model::Element::Button(button)) = model
         .body
         .as_ref()
         .and_then(|b| b.elements.as_ref())
@@ -107,11 +107,11 @@ fn a_valid_card_reads_into_the_typed_model_and_writes_back_the_same_json() {
     };
     assert_eq!(
         button.r#type,
-        Some(card_core::model::ButtonType::PrimaryFilled)
+        Some(lark_card::model::ButtonType::PrimaryFilled)
     );
     assert_eq!(
         button.width,
-        Some(card_core::model::Width::Other("120px".into()))
+        Some(lark_card::model::Width::Other("120px".into()))
     );
     let written: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
     let back: serde_json::Value = serde_json::from_str(&card.to_content()).unwrap_or_default();
@@ -135,7 +135,7 @@ fn an_unknown_element_is_an_error_with_a_suggestion_not_a_silent_raw_element() {
 
 #[test]
 fn a_card_changed_after_it_was_built_can_be_validated_again() {
-    let mut card = card_core::card!({ "schema": "2.0", "body": { "elements": [ { "tag": "hr", "element_id": "a" } ] } });
+    let mut card = lark_card::card!({ "schema": "2.0", "body": { "elements": [ { "tag": "hr", "element_id": "a" } ] } });
     assert!(card.validate().is_ok());
     if let Some(elements) = card
         .json_mut()
@@ -143,7 +143,7 @@ fn a_card_changed_after_it_was_built_can_be_validated_again() {
         .as_mut()
         .and_then(|b| b.elements.as_mut())
     {
-        elements.push(card_core::model::Element::Hr(card_core::model::Hr {
+        elements.push(lark_card::model::Element::Hr(lark_card::model::Hr {
             element_id: Some("a".into()),
             ..Default::default()
         }));
@@ -160,13 +160,13 @@ fn a_card_changed_after_it_was_built_can_be_validated_again() {
 #[test]
 fn the_update_body_over_30_kb_is_refused_saying_by_how_much() {
     let long = "x".repeat(31_000);
-    let card = card_core::card!({ "schema": "2.0", "body": { "elements": [ { "tag": "markdown", "content": (card_core::trusted_markdown(long)) } ] } });
-    let Err(CardError::TooLarge { size, limit }) = card_core::UpdateBody::new(&card) else {
+    let card = lark_card::card!({ "schema": "2.0", "body": { "elements": [ { "tag": "markdown", "content": (lark_card::trusted_markdown(long)) } ] } });
+    let Err(CardError::TooLarge { size, limit }) = lark_card::UpdateBody::new(&card) else {
         panic!("a body over 30 KB was accepted");
     };
     assert_eq!(limit, 30 * 1024);
     assert_eq!(size, card.update_body_size());
-    assert!(card_core::UpdateBody::new(&card)
+    assert!(lark_card::UpdateBody::new(&card)
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default()
@@ -206,7 +206,7 @@ fn integers_out_of_range_are_named_by_their_value() {
 /// `hover_tips`) is accepted, by `card!` and at run time, and kept as written.
 #[test]
 fn an_empty_optional_text_object_is_accepted_and_kept() {
-    let card = card_core::card!({ "schema": "2.0", "body": { "elements": [
+    let card = lark_card::card!({ "schema": "2.0", "body": { "elements": [
         { "tag": "button", "text": { "tag": "plain_text", "content": "Go" },
           "hover_tips": {}, "disabled_tips": {} }
     ] } });
@@ -236,7 +236,7 @@ fn an_empty_optional_text_object_is_accepted_and_kept() {
 /// refuses both.
 #[test]
 fn unknown_fields_of_a_v1_card_pass_through_unless_they_look_like_typos() {
-    let card = card_core::card!({
+    let card = lark_card::card!({
         "config": { "update_multi": true, "x_team_note": "kept" },
         "elements": [ { "tag": "hr", "x_render_hint": 3 } ],
         "footer": "bye"

@@ -2,13 +2,13 @@
 //! passed through verbatim and unchecked, the same in `card!` and in `Card::from_json`; the
 //! output carries it in place of the marker. Misuse is refused with the JSON path.
 
-use card_core::model::{Element, Text};
-use card_core::{
+use lark_card::model::{Element, Text};
+use lark_card::{
     card, Card, CardError, NoUpdateMulti, Shared, Unchecked, UpdateBody, ViolationKind,
 };
 use serde_json::{json, Value};
 
-fn value(card: &Card<impl card_core::Sharing>) -> Value {
+fn value(card: &Card<impl lark_card::Sharing>) -> Value {
     let content = card.to_content();
     serde_json::from_str(&content).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -2,17 +2,17 @@
 //! update body the card is sent in: numbers counted as serde_json writes them (`1e3` as
 //! `1000.0`, `1.50` as `1.5`, `-0` as `0`, `-0.0` as `-0.0`, `1e16` as `1e+16`).
 
-use card_core::card;
+use lark_card::card;
 
 /// The figure the macro computes for a card, beside the card built from the same tokens.
 macro_rules! sized {
     ($($card:tt)+) => {
-        (card_macros::__update_body_size!($($card)+), card!($($card)+))
+        (lark_card_macros::__update_body_size!($($card)+), card!($($card)+))
     };
 }
 
 /// What serde_json writes for the card's update body, `{"content":"<card JSON>"}`.
-fn serde_body_size(json: &card_core::model::CardJson) -> usize {
+fn serde_body_size(json: &lark_card::model::CardJson) -> usize {
     let content = serde_json::to_string(json).unwrap();
     serde_json::to_string(&serde_json::json!({ "content": content }))
         .unwrap()

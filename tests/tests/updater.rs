@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use card_core::client::{Client, ClientError, LarkCode, RetryPolicy};
-use card_core::{card, Card, MessageId, Shared};
-use card_emulator::Emulator;
+use lark_card::client::{Client, ClientError, LarkCode, RetryPolicy};
+use lark_card::{card, Card, MessageId, Shared};
+use lark_card_emulator::Emulator;
 
 const APP: &str = "cli_test";
 const SECRET: &str = "s3cr3t";

@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use card_core::{Card, CardError, NoUpdateMulti, Shared, UpdateBody};
+use lark_card::{Card, CardError, NoUpdateMulti, Shared, UpdateBody};
 
 enum Expect {
     Path(String),

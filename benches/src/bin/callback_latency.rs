@@ -15,11 +15,13 @@
 use std::error::Error;
 use std::time::Duration;
 
-use card_core::callback::{
+use lark_card::callback::{
     crypto, Answer, CardAction, EncryptKey, Receiver, Refusal, Toast, V2Card,
 };
-use card_core::{card, trusted_markdown};
-use card_emulator::{CallbackApp, Click, Emulator, Operator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
+use lark_card::{card, trusted_markdown};
+use lark_card_emulator::{
+    CallbackApp, Click, Emulator, Operator, DEFAULT_APP_ID, DEFAULT_APP_SECRET,
+};
 
 const TOKEN: &str = "bench-verification-token";
 const KEY: &str = "bench-encrypt-key";

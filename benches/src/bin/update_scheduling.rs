@@ -35,10 +35,10 @@ use std::error::Error;
 use std::process::{ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-use card_core::client::{Client, Delivery, Recipient};
-use card_core::{card, Card, MessageId};
-use card_emulator::{Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
 use clap::Parser;
+use lark_card::client::{Client, Delivery, Recipient};
+use lark_card::{card, Card, MessageId};
+use lark_card_emulator::{Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::broadcast::error::RecvError;
@@ -119,7 +119,7 @@ async fn replica(args: &Args, index: usize) -> Result<(), BoxError> {
         )
         .base_url(base_url);
     if let Some(url) = &args.redis {
-        let mut config = card_core::client::RedisConfig::new(url.clone());
+        let mut config = lark_card::client::RedisConfig::new(url.clone());
         if let Ok(prefix) = std::env::var("BENCH_REDIS_PREFIX") {
             config = config.prefix(prefix);
         }

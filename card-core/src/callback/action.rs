@@ -17,7 +17,7 @@ pub const CARD_ACTION_TRIGGER: &str = "card.action.trigger";
 /// Someone used an interactive element of a card: the callback, typed.
 ///
 /// ```
-/// use card_core::callback::CardAction;
+/// use lark_card::callback::CardAction;
 /// use serde::Deserialize;
 ///
 /// let body = r#"{"schema":"2.0","header":{"event_id":"e1","token":"vt","create_time":"1700000000000000",
@@ -35,7 +35,7 @@ pub const CARD_ACTION_TRIGGER: &str = "card.action.trigger";
 /// assert_eq!(action.operator.open_id, "ou_1");
 /// assert_eq!(action.context.open_message_id.as_deref(), Some("om_1"));
 /// assert_eq!(action.token.expose(), "c-123");
-/// # Ok::<(), card_core::callback::CallbackError>(())
+/// # Ok::<(), lark_card::callback::CallbackError>(())
 /// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -194,7 +194,7 @@ impl Action {
 /// selects and pickers, a list of strings for multi-selects, a boolean for checkers.
 ///
 /// ```
-/// use card_core::callback::FormValue;
+/// use lark_card::callback::FormValue;
 /// use serde::Deserialize;
 ///
 /// let form: FormValue = serde_json::from_str(r#"{"reason":"late","days":"3","tags":["a","b"],"urgent":true}"#)?;

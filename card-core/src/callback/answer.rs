@@ -27,7 +27,7 @@ pub enum ToastKind {
 /// A toast: a short message the user sees after using the card.
 ///
 /// ```
-/// use card_core::callback::Toast;
+/// use lark_card::callback::Toast;
 ///
 /// let toast = Toast::success("Saved").i18n("zh_cn", "已保存");
 /// assert_eq!(serde_json::to_string(&toast)?, r#"{"type":"success","content":"Saved","i18n":{"zh_cn":"已保存"}}"#);
@@ -94,7 +94,7 @@ impl Toast {
 /// refuses to turn into a 1.0 card (200830).
 ///
 /// ```
-/// use card_core::{card, callback::V2Card};
+/// use lark_card::{card, callback::V2Card};
 ///
 /// let v2 = V2Card::new(card!({ "schema": "2.0", "body": { "elements": [] } }));
 /// assert!(v2.is_ok());
@@ -185,7 +185,7 @@ impl AnswerCard {
 /// [`V2Card`], so Lark's rule that a 2.0 card stays 2.0 (200830) holds by type.
 ///
 /// ```
-/// use card_core::{card, callback::{Answer, Toast, V2Card}};
+/// use lark_card::{card, callback::{Answer, Toast, V2Card}};
 ///
 /// let done = V2Card::new(card!({ "schema": "2.0", "body": { "elements": [
 ///     { "tag": "markdown", "content": "Done" }
@@ -195,8 +195,8 @@ impl AnswerCard {
 ///     answer.to_json()?,
 ///     r#"{"toast":{"type":"success","content":"Saved"},"card":{"type":"raw","data":{"schema":"2.0","body":{"elements":[{"tag":"markdown","content":"Done"}]}}}}"#
 /// );
-/// assert_eq!(card_core::callback::Answer::new().to_json()?, "{}");
-/// # Ok::<(), card_core::callback::CallbackError>(())
+/// assert_eq!(lark_card::callback::Answer::new().to_json()?, "{}");
+/// # Ok::<(), lark_card::callback::CallbackError>(())
 /// ```
 pub struct Answer<V: Original = AnyVersion> {
     toast: Option<Toast>,

@@ -10,14 +10,14 @@
 //! These are public so that a test (or the emulator) can make requests exactly as Lark does.
 //!
 //! ```
-//! use card_core::callback::crypto::{decrypt, encrypt, signature};
-//! use card_core::callback::EncryptKey;
+//! use lark_card::callback::crypto::{decrypt, encrypt, signature};
+//! use lark_card::callback::EncryptKey;
 //!
 //! let key = EncryptKey::new("my encrypt key");
 //! let body = encrypt(&key, br#"{"schema":"2.0"}"#, [7; 16]);
 //! assert_eq!(decrypt(&key, &body)?, br#"{"schema":"2.0"}"#);
 //! assert_eq!(signature("1700000000", "n1", &key, b"{}").len(), 64);
-//! # Ok::<(), card_core::callback::CallbackError>(())
+//! # Ok::<(), lark_card::callback::CallbackError>(())
 //! ```
 
 use aes::cipher::{block_padding::Pkcs7, BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};

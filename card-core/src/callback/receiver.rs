@@ -326,7 +326,7 @@ impl ReceiverBuilder {
 /// It never panics on a request, and neither secrets nor bodies reach the logs.
 ///
 /// ```no_run
-/// use card_core::callback::{Answer, CardAction, Receiver, Toast};
+/// use lark_card::callback::{Answer, CardAction, Receiver, Toast};
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let receiver = Receiver::builder()

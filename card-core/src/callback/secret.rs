@@ -45,7 +45,7 @@ secret! {
     /// Strategy"): Lark puts it in `header.token` of every callback.
     ///
     /// ```
-    /// let token = card_core::callback::VerificationToken::new("v3rY-s3cret");
+    /// let token = lark_card::callback::VerificationToken::new("v3rY-s3cret");
     /// assert_eq!(format!("{token:?}"), "VerificationToken(redacted)");
     /// ```
     VerificationToken
@@ -55,7 +55,7 @@ secret! {
     /// The app's Encrypt Key: with one, Lark encrypts callback bodies and signs requests.
     ///
     /// ```
-    /// let key = card_core::callback::EncryptKey::new("k3y");
+    /// let key = lark_card::callback::EncryptKey::new("k3y");
     /// assert_eq!(format!("{key:?}"), "EncryptKey(redacted)");
     /// ```
     EncryptKey

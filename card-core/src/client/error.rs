@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::error::CardError;
 use crate::message_id::InvalidMessageId;
 
-pub use card_schema::lark::{CardSubCode, LarkCode, Retry};
+pub use lark_card_schema::lark::{CardSubCode, LarkCode, Retry};
 
 /// The sub-error of 230099 ("failed to create card content"): Lark's own code, message and
 /// the path of the problem in the card, read from `ext=ErrCode: ...; ErrMsg: ...; ErrPath: ...`.

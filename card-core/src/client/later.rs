@@ -41,9 +41,9 @@ impl Client {
     /// limits and retries are those of every call.
     ///
     /// ```no_run
-    /// use card_core::{card, callback::CardAction, client::Client};
+    /// use lark_card::{card, callback::CardAction, client::Client};
     ///
-    /// # async fn run(client: Client, action: CardAction) -> Result<(), card_core::client::ClientError> {
+    /// # async fn run(client: Client, action: CardAction) -> Result<(), lark_card::client::ClientError> {
     /// let done = card!({ "schema": "2.0", "body": { "elements": [
     ///     { "tag": "markdown", "content": "Report **ready**" }
     /// ] } });
@@ -85,7 +85,7 @@ impl Client {
         // The card goes in as an object (not a string, unlike a message update).
         let mut body = String::with_capacity(content.len() + 64);
         body.push_str(r#"{"token":"#);
-        card_schema::json::write_string(token.expose(), &mut body);
+        lark_card_schema::json::write_string(token.expose(), &mut body);
         body.push_str(r#","card":"#);
         body.push_str(content);
         body.push('}');

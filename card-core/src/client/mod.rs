@@ -1,10 +1,10 @@
 //! The client of Lark's message API: send a card, update a sent card, and stream updates.
 //!
 //! ```no_run
-//! use card_core::client::{Client, Recipient};
-//! use card_core::card;
+//! use lark_card::client::{Client, Recipient};
+//! use lark_card::card;
 //!
-//! # async fn run() -> Result<(), card_core::client::ClientError> {
+//! # async fn run() -> Result<(), lark_card::client::ClientError> {
 //! let client = Client::builder().app("cli_a1b2c3", "app secret").build()?;
 //! let card = card!({ "schema": "2.0", "body": { "elements": [
 //!     { "tag": "markdown", "content": "Deploy **started**" }

@@ -72,7 +72,7 @@ use super::ClientError;
 /// Where and how replicas share their limits and token: a Redis URL and a few settings.
 ///
 /// ```
-/// use card_core::client::{Client, RedisConfig};
+/// use lark_card::client::{Client, RedisConfig};
 ///
 /// // Connects on first use. While Redis fails (even from the start), this replica keeps to
 /// // a quarter of the app's limits.
@@ -80,7 +80,7 @@ use super::ClientError;
 ///     .app("cli_a1b2c3", "app secret")
 ///     .redis(RedisConfig::new("redis://127.0.0.1:6379/").replicas(4))
 ///     .build()?;
-/// # Ok::<(), card_core::client::ClientError>(())
+/// # Ok::<(), lark_card::client::ClientError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct RedisConfig {

@@ -22,9 +22,9 @@ const GIVE_UP_AFTER: Duration = Duration::from_secs(120);
 /// Sends the states pushed for each message, coalesced to the latest.
 ///
 /// ```no_run
-/// use card_core::{card, client::Client, MessageId};
+/// use lark_card::{card, client::Client, MessageId};
 ///
-/// # async fn run(client: Client, id: MessageId) -> Result<(), card_core::client::ClientError> {
+/// # async fn run(client: Client, id: MessageId) -> Result<(), lark_card::client::ClientError> {
 /// let updater = client.updater();
 /// for percent in 0..=100 {
 ///     let card = card!({ "schema": "2.0", "body": { "elements": [

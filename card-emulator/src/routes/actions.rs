@@ -19,7 +19,7 @@ use crate::errors::{ApiError, EmulatorError};
 use crate::inspect::Endpoint;
 use crate::limits::MAX_CARD_BODY;
 use crate::state::Shared;
-use card_core::lark::{self, LarkCode};
+use lark_card::lark::{self, LarkCode};
 
 /// `POST /open-apis/interactive/v1/card/update`: `{"token": "c-…", "card": {…}}`.
 pub(crate) async fn update_card_later(

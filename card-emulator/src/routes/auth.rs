@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use super::{failure, request_parts, success_flat, LogId, ReceivedBody};
 use crate::errors::ApiError;
 use crate::state::Shared;
-use card_core::lark::{self, LarkCode};
+use lark_card::lark::{self, LarkCode};
 
 /// Self-built app token: `{app_id, app_secret}` → `{"code":0,"msg":"ok","tenant_access_token",
 /// "expire"}`, at the top level (not under `data`), as Lark answers.

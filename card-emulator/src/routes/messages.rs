@@ -23,8 +23,8 @@ use crate::ids;
 use crate::inspect::Endpoint;
 use crate::limits::{MAX_CARD_BODY, MAX_TEXT_BODY};
 use crate::state::{SendInput, Shared, RECEIVE_ID_TYPES};
-use card_core::lark::limits::MAX_UUID_CHARS;
-use card_core::lark::LarkCode;
+use lark_card::lark::limits::MAX_UUID_CHARS;
+use lark_card::lark::LarkCode;
 
 /// `POST /open-apis/im/v1/messages?receive_id_type=…`.
 pub(crate) async fn send(

@@ -22,7 +22,7 @@ use serde_json::{json, Map, Value};
 use crate::body::ReadBody;
 use crate::errors::ApiError;
 use crate::state::Shared;
-use card_core::lark::{self, LarkCode};
+use lark_card::lark::{self, LarkCode};
 
 /// Where the emulator's own endpoints live; requests there are neither counted nor faulted.
 pub const CONTROL_PREFIX: &str = "/__emulator";

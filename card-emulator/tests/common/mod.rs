@@ -6,7 +6,7 @@
 
 use std::error::Error;
 
-use card_emulator::Emulator;
+use lark_card_emulator::Emulator;
 use reqwest::header::HeaderMap;
 use serde_json::{json, Value};
 

@@ -1,9 +1,9 @@
 //! What the client tests share: an emulator with one app, a client of it, a card, a sent
 //! message.
 
-use card_core::client::Client;
-use card_core::{card, Card, MessageId, Shared};
-use card_emulator::Emulator;
+use lark_card::client::Client;
+use lark_card::{card, Card, MessageId, Shared};
+use lark_card_emulator::Emulator;
 
 pub const APP: &str = "cli_test";
 pub const SECRET: &str = "s3cr3t-app-secret";
@@ -31,7 +31,7 @@ pub fn progress(n: u32) -> Card<Shared> {
 
 pub async fn sent(emulator: &Emulator, client: &Client) -> MessageId {
     client
-        .send_card(&card_core::client::Recipient::chat("oc_team"), &progress(0))
+        .send_card(&lark_card::client::Recipient::chat("oc_team"), &progress(0))
         .await
         .unwrap_or_else(|e| panic!("send failed: {e}"))
         .tap(|id| assert!(emulator.message(id.as_str()).is_some()))

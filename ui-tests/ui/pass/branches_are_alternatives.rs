@@ -1,6 +1,6 @@
 // `if`/`else` branches are alternatives: the same `element_id` in two branches is no duplicate,
 // and the 200-element limit counts the larger branch (120 + 110 written, at most 120 present).
-use card_core::{card, Card, Shared};
+use lark_card::{card, Card, Shared};
 use serde_json::Value;
 
 fn state(done: bool) -> Card<Shared> {

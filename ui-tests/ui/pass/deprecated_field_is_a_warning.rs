@@ -1,6 +1,6 @@
 // `wide_screen_mode` is deprecated: accepted, with a warning on the key.
 #![allow(deprecated)]
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let card = card!({ "config": { "wide_screen_mode": true }, "elements": [ { "tag": "hr" } ] });

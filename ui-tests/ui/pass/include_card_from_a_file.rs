@@ -1,6 +1,6 @@
 // `include_card!` reads a card JSON file (relative to the crate's root) into the same typed
 // value `card!` builds, its type saying whether it is shared.
-use card_core::{card, include_card, Card, Shared};
+use lark_card::{card, include_card, Card, Shared};
 
 fn main() {
     let from_file: Card<Shared> = include_card!("cards/deploy.json");

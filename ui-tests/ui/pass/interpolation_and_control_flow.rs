@@ -1,12 +1,12 @@
 // Rust values, loops, branches and spreads inside a card; the result is the JSON written.
-use card_core::{card, trusted_markdown, Card, NoUpdateMulti, RawElement, Shared};
+use lark_card::{card, trusted_markdown, Card, NoUpdateMulti, RawElement, Shared};
 use serde_json::{json, Value};
 
 fn main() {
     let title = "Release 1.4";
     let steps = vec![("build", true), ("test", true), ("deploy", false)];
     let extra = vec![
-        card_core::model::Element::from(card_core::model::Hr::default()),
+        lark_card::model::Element::from(lark_card::model::Hr::default()),
     ];
     let sparkle = RawElement::new(json!({ "tag": "sparkle", "speed": 3 }));
     let user_input = "<at id=all></at> *hi*";

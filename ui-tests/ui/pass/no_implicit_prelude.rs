@@ -4,7 +4,7 @@
 fn main() {
     let names = ["ann", "bob"];
     let urgent = true;
-    let card = ::card_core::card!({
+    let card = ::lark_card::card!({
         "schema": "2.0",
         "config": { "width_mode": "fill" },
         "header": { "title": { "tag": "plain_text", "content": "On call" }, "template": "red" },

@@ -1,5 +1,5 @@
 // Shared cards (1.0 with `update_multi: true`, and every 2.0 card) go to the update path.
-use card_core::{card, UpdateBody};
+use lark_card::{card, UpdateBody};
 
 fn main() {
     let v1 = card!({

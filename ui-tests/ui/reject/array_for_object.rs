@@ -1,6 +1,6 @@
 // `config` must be an object.
 // path: config
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "config": [true], "elements": [ { "tag": "hr" } ] });

@@ -1,6 +1,6 @@
 // The `audio` element exists only in card JSON 2.0.
 // path: elements[0]
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "elements": [

@@ -1,6 +1,6 @@
 // `body` belongs to 2.0 cards; this card has no `"schema": "2.0"`.
 // path: body
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "body": { "elements": [ { "tag": "hr" } ] } });

@@ -1,6 +1,6 @@
 // In a 1.0 card, a `button` must be inside an `action`.
 // path: elements[0]
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "elements": [

@@ -1,6 +1,6 @@
 // A button's text holds at most 100 characters; this one has 142.
 // path: body.elements[0].text.content
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", "body": { "elements": [

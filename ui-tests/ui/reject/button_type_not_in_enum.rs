@@ -1,6 +1,6 @@
 // A button `type` outside its enumeration (`primery`).
 // path: body.elements[0].type
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", "body": { "elements": [

@@ -1,6 +1,6 @@
 // A card must be a JSON object.
 // path: 
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!([ { "tag": "hr" } ]);

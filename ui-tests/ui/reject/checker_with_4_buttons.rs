@@ -1,6 +1,6 @@
 // A checker's `button_area` holds at most three buttons; this one has four.
 // path: body.elements[0].button_area.buttons
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", "body": { "elements": [

@@ -1,6 +1,6 @@
 // A column `width` in points instead of `auto`, `weighted` or pixels.
 // path: elements[0].columns[0].width
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "elements": [

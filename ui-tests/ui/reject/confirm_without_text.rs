@@ -1,6 +1,6 @@
 // A button `confirm` dialog without its `text`.
 // path: elements[0].actions[0].confirm
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "elements": [

@@ -1,6 +1,6 @@
 // A `date_picker` `initial_date` not written `yyyy-MM-dd`.
 // path: body.elements[0].initial_date
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", "body": { "elements": [

@@ -1,6 +1,6 @@
 // Two elements with the same `element_id`.
 // path: body.elements[1].element_id
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", "body": { "elements": [

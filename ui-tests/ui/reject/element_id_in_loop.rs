@@ -1,6 +1,6 @@
 // A literal `element_id` inside a `for` loop would repeat on every iteration.
 // runtime: none, the mistake is in Rust syntax or types, which JSON does not have
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let names = ["a", "b"];

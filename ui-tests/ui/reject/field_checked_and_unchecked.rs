@@ -1,6 +1,6 @@
 // A field written both checked and in `$unchecked` would appear twice in the output.
 // path: body.elements[0].$unchecked
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", "body": { "elements": [

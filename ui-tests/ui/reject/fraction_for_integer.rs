@@ -1,6 +1,6 @@
 // A fraction where a whole number is required.
 // path: elements[0].columns[0].weight
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "elements": [

@@ -1,6 +1,6 @@
 // A `header` without its required `title`.
 // path: header
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "header": { "template": "blue" }, "elements": [ { "tag": "hr" } ] });

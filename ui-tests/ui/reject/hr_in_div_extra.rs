@@ -1,6 +1,6 @@
 // `div.extra` takes an image, a button or a picker, not an `hr`.
 // path: elements[0].extra
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "elements": [

@@ -1,6 +1,6 @@
 // An `img` `scale_type` outside its enumeration.
 // path: body.elements[0].scale_type
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", "body": { "elements": [

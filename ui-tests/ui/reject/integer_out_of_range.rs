@@ -1,6 +1,6 @@
 // A column `weight` above 5.
 // path: elements[0].columns[0].weight
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "elements": [

@@ -1,6 +1,6 @@
 // Markdown fields take `Display` values (escaped) or `TrustedMarkdown`.
 // runtime: none, the mistake is in Rust syntax or types, which JSON does not have
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let names = vec!["a", "b"];

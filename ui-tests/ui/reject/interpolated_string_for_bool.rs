@@ -1,6 +1,6 @@
 // An interpolated value of the wrong type: `disabled` takes a `bool`.
 // runtime: none, the mistake is in Rust syntax or types, which JSON does not have
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let state = "yes";

@@ -1,6 +1,6 @@
 // Text fields take values that implement `Display`.
 // runtime: none, the mistake is in Rust syntax or types, which JSON does not have
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     struct User; let user = User;

@@ -1,6 +1,6 @@
 // A `u64` may not fit the `i64` Lark reads; convert it first.
 // runtime: none, the mistake is in Rust syntax or types, which JSON does not have
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let weight: u64 = 2;

@@ -1,6 +1,6 @@
 // Keys are string literals, as in JSON.
 // runtime: none, the mistake is in Rust syntax or types, which JSON does not have
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", body: { "elements": [] } });

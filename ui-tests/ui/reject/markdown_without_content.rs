@@ -1,6 +1,6 @@
 // A `markdown` element without `content`.
 // path: body.elements[0]
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", "body": { "elements": [

@@ -1,6 +1,6 @@
 // A 2.0 card without `body`.
 // path: 
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", "header": { "title": { "tag": "plain_text", "content": "Hi" } } });

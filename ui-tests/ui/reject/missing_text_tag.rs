@@ -1,6 +1,6 @@
 // A text object without its `tag`.
 // path: body.elements[0].text
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", "body": { "elements": [

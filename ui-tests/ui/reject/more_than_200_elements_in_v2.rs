@@ -1,6 +1,6 @@
 // A 2.0 card holds at most 200 elements; this one has 201.
 // path: 
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", "body": { "elements": [

@@ -1,6 +1,6 @@
 // One markdown element holds at most four tables; this one has five.
 // path: body.elements[0].content
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", "body": { "elements": [

@@ -1,6 +1,6 @@
 // A 1.0 card without `update_multi: true` is not shared: the update path refuses it.
 // runtime: refused as not shared
-use card_core::{card, UpdateBody};
+use lark_card::{card, UpdateBody};
 
 fn main() {
     let card = card!({ "elements": [ { "tag": "markdown", "content": "Build **green**" } ] });

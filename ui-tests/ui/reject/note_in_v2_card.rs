@@ -1,6 +1,6 @@
 // The `note` element exists only in card JSON 1.0.
 // path: body.elements[0]
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", "body": { "elements": [

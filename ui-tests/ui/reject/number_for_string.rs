@@ -1,6 +1,6 @@
 // Text content must be a string, not a number.
 // path: body.elements[0].content
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", "body": { "elements": [

@@ -1,6 +1,6 @@
 // `elements` must be an array of elements, not one element.
 // path: elements
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "elements": { "tag": "hr" } });

@@ -1,6 +1,6 @@
 // `schema` computed at run time: the checks need the version.
 // runtime: none, the mistake is in Rust syntax or types, which JSON does not have
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let version = "2.0";

@@ -1,6 +1,6 @@
 // `disabled` must be `true` or `false`, not a string.
 // path: body.elements[0].disabled
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", "body": { "elements": [

@@ -1,6 +1,6 @@
 // A text object written as a bare string.
 // path: body.elements[0].text
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", "body": { "elements": [

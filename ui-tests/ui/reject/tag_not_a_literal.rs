@@ -1,6 +1,6 @@
 // An element's `tag` computed at run time: the checks need to know what the element is.
 // runtime: none, the mistake is in Rust syntax or types, which JSON does not have
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let tag = "markdown";

@@ -1,6 +1,6 @@
 // A `text_align` outside its enumeration (`middle` instead of `center`).
 // path: body.elements[0].text.text_align
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", "body": { "elements": [

@@ -1,6 +1,6 @@
 // A `text_size` that is neither one of Lark's sizes nor declared in `config.style.text_size`.
 // path: body.elements[0].text_size
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({

@@ -1,6 +1,6 @@
 // A field name with a typo: `disabeld` instead of `disabled`.
 // path: body.elements[0]
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", "body": { "elements": [

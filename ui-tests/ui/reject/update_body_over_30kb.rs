@@ -1,6 +1,6 @@
 // A static card whose update request body would exceed Lark's 30 KB limit.
 // path: 
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "schema": "2.0", "body": { "elements": [

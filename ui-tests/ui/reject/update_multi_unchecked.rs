@@ -1,6 +1,6 @@
 // `update_multi` decides the card's type, so it cannot be passed through unchecked.
 // path: config.$unchecked
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({

@@ -1,6 +1,6 @@
 // A button with both `url` and `multi_url`: Lark takes one or the other.
 // path: elements[0].actions[0]
-use card_core::card;
+use lark_card::card;
 
 fn main() {
     let _card = card!({ "elements": [

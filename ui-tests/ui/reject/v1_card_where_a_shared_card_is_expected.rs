@@ -1,6 +1,6 @@
 // A 1.0 card without `update_multi: true` returned where `Card` (a shared card) is expected.
 // runtime: refused as not shared
-use card_core::{card, Card};
+use lark_card::{card, Card};
 
 fn progress() -> Card {
     card!({ "elements": [ { "tag": "markdown", "content": "Build **green**" } ] })
