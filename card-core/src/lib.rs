@@ -1,13 +1,98 @@
-#![doc = include_str!("../../README.md")]
+//! Lark (Feishu) interactive message cards, **checked when your program compiles**, and the
+//! client that sends them, updates them in place, and answers their clicks.
 //!
-//! # Crate layout
+//! Write a card as Lark's card JSON inside [`card!`] (or keep it as a file for
+//! [`include_card!`]), with Rust values, loops and conditions in it. A misspelt tag, a field of
+//! the wrong card version, a button where Lark allows none, a card over Lark's 30 KB limit:
+//! each is a compile error on the offending token that says how to fix it.
 //!
-//! - [`card!`] builds a [`Card`], checked when your program compiles; [`include_card!`]
-//!   builds one from a card JSON file, with the same checks.
-//! - [`Card::from_json`] reads and checks card JSON at run time, with the same rules.
-//! - [`model`] is the typed card JSON (1.0 and 2.0), generated from the schema.
-//! - [`UpdatableCard`] and [`UpdateBody`]: only shared cards can update a sent card.
-//! - [`escape_markdown`] and [`TrustedMarkdown`]: interpolated text renders literally.
+//! ```
+//! use lark_card::{card, UpdateBody};
+//!
+//! let build = "lark-card #42";
+//! let card = card!({
+//!     "schema": "2.0",
+//!     "header": {
+//!         "title": { "tag": "plain_text", "content": (format!("{build} running")) },
+//!         "template": "blue"
+//!     },
+//!     "body": { "elements": [
+//!         { "tag": "markdown", "content": "**test** done" },
+//!         { "tag": "button", "text": { "tag": "plain_text", "content": "Cancel" }, "type": "danger" }
+//!     ] }
+//! });
+//!
+//! // The body of `PATCH /open-apis/im/v1/messages/:message_id`, within the 30 KB limit.
+//! let body = UpdateBody::new(&card)?;
+//! assert!(body.as_str().starts_with(r#"{"content":"{\"schema\":\"2.0\""#));
+//! # Ok::<(), lark_card::CardError>(())
+//! ```
+//!
+//! Sending it and streaming updates into it (feature `client`, on by default):
+//!
+//! ```no_run
+//! # #[cfg(feature = "client")]
+//! # async fn run() -> Result<(), lark_card::client::ClientError> {
+//! use lark_card::card;
+//! use lark_card::client::{Client, Recipient};
+//!
+//! let client = Client::builder().app("cli_a1b2c3", "app secret").build()?;
+//! let card = card!({ "schema": "2.0", "body": { "elements": [
+//!     { "tag": "markdown", "content": "0%" }
+//! ] } });
+//! let id = client.send_card(&Recipient::chat("oc_84983ff6516d731e5b5f68d4ea2e1da5"), &card).await?;
+//! let updater = client.updater(); // in order, coalesced, within Lark's limits
+//! for percent in 1..=100 {
+//!     let card = card!({ "schema": "2.0", "body": { "elements": [
+//!         { "tag": "markdown", "content": (format!("{percent}%")) }
+//!     ] } });
+//!     updater.push(&id, &card)?;
+//! }
+//! updater.flush(&id).await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! In tests, point the client at the local Lark of the `lark-card-emulator` crate
+//! (`Client::builder().base_url(emulator.base_url())`): the same rules, limits and codes, offline.
+//!
+//! # Features
+//!
+//! | feature | default | what it adds | what your `Cargo.toml` needs with it |
+//! |---|---|---|---|
+//! | `client` | yes | [`client`]: tokens, send, update, the updater, Lark's limits and retries | an async runtime: `tokio = { version = "1", features = ["rt-multi-thread", "macros"] }` |
+//! | `redis` | no | replicas sharing the app's limits and token through Redis ([`client::RedisConfig`]) | as `client` |
+//! | `callback` | no | [`callback`]: typed card actions and answers, and the [`callback::Receiver`] to mount in an axum router | `axum = { version = "0.8", features = ["tokio", "http1"] }`, `tokio` with `net`, `serde = { version = "1", features = ["derive"] }` to read button values |
+//!
+//! With `default-features = false` only cards are left: the model, [`card!`], validation,
+//! [`UpdateBody`].
+//!
+//! # The main types
+//!
+//! - [`card!`] and [`include_card!`] build a [`Card`], checked when your program compiles;
+//!   [`markdown!`] is `format!` for card markdown, its arguments escaped.
+//! - [`Card<Shared>`](Card) can update a sent card ([`UpdatableCard`]); a 1.0 card without
+//!   `"update_multi": true` is a [`Card<NoUpdateMulti>`](Card), which the update path refuses
+//!   at compile time.
+//! - [`Card::from_json`] reads and checks card JSON at run time, with the same rules and
+//!   messages ([`CardError`], [`ValidationError`] with the JSON path).
+//! - [`model`] is the typed card JSON (1.0 and 2.0), generated from the schema;
+//!   [`RawElement`] carries a component the model does not know yet.
+//! - [`client::Client`] sends and updates; [`client::Updater`] streams states to sent cards;
+//!   [`lark::LarkCode`] names every code Lark answers.
+//! - [`callback::Receiver`] answers clicks with an [`callback::Answer`] built from a
+//!   [`callback::CardAction`].
+//!
+//! The guide (every check, `$unchecked`, the emulator and its viewer, callbacks step by step)
+//! is the repository's README.
+
+// The docs.rs build labels each item with the features it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+/// The README's examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 #[cfg(feature = "callback")]
 pub mod callback;

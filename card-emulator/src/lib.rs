@@ -124,6 +124,11 @@
 //! # }
 //! ```
 
+/// The README's example runs as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 mod body;
 pub mod callbacks;
 mod card;

@@ -5,10 +5,8 @@
 //! The interaction tests put a real bot behind the emulator: lark-card's `Receiver` served
 //! over HTTP on 127.0.0.1, set as the app's callback URL.
 //!
-//! Under `CI=true` they never skip: without Chromium and chromedriver they fail and say what
-//! to install (`apt-get install -y chromium chromium-driver`; `.ci/run` does it). Elsewhere a
-//! machine without them prints that notice and passes over the browser, so that
-//! `cargo test --workspace` runs on a machine with only the Rust toolchain.
+//! Without Chromium or chromedriver they follow the workspace's one rule
+//! (`card_test_support`): a notice and no browser outside CI, a failure under `CI=true`.
 
 mod common;
 
@@ -19,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use std::sync::{Arc, Mutex};
 
+use card_test_support::{on_path, CHROMEDRIVER, CHROMIUM};
 use common::*;
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -32,19 +31,6 @@ static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// How soon a change must show on the page (the viewer's promise).
 const LIVE_BOUND: Duration = Duration::from_secs(1);
-
-const INSTALL: &str = "install Chromium and its driver (Debian: `apt-get update && apt-get install -y chromium chromium-driver`); under CI=true the browser tests never skip";
-
-fn find_program(env: &str, names: &[&str]) -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os(env).filter(|p| !p.is_empty()) {
-        return Some(PathBuf::from(path));
-    }
-    let path = std::env::var_os("PATH")?;
-    names
-        .iter()
-        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
-        .find(|candidate| candidate.is_file())
-}
 
 /// `POST /session/{id}/se/log {"type":"browser"}`: chromedriver's console log, which the
 /// W3C protocol has no command for.
@@ -81,16 +67,16 @@ struct Browser {
 impl Browser {
     /// `None` (with a notice) when Chromium or chromedriver is missing outside CI.
     async fn start() -> Result<Option<Browser>, Box<dyn Error>> {
-        let found = (
-            lark_card_render::screenshot::find_chromium(),
-            find_program("CHROMEDRIVER", &["chromedriver"]),
-        );
-        let (Some(chromium), Some(chromedriver)) = found else {
-            let missing = format!("no Chromium or no chromedriver found: {INSTALL}");
-            if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-                return Err(missing.into());
-            }
-            eprintln!("browser test not run: {missing}");
+        const PART: &str = "the viewer's browser tests";
+        let Some(chromium) = CHROMIUM.require(lark_card_render::screenshot::find_chromium(), PART)
+        else {
+            return Ok(None);
+        };
+        let chromedriver = std::env::var_os("CHROMEDRIVER")
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| on_path(&["chromedriver"]));
+        let Some(chromedriver) = CHROMEDRIVER.require(chromedriver, PART) else {
             return Ok(None);
         };
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
@@ -103,7 +89,13 @@ impl Browser {
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
-            .map_err(|e| format!("cannot start {}: {e}; {INSTALL}", chromedriver.display()))?;
+            .map_err(|e| {
+                format!(
+                    "cannot start {}: {e}; {}",
+                    chromedriver.display(),
+                    CHROMEDRIVER.install
+                )
+            })?;
         let webdriver = format!("http://127.0.0.1:{port}/");
         let http = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(20);

@@ -1,6 +1,20 @@
-//! The `card!` macro of `lark-card`: Lark card JSON, checked when your program compiles.
+//! The `card!`, `include_card!` and `markdown!` macros of `lark-card`: Lark card JSON, checked
+//! when your program compiles.
 //!
-//! Use it through `lark_card::card!`, whose documentation describes the syntax and the checks.
+//! Depend on `lark-card`, which re-exports them with their documentation (the syntax and the
+//! checks) and holds the types they expand to:
+//!
+//! ```toml
+//! [dependencies]
+//! lark-card = "0.1"
+//! ```
+//!
+//! ```text
+//! let card = lark_card::card!({ "schema": "2.0", "body": { "elements": [
+//!     { "tag": "markdown", "content": (format!("{done}/{total} done")) }
+//! ] } });
+//! ```
+//!
 //! It works in three stages, one file each, each depending only on the ones before it: `ast`
 //! parses the tokens into a JSON-shaped tree (with `syn`, parsing only), `check` validates
 //! the tree against the card schema of `lark-card-schema`, and `expand` writes the typed value;

@@ -22,6 +22,11 @@
 //! assert!(!html.contains("<script"));
 //! ```
 
+/// The README's example runs as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 mod elements;
 mod markdown;
 pub mod screenshot;

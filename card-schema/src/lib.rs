@@ -6,6 +6,26 @@
 //! ([`catalogue`]), one set of rules, one set of messages ([`ViolationKind`]).
 //!
 //! It has no dependencies, so the proc-macro stays cheap to build.
+//!
+//! ```
+//! use lark_card_schema::catalogue::HEADER_TEMPLATE;
+//! use lark_card_schema::lark::{LarkCode, Retry};
+//!
+//! // The schema: a header's `template` is one of Lark's colour names.
+//! assert!(HEADER_TEMPLATE.allows("turquoise"));
+//! assert!(!HEADER_TEMPLATE.allows("pink"));
+//!
+//! // Lark's facts: each code with its HTTP status, message and how a client reacts to it.
+//! let throttled = LarkCode::from_code(230020);
+//! assert_eq!(throttled.class(), Retry::Backoff);
+//! ```
+//!
+//! Applications depend on `lark-card`, which re-exports the facts table as `lark_card::lark`.
+
+/// The README's example runs as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 pub mod catalogue;
 pub mod codegen;

@@ -3,8 +3,8 @@
 //!
 //! Redis: `LARK_TEST_REDIS_URL` (CI starts one), else a `redis-server` started by the test.
 //! The restart test always starts its own, so that it can kill and restart it. Without
-//! `redis-server` on PATH these tests fail when `CI=true`, and are skipped with a notice
-//! otherwise.
+//! `redis-server` on PATH the workspace's one rule applies (`card_test_support`): a notice
+//! outside CI, a failure under `CI=true`.
 
 mod log_capture;
 
@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use card_test_support::{on_path, REDIS_SERVER};
 use lark_card::client::{Client, Recipient, RedisConfig};
 use lark_card::lark::LarkCode;
 use lark_card::{card, Card, MessageId, Shared};
@@ -20,17 +21,6 @@ use lark_card_emulator::{Emulator, Endpoint, RevisionKind};
 
 const APP: &str = "cli_fleet";
 const SECRET: &str = "fleet-s3cr3t";
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-}
-
-fn redis_server_binary() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("redis-server"))
-        .find(|candidate| candidate.is_file())
-}
 
 /// A `redis-server` of the test's own, on a port of its own, without persistence.
 struct RedisServer {
@@ -42,14 +32,7 @@ struct RedisServer {
 impl RedisServer {
     /// `None` (with a notice) if `redis-server` is missing and this is not CI.
     fn start() -> Option<RedisServer> {
-        let Some(binary) = redis_server_binary() else {
-            assert!(
-                !in_ci(),
-                "redis-server is not on PATH: CI must install it (apt-get install -y redis-server)"
-            );
-            eprintln!("notice: redis-server is not on PATH; this test did not run");
-            return None;
-        };
+        let binary = REDIS_SERVER.require(on_path(&["redis-server"]), "the Redis fleet tests")?;
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
