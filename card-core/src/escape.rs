@@ -1,77 +1,4 @@
-//! Escaping untrusted text for Lark/Feishu card Markdown.
-//!
-//! Card text can be rendered as Markdown in two places: `lark_md` text
-//! objects (card JSON 1.0 and 2.0) and the `markdown` rich-text component
-//! (a Markdown subset in 1.0, almost all of CommonMark plus some HTML-like
-//! tags in 2.0). Runtime text such as user names, issue titles or chat input
-//! must not be able to mention people (`<at id=all></at>`), add links,
-//! formatting, headings, lists, quotes, code, tables, Lark tags (`<font>`,
-//! `<text_tag>`, `<link>`, `<person>`, ...) or emoji shortcodes (`:OK:`).
-//!
-//! [`escape_markdown`] does this with HTML numeric character references
-//! (`&#NN;`). The Feishu rich-text documentation has a "特殊字符转义说明"
-//! (special character escaping) table for exactly this purpose, and says the
-//! general format is `&#实体编号;` (`&#number;`). Backslash escapes are not used
-//! because Lark's Markdown does not remove the backslash everywhere.
-//!
-//! Sources (Markdown mirror of the official docs in the GitHub repository
-//! `wxkingstar/doc-hub-mcp`, under `feishu/001-开发指南/`):
-//!
-//! * 2.0 rich text: `飞书卡片/卡片-JSON-构建卡片/卡片-JSON-2.0-版本组件/展示/富文本（Markdown）.md`,
-//!   <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/rich-text>
-//! * 1.0 rich text: `飞书卡片/卡片-JSON-构建卡片/卡片-JSON-1.0-版本组件/展示/富文本（Markdown）.md`,
-//!   <https://open.feishu.cn/document/feishu-cards/card-components/content-components/rich-text>
-//! * legacy Markdown page, which covers both the `markdown` component and
-//!   `lark_md` text: `历史版本（不推荐）/消息卡片/消息卡片组件/内容组件/Markdown.md`,
-//!   <https://open.feishu.cn/document/common-capabilities/message-card/message-cards-content/using-markdown-tags>
-//!
-//! # What is escaped
-//!
-//! Only what can start Markdown or Lark syntax is escaped, so that a hostile string stays
-//! inert and ordinary text (`Build #42: 3/4 passed - isn't it great!`) stays as it is and
-//! small against the 30 KB limit. These characters are escaped wherever they appear:
-//!
-//! | char | escape    | why                                        | source        |
-//! |------|-----------|--------------------------------------------|---------------|
-//! | `&`  | `&#38;`   | user text like `&lt;` stays literal        | added (`&#N;` rule) |
-//! | `<`  | `&#60;`   | `<at>`, `<a>`, `<font>`, `<link>`, autolinks: every tag | doc table |
-//! | `*`  | `&#42;`   | bold, italic, bullet lists, `***` rules    | doc table     |
-//! | `_`  | `&#95;`   | bold, italic, `___` rules                  | doc table     |
-//! | `~`  | `&#126;`  | strikethrough, `~~~` code fences           | doc says `&sim;`, see below |
-//! | `` ` `` | `&#96;` | inline code, code fences                 | doc table     |
-//! | `[`  | `&#91;`   | links, images, references                  | doc table     |
-//! | `\`  | `&#92;`   | backslash escapes, hard line breaks        | doc table     |
-//! | `\|` | `&#124;`  | 2.0 tables                                 | added (`&#N;` rule) |
-//! | `$`  | `&#36;`   | `[x]($urlVal)` links, `${name}` variables, formulas | doc table |
-//!
-//! Some characters are escaped only where they would start syntax:
-//!
-//! | situation | escape | why |
-//! |-----------|--------|-----|
-//! | a line's first text is `#`, `>`, `-`, `+` or `=` | `&#35;`, `&#62;`, `&#45;`, `&#43;`, `&#61;` | headings, block quotes, bullet lists, `---` rules, setext headings |
-//! | a line's first text is digits then `.` or `)` (`1.`, `1)`) | `&#46;`, `&#41;` | ordered lists |
-//! | a line starts with a space or tab and has text after it | the first space becomes `&#32;`, a tab `&#9;` | indented code blocks, list nesting |
-//! | `:` before `/` (`https://`) | `&#58;` | URL schemes |
-//! | `:` that closes `:NAME:` (letters, digits, `_`, `+`, `-` since the last `:`, or since the start of the text, which may follow a `:` of its own) | `&#58;` | emoji shortcodes (`:OK:`) |
-//!
-//! The rest need no escape, because the syntax they take part in cannot start without one of
-//! the characters above: `]`, `(`, `)` and `!` make links and images only after `[`; `>`,
-//! `"`, `'` and `/` matter only inside a tag, which cannot open without `<`; `#`, `>`, `-`, `+`
-//! and `=` only at the start of a line. Letters, digits, CJK and other non-ASCII text, spaces in the
-//! middle of a line and line breaks (`\n`, `\r`) stay as they are. A user's multi-line text
-//! keeps its line breaks.
-//!
-//! # Limits
-//!
-//! * The docs spell the tilde escape `&sim;`. In HTML `&sim;` means `∼`
-//!   (U+223C), not `~` (U+007E), so this module uses the numeric `&#126;`,
-//!   as the docs' general `&#number;` rule allows.
-//! * The docs do not say whether bare `www.` addresses or e-mail addresses
-//!   are auto-linked. Escaping `:` and `/` stops `scheme://` URLs from being
-//!   recognised; a bare `www.example.com` is left as it is (if it becomes a
-//!   link, the link text is still the user's literal text).
-//! * In 2.0 a single `\n` is a CommonMark soft break, which the docs say some
-//!   renderers may not show as a new line. This module keeps `\n` as it is.
+//! Escaping untrusted text for Lark/Feishu card Markdown: [`escape_markdown`].
 
 use std::borrow::Cow;
 
@@ -82,8 +9,8 @@ use std::borrow::Cow;
 /// Markdown and Lark-tag characters become HTML numeric character
 /// references (`*` becomes `&#42;`, `<` becomes `&#60;`, ...), following the
 /// special-character table in the Feishu rich-text docs. Some characters are
-/// escaped only at the start of a line. The [module docs](self) list every
-/// rule and its source.
+/// escaped only at the start of a line. Every rule, with its source, is
+/// below.
 ///
 /// Letters, digits, CJK text, spaces and line breaks stay as they are, so
 /// ordinary text stays readable and small. If nothing needs escaping, the
@@ -96,7 +23,7 @@ use std::borrow::Cow;
 ///
 /// ```
 /// use std::borrow::Cow;
-/// use lark_card::escape::escape_markdown;
+/// use lark_card::escape_markdown;
 ///
 /// // Mentions, links and formatting are neutralised.
 /// assert_eq!(escape_markdown("<at id=all></at>"), "&#60;at id=all>&#60;/at>");
@@ -118,6 +45,81 @@ use std::borrow::Cow;
 /// let content = format!("**Owner:** {}", escape_markdown(name));
 /// assert!(!content.contains("<at"));
 /// ```
+///
+/// # Why, and the sources
+///
+/// Card text can be rendered as Markdown in two places: `lark_md` text
+/// objects (card JSON 1.0 and 2.0) and the `markdown` rich-text component
+/// (a Markdown subset in 1.0, almost all of CommonMark plus some HTML-like
+/// tags in 2.0). Runtime text such as user names, issue titles or chat input
+/// must not be able to mention people (`<at id=all></at>`), add links,
+/// formatting, headings, lists, quotes, code, tables, Lark tags (`<font>`,
+/// `<text_tag>`, `<link>`, `<person>`, ...) or emoji shortcodes (`:OK:`).
+///
+/// [`escape_markdown`] does this with HTML numeric character references
+/// (`&#NN;`). The Feishu rich-text documentation has a "特殊字符转义说明"
+/// (special character escaping) table for exactly this purpose, and says the
+/// general format is `&#实体编号;` (`&#number;`). Backslash escapes are not used
+/// because Lark's Markdown does not remove the backslash everywhere.
+///
+/// Sources (Markdown mirror of the official docs in the GitHub repository
+/// `wxkingstar/doc-hub-mcp`, under `feishu/001-开发指南/`):
+///
+/// * 2.0 rich text: `飞书卡片/卡片-JSON-构建卡片/卡片-JSON-2.0-版本组件/展示/富文本（Markdown）.md`,
+///   <https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/rich-text>
+/// * 1.0 rich text: `飞书卡片/卡片-JSON-构建卡片/卡片-JSON-1.0-版本组件/展示/富文本（Markdown）.md`,
+///   <https://open.feishu.cn/document/feishu-cards/card-components/content-components/rich-text>
+/// * legacy Markdown page, which covers both the `markdown` component and
+///   `lark_md` text: `历史版本（不推荐）/消息卡片/消息卡片组件/内容组件/Markdown.md`,
+///   <https://open.feishu.cn/document/common-capabilities/message-card/message-cards-content/using-markdown-tags>
+///
+/// # What is escaped
+///
+/// Only what can start Markdown or Lark syntax is escaped, so that a hostile string stays
+/// inert and ordinary text (`Build #42: 3/4 passed - isn't it great!`) stays as it is and
+/// small against the 30 KB limit. These characters are escaped wherever they appear:
+///
+/// | char | escape    | why                                        | source        |
+/// |------|-----------|--------------------------------------------|---------------|
+/// | `&`  | `&#38;`   | user text like `&lt;` stays literal        | added (`&#N;` rule) |
+/// | `<`  | `&#60;`   | `<at>`, `<a>`, `<font>`, `<link>`, autolinks: every tag | doc table |
+/// | `*`  | `&#42;`   | bold, italic, bullet lists, `***` rules    | doc table     |
+/// | `_`  | `&#95;`   | bold, italic, `___` rules                  | doc table     |
+/// | `~`  | `&#126;`  | strikethrough, `~~~` code fences           | doc says `&sim;`, see below |
+/// | `` ` `` | `&#96;` | inline code, code fences                 | doc table     |
+/// | `[`  | `&#91;`   | links, images, references                  | doc table     |
+/// | `\`  | `&#92;`   | backslash escapes, hard line breaks        | doc table     |
+/// | `\|` | `&#124;`  | 2.0 tables                                 | added (`&#N;` rule) |
+/// | `$`  | `&#36;`   | `[x]($urlVal)` links, `${name}` variables, formulas | doc table |
+///
+/// Some characters are escaped only where they would start syntax:
+///
+/// | situation | escape | why |
+/// |-----------|--------|-----|
+/// | a line's first text is `#`, `>`, `-`, `+` or `=` | `&#35;`, `&#62;`, `&#45;`, `&#43;`, `&#61;` | headings, block quotes, bullet lists, `---` rules, setext headings |
+/// | a line's first text is digits then `.` or `)` (`1.`, `1)`) | `&#46;`, `&#41;` | ordered lists |
+/// | a line starts with a space or tab and has text after it | the first space becomes `&#32;`, a tab `&#9;` | indented code blocks, list nesting |
+/// | `:` before `/` (`https://`) | `&#58;` | URL schemes |
+/// | `:` that closes `:NAME:` (letters, digits, `_`, `+`, `-` since the last `:`, or since the start of the text, which may follow a `:` of its own) | `&#58;` | emoji shortcodes (`:OK:`) |
+///
+/// The rest need no escape, because the syntax they take part in cannot start without one of
+/// the characters above: `]`, `(`, `)` and `!` make links and images only after `[`; `>`,
+/// `"`, `'` and `/` matter only inside a tag, which cannot open without `<`; `#`, `>`, `-`, `+`
+/// and `=` only at the start of a line. Letters, digits, CJK and other non-ASCII text, spaces in the
+/// middle of a line and line breaks (`\n`, `\r`) stay as they are. A user's multi-line text
+/// keeps its line breaks.
+///
+/// # Limits
+///
+/// * The docs spell the tilde escape `&sim;`. In HTML `&sim;` means `∼`
+///   (U+223C), not `~` (U+007E), so this module uses the numeric `&#126;`,
+///   as the docs' general `&#number;` rule allows.
+/// * The docs do not say whether bare `www.` addresses or e-mail addresses
+///   are auto-linked. Escaping `:` and `/` stops `scheme://` URLs from being
+///   recognised; a bare `www.example.com` is left as it is (if it becomes a
+///   link, the link text is still the user's literal text).
+/// * In 2.0 a single `\n` is a CommonMark soft break, which the docs say some
+///   renderers may not show as a new line. `escape_markdown` keeps `\n` as it is.
 #[must_use]
 pub fn escape_markdown(text: &str) -> Cow<'_, str> {
     let mut out: Option<String> = None;

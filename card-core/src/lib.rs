@@ -94,20 +94,23 @@
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+// The public modules are the areas a user reaches into; the small ones stay private, their
+// items re-exported at the root, so that each item has one path (and the `card` module does
+// not stand beside the `card!` macro).
 #[cfg(feature = "callback")]
 pub mod callback;
-pub mod card;
+mod card;
 #[cfg(feature = "client")]
 pub mod client;
-pub mod error;
-pub mod escape;
-pub mod interpolate;
+mod error;
+mod escape;
+mod interpolate;
 pub use lark_card_schema::lark;
 mod json_tree;
-pub mod message_id;
+mod message_id;
 pub mod model;
-pub mod raw;
-pub mod template;
+mod raw;
+mod template;
 mod write_json;
 
 #[doc(hidden)]

@@ -1,14 +1,4 @@
-//! The escape hatch: JSON carried verbatim, unchecked, for what the typed model does not know
-//! yet (a field, an element or a text object Lark added before this crate did).
-//!
-//! One mechanism serves every case. In card JSON (in `card!`, `include_card!` and
-//! [`Card::from_json`](crate::Card::from_json)) the marker `"$unchecked": { ... }` inside an
-//! object holds properties passed through as written; when the object's `tag` is itself
-//! inside the marker, the whole object is passed through. In the typed model the properties
-//! live in the `unchecked` field every struct has, and a whole object in the `Raw` variant of
-//! its union ([`Element::Raw`](crate::model::Element::Raw),
-//! [`Text::Raw`](crate::model::Text::Raw)...). The output carries them verbatim, in place of
-//! the marker.
+//! The escape hatch: JSON carried verbatim, unchecked ([`Unchecked`]).
 
 use std::fmt;
 
@@ -17,7 +7,17 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// JSON properties carried verbatim and unchecked: the extra properties of an object
-/// (`"$unchecked": { ... }`), or a whole element or text object the model does not know.
+/// (`"$unchecked": { ... }`), or a whole element or text object the model does not know, for
+/// what Lark added before this crate did.
+///
+/// One mechanism serves every case. In card JSON (in `card!`, `include_card!` and
+/// [`Card::from_json`](crate::Card::from_json)) the marker `"$unchecked": { ... }` inside an
+/// object holds properties passed through as written; when the object's `tag` is itself
+/// inside the marker, the whole object is passed through. In the typed model the properties
+/// live in the `unchecked` field every struct has, and a whole object in the `Raw` variant of
+/// its union ([`Element::Raw`](crate::model::Element::Raw),
+/// [`Text::Raw`](crate::model::Text::Raw)...). The output carries them verbatim, in place of
+/// the marker.
 ///
 /// ```
 /// use lark_card::{card, Unchecked};
