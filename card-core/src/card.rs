@@ -116,7 +116,7 @@ impl<S: Sharing> Card<S> {
     }
 
     /// Whether the card is validated again before it is sent: it holds what `card!` could not
-    /// check when the program was compiled (an interpolated `element_id`, integer or open
+    /// check when the program was compiled (an interpolated `element_id`, integer or
     /// enumeration value, a typed element, a spread, a loop of elements), or it was changed
     /// through [`Card::json_mut`]. A card `card!` checked whole pays nothing at send time.
     ///

@@ -129,8 +129,13 @@ fn interpolated(kind: &Kind, rust: &Rust) -> TokenStream {
                 ),
             )
         },
+        // Named, so that a value of another type is reported against the field's enum.
+        Kind::Enum(def) => {
+            let ty = format_ident!("{}", def.rust_name);
+            quote_spanned!(span=> ::lark_card::__private::enumeration::<::lark_card::model::#ty, _>(#expr))
+        }
         // The field's type is known from the struct, so `Into` needs no annotation.
-        Kind::Enum(_) | Kind::Object(_) | Kind::Union(_) | Kind::Array(_) | Kind::Map(_) => {
+        Kind::Object(_) | Kind::Union(_) | Kind::Array(_) | Kind::Map(_) => {
             quote_spanned!(span=> ::core::convert::Into::into(#expr))
         }
     }

@@ -34,7 +34,7 @@ pub struct Report {
     /// depend on run time.
     pub dynamic: bool,
     /// Whether some rule could not be checked without running the code: an interpolated
-    /// value whose type allows what the schema forbids (an `element_id`, an integer, an open
+    /// value whose type allows what the schema forbids (an `element_id`, an integer, an
     /// enumeration, a typed object or element), a spread, or a loop of elements (the element
     /// count). Such a card is checked again before it is sent; a card without is not.
     pub checks_at_send: bool,
@@ -845,16 +845,15 @@ fn other(version: Version) -> Version {
 }
 
 /// Whether the compiler's type check of an interpolated value is the whole rule: text,
-/// booleans, numbers and free JSON can be any value of their type; a closed enumeration is
-/// one of its variants. Anything else (an `element_id` or other pattern, an integer range,
-/// an open enumeration's `Other`, a typed object or element built by code) is checked again
+/// booleans, numbers and free JSON can be any value of their type. Anything else (an
+/// `element_id` or other pattern, an integer range, an enumeration value given as a string or
+/// as an open enumeration's `Other`, a typed object or element built by code) is checked again
 /// before the card is sent.
 fn compiler_checks_fully(kind: &Kind) -> bool {
     match kind {
         Kind::String | Kind::Markdown | Kind::Bool | Kind::Number => true,
         Kind::Json | Kind::StringOrJson => true,
-        Kind::Enum(def) => def.open.is_none(),
-        Kind::Pattern(_) | Kind::Integer { .. } => false,
+        Kind::Enum(_) | Kind::Pattern(_) | Kind::Integer { .. } => false,
         Kind::Object(_) | Kind::Union(_) | Kind::Element(_) | Kind::Elements(_) => false,
         Kind::Array(_) | Kind::Map(_) => false,
     }
