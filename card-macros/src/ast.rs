@@ -261,9 +261,42 @@ impl Parse for Value {
                 input.advance_to(&ahead);
                 return Ok(value);
             }
+            // No Rust expression goes on after an object, or with a literal or an object after
+            // a value: a comma is missing between two values.
+            if matches!(value, Value::Object(_)) || starts_value(&ahead) {
+                return Err(error_at_next(&ahead, MISSING_COMMA));
+            }
         }
         Ok(Value::Rust(rust(input)?))
     }
+}
+
+const MISSING_COMMA: &str = "expected `,`";
+
+/// Whether the next token starts a value that no Rust expression continues with: a literal,
+/// or a brace group holding a JSON object (`{ "key": ...`), or a key (`"key":`).
+fn starts_value(input: ParseStream) -> bool {
+    input.cursor().literal().is_some() || starts_object(input)
+}
+
+/// Whether the next token is a brace group holding a JSON object (`{ "key": ...`).
+fn starts_object(input: ParseStream) -> bool {
+    input
+        .cursor()
+        .group(Delimiter::Brace)
+        .is_some_and(|(inside, _, _)| starts_entry(inside))
+}
+
+/// Whether the tokens start with a JSON key: a string literal and a single `:`.
+fn starts_entry(cursor: syn::buffer::Cursor) -> bool {
+    let Some((lit, rest)) = cursor.literal() else {
+        return false;
+    };
+    let is_colon = |c: syn::buffer::Cursor| c.punct().is_some_and(|(p, _)| p.as_char() == ':');
+    matches!(Lit::new(lit), Lit::Str(_))
+        && rest
+            .punct()
+            .is_some_and(|(p, after)| p.as_char() == ':' && !is_colon(after))
 }
 
 /// A JSON value: an object, an array, a word or a literal; `None` for anything else, which
@@ -349,6 +382,11 @@ fn rust(input: ParseStream) -> Result<Rust> {
     let mut tokens = TokenStream::new();
     let mut range: Option<Range> = None;
     while !at_end(input) {
+        // `(x) { "tag": ... }` or `(x) "key": ...`: the next value or entry, after a missing
+        // comma (no Rust expression holds either).
+        if range.is_some() && (starts_entry(input.cursor()) || starts_object(input)) {
+            return Err(error_at_next(input, MISSING_COMMA));
+        }
         let token: TokenTree = input.parse()?;
         let span = token.span();
         range = Some(match range {

@@ -319,6 +319,16 @@ fn syntax_errors_say_what_was_expected() {
             "this number is too large for JSON numbers Lark reads",
         ),
         (quote!({ "a": [ , ] }), "expected a value"),
+        (
+            quote!({ "a": [ { "tag": "hr" } { "tag": "hr" } ] }),
+            "expected `,`",
+        ),
+        (quote!({ "a": [ "x" "y" ] }), "expected `,`"),
+        (quote!({ "a": [ (x) { "tag": "hr" } ] }), "expected `,`"),
+        (quote!({ "a": 1 "b": 2 }), "expected `,`"),
+        (quote!({ "a": { "c": 1 } "b": 2 }), "expected `,`"),
+        (quote!({ "a": x "b": -2 }), "expected `,`"),
+        (quote!({ "a": [1, 2] "b": 2 }), "expected `,`"),
         (quote!({ "a": [ for x xs { } ] }), "expected `in`"),
         (
             quote!({ "a": [ if ok ] }),
