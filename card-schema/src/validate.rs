@@ -19,6 +19,17 @@ pub enum Sharing {
     Unknown,
 }
 
+impl Sharing {
+    /// Lark's rule: a 2.0 card is always shared; a 1.0 card (with `"schema": "1.0"` or
+    /// without `schema`) only with `"config": { "update_multi": true }`.
+    pub fn of(version: Version, update_multi: Option<bool>) -> Sharing {
+        match (version, update_multi) {
+            (Version::V2, _) | (Version::V1, Some(true)) => Sharing::Shared,
+            (Version::V1, _) => Sharing::NotShared,
+        }
+    }
+}
+
 /// What the validator found.
 #[derive(Debug)]
 pub struct Report {
@@ -127,9 +138,8 @@ fn sharing(entries: &[Entry<'_>], walk: &mut Walk) -> Sharing {
             walk.report(span, ViolationKind::UpdateMultiNotLiteral);
             Sharing::Unknown
         }
-        (Version::V2, _) => Sharing::Shared,
-        (Version::V1, Some((_, View::Bool(true)))) => Sharing::Shared,
-        (Version::V1, _) => Sharing::NotShared,
+        (version, Some((_, View::Bool(update_multi)))) => Sharing::of(version, Some(update_multi)),
+        (version, _) => Sharing::of(version, None),
     }
 }
 

@@ -93,6 +93,25 @@ fn sharing_is_read_from_the_card() {
 }
 
 #[test]
+fn a_card_that_writes_schema_1_0_is_shared_only_with_update_multi() {
+    let v1 = r#"{ "schema": "1.0", "elements": [ { "tag": "hr" } ] }"#;
+    let v1_shared = r#"{ "schema": "1.0", "config": { "update_multi": true }, "elements": [ { "tag": "hr" } ] }"#;
+    assert!(matches!(
+        Card::<Shared>::from_json(v1),
+        Err(CardError::NotShared)
+    ));
+    let card = Card::<NoUpdateMulti>::from_json(v1).unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(card.into_shared(), Err(CardError::NotShared)));
+    assert!(Card::<Shared>::from_json(v1_shared).is_ok());
+    let card = Card::<NoUpdateMulti>::from_json(v1_shared).unwrap_or_else(|e| panic!("{e}"));
+    assert!(card.into_shared().is_ok());
+    // `card!` types them the same way.
+    let card = lark_card::card!({ "schema": "1.0", "elements": [ { "tag": "hr" } ] });
+    assert!(!card.is_shared());
+    assert!(matches!(card.into_shared(), Err(CardError::NotShared)));
+}
+
+#[test]
 fn a_valid_card_reads_into_the_typed_model_and_writes_back_the_same_json() {
     let text = r#"{"schema":"2.0","config":{"width_mode":"fill"},"body":{"elements":[{"tag":"button","text":{"tag":"plain_text","content":"Go"},"type":"primary_filled","width":"120px","behaviors":[{"type":"callback","value":{"n":1}}]}]}}"#;
     let card = Card::<Shared>::from_json(text).unwrap_or_else(|e| panic!("{e}"));
