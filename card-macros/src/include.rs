@@ -160,6 +160,19 @@ mod tests {
     }
 
     #[test]
+    fn a_file_nested_too_deep_is_an_error_at_its_line_and_column() {
+        let deep = format!(
+            "{{\n\"elements\": {}{}}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let (out, path) = expand_file("deep.json", &deep);
+        let expected =
+            format!("{path}:2:140: arrays and objects nest more than 128 levels deep here");
+        assert!(out.contains(&expected), "{out}");
+    }
+
+    #[test]
     fn the_argument_is_one_string_literal() {
         assert!(path_literal(quote!("cards/a.json")).is_ok());
         assert!(path_literal(quote!("cards/a.json",)).is_ok());

@@ -27,6 +27,14 @@ pub struct At {
 /// Where every value and key of a tree read from a file is, by node id (see `check`).
 pub type Positions = HashMap<usize, At>;
 
+/// How deeply arrays and objects may nest in a card file. The reader (like the checks and the
+/// expansion after it) recurses once per level, so without a limit a file nested deeply
+/// enough would overflow the compiler's stack. The number is serde_json's own recursion
+/// limit: far above any card Lark accepts (elements nest at most
+/// `lark_card_schema::catalogue::MAX_DEPTH` levels, each a few JSON levels deep) and far
+/// below what the stack holds.
+const MAX_NESTING: usize = 128;
+
 /// A JSON syntax error.
 #[derive(Debug, PartialEq, Eq)]
 pub struct SyntaxError {
@@ -46,6 +54,7 @@ pub fn read(text: &str, span: Span) -> Result<(Value, Shape)> {
         line: 1,
         line_start: 0,
         span,
+        depth: 0,
     };
     // Some editors and exporters begin UTF-8 files with a byte order mark.
     if text.starts_with('\u{feff}') {
@@ -110,6 +119,8 @@ struct Reader<'a> {
     line: usize,
     line_start: usize,
     span: Span,
+    /// How many arrays and objects enclose the current position.
+    depth: usize,
 }
 
 type Result<T> = core::result::Result<T, SyntaxError>;
@@ -158,8 +169,7 @@ impl Reader<'_> {
     fn value(&mut self) -> Result<(Value, Shape)> {
         let at = self.at();
         match self.peek() {
-            Some(b'{') => self.object(),
-            Some(b'[') => self.array(),
+            Some(b'{' | b'[') => self.nested(),
             Some(b'"') => {
                 let text = self.string()?;
                 Ok((Value::String(self.str(text)), Shape::Leaf(at)))
@@ -177,6 +187,25 @@ impl Reader<'_> {
             ))),
             None => Err(self.error("expected a JSON value, found the end of the file")),
         }
+    }
+
+    /// An object or an array, one level deeper, within [`MAX_NESTING`].
+    fn nested(&mut self) -> Result<(Value, Shape)> {
+        if self.depth == MAX_NESTING {
+            return Err(self.error(format!(
+                "arrays and objects nest more than {MAX_NESTING} levels deep here: no card nests \
+                 this deep (elements nest at most {} levels)",
+                lark_card_schema::catalogue::MAX_DEPTH
+            )));
+        }
+        self.depth += 1;
+        let read = if self.peek() == Some(b'{') {
+            self.object()
+        } else {
+            self.array()
+        };
+        self.depth -= 1;
+        read
     }
 
     fn word(&mut self, word: &str, value: Value, at: At) -> Result<(Value, Shape)> {
@@ -529,6 +558,33 @@ mod tests {
             "expected a JSON value, found the end of the file"
         );
         assert_eq!(error("1e999").2, "this number is out of range");
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_limit_is_an_error_not_a_stack_overflow() {
+        let nested = |levels: usize| {
+            let mut text = String::from("{\n\"a\": ");
+            for _ in 1..levels {
+                text.push('[');
+            }
+            text.push('1');
+            for _ in 1..levels {
+                text.push(']');
+            }
+            text.push('}');
+            text
+        };
+        assert!(read(&nested(MAX_NESTING), Span::call_site()).is_ok());
+        let (line, column, message) = error(&nested(MAX_NESTING + 1));
+        // At the first `[` one level too deep: the 128th on line 2, after `"a": `.
+        assert_eq!((line, column), (2, 6 + MAX_NESTING - 1));
+        assert!(
+            message.starts_with("arrays and objects nest more than 128 levels"),
+            "{message}"
+        );
+        // Far deeper than any stack holds: still the same error, at the same place.
+        let (line, column, _) = error(&nested(1_000_000));
+        assert_eq!((line, column), (2, 6 + MAX_NESTING - 1));
     }
 
     #[test]
