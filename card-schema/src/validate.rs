@@ -612,6 +612,9 @@ impl Walk {
         let unchecked = self.unchecked_keys(entries);
         let present =
             |name: &str| entries.iter().any(|e| e.key == name) || unchecked.contains(&name);
+        // Fields an unknown key was taken for (`txet`: `text`): the key is reported, with its
+        // did-you-mean, and the field is not reported missing as well.
+        let mut misspelt: Vec<&'static str> = Vec::new();
         for entry in entries {
             if Some(entry.key) == discriminator || entry.key == UNCHECKED {
                 continue;
@@ -645,6 +648,7 @@ impl Walk {
                 if version == Version::V1 && suggestion.is_none() {
                     continue;
                 }
+                misspelt.extend(suggestion);
                 let kind = ViolationKind::UnknownField {
                     object: def.name,
                     field: entry.key.to_string(),
@@ -658,7 +662,10 @@ impl Walk {
             self.path.pop();
         }
         for field in def.fields.iter().filter(|f| f.need == Need::Required) {
-            if !present(field.name) && field.since.includes(self.version) {
+            if !present(field.name)
+                && !misspelt.contains(&field.name)
+                && field.since.includes(self.version)
+            {
                 self.report(
                     span,
                     ViolationKind::MissingField {
@@ -749,7 +756,7 @@ impl Walk {
                     }
                 }
                 Rule::AtLeastOne(names) => {
-                    if !names.iter().any(|n| present(n)) {
+                    if !names.iter().any(|n| present(n) || misspelt.contains(n)) {
                         let kind = ViolationKind::NeedsOneOf {
                             object: def.name,
                             fields: names.to_vec(),

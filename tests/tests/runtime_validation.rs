@@ -93,6 +93,36 @@ fn sharing_is_read_from_the_card() {
 }
 
 #[test]
+fn a_misspelt_required_field_is_one_error_on_the_key_with_did_you_mean() {
+    // 1.0 keeps unknown fields, but not one this close to a field: `txet` for `text`.
+    let text =
+        r#"{ "elements": [ { "tag": "div", "txet": { "tag": "plain_text", "content": "hi" } } ] }"#;
+    let found = errors(text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "elements[0]");
+    assert!(
+        matches!(&found[0].1, ViolationKind::UnknownField { field, suggestion: Some("text"), .. } if field == "txet"),
+        "{:?}",
+        found[0].1
+    );
+    // The same for a required field in 2.0: not also "missing `content`".
+    let text = r#"{ "schema": "2.0", "body": { "elements": [ { "tag": "markdown", "contnet": "hi" } ] } }"#;
+    let found = errors(text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        matches!(
+            &found[0].1,
+            ViolationKind::UnknownField {
+                suggestion: Some("content"),
+                ..
+            }
+        ),
+        "{:?}",
+        found[0].1
+    );
+}
+
+#[test]
 fn a_card_that_writes_schema_1_0_is_shared_only_with_update_multi() {
     let v1 = r#"{ "schema": "1.0", "elements": [ { "tag": "hr" } ] }"#;
     let v1_shared = r#"{ "schema": "1.0", "config": { "update_multi": true }, "elements": [ { "tag": "hr" } ] }"#;
