@@ -123,6 +123,31 @@ fn a_misspelt_required_field_is_one_error_on_the_key_with_did_you_mean() {
 }
 
 #[test]
+fn a_markdown_text_object_needs_content() {
+    let panel = |title: &str| {
+        format!(
+            r#"{{ "schema": "2.0", "body": {{ "elements": [ {{ "tag": "collapsible_panel", "header": {{ "title": {title} }}, "elements": [] }} ] }} }}"#
+        )
+    };
+    let found = errors(&panel(r#"{ "tag": "markdown" }"#));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "body.elements[0].header.title");
+    assert!(
+        matches!(
+            found[0].1,
+            ViolationKind::MissingField {
+                object: "markdown",
+                field: "content"
+            }
+        ),
+        "{:?}",
+        found[0].1
+    );
+    let with_content = panel(r#"{ "tag": "markdown", "content": "**Details**" }"#);
+    assert!(Card::<Shared>::from_json(&with_content).is_ok());
+}
+
+#[test]
 fn a_card_that_writes_schema_1_0_is_shared_only_with_update_multi() {
     let v1 = r#"{ "schema": "1.0", "elements": [ { "tag": "hr" } ] }"#;
     let v1_shared = r#"{ "schema": "1.0", "config": { "update_multi": true }, "elements": [ { "tag": "hr" } ] }"#;
