@@ -68,7 +68,7 @@ fn value(kind: &Kind, v: &Value) -> TokenStream {
             let lit = &s.lit;
             quote!(::lark_card::__private::lit(#lit))
         }
-        (Kind::Bool, Value::Bool(b, span)) => {
+        (Kind::Bool, Value::Bool(b, span, _)) => {
             let ident = Ident::new(if *b { "true" } else { "false" }, *span);
             quote!(#ident)
         }
@@ -344,8 +344,8 @@ fn pushes(list: &[Item], items: &Ident, each: &dyn Fn(&Value) -> TokenStream) ->
 fn json(v: &Value) -> TokenStream {
     let value = quote!(::lark_card::__private::serde_json::Value);
     match v {
-        Value::Null(_) => quote!(#value::Null),
-        Value::Bool(b, _) => quote!(#value::Bool(#b)),
+        Value::Null(..) => quote!(#value::Null),
+        Value::Bool(b, ..) => quote!(#value::Bool(#b)),
         Value::Number(_) => {
             let n = number(v);
             quote!(#value::Number(#n))

@@ -34,14 +34,13 @@ pub fn expand(input: TokenStream) -> TokenStream {
         Err(e) => return diag::failed(error(unreadable(&name, &e))),
     };
     let track = track(&path, span);
-    let (card, shape) = match json::read(&text, span) {
+    let (card, positions) = match json::read(&text, span) {
         Ok(read) => read,
         Err(e) => {
             let message = format!("{name}:{}:{}: {}", e.at.line, e.at.column, e.message);
             return with_tracking(&track, diag::failed(error(message)));
         }
     };
-    let positions = json::positions(&card, &shape);
     let file = File {
         name: &name,
         positions: &positions,
