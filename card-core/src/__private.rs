@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Number, Value};
 
 use crate::card::{Card, Sharing};
-use crate::interpolate::{IntoInteger, IntoMarkdown, IntoNumber, IntoText};
+use crate::interpolate::{IntoEnumeration, IntoInteger, IntoMarkdown, IntoNumber, IntoText};
 use crate::model::{CardJson, Element};
 use crate::raw::Unchecked;
 
@@ -40,6 +40,12 @@ pub fn markdown<T: IntoMarkdown>(value: T) -> String {
 #[inline]
 pub fn integer<T: IntoInteger>(value: T) -> i64 {
     value.into_integer()
+}
+
+/// An interpolated enumeration value: the field's enum, or its JSON value as a string.
+#[inline]
+pub fn enumeration<E, T: IntoEnumeration<E>>(value: T) -> E {
+    value.into_enumeration()
 }
 
 /// An interpolated number.

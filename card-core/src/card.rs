@@ -4,12 +4,12 @@
 use core::fmt;
 use core::marker::PhantomData;
 
-use lark_card_schema::{validate_card, Severity, Sharing as SchemaSharing};
+use lark_card_schema::{validate_card, Severity, Sharing as SchemaSharing, Version};
 use serde::{Serialize, Serializer};
 
 use crate::error::{CardError, ValidationError, ValidationErrors};
 use crate::json_tree::JsonNode;
-use crate::model::CardJson;
+use crate::model::{CardJson, SchemaVersion};
 use crate::write_json::WriteJson;
 
 /// Lark's limit on the body of an update request, in bytes ("30 KB").
@@ -116,7 +116,7 @@ impl<S: Sharing> Card<S> {
     }
 
     /// Whether the card is validated again before it is sent: it holds what `card!` could not
-    /// check when the program was compiled (an interpolated `element_id`, integer or open
+    /// check when the program was compiled (an interpolated `element_id`, integer or
     /// enumeration value, a typed element, a spread, a loop of elements), or it was changed
     /// through [`Card::json_mut`]. A card `card!` checked whole pays nothing at send time.
     ///
@@ -283,13 +283,15 @@ fn content(json: &CardJson) -> String {
     }
 }
 
+/// Whether typed card JSON is shared, by the rule the validator applies to card JSON
+/// ([`SchemaSharing::of`]): a `"schema": "1.0"` card is a 1.0 card.
 fn json_is_shared(json: &CardJson) -> bool {
-    json.schema.is_some()
-        || json
-            .config
-            .as_ref()
-            .and_then(|c| c.update_multi)
-            .unwrap_or(false)
+    let version = match json.schema {
+        Some(SchemaVersion::V2) => Version::V2,
+        _ => Version::V1,
+    };
+    let update_multi = json.config.as_ref().and_then(|c| c.update_multi);
+    SchemaSharing::of(version, update_multi) == SchemaSharing::Shared
 }
 
 /// Parses and validates card JSON: the typed value and whether it is shared.

@@ -141,3 +141,67 @@ impl IntoNumber for serde_json::Number {
         self
     }
 }
+
+/// An enumeration of the card model (`HeaderTemplate`, `ButtonType`...): what a string
+/// interpolated into its field becomes. Implemented by the model's enumerations only.
+pub trait Enumeration: Sized {
+    /// The variant for a JSON value; `Other` when it is none of the fixed ones (for a closed
+    /// enumeration, a value validation refuses before the card is sent).
+    fn from_text(value: &str) -> Self;
+}
+
+/// A value interpolated into an enumeration field (`"template"`, `"type"`, `"size"`...): the
+/// field's own enum (`lark_card::model::HeaderTemplate::Green`), or its JSON value as a
+/// `&str` or `String` (`"green"`). A string is checked before the card is sent: one that is
+/// none of the field's values is refused with its JSON path, before any request.
+///
+/// ```
+/// use lark_card::{card, CardError, UpdateBody};
+///
+/// let ok = false;
+/// let card = card!({ "schema": "2.0",
+///     "header": { "title": { "tag": "plain_text", "content": "Build" },
+///                 "template": (if ok { "green" } else { "red" }) },
+///     "body": { "elements": [] } });
+/// assert!(card.to_content().contains(r#""template":"red""#));
+///
+/// let colour = "gren";
+/// let card = card!({ "schema": "2.0",
+///     "header": { "title": { "tag": "plain_text", "content": "Build" }, "template": (colour) },
+///     "body": { "elements": [] } });
+/// let Err(CardError::Invalid(errors)) = UpdateBody::new(&card) else { panic!("sent") };
+/// assert_eq!(errors.first().map(|e| e.path.as_str()), Some("header.template"));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be interpolated into an enumeration field of `card!`",
+    label = "expected `&str`, `String` or `{E}`",
+    note = "an enumeration field takes its enum, `lark_card::model::{E}`, or its JSON value as a `&str` or `String` (checked before the card is sent): map this value to one of them"
+)]
+pub trait IntoEnumeration<E> {
+    /// The enumeration's value.
+    fn into_enumeration(self) -> E;
+}
+
+impl<E: Enumeration> IntoEnumeration<E> for E {
+    fn into_enumeration(self) -> E {
+        self
+    }
+}
+
+impl<E: Enumeration> IntoEnumeration<E> for &str {
+    fn into_enumeration(self) -> E {
+        E::from_text(self)
+    }
+}
+
+impl<E: Enumeration> IntoEnumeration<E> for String {
+    fn into_enumeration(self) -> E {
+        E::from_text(&self)
+    }
+}
+
+impl<E: Enumeration> IntoEnumeration<E> for &String {
+    fn into_enumeration(self) -> E {
+        E::from_text(self)
+    }
+}

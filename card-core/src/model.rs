@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Number, Value};
 
+use crate::interpolate::Enumeration;
 use crate::raw::Unchecked;
 use crate::write_json::{object, plain, tagged, Fields, WriteFields, WriteJson};
 

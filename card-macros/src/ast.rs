@@ -61,18 +61,31 @@ impl ToTokens for Range {
     }
 }
 
-/// The id of a node: its address. The validator of `lark-card-schema` names nodes by id, and the
-/// checker and the JSON reader look their span or file position up by it.
-pub fn node_id<T>(node: &T) -> usize {
-    node as *const T as usize
+/// The id of a node (a value, a key, a spread), given when the node is parsed or read, in
+/// the order met. The validator of `lark-card-schema` names nodes by id, and the checker and
+/// the JSON reader look their span or file position up by it.
+pub type NodeId = usize;
+
+thread_local! {
+    static NEXT_ID: core::cell::Cell<NodeId> = const { core::cell::Cell::new(0) };
+}
+
+/// A new node id, unlike any other given on this thread (a macro expands on one thread).
+/// Ids given to nodes that a speculative parse then drops are skipped.
+pub fn new_id() -> NodeId {
+    NEXT_ID.with(|next| {
+        let id = next.get();
+        next.set(id.wrapping_add(1));
+        id
+    })
 }
 
 /// A value.
 pub enum Value {
     /// `null`.
-    Null(Span),
+    Null(Span, NodeId),
     /// `true` or `false`.
-    Bool(bool, Span),
+    Bool(bool, Span, NodeId),
     /// A number literal, possibly negative.
     Number(Number),
     /// A string literal.
@@ -91,6 +104,8 @@ pub struct Str {
     pub lit: LitStr,
     /// Its text.
     pub text: String,
+    /// Its id.
+    pub id: NodeId,
 }
 
 /// A number literal.
@@ -99,6 +114,8 @@ pub struct Number {
     pub value: NumberValue,
     /// Where it is.
     pub range: Range,
+    /// Its id.
+    pub id: NodeId,
 }
 
 /// The value of a number literal: what `serde_json::Number` the card holds for it.
@@ -128,6 +145,8 @@ pub struct Rust {
     pub tokens: TokenStream,
     /// Where it is.
     pub range: Range,
+    /// Its id.
+    pub id: NodeId,
 }
 
 /// An array.
@@ -136,6 +155,8 @@ pub struct Array {
     pub items: Vec<Item>,
     /// The brackets.
     pub span: Span,
+    /// Its id.
+    pub id: NodeId,
 }
 
 /// An object.
@@ -144,6 +165,8 @@ pub struct Object {
     pub entries: Vec<Entry>,
     /// The opening brace.
     pub open: Span,
+    /// Its id.
+    pub id: NodeId,
 }
 
 /// `"key": value`.
@@ -183,11 +206,23 @@ pub enum Item {
 }
 
 impl Value {
+    /// Its id.
+    pub fn id(&self) -> NodeId {
+        match self {
+            Value::Null(_, id) | Value::Bool(_, _, id) => *id,
+            Value::Number(n) => n.id,
+            Value::String(s) => s.id,
+            Value::Array(a) => a.id,
+            Value::Object(o) => o.id,
+            Value::Rust(r) => r.id,
+        }
+    }
+
     /// Where the value is: for objects, their `tag` value if they have one (the name of what
     /// they are reads best under a message), else the opening brace.
     pub fn range(&self) -> Range {
         match self {
-            Value::Null(span) | Value::Bool(_, span) => Range::one(*span),
+            Value::Null(span, _) | Value::Bool(_, span, _) => Range::one(*span),
             Value::Number(n) => n.range,
             Value::String(s) => Range::one(s.lit.span()),
             Value::Array(a) => Range::one(a.span),
@@ -261,9 +296,42 @@ impl Parse for Value {
                 input.advance_to(&ahead);
                 return Ok(value);
             }
+            // No Rust expression goes on after an object, or with a literal or an object after
+            // a value: a comma is missing between two values.
+            if matches!(value, Value::Object(_)) || starts_value(&ahead) {
+                return Err(error_at_next(&ahead, MISSING_COMMA));
+            }
         }
         Ok(Value::Rust(rust(input)?))
     }
+}
+
+const MISSING_COMMA: &str = "expected `,`";
+
+/// Whether the next token starts a value that no Rust expression continues with: a literal,
+/// or a brace group holding a JSON object (`{ "key": ...`), or a key (`"key":`).
+fn starts_value(input: ParseStream) -> bool {
+    input.cursor().literal().is_some() || starts_object(input)
+}
+
+/// Whether the next token is a brace group holding a JSON object (`{ "key": ...`).
+fn starts_object(input: ParseStream) -> bool {
+    input
+        .cursor()
+        .group(Delimiter::Brace)
+        .is_some_and(|(inside, _, _)| starts_entry(inside))
+}
+
+/// Whether the tokens start with a JSON key: a string literal and a single `:`.
+fn starts_entry(cursor: syn::buffer::Cursor) -> bool {
+    let Some((lit, rest)) = cursor.literal() else {
+        return false;
+    };
+    let is_colon = |c: syn::buffer::Cursor| c.punct().is_some_and(|(p, _)| p.as_char() == ':');
+    matches!(Lit::new(lit), Lit::Str(_))
+        && rest
+            .punct()
+            .is_some_and(|(p, after)| p.as_char() == ':' && !is_colon(after))
 }
 
 /// A JSON value: an object, an array, a word or a literal; `None` for anything else, which
@@ -278,14 +346,15 @@ fn json_value(input: ParseStream) -> Result<Option<Value>> {
         return Ok(Some(Value::Array(Array {
             items: items(&content)?,
             span: brackets.span.join(),
+            id: new_id(),
         })));
     }
     if input.peek(Ident::peek_any) {
         let word = input.call(Ident::parse_any)?;
         return Ok(match word.to_string().as_str() {
-            "null" => Some(Value::Null(word.span())),
-            "true" => Some(Value::Bool(true, word.span())),
-            "false" => Some(Value::Bool(false, word.span())),
+            "null" => Some(Value::Null(word.span(), new_id())),
+            "true" => Some(Value::Bool(true, word.span(), new_id())),
+            "false" => Some(Value::Bool(false, word.span(), new_id())),
             _ => None,
         });
     }
@@ -315,7 +384,8 @@ fn literal(lit: Lit, minus: Option<Span>) -> Result<Option<Value>> {
                 return Err(range.error("remove the suffix: JSON strings have none"));
             }
             let text = lit.value();
-            return Ok(Some(Value::String(Str { lit, text })));
+            let id = new_id();
+            return Ok(Some(Value::String(Str { lit, text, id })));
         }
         Lit::Int(int) => {
             if !int.suffix().is_empty() {
@@ -341,7 +411,11 @@ fn literal(lit: Lit, minus: Option<Span>) -> Result<Option<Value>> {
         }
         _ => return Ok(None),
     };
-    Ok(Some(Value::Number(Number { value, range })))
+    Ok(Some(Value::Number(Number {
+        value,
+        range,
+        id: new_id(),
+    })))
 }
 
 /// A Rust expression: a parenthesized group, or the tokens up to the next comma.
@@ -349,6 +423,11 @@ fn rust(input: ParseStream) -> Result<Rust> {
     let mut tokens = TokenStream::new();
     let mut range: Option<Range> = None;
     while !at_end(input) {
+        // `(x) { "tag": ... }` or `(x) "key": ...`: the next value or entry, after a missing
+        // comma (no Rust expression holds either).
+        if range.is_some() && (starts_entry(input.cursor()) || starts_object(input)) {
+            return Err(error_at_next(input, MISSING_COMMA));
+        }
         let token: TokenTree = input.parse()?;
         let span = token.span();
         range = Some(match range {
@@ -361,6 +440,7 @@ fn rust(input: ParseStream) -> Result<Rust> {
     Ok(Rust {
         tokens: unparenthesized(tokens),
         range,
+        id: new_id(),
     })
 }
 
@@ -392,6 +472,7 @@ impl Parse for Object {
         Ok(Object {
             entries,
             open: braces.span.open(),
+            id: new_id(),
         })
     }
 }
@@ -404,7 +485,8 @@ impl Parse for Str {
             if let Lit::Str(lit) = Lit::new(lit.clone()) {
                 if lit.suffix().is_empty() {
                     let text = lit.value();
-                    return Ok(Str { lit, text });
+                    let id = new_id();
+                    return Ok(Str { lit, text, id });
                 }
             }
         }

@@ -9,18 +9,18 @@ use std::collections::HashMap;
 
 use syn::Error;
 
-use crate::ast::{self, node_id as id, NumberValue, Range, Value};
+use crate::ast::{self, NodeId, NumberValue, Range, Value};
 use crate::json::Positions;
 
 impl Node for Value {
     fn span(&self) -> usize {
-        id(self)
+        self.id()
     }
 
     fn view(&self) -> View<'_> {
         match self {
-            Value::Null(_) => View::Null,
-            Value::Bool(b, _) => View::Bool(*b),
+            Value::Null(..) => View::Null,
+            Value::Bool(b, ..) => View::Bool(*b),
             Value::Number(n) => View::Number(match n.value {
                 NumberValue::Int(i) => Number::Int(i),
                 NumberValue::UInt(u) => Number::Big(u),
@@ -33,7 +33,7 @@ impl Node for Value {
                     .iter()
                     .map(|e| Entry {
                         key: &e.name,
-                        key_span: id(&e.key),
+                        key_span: e.key.id,
                         value: &e.value,
                     })
                     .collect(),
@@ -55,14 +55,14 @@ fn items(items: &[ast::Item]) -> Vec<Item<'_>> {
                 self::items(then),
                 otherwise.as_deref().map(self::items).unwrap_or_default(),
             ]),
-            ast::Item::Spread(rust) => Item::Spread(id(rust)),
+            ast::Item::Spread(rust) => Item::Spread(rust.id),
         })
         .collect()
 }
 
-/// Where each node the validator can name is: node ids (addresses) to source ranges.
+/// Where each node the validator can name is: node ids to source ranges.
 struct Spans {
-    ranges: HashMap<usize, Range>,
+    ranges: HashMap<NodeId, Range>,
 }
 
 impl Spans {
@@ -75,13 +75,13 @@ impl Spans {
     }
 
     fn value(&mut self, value: &Value) {
-        self.ranges.insert(id(value), value.range());
+        self.ranges.insert(value.id(), value.range());
         match value {
             Value::Array(a) => self.items(&a.items),
             Value::Object(o) => {
                 for entry in &o.entries {
                     self.ranges
-                        .insert(id(&entry.key), Range::one(entry.key.lit.span()));
+                        .insert(entry.key.id, Range::one(entry.key.lit.span()));
                     self.value(&entry.value);
                 }
             }
@@ -103,7 +103,7 @@ impl Spans {
                     }
                 }
                 ast::Item::Spread(rust) => {
-                    self.ranges.insert(id(rust), rust.range);
+                    self.ranges.insert(rust.id, rust.range);
                 }
             }
         }
@@ -180,7 +180,7 @@ pub fn check(card: &Value, file: Option<&File<'_>>) -> Checked {
             };
             errors.push(match file {
                 None => card.range().error(kind),
-                Some(file) => card.range().error(file.locate(id(card), "", &kind)),
+                Some(file) => card.range().error(file.locate(card.id(), "", &kind)),
             });
         }
     }
@@ -205,8 +205,8 @@ pub fn body_size(card: &Value) -> usize {
 
 fn write_json(value: &Value, out: &mut String) {
     match value {
-        Value::Null(_) => out.push_str("null"),
-        Value::Bool(b, _) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Null(..) => out.push_str("null"),
+        Value::Bool(b, ..) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => write_number(n.value, out),
         Value::String(s) => lark_card_schema::json::write_string(&s.text, out),
         Value::Array(a) => {

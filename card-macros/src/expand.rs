@@ -68,7 +68,7 @@ fn value(kind: &Kind, v: &Value) -> TokenStream {
             let lit = &s.lit;
             quote!(::lark_card::__private::lit(#lit))
         }
-        (Kind::Bool, Value::Bool(b, span)) => {
+        (Kind::Bool, Value::Bool(b, span, _)) => {
             let ident = Ident::new(if *b { "true" } else { "false" }, *span);
             quote!(#ident)
         }
@@ -129,8 +129,13 @@ fn interpolated(kind: &Kind, rust: &Rust) -> TokenStream {
                 ),
             )
         },
+        // Named, so that a value of another type is reported against the field's enum.
+        Kind::Enum(def) => {
+            let ty = format_ident!("{}", def.rust_name);
+            quote_spanned!(span=> ::lark_card::__private::enumeration::<::lark_card::model::#ty, _>(#expr))
+        }
         // The field's type is known from the struct, so `Into` needs no annotation.
-        Kind::Enum(_) | Kind::Object(_) | Kind::Union(_) | Kind::Array(_) | Kind::Map(_) => {
+        Kind::Object(_) | Kind::Union(_) | Kind::Array(_) | Kind::Map(_) => {
             quote_spanned!(span=> ::core::convert::Into::into(#expr))
         }
     }
@@ -339,8 +344,8 @@ fn pushes(list: &[Item], items: &Ident, each: &dyn Fn(&Value) -> TokenStream) ->
 fn json(v: &Value) -> TokenStream {
     let value = quote!(::lark_card::__private::serde_json::Value);
     match v {
-        Value::Null(_) => quote!(#value::Null),
-        Value::Bool(b, _) => quote!(#value::Bool(#b)),
+        Value::Null(..) => quote!(#value::Null),
+        Value::Bool(b, ..) => quote!(#value::Bool(#b)),
         Value::Number(_) => {
             let n = number(v);
             quote!(#value::Number(#n))

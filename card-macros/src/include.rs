@@ -34,14 +34,13 @@ pub fn expand(input: TokenStream) -> TokenStream {
         Err(e) => return diag::failed(error(unreadable(&name, &e))),
     };
     let track = track(&path, span);
-    let (card, shape) = match json::read(&text, span) {
+    let (card, positions) = match json::read(&text, span) {
         Ok(read) => read,
         Err(e) => {
             let message = format!("{name}:{}:{}: {}", e.at.line, e.at.column, e.message);
             return with_tracking(&track, diag::failed(error(message)));
         }
     };
-    let positions = json::positions(&card, &shape);
     let file = File {
         name: &name,
         positions: &positions,
@@ -156,6 +155,19 @@ mod tests {
         let expected = format!(
             "{path}:2:24: at `body.elements[0]`: unknown field `contnet` in `markdown` (did you mean `content`?)"
         );
+        assert!(out.contains(&expected), "{out}");
+    }
+
+    #[test]
+    fn a_file_nested_too_deep_is_an_error_at_its_line_and_column() {
+        let deep = format!(
+            "{{\n\"elements\": {}{}}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let (out, path) = expand_file("deep.json", &deep);
+        let expected =
+            format!("{path}:2:140: arrays and objects nest more than 128 levels deep here");
         assert!(out.contains(&expected), "{out}");
     }
 

@@ -13,7 +13,9 @@ use std::collections::HashMap;
 use proc_macro2::Span;
 use syn::LitStr;
 
-use crate::ast::{node_id, Array, Entry, Item, Number, NumberValue, Object, Range, Str, Value};
+use crate::ast::{
+    new_id, Array, Entry, Item, NodeId, Number, NumberValue, Object, Range, Str, Value,
+};
 
 /// A line and a column in the file, from 1; the column counts characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,7 +27,15 @@ pub struct At {
 }
 
 /// Where every value and key of a tree read from a file is, by node id (see `check`).
-pub type Positions = HashMap<usize, At>;
+pub type Positions = HashMap<NodeId, At>;
+
+/// How deeply arrays and objects may nest in a card file. The reader (like the checks and the
+/// expansion after it) recurses once per level, so without a limit a file nested deeply
+/// enough would overflow the compiler's stack. The number is serde_json's own recursion
+/// limit: far above any card Lark accepts (elements nest at most
+/// `lark_card_schema::catalogue::MAX_DEPTH` levels, each a few JSON levels deep) and far
+/// below what the stack holds.
+const MAX_NESTING: usize = 128;
 
 /// A JSON syntax error.
 #[derive(Debug, PartialEq, Eq)]
@@ -37,8 +47,8 @@ pub struct SyntaxError {
 }
 
 /// Reads card JSON. Every node gets `span` (the path literal of `include_card!`); where each
-/// is in the file is returned beside the tree, for [`positions`] once the tree is in place.
-pub fn read(text: &str, span: Span) -> Result<(Value, Shape)> {
+/// is in the file is returned beside the tree, by node id.
+pub fn read(text: &str, span: Span) -> Result<(Value, Positions)> {
     let mut reader = Reader {
         text,
         bytes: text.as_bytes(),
@@ -46,6 +56,8 @@ pub fn read(text: &str, span: Span) -> Result<(Value, Shape)> {
         line: 1,
         line_start: 0,
         span,
+        depth: 0,
+        positions: Positions::new(),
     };
     // Some editors and exporters begin UTF-8 files with a byte order mark.
     if text.starts_with('\u{feff}') {
@@ -53,52 +65,12 @@ pub fn read(text: &str, span: Span) -> Result<(Value, Shape)> {
         reader.line_start = reader.pos;
     }
     reader.whitespace();
-    let (value, shape) = reader.value()?;
+    let value = reader.value()?;
     reader.whitespace();
     if reader.pos < reader.bytes.len() {
         return Err(reader.error("unexpected text after the card's closing `}`"));
     }
-    Ok((value, shape))
-}
-
-/// Where each node of a tree [`read`] built is, by node id. Call it once the tree has its
-/// final place (ids are addresses; moving the root changes its own).
-pub fn positions(value: &Value, shape: &Shape) -> Positions {
-    let mut positions = Positions::new();
-    record(value, shape, &mut positions);
-    positions
-}
-
-/// Where a value and (for arrays and objects) its children are, in the shape of the tree.
-/// Kept apart from the tree and matched with it once it is built, because node ids are
-/// addresses, which are only final then.
-pub enum Shape {
-    Leaf(At),
-    Array(At, Vec<Shape>),
-    Object(At, Vec<(At, Shape)>),
-}
-
-fn record(value: &Value, shape: &Shape, positions: &mut Positions) {
-    let at = match shape {
-        Shape::Leaf(at) | Shape::Array(at, _) | Shape::Object(at, _) => *at,
-    };
-    positions.insert(node_id(value), at);
-    match (value, shape) {
-        (Value::Array(array), Shape::Array(_, items)) => {
-            for (item, shape) in array.items.iter().zip(items) {
-                if let Item::Value(value) = item {
-                    record(value, shape, positions);
-                }
-            }
-        }
-        (Value::Object(object), Shape::Object(_, entries)) => {
-            for (entry, (key_at, shape)) in object.entries.iter().zip(entries) {
-                positions.insert(node_id(&entry.key), *key_at);
-                record(&entry.value, shape, positions);
-            }
-        }
-        _ => {}
-    }
+    Ok((value, reader.positions))
 }
 
 struct Reader<'a> {
@@ -110,6 +82,10 @@ struct Reader<'a> {
     line: usize,
     line_start: usize,
     span: Span,
+    /// How many arrays and objects enclose the current position.
+    depth: usize,
+    /// Where each node read so far is.
+    positions: Positions,
 }
 
 type Result<T> = core::result::Result<T, SyntaxError>;
@@ -155,34 +131,56 @@ impl Reader<'_> {
         Range::one(self.span)
     }
 
-    fn value(&mut self) -> Result<(Value, Shape)> {
+    fn value(&mut self) -> Result<Value> {
         let at = self.at();
-        match self.peek() {
-            Some(b'{') => self.object(),
-            Some(b'[') => self.array(),
+        let value = match self.peek() {
+            Some(b'{' | b'[') => self.nested()?,
             Some(b'"') => {
                 let text = self.string()?;
-                Ok((Value::String(self.str(text)), Shape::Leaf(at)))
+                Value::String(self.str(text))
             }
-            Some(b'-' | b'0'..=b'9') => Ok((Value::Number(self.number()?), Shape::Leaf(at))),
-            Some(b't') => self.word("true", Value::Bool(true, self.span), at),
-            Some(b'f') => self.word("false", Value::Bool(false, self.span), at),
-            Some(b'n') => self.word("null", Value::Null(self.span), at),
-            Some(_) => Err(self.error(format!(
-                "expected a JSON value, found `{}`",
-                self.text
-                    .get(self.pos..)
-                    .and_then(|t| t.chars().next())
-                    .unwrap_or(' ')
-            ))),
-            None => Err(self.error("expected a JSON value, found the end of the file")),
-        }
+            Some(b'-' | b'0'..=b'9') => Value::Number(self.number()?),
+            Some(b't') => self.word("true", Value::Bool(true, self.span, new_id()))?,
+            Some(b'f') => self.word("false", Value::Bool(false, self.span, new_id()))?,
+            Some(b'n') => self.word("null", Value::Null(self.span, new_id()))?,
+            Some(_) => {
+                return Err(self.error(format!(
+                    "expected a JSON value, found `{}`",
+                    self.text
+                        .get(self.pos..)
+                        .and_then(|t| t.chars().next())
+                        .unwrap_or(' ')
+                )))
+            }
+            None => return Err(self.error("expected a JSON value, found the end of the file")),
+        };
+        self.positions.insert(value.id(), at);
+        Ok(value)
     }
 
-    fn word(&mut self, word: &str, value: Value, at: At) -> Result<(Value, Shape)> {
+    /// An object or an array, one level deeper, within [`MAX_NESTING`].
+    fn nested(&mut self) -> Result<Value> {
+        if self.depth == MAX_NESTING {
+            return Err(self.error(format!(
+                "arrays and objects nest more than {MAX_NESTING} levels deep here: no card nests \
+                 this deep (elements nest at most {} levels)",
+                lark_card_schema::catalogue::MAX_DEPTH
+            )));
+        }
+        self.depth += 1;
+        let read = if self.peek() == Some(b'{') {
+            self.object()
+        } else {
+            self.array()
+        };
+        self.depth -= 1;
+        read
+    }
+
+    fn word(&mut self, word: &str, value: Value) -> Result<Value> {
         if self.bytes[self.pos..].starts_with(word.as_bytes()) {
             self.pos += word.len();
-            Ok((value, Shape::Leaf(at)))
+            Ok(value)
         } else {
             Err(self.error(
                 "expected a JSON value (`true`, `false` and `null` are lowercase; strings are in double quotes)",
@@ -194,14 +192,13 @@ impl Reader<'_> {
         Str {
             lit: LitStr::new(&text, self.span),
             text,
+            id: new_id(),
         }
     }
 
-    fn object(&mut self) -> Result<(Value, Shape)> {
-        let at = self.at();
+    fn object(&mut self) -> Result<Value> {
         self.pos += 1; // `{`
         let mut entries = Vec::new();
-        let mut shapes = Vec::new();
         self.whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -223,13 +220,10 @@ impl Reader<'_> {
                 }
                 self.pos += 1;
                 self.whitespace();
-                let (value, shape) = self.value()?;
-                entries.push(Entry {
-                    key: self.str(name.clone()),
-                    name,
-                    value,
-                });
-                shapes.push((key_at, shape));
+                let value = self.value()?;
+                let key = self.str(name.clone());
+                self.positions.insert(key.id, key_at);
+                entries.push(Entry { key, name, value });
                 self.whitespace();
                 match self.peek() {
                     Some(b',') => self.pos += 1,
@@ -241,18 +235,16 @@ impl Reader<'_> {
                 }
             }
         }
-        let object = Object {
+        Ok(Value::Object(Object {
             entries,
             open: self.span,
-        };
-        Ok((Value::Object(object), Shape::Object(at, shapes)))
+            id: new_id(),
+        }))
     }
 
-    fn array(&mut self) -> Result<(Value, Shape)> {
-        let at = self.at();
+    fn array(&mut self) -> Result<Value> {
         self.pos += 1; // `[`
         let mut items = Vec::new();
-        let mut shapes = Vec::new();
         self.whitespace();
         if self.peek() == Some(b']') {
             self.pos += 1;
@@ -262,9 +254,7 @@ impl Reader<'_> {
                 if self.peek() == Some(b']') {
                     return Err(self.error("trailing comma: JSON has no comma after the last item"));
                 }
-                let (value, shape) = self.value()?;
-                items.push(Item::Value(value));
-                shapes.push(shape);
+                items.push(Item::Value(self.value()?));
                 self.whitespace();
                 match self.peek() {
                     Some(b',') => self.pos += 1,
@@ -276,11 +266,11 @@ impl Reader<'_> {
                 }
             }
         }
-        let array = Array {
+        Ok(Value::Array(Array {
             items,
             span: self.span,
-        };
-        Ok((Value::Array(array), Shape::Array(at, shapes)))
+            id: new_id(),
+        }))
     }
 
     /// A string, its escapes decoded.
@@ -440,6 +430,7 @@ impl Reader<'_> {
         Ok(Number {
             value,
             range: self.range(),
+            id: new_id(),
         })
     }
 }
@@ -532,26 +523,52 @@ mod tests {
     }
 
     #[test]
+    fn nesting_deeper_than_the_limit_is_an_error_not_a_stack_overflow() {
+        let nested = |levels: usize| {
+            let mut text = String::from("{\n\"a\": ");
+            for _ in 1..levels {
+                text.push('[');
+            }
+            text.push('1');
+            for _ in 1..levels {
+                text.push(']');
+            }
+            text.push('}');
+            text
+        };
+        assert!(read(&nested(MAX_NESTING), Span::call_site()).is_ok());
+        let (line, column, message) = error(&nested(MAX_NESTING + 1));
+        // At the first `[` one level too deep: the 128th on line 2, after `"a": `.
+        assert_eq!((line, column), (2, 6 + MAX_NESTING - 1));
+        assert!(
+            message.starts_with("arrays and objects nest more than 128 levels"),
+            "{message}"
+        );
+        // Far deeper than any stack holds: still the same error, at the same place.
+        let (line, column, _) = error(&nested(1_000_000));
+        assert_eq!((line, column), (2, 6 + MAX_NESTING - 1));
+    }
+
+    #[test]
     fn positions_of_values_and_keys_are_kept() {
         let text = "{\n  \"schema\": \"2.0\",\n  \"body\": [ null ]\n}";
-        let (card, shape) = match read(text, Span::call_site()) {
+        let (card, positions) = match read(text, Span::call_site()) {
             Ok(read) => read,
             Err(e) => panic!("{e:?}"),
         };
-        let positions = positions(&card, &shape);
         let Value::Object(object) = &card else {
             panic!("not an object")
         };
         let at = |id| positions.get(&id).map(|a: &At| (a.line, a.column));
-        assert_eq!(at(node_id(&card)), Some((1, 1)));
-        assert_eq!(at(node_id(&object.entries[0].key)), Some((2, 3)));
-        assert_eq!(at(node_id(&object.entries[0].value)), Some((2, 13)));
+        assert_eq!(at(card.id()), Some((1, 1)));
+        assert_eq!(at(object.entries[0].key.id), Some((2, 3)));
+        assert_eq!(at(object.entries[0].value.id()), Some((2, 13)));
         let Value::Array(body) = &object.entries[1].value else {
             panic!("not an array")
         };
         let Item::Value(null) = &body.items[0] else {
             panic!("not a value")
         };
-        assert_eq!(at(node_id(null)), Some((3, 13)));
+        assert_eq!(at(null.id()), Some((3, 13)));
     }
 }

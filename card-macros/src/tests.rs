@@ -319,6 +319,16 @@ fn syntax_errors_say_what_was_expected() {
             "this number is too large for JSON numbers Lark reads",
         ),
         (quote!({ "a": [ , ] }), "expected a value"),
+        (
+            quote!({ "a": [ { "tag": "hr" } { "tag": "hr" } ] }),
+            "expected `,`",
+        ),
+        (quote!({ "a": [ "x" "y" ] }), "expected `,`"),
+        (quote!({ "a": [ (x) { "tag": "hr" } ] }), "expected `,`"),
+        (quote!({ "a": 1 "b": 2 }), "expected `,`"),
+        (quote!({ "a": { "c": 1 } "b": 2 }), "expected `,`"),
+        (quote!({ "a": x "b": -2 }), "expected `,`"),
+        (quote!({ "a": [1, 2] "b": 2 }), "expected `,`"),
         (quote!({ "a": [ for x xs { } ] }), "expected `in`"),
         (
             quote!({ "a": [ if ok ] }),
@@ -351,4 +361,53 @@ fn a_literal_followed_by_more_tokens_is_rust() {
             entry.name
         );
     }
+}
+
+#[test]
+fn every_node_the_validator_can_name_has_its_own_id() {
+    fn ids(value: &crate::ast::Value, out: &mut Vec<usize>) {
+        out.push(value.id());
+        match value {
+            crate::ast::Value::Array(a) => items(&a.items, out),
+            crate::ast::Value::Object(o) => {
+                for entry in &o.entries {
+                    out.push(entry.key.id);
+                    ids(&entry.value, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn items(list: &[crate::ast::Item], out: &mut Vec<usize>) {
+        for item in list {
+            match item {
+                crate::ast::Item::Value(v) => ids(v, out),
+                crate::ast::Item::For { body, .. } => items(body, out),
+                crate::ast::Item::If {
+                    then, otherwise, ..
+                } => {
+                    items(then, out);
+                    items(otherwise.as_deref().unwrap_or_default(), out);
+                }
+                crate::ast::Item::Spread(rust) => out.push(rust.id),
+            }
+        }
+    }
+    // Literals are read ahead and read again (`"a".to_owned()` is Rust): each node kept has
+    // one id all the same.
+    let Ok(card) = crate::ast::parse(quote!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "markdown", "content": "a".to_owned() },
+        for n in 0..2 { { "tag": "markdown", "content": (n) } },
+        if ok { { "tag": "hr" } } else { null, true, 1 },
+        ..more
+    ] } })) else {
+        panic!("does not parse")
+    };
+    let mut all = Vec::new();
+    ids(&card, &mut all);
+    let count = all.len();
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(all.len(), count);
+    assert_eq!(count, 24);
 }

@@ -1080,6 +1080,23 @@ pub static PLAIN_TEXT: ObjectDef = object(
     ],
 );
 
+const MD_I18N: Field = opt(
+    "i18n",
+    Kind::Map(&MD),
+    "The Markdown per locale (header titles).",
+);
+const MD_I18N_CONTENT: Field = opt(
+    "i18n_content",
+    Kind::Map(&MD),
+    "The Markdown per locale, used instead of `content` for that locale.",
+);
+const URL_SET_KIND: Kind = obj(&URL_SET);
+const MD_HREF: Field = v1(opt(
+    "href",
+    Kind::Map(&URL_SET_KIND),
+    "Links by name, for `[text]($name)` in the content, with per-platform URLs (1.0).",
+));
+
 /// Text object `{"tag": "lark_md", ...}`.
 pub static LARK_MD: ObjectDef = object(
     "lark_md",
@@ -1088,25 +1105,33 @@ pub static LARK_MD: ObjectDef = object(
     &PLAIN_TEXT_PAGES,
     &[
         opt("content", MD, "The Markdown source."),
-        opt(
-            "i18n",
-            Kind::Map(&MD),
-            "The Markdown per locale (header titles).",
-        ),
-        opt(
-            "i18n_content",
-            Kind::Map(&MD),
-            "The Markdown per locale, used instead of `content` for that locale.",
-        ),
+        MD_I18N,
+        MD_I18N_CONTENT,
         TEXT_LINES,
         TEXT_SIZE_FIELD,
         TEXT_COLOR_FIELD,
         TEXT_ALIGN_FIELD,
-        v1(opt(
-            "href",
-            Kind::Map(&obj(&URL_SET)),
-            "Links by name, for `[text]($name)` in the content, with per-platform URLs (1.0).",
-        )),
+        MD_HREF,
+        TEXT_ELEMENT_ID,
+    ],
+);
+
+/// Text object `{"tag": "markdown", ...}` (a collapsible panel's title, say): the fields of
+/// `lark_md`, and the same Rust struct, with `content` required.
+pub static MARKDOWN_TEXT: ObjectDef = object(
+    "markdown",
+    "LarkMd",
+    "Text in Lark's Markdown subset: mentions, links, emphasis.",
+    &PLAIN_TEXT_PAGES,
+    &[
+        req("content", MD, "The Markdown source."),
+        MD_I18N,
+        MD_I18N_CONTENT,
+        TEXT_LINES,
+        TEXT_SIZE_FIELD,
+        TEXT_COLOR_FIELD,
+        TEXT_ALIGN_FIELD,
+        MD_HREF,
         TEXT_ELEMENT_ID,
     ],
 );
@@ -1120,7 +1145,7 @@ pub static TEXT_OBJECT: UnionDef = UnionDef {
     variants: &[
         ("plain_text", &PLAIN_TEXT),
         ("lark_md", &LARK_MD),
-        ("markdown", &LARK_MD),
+        ("markdown", &MARKDOWN_TEXT),
     ],
     open: false,
 };

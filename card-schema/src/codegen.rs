@@ -18,8 +18,9 @@ use crate::def::{EnumDef, Field, Kind, Need, ObjectDef, Since, UnionDef};
 
 /// The names the generated items use, which the module including them brings into scope:
 /// `BTreeMap`, serde's `Serialize` and `Deserialize`, serde_json's `Number` and `Value`, the
-/// pass-through properties `Unchecked`, and the JSON writer's `WriteJson`, `WriteFields`,
-/// `Fields`, `object`, `plain` and `tagged`.
+/// pass-through properties `Unchecked`, the JSON writer's `WriteJson`, `WriteFields`,
+/// `Fields`, `object`, `plain` and `tagged`, and `Enumeration` (what a string interpolated
+/// into an enumeration field of `card!` becomes).
 pub const NAMES_IN_SCOPE: &[&str] = &[
     "BTreeMap",
     "Serialize",
@@ -33,6 +34,7 @@ pub const NAMES_IN_SCOPE: &[&str] = &[
     "object",
     "plain",
     "tagged",
+    "Enumeration",
 ];
 
 /// The Rust source of the typed model's items (unformatted), for a module that has
@@ -346,9 +348,15 @@ fn enumeration(out: &mut String, def: &EnumDef) {
         (None, None) => None,
     };
     let is_open = other.is_some();
-    if let Some(other) = other {
-        let _ = writeln!(out, "    /// Any other value: {other}.\n    Other(String),");
-    }
+    // A closed enumeration has `Other` too: a string interpolated into `card!` that is none of
+    // its values is kept, so that validation before sending refuses it with its JSON path.
+    let other = match other {
+        Some(other) => format!("Any other value: {other}."),
+        None => "A string interpolated into `card!` that is none of the values above: not \
+                 valid, so validation refuses it, with its JSON path, before the card is sent."
+            .to_string(),
+    };
+    let _ = writeln!(out, "    /// {other}\n    Other(String),");
     out.push_str("}\n\n");
     let _ = writeln!(out, "impl {} {{", def.rust_name);
     let _ = writeln!(out, "    /// Every fixed value, as written in JSON.");
@@ -362,9 +370,7 @@ fn enumeration(out: &mut String, def: &EnumDef) {
     for (json, rust) in def.values {
         let _ = writeln!(out, "            Self::{rust} => \"{json}\",");
     }
-    if is_open {
-        out.push_str("            Self::Other(value) => value,\n");
-    }
+    out.push_str("            Self::Other(value) => value,\n");
     out.push_str("        }\n    }\n\n");
     let ret = if is_open { "Self" } else { "Option<Self>" };
     let _ = writeln!(
@@ -401,11 +407,7 @@ fn enumeration(out: &mut String, def: &EnumDef) {
     } else {
         "self.as_str().write_json(out)"
     };
-    let body = if is_open {
-        format!("match self {{\n            Self::Other(value) => value.write_json(out),\n            _ => {fixed},\n        }}")
-    } else {
-        fixed.to_string()
-    };
+    let body = format!("match self {{\n            Self::Other(value) => value.write_json(out),\n            _ => {fixed},\n        }}");
     let _ = writeln!(
         out,
         "impl WriteJson for {} {{\n    fn write_json(&self, out: &mut String) {{\n        {body}\n    }}\n}}\n",
@@ -416,6 +418,16 @@ fn enumeration(out: &mut String, def: &EnumDef) {
     } else {
         "Self::from_json_str(&value)\n            .ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES))".to_string()
     };
+    let _ = writeln!(
+        out,
+        "impl Enumeration for {name} {{\n    fn from_text(value: &str) -> Self {{\n        {body}\n    }}\n}}\n",
+        name = def.rust_name,
+        body = if is_open {
+            "Self::from_json_str(value)"
+        } else {
+            "Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))"
+        }
+    );
     let _ = writeln!(
         out,
         "impl<'de> Deserialize<'de> for {} {{\n    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {{\n        let value = String::deserialize(deserializer)?;\n        {body}\n    }}\n}}\n",

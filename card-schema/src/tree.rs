@@ -9,8 +9,9 @@
 /// The trait is object-safe and the validator takes `&dyn Node`, so it is compiled once, here,
 /// rather than again in every crate that uses it (the proc-macro among them).
 pub trait Node {
-    /// Where the node is, as an id the caller can map back: the macro uses the node's address
-    /// and looks its span up afterwards; runtime validation uses 0 (it keeps JSON paths).
+    /// Where the node is, as an id the caller can map back: the macro uses the id its parser
+    /// gave the node and looks its span up afterwards; runtime validation uses 0 (it keeps
+    /// JSON paths).
     fn span(&self) -> usize;
 
     /// What this node is.

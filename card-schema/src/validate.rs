@@ -19,6 +19,17 @@ pub enum Sharing {
     Unknown,
 }
 
+impl Sharing {
+    /// Lark's rule: a 2.0 card is always shared; a 1.0 card (with `"schema": "1.0"` or
+    /// without `schema`) only with `"config": { "update_multi": true }`.
+    pub fn of(version: Version, update_multi: Option<bool>) -> Sharing {
+        match (version, update_multi) {
+            (Version::V2, _) | (Version::V1, Some(true)) => Sharing::Shared,
+            (Version::V1, _) => Sharing::NotShared,
+        }
+    }
+}
+
 /// What the validator found.
 #[derive(Debug)]
 pub struct Report {
@@ -34,7 +45,7 @@ pub struct Report {
     /// depend on run time.
     pub dynamic: bool,
     /// Whether some rule could not be checked without running the code: an interpolated
-    /// value whose type allows what the schema forbids (an `element_id`, an integer, an open
+    /// value whose type allows what the schema forbids (an `element_id`, an integer, an
     /// enumeration, a typed object or element), a spread, or a loop of elements (the element
     /// count). Such a card is checked again before it is sent; a card without is not.
     pub checks_at_send: bool,
@@ -127,9 +138,8 @@ fn sharing(entries: &[Entry<'_>], walk: &mut Walk) -> Sharing {
             walk.report(span, ViolationKind::UpdateMultiNotLiteral);
             Sharing::Unknown
         }
-        (Version::V2, _) => Sharing::Shared,
-        (Version::V1, Some((_, View::Bool(true)))) => Sharing::Shared,
-        (Version::V1, _) => Sharing::NotShared,
+        (version, Some((_, View::Bool(update_multi)))) => Sharing::of(version, Some(update_multi)),
+        (version, _) => Sharing::of(version, None),
     }
 }
 
@@ -602,6 +612,9 @@ impl Walk {
         let unchecked = self.unchecked_keys(entries);
         let present =
             |name: &str| entries.iter().any(|e| e.key == name) || unchecked.contains(&name);
+        // Fields an unknown key was taken for (`txet`: `text`): the key is reported, with its
+        // did-you-mean, and the field is not reported missing as well.
+        let mut misspelt: Vec<&'static str> = Vec::new();
         for entry in entries {
             if Some(entry.key) == discriminator || entry.key == UNCHECKED {
                 continue;
@@ -635,6 +648,7 @@ impl Walk {
                 if version == Version::V1 && suggestion.is_none() {
                     continue;
                 }
+                misspelt.extend(suggestion);
                 let kind = ViolationKind::UnknownField {
                     object: def.name,
                     field: entry.key.to_string(),
@@ -648,7 +662,10 @@ impl Walk {
             self.path.pop();
         }
         for field in def.fields.iter().filter(|f| f.need == Need::Required) {
-            if !present(field.name) && field.since.includes(self.version) {
+            if !present(field.name)
+                && !misspelt.contains(&field.name)
+                && field.since.includes(self.version)
+            {
                 self.report(
                     span,
                     ViolationKind::MissingField {
@@ -739,7 +756,7 @@ impl Walk {
                     }
                 }
                 Rule::AtLeastOne(names) => {
-                    if !names.iter().any(|n| present(n)) {
+                    if !names.iter().any(|n| present(n) || misspelt.contains(n)) {
                         let kind = ViolationKind::NeedsOneOf {
                             object: def.name,
                             fields: names.to_vec(),
@@ -845,16 +862,15 @@ fn other(version: Version) -> Version {
 }
 
 /// Whether the compiler's type check of an interpolated value is the whole rule: text,
-/// booleans, numbers and free JSON can be any value of their type; a closed enumeration is
-/// one of its variants. Anything else (an `element_id` or other pattern, an integer range,
-/// an open enumeration's `Other`, a typed object or element built by code) is checked again
+/// booleans, numbers and free JSON can be any value of their type. Anything else (an
+/// `element_id` or other pattern, an integer range, an enumeration value given as a string or
+/// as an open enumeration's `Other`, a typed object or element built by code) is checked again
 /// before the card is sent.
 fn compiler_checks_fully(kind: &Kind) -> bool {
     match kind {
         Kind::String | Kind::Markdown | Kind::Bool | Kind::Number => true,
         Kind::Json | Kind::StringOrJson => true,
-        Kind::Enum(def) => def.open.is_none(),
-        Kind::Pattern(_) | Kind::Integer { .. } => false,
+        Kind::Enum(_) | Kind::Pattern(_) | Kind::Integer { .. } => false,
         Kind::Object(_) | Kind::Union(_) | Kind::Element(_) | Kind::Elements(_) => false,
         Kind::Array(_) | Kind::Map(_) => false,
     }

@@ -498,22 +498,30 @@ pub fn did_you_mean<'c>(
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance, counted in characters.
+/// Edit distance counted in characters, with a swap of two neighbours as one edit (the
+/// optimal string alignment distance): `txet` is one edit from `text`, as typed.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
+    // Rows i-2, i-1 and i of the table.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut row: Vec<usize> = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
+            let mut best = (previous[j + 1] + 1)
                 .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
+                .min(previous[j] + usize::from(ca != cb));
+            if i > 0 && j > 0 && a[i - 1] == *cb && b[j - 1] == *ca {
+                best = best.min(before[j - 1] + 1);
+            }
+            row[j + 1] = best;
         }
+        core::mem::swap(&mut before, &mut previous);
+        core::mem::swap(&mut previous, &mut row);
     }
-    row[b.len()]
+    previous[b.len()]
 }
 
 #[cfg(test)]
@@ -525,12 +533,17 @@ mod tests {
         assert_eq!(did_you_mean("contnet", ["content", "tag"]), Some("content"));
         assert_eq!(did_you_mean("buton", ["button", "hr"]), Some("button"));
         assert_eq!(did_you_mean("zzz", ["content", "tag"]), None);
+        // Two letters swapped are one slip of the fingers.
+        assert_eq!(did_you_mean("txet", ["fields", "text"]), Some("text"));
     }
 
     #[test]
     fn edit_distance_counts_characters() {
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("txet", "text"), 1);
+        assert_eq!(edit_distance("ab", "ba"), 1);
+        assert_eq!(edit_distance("abc", ""), 3);
         assert_eq!(edit_distance("标题", "标题"), 0);
     }
 }

@@ -111,6 +111,32 @@ fn update_body_refuses_an_out_of_range_integer_with_its_path() {
     );
 }
 
+/// A card whose header colour is computed, as a string.
+fn with_template(template: &str) -> Card<Shared> {
+    card!({ "schema": "2.0",
+        "header": { "title": { "tag": "plain_text", "content": "Deploy" }, "template": (template) },
+        "body": { "elements": [ { "tag": "hr" } ] } })
+}
+
+#[test]
+fn update_body_refuses_an_unknown_interpolated_enumeration_value_with_its_path() {
+    assert!(with_template("green").checks_at_send());
+    assert!(UpdateBody::new(&with_template("green")).is_ok());
+    let (path, kind) = refusal(UpdateBody::new(&with_template("gren")));
+    assert_eq!(path, "header.template");
+    assert!(
+        matches!(&kind, ViolationKind::NotInEnum { value, suggestion: Some("green"), .. } if value == "gren"),
+        "{kind:?}"
+    );
+    // The same in a 1.0 card, on a `String`, in a loop of buttons.
+    let sizes = [String::from("small"), String::from("huge")];
+    let card = card!({ "config": { "update_multi": true }, "elements": [ { "tag": "action", "actions": [
+        for size in &sizes { { "tag": "button", "text": { "tag": "plain_text", "content": "Go" }, "size": (size) } }
+    ] } ] });
+    let (path, _) = refusal(UpdateBody::new(&card));
+    assert_eq!(path, "elements[0].actions[1].size");
+}
+
 #[test]
 fn duplicate_element_ids_built_in_a_loop_are_refused() {
     let ids = ["same", "same"];

@@ -93,6 +93,80 @@ fn sharing_is_read_from_the_card() {
 }
 
 #[test]
+fn a_misspelt_required_field_is_one_error_on_the_key_with_did_you_mean() {
+    // 1.0 keeps unknown fields, but not one this close to a field: `txet` for `text`.
+    let text =
+        r#"{ "elements": [ { "tag": "div", "txet": { "tag": "plain_text", "content": "hi" } } ] }"#;
+    let found = errors(text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "elements[0]");
+    assert!(
+        matches!(&found[0].1, ViolationKind::UnknownField { field, suggestion: Some("text"), .. } if field == "txet"),
+        "{:?}",
+        found[0].1
+    );
+    // The same for a required field in 2.0: not also "missing `content`".
+    let text = r#"{ "schema": "2.0", "body": { "elements": [ { "tag": "markdown", "contnet": "hi" } ] } }"#;
+    let found = errors(text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        matches!(
+            &found[0].1,
+            ViolationKind::UnknownField {
+                suggestion: Some("content"),
+                ..
+            }
+        ),
+        "{:?}",
+        found[0].1
+    );
+}
+
+#[test]
+fn a_markdown_text_object_needs_content() {
+    let panel = |title: &str| {
+        format!(
+            r#"{{ "schema": "2.0", "body": {{ "elements": [ {{ "tag": "collapsible_panel", "header": {{ "title": {title} }}, "elements": [] }} ] }} }}"#
+        )
+    };
+    let found = errors(&panel(r#"{ "tag": "markdown" }"#));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "body.elements[0].header.title");
+    assert!(
+        matches!(
+            found[0].1,
+            ViolationKind::MissingField {
+                object: "markdown",
+                field: "content"
+            }
+        ),
+        "{:?}",
+        found[0].1
+    );
+    let with_content = panel(r#"{ "tag": "markdown", "content": "**Details**" }"#);
+    assert!(Card::<Shared>::from_json(&with_content).is_ok());
+}
+
+#[test]
+fn a_card_that_writes_schema_1_0_is_shared_only_with_update_multi() {
+    let v1 = r#"{ "schema": "1.0", "elements": [ { "tag": "hr" } ] }"#;
+    let v1_shared = r#"{ "schema": "1.0", "config": { "update_multi": true }, "elements": [ { "tag": "hr" } ] }"#;
+    assert!(matches!(
+        Card::<Shared>::from_json(v1),
+        Err(CardError::NotShared)
+    ));
+    let card = Card::<NoUpdateMulti>::from_json(v1).unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(card.into_shared(), Err(CardError::NotShared)));
+    assert!(Card::<Shared>::from_json(v1_shared).is_ok());
+    let card = Card::<NoUpdateMulti>::from_json(v1_shared).unwrap_or_else(|e| panic!("{e}"));
+    assert!(card.into_shared().is_ok());
+    // `card!` types them the same way.
+    let card = lark_card::card!({ "schema": "1.0", "elements": [ { "tag": "hr" } ] });
+    assert!(!card.is_shared());
+    assert!(matches!(card.into_shared(), Err(CardError::NotShared)));
+}
+
+#[test]
 fn a_valid_card_reads_into_the_typed_model_and_writes_back_the_same_json() {
     let text = r#"{"schema":"2.0","config":{"width_mode":"fill"},"body":{"elements":[{"tag":"button","text":{"tag":"plain_text","content":"Go"},"type":"primary_filled","width":"120px","behaviors":[{"type":"callback","value":{"n":1}}]}]}}"#;
     let card = Card::<Shared>::from_json(text).unwrap_or_else(|e| panic!("{e}"));

@@ -5356,6 +5356,8 @@ pub enum SchemaVersion {
     V2,
     /// `"1.0"`.
     V1,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl SchemaVersion {
@@ -5366,6 +5368,7 @@ impl SchemaVersion {
         match self {
             Self::V2 => "2.0",
             Self::V1 => "1.0",
+            Self::Other(value) => value,
         }
     }
 
@@ -5387,7 +5390,16 @@ impl Serialize for SchemaVersion {
 
 impl WriteJson for SchemaVersion {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for SchemaVersion {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -5410,6 +5422,8 @@ pub enum SelectImgLayout {
     Bisect,
     /// `"trisect"`.
     Trisect,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl SelectImgLayout {
@@ -5421,6 +5435,7 @@ impl SelectImgLayout {
             Self::Stretch => "stretch",
             Self::Bisect => "bisect",
             Self::Trisect => "trisect",
+            Self::Other(value) => value,
         }
     }
 
@@ -5443,7 +5458,16 @@ impl Serialize for SelectImgLayout {
 
 impl WriteJson for SelectImgLayout {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for SelectImgLayout {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -5466,6 +5490,8 @@ pub enum ImgAspectRatio {
     SixteenToNine,
     /// `"4:3"`.
     FourToThree,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl ImgAspectRatio {
@@ -5477,6 +5503,7 @@ impl ImgAspectRatio {
             Self::Square => "1:1",
             Self::SixteenToNine => "16:9",
             Self::FourToThree => "4:3",
+            Self::Other(value) => value,
         }
     }
 
@@ -5499,7 +5526,16 @@ impl Serialize for ImgAspectRatio {
 
 impl WriteJson for ImgAspectRatio {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for ImgAspectRatio {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -5520,6 +5556,8 @@ pub enum SelectImgStyle {
     Default,
     /// `"laser"`.
     Laser,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl SelectImgStyle {
@@ -5530,6 +5568,7 @@ impl SelectImgStyle {
         match self {
             Self::Default => "default",
             Self::Laser => "laser",
+            Self::Other(value) => value,
         }
     }
 
@@ -5551,7 +5590,16 @@ impl Serialize for SelectImgStyle {
 
 impl WriteJson for SelectImgStyle {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for SelectImgStyle {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -5613,6 +5661,12 @@ impl WriteJson for ContainerWidth {
     }
 }
 
+impl Enumeration for ContainerWidth {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value)
+    }
+}
+
 impl<'de> Deserialize<'de> for ContainerWidth {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -5631,6 +5685,8 @@ pub enum WidthMode {
     Compact,
     /// `"fill"`.
     Fill,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl WidthMode {
@@ -5642,6 +5698,7 @@ impl WidthMode {
             Self::Default => "default",
             Self::Compact => "compact",
             Self::Fill => "fill",
+            Self::Other(value) => value,
         }
     }
 
@@ -5664,7 +5721,16 @@ impl Serialize for WidthMode {
 
 impl WriteJson for WidthMode {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for WidthMode {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -5707,6 +5773,8 @@ pub enum HeaderTemplate {
     Grey,
     /// `"default"`.
     Default,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl HeaderTemplate {
@@ -5742,6 +5810,7 @@ impl HeaderTemplate {
             Self::Indigo => "indigo",
             Self::Grey => "grey",
             Self::Default => "default",
+            Self::Other(value) => value,
         }
     }
 
@@ -5774,7 +5843,16 @@ impl Serialize for HeaderTemplate {
 
 impl WriteJson for HeaderTemplate {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for HeaderTemplate {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -5817,6 +5895,8 @@ pub enum TextTagColor {
     Purple,
     /// `"carmine"`.
     Carmine,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl TextTagColor {
@@ -5852,6 +5932,7 @@ impl TextTagColor {
             Self::Red => "red",
             Self::Purple => "purple",
             Self::Carmine => "carmine",
+            Self::Other(value) => value,
         }
     }
 
@@ -5884,7 +5965,16 @@ impl Serialize for TextTagColor {
 
 impl WriteJson for TextTagColor {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for TextTagColor {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -6039,6 +6129,12 @@ impl WriteJson for Color {
     }
 }
 
+impl Enumeration for Color {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value)
+    }
+}
+
 impl<'de> Deserialize<'de> for Color {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -6169,6 +6265,12 @@ impl WriteJson for TextSize {
     }
 }
 
+impl Enumeration for TextSize {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value)
+    }
+}
+
 impl<'de> Deserialize<'de> for TextSize {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -6187,6 +6289,8 @@ pub enum TextAlign {
     Center,
     /// `"right"`.
     Right,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl TextAlign {
@@ -6198,6 +6302,7 @@ impl TextAlign {
             Self::Left => "left",
             Self::Center => "center",
             Self::Right => "right",
+            Self::Other(value) => value,
         }
     }
 
@@ -6220,7 +6325,16 @@ impl Serialize for TextAlign {
 
 impl WriteJson for TextAlign {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for TextAlign {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -6243,6 +6357,8 @@ pub enum VerticalAlign {
     Center,
     /// `"bottom"`.
     Bottom,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl VerticalAlign {
@@ -6254,6 +6370,7 @@ impl VerticalAlign {
             Self::Top => "top",
             Self::Center => "center",
             Self::Bottom => "bottom",
+            Self::Other(value) => value,
         }
     }
 
@@ -6276,7 +6393,16 @@ impl Serialize for VerticalAlign {
 
 impl WriteJson for VerticalAlign {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for VerticalAlign {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -6297,6 +6423,8 @@ pub enum Direction {
     Vertical,
     /// `"horizontal"`.
     Horizontal,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl Direction {
@@ -6307,6 +6435,7 @@ impl Direction {
         match self {
             Self::Vertical => "vertical",
             Self::Horizontal => "horizontal",
+            Self::Other(value) => value,
         }
     }
 
@@ -6328,7 +6457,16 @@ impl Serialize for Direction {
 
 impl WriteJson for Direction {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for Direction {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -6403,6 +6541,12 @@ impl WriteJson for Spacing {
     }
 }
 
+impl Enumeration for Spacing {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value)
+    }
+}
+
 impl<'de> Deserialize<'de> for Spacing {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -6433,6 +6577,8 @@ pub enum ButtonType {
     DangerFilled,
     /// `"laser"`.
     Laser,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl ButtonType {
@@ -6460,6 +6606,7 @@ impl ButtonType {
             Self::PrimaryFilled => "primary_filled",
             Self::DangerFilled => "danger_filled",
             Self::Laser => "laser",
+            Self::Other(value) => value,
         }
     }
 
@@ -6488,7 +6635,16 @@ impl Serialize for ButtonType {
 
 impl WriteJson for ButtonType {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for ButtonType {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -6513,6 +6669,8 @@ pub enum ButtonSize {
     Medium,
     /// `"large"`.
     Large,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl ButtonSize {
@@ -6525,6 +6683,7 @@ impl ButtonSize {
             Self::Small => "small",
             Self::Medium => "medium",
             Self::Large => "large",
+            Self::Other(value) => value,
         }
     }
 
@@ -6548,7 +6707,16 @@ impl Serialize for ButtonSize {
 
 impl WriteJson for ButtonSize {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for ButtonSize {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -6610,6 +6778,12 @@ impl WriteJson for Width {
     }
 }
 
+impl Enumeration for Width {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value)
+    }
+}
+
 impl<'de> Deserialize<'de> for Width {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -6664,6 +6838,12 @@ impl WriteJson for TextWidth {
             Self::Other(value) => value.write_json(out),
             _ => plain(out, self.as_str()),
         }
+    }
+}
+
+impl Enumeration for TextWidth {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value)
     }
 }
 
@@ -6724,6 +6904,12 @@ impl WriteJson for ColumnWidth {
     }
 }
 
+impl Enumeration for ColumnWidth {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value)
+    }
+}
+
 impl<'de> Deserialize<'de> for ColumnWidth {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -6746,6 +6932,8 @@ pub enum FlexMode {
     Bisect,
     /// `"trisect"`.
     Trisect,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl FlexMode {
@@ -6759,6 +6947,7 @@ impl FlexMode {
             Self::Flow => "flow",
             Self::Bisect => "bisect",
             Self::Trisect => "trisect",
+            Self::Other(value) => value,
         }
     }
 
@@ -6783,7 +6972,16 @@ impl Serialize for FlexMode {
 
 impl WriteJson for FlexMode {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for FlexMode {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -6808,6 +7006,8 @@ pub enum ActionLayout {
     Trisection,
     /// `"flow"`.
     Flow,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl ActionLayout {
@@ -6820,6 +7020,7 @@ impl ActionLayout {
             Self::Bisected => "bisected",
             Self::Trisection => "trisection",
             Self::Flow => "flow",
+            Self::Other(value) => value,
         }
     }
 
@@ -6843,7 +7044,16 @@ impl Serialize for ActionLayout {
 
 impl WriteJson for ActionLayout {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for ActionLayout {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -6870,6 +7080,8 @@ pub enum FormActionType {
     FormSubmit,
     /// `"form_reset"`.
     FormReset,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl FormActionType {
@@ -6884,6 +7096,7 @@ impl FormActionType {
             Self::Multi => "multi",
             Self::FormSubmit => "form_submit",
             Self::FormReset => "form_reset",
+            Self::Other(value) => value,
         }
     }
 
@@ -6908,7 +7121,16 @@ impl Serialize for FormActionType {
 
 impl WriteJson for FormActionType {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for FormActionType {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -6929,6 +7151,8 @@ pub enum FormBehavior {
     Submit,
     /// `"reset"`.
     Reset,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl FormBehavior {
@@ -6939,6 +7163,7 @@ impl FormBehavior {
         match self {
             Self::Submit => "submit",
             Self::Reset => "reset",
+            Self::Other(value) => value,
         }
     }
 
@@ -6960,7 +7185,16 @@ impl Serialize for FormBehavior {
 
 impl WriteJson for FormBehavior {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for FormBehavior {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -6983,6 +7217,8 @@ pub enum ImgScaleType {
     CropTop,
     /// `"fit_horizontal"`.
     FitHorizontal,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl ImgScaleType {
@@ -6994,6 +7230,7 @@ impl ImgScaleType {
             Self::CropCenter => "crop_center",
             Self::CropTop => "crop_top",
             Self::FitHorizontal => "fit_horizontal",
+            Self::Other(value) => value,
         }
     }
 
@@ -7016,7 +7253,16 @@ impl Serialize for ImgScaleType {
 
 impl WriteJson for ImgScaleType {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for ImgScaleType {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -7047,6 +7293,8 @@ pub enum ImgMode {
     Small,
     /// `"tiny"`.
     Tiny,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl ImgMode {
@@ -7070,6 +7318,7 @@ impl ImgMode {
             Self::Medium => "medium",
             Self::Small => "small",
             Self::Tiny => "tiny",
+            Self::Other(value) => value,
         }
     }
 
@@ -7096,7 +7345,16 @@ impl Serialize for ImgMode {
 
 impl WriteJson for ImgMode {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for ImgMode {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -7119,6 +7377,8 @@ pub enum InputType {
     MultilineText,
     /// `"password"`.
     Password,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl InputType {
@@ -7130,6 +7390,7 @@ impl InputType {
             Self::Text => "text",
             Self::MultilineText => "multiline_text",
             Self::Password => "password",
+            Self::Other(value) => value,
         }
     }
 
@@ -7152,7 +7413,16 @@ impl Serialize for InputType {
 
 impl WriteJson for InputType {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for InputType {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -7173,6 +7443,8 @@ pub enum LabelPosition {
     Top,
     /// `"left"`.
     Left,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl LabelPosition {
@@ -7183,6 +7455,7 @@ impl LabelPosition {
         match self {
             Self::Top => "top",
             Self::Left => "left",
+            Self::Other(value) => value,
         }
     }
 
@@ -7204,7 +7477,16 @@ impl Serialize for LabelPosition {
 
 impl WriteJson for LabelPosition {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for LabelPosition {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -7225,6 +7507,8 @@ pub enum SelectType {
     Default,
     /// `"text"`.
     Text,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl SelectType {
@@ -7235,6 +7519,7 @@ impl SelectType {
         match self {
             Self::Default => "default",
             Self::Text => "text",
+            Self::Other(value) => value,
         }
     }
 
@@ -7256,7 +7541,16 @@ impl Serialize for SelectType {
 
 impl WriteJson for SelectType {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for SelectType {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -7281,6 +7575,8 @@ pub enum PersonSize {
     Medium,
     /// `"large"`.
     Large,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl PersonSize {
@@ -7293,6 +7589,7 @@ impl PersonSize {
             Self::Small => "small",
             Self::Medium => "medium",
             Self::Large => "large",
+            Self::Other(value) => value,
         }
     }
 
@@ -7316,7 +7613,16 @@ impl Serialize for PersonSize {
 
 impl WriteJson for PersonSize {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for PersonSize {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -7337,6 +7643,8 @@ pub enum PersonStyle {
     Normal,
     /// `"capsule"`.
     Capsule,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl PersonStyle {
@@ -7347,6 +7655,7 @@ impl PersonStyle {
         match self {
             Self::Normal => "normal",
             Self::Capsule => "capsule",
+            Self::Other(value) => value,
         }
     }
 
@@ -7368,7 +7677,16 @@ impl Serialize for PersonStyle {
 
 impl WriteJson for PersonStyle {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for PersonStyle {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -7393,6 +7711,8 @@ pub enum AspectRatio {
     FourToThree,
     /// `"16:9"`.
     SixteenToNine,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl AspectRatio {
@@ -7405,6 +7725,7 @@ impl AspectRatio {
             Self::TwoToOne => "2:1",
             Self::FourToThree => "4:3",
             Self::SixteenToNine => "16:9",
+            Self::Other(value) => value,
         }
     }
 
@@ -7428,7 +7749,16 @@ impl Serialize for AspectRatio {
 
 impl WriteJson for AspectRatio {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for AspectRatio {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -7455,6 +7785,8 @@ pub enum ColorTheme {
     Converse,
     /// `"primary"`.
     Primary,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl ColorTheme {
@@ -7469,6 +7801,7 @@ impl ColorTheme {
             Self::Complementary => "complementary",
             Self::Converse => "converse",
             Self::Primary => "primary",
+            Self::Other(value) => value,
         }
     }
 
@@ -7493,7 +7826,16 @@ impl Serialize for ColorTheme {
 
 impl WriteJson for ColorTheme {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for ColorTheme {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -7563,6 +7905,12 @@ impl WriteJson for RowHeight {
     }
 }
 
+impl Enumeration for RowHeight {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value)
+    }
+}
+
 impl<'de> Deserialize<'de> for RowHeight {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -7589,6 +7937,8 @@ pub enum TableDataType {
     Persons,
     /// `"date"`.
     Date,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl TableDataType {
@@ -7606,6 +7956,7 @@ impl TableDataType {
             Self::Number => "number",
             Self::Persons => "persons",
             Self::Date => "date",
+            Self::Other(value) => value,
         }
     }
 
@@ -7632,7 +7983,16 @@ impl Serialize for TableDataType {
 
 impl WriteJson for TableDataType {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for TableDataType {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -7690,6 +8050,12 @@ impl WriteJson for TableColumnWidth {
     }
 }
 
+impl Enumeration for TableColumnWidth {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value)
+    }
+}
+
 impl<'de> Deserialize<'de> for TableColumnWidth {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
@@ -7706,6 +8072,8 @@ pub enum TableHeaderTextSize {
     Normal,
     /// `"heading"`.
     Heading,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl TableHeaderTextSize {
@@ -7716,6 +8084,7 @@ impl TableHeaderTextSize {
         match self {
             Self::Normal => "normal",
             Self::Heading => "heading",
+            Self::Other(value) => value,
         }
     }
 
@@ -7737,7 +8106,16 @@ impl Serialize for TableHeaderTextSize {
 
 impl WriteJson for TableHeaderTextSize {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for TableHeaderTextSize {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -7758,6 +8136,8 @@ pub enum TableHeaderBackground {
     None,
     /// `"grey"`.
     Grey,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl TableHeaderBackground {
@@ -7768,6 +8148,7 @@ impl TableHeaderBackground {
         match self {
             Self::None => "none",
             Self::Grey => "grey",
+            Self::Other(value) => value,
         }
     }
 
@@ -7789,7 +8170,16 @@ impl Serialize for TableHeaderBackground {
 
 impl WriteJson for TableHeaderBackground {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for TableHeaderBackground {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -7810,6 +8200,8 @@ pub enum TableHeaderTextColor {
     Default,
     /// `"grey"`.
     Grey,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl TableHeaderTextColor {
@@ -7820,6 +8212,7 @@ impl TableHeaderTextColor {
         match self {
             Self::Default => "default",
             Self::Grey => "grey",
+            Self::Other(value) => value,
         }
     }
 
@@ -7841,7 +8234,16 @@ impl Serialize for TableHeaderTextColor {
 
 impl WriteJson for TableHeaderTextColor {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for TableHeaderTextColor {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -7862,6 +8264,8 @@ pub enum IconTag {
     StandardIcon,
     /// `"custom_icon"`.
     CustomIcon,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl IconTag {
@@ -7872,6 +8276,7 @@ impl IconTag {
         match self {
             Self::StandardIcon => "standard_icon",
             Self::CustomIcon => "custom_icon",
+            Self::Other(value) => value,
         }
     }
 
@@ -7893,7 +8298,16 @@ impl Serialize for IconTag {
 
 impl WriteJson for IconTag {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for IconTag {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -7912,6 +8326,8 @@ impl<'de> Deserialize<'de> for IconTag {
 pub enum TextTagTag {
     /// `"text_tag"`.
     TextTag,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl TextTagTag {
@@ -7921,6 +8337,7 @@ impl TextTagTag {
     pub fn as_str(&self) -> &str {
         match self {
             Self::TextTag => "text_tag",
+            Self::Other(value) => value,
         }
     }
 
@@ -7941,7 +8358,16 @@ impl Serialize for TextTagTag {
 
 impl WriteJson for TextTagTag {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for TextTagTag {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -7966,6 +8392,8 @@ pub enum CombinationMode {
     Bisect,
     /// `"trisect"`.
     Trisect,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl CombinationMode {
@@ -7978,6 +8406,7 @@ impl CombinationMode {
             Self::Triple => "triple",
             Self::Bisect => "bisect",
             Self::Trisect => "trisect",
+            Self::Other(value) => value,
         }
     }
 
@@ -8001,7 +8430,16 @@ impl Serialize for CombinationMode {
 
 impl WriteJson for CombinationMode {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for CombinationMode {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -8022,6 +8460,8 @@ pub enum PrintStrategy {
     Fast,
     /// `"delay"`.
     Delay,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl PrintStrategy {
@@ -8032,6 +8472,7 @@ impl PrintStrategy {
         match self {
             Self::Fast => "fast",
             Self::Delay => "delay",
+            Self::Other(value) => value,
         }
     }
 
@@ -8053,7 +8494,16 @@ impl Serialize for PrintStrategy {
 
 impl WriteJson for PrintStrategy {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for PrintStrategy {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -8074,6 +8524,8 @@ pub enum FallbackConditionType {
     MinClientVersion,
     /// `"element_tags"`.
     ElementTags,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl FallbackConditionType {
@@ -8084,6 +8536,7 @@ impl FallbackConditionType {
         match self {
             Self::MinClientVersion => "min_client_version",
             Self::ElementTags => "element_tags",
+            Self::Other(value) => value,
         }
     }
 
@@ -8105,7 +8558,16 @@ impl Serialize for FallbackConditionType {
 
 impl WriteJson for FallbackConditionType {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for FallbackConditionType {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -8128,6 +8590,8 @@ pub enum PanelHeaderWidth {
     Auto,
     /// `"auto_when_fold"`.
     AutoWhenFold,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl PanelHeaderWidth {
@@ -8139,6 +8603,7 @@ impl PanelHeaderWidth {
             Self::Fill => "fill",
             Self::Auto => "auto",
             Self::AutoWhenFold => "auto_when_fold",
+            Self::Other(value) => value,
         }
     }
 
@@ -8161,7 +8626,16 @@ impl Serialize for PanelHeaderWidth {
 
 impl WriteJson for PanelHeaderWidth {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for PanelHeaderWidth {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -8184,6 +8658,8 @@ pub enum IconPosition {
     Right,
     /// `"follow_text"`.
     FollowText,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl IconPosition {
@@ -8195,6 +8671,7 @@ impl IconPosition {
             Self::Left => "left",
             Self::Right => "right",
             Self::FollowText => "follow_text",
+            Self::Other(value) => value,
         }
     }
 
@@ -8217,7 +8694,16 @@ impl Serialize for IconPosition {
 
 impl WriteJson for IconPosition {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for IconPosition {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -8238,6 +8724,8 @@ pub enum PcDisplayRule {
     Always,
     /// `"on_hover"`.
     OnHover,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl PcDisplayRule {
@@ -8248,6 +8736,7 @@ impl PcDisplayRule {
         match self {
             Self::Always => "always",
             Self::OnHover => "on_hover",
+            Self::Other(value) => value,
         }
     }
 
@@ -8269,7 +8758,16 @@ impl Serialize for PcDisplayRule {
 
 impl WriteJson for PcDisplayRule {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for PcDisplayRule {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -8290,6 +8788,8 @@ pub enum TimeDisplay {
     Default,
     /// `"both"`.
     Both,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl TimeDisplay {
@@ -8300,6 +8800,7 @@ impl TimeDisplay {
         match self {
             Self::Default => "default",
             Self::Both => "both",
+            Self::Other(value) => value,
         }
     }
 
@@ -8321,7 +8822,16 @@ impl Serialize for TimeDisplay {
 
 impl WriteJson for TimeDisplay {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for TimeDisplay {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -8344,6 +8854,8 @@ pub enum TimePosition {
     Start,
     /// `"both_sides"`.
     BothSides,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl TimePosition {
@@ -8355,6 +8867,7 @@ impl TimePosition {
             Self::End => "end",
             Self::Start => "start",
             Self::BothSides => "both_sides",
+            Self::Other(value) => value,
         }
     }
 
@@ -8377,7 +8890,16 @@ impl Serialize for TimePosition {
 
 impl WriteJson for TimePosition {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for TimePosition {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -8400,6 +8922,8 @@ pub enum AudioStyle {
     Flat,
     /// `"speak"`.
     Speak,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl AudioStyle {
@@ -8411,6 +8935,7 @@ impl AudioStyle {
             Self::Normal => "normal",
             Self::Flat => "flat",
             Self::Speak => "speak",
+            Self::Other(value) => value,
         }
     }
 
@@ -8433,7 +8958,16 @@ impl Serialize for AudioStyle {
 
 impl WriteJson for AudioStyle {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for AudioStyle {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
@@ -8452,6 +8986,8 @@ impl<'de> Deserialize<'de> for AudioStyle {
 pub enum ColumnTag {
     /// `"column"`.
     Column,
+    /// A string interpolated into `card!` that is none of the values above: not valid, so validation refuses it, with its JSON path, before the card is sent.
+    Other(String),
 }
 
 impl ColumnTag {
@@ -8461,6 +8997,7 @@ impl ColumnTag {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Column => "column",
+            Self::Other(value) => value,
         }
     }
 
@@ -8481,7 +9018,16 @@ impl Serialize for ColumnTag {
 
 impl WriteJson for ColumnTag {
     fn write_json(&self, out: &mut String) {
-        plain(out, self.as_str())
+        match self {
+            Self::Other(value) => value.write_json(out),
+            _ => plain(out, self.as_str()),
+        }
+    }
+}
+
+impl Enumeration for ColumnTag {
+    fn from_text(value: &str) -> Self {
+        Self::from_json_str(value).unwrap_or_else(|| Self::Other(value.to_string()))
     }
 }
 
