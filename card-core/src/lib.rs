@@ -268,8 +268,8 @@ pub use lark_card_macros::include_card;
 pub use error::{CardError, ValidationError, ValidationErrors, ViolationKind};
 pub use escape::escape_markdown;
 pub use interpolate::{
-    trusted_markdown, IntoEnumeration, IntoInteger, IntoMarkdown, IntoNumber, IntoText,
-    TrustedMarkdown,
+    trusted_markdown, Enumeration, IntoEnumeration, IntoInteger, IntoMarkdown, IntoNumber,
+    IntoText, TrustedMarkdown,
 };
 /// `format!` for card markdown: the format string is your markdown, kept as written, and
 /// every argument is escaped ([`escape_markdown`]) so that it renders literally. It returns a
