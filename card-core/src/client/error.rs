@@ -129,7 +129,7 @@ pub enum ClientError {
     /// [`lark_code`](ClientError::lark_code) is the one Lark would answer.
     #[cfg(feature = "callback")]
     #[error(transparent)]
-    SpentToken(super::SpentToken),
+    SpentToken(SpentToken),
     /// The updater stopped this message's stream after a terminal error.
     #[error("updates to {message_id} stopped: {reason}")]
     StreamStopped {
@@ -140,6 +140,30 @@ pub enum ClientError {
         /// The error that stopped it.
         reason: String,
     },
+}
+
+#[cfg(feature = "callback")]
+/// Why a callback token was refused before any request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SpentToken {
+    /// It arrived more than 30 minutes ago.
+    #[error("the callback token is older than 30 minutes")]
+    Expired,
+    /// It was used for 2 updates already.
+    #[error("the callback token was used for 2 updates already")]
+    UsedUp,
+}
+
+#[cfg(feature = "callback")]
+impl SpentToken {
+    /// The code Lark answers for such a token: 300030 or 300040.
+    pub fn lark_code(self) -> LarkCode {
+        match self {
+            SpentToken::Expired => LarkCode::CallbackTokenExpired,
+            SpentToken::UsedUp => LarkCode::CallbackTokenUsedUp,
+        }
+    }
 }
 
 impl From<ApiError> for ClientError {

@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{broadcast, watch};
 
-use super::{Client, ClientError, LarkCode, RetryPolicy};
+use super::api::Client;
+use super::error::{ClientError, LarkCode};
+use super::retry::RetryPolicy;
 use crate::card::{UpdatableCard, UpdateBody};
 use crate::message_id::MessageId;
 
@@ -220,6 +222,13 @@ impl Updater {
             .collect();
         report.sort_by(|a, b| a.0.cmp(&b.0));
         UpdaterReport { streams: report }
+    }
+}
+
+impl Client {
+    /// An updater for streaming and progress cards (see [`Updater`]).
+    pub fn updater(&self) -> Updater {
+        Updater::new(self.clone())
     }
 }
 
