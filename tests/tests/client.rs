@@ -1,9 +1,12 @@
 //! The client against the emulator, over real HTTP on loopback: the wire format, every error
 //! code, tokens, limits, retries and backoff.
 
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use lark_card::client::{Client, ClientError, LarkCode, Retry, RetryPolicy};
+use lark_card::client::{Client, ClientError, ConfigError, LarkCode, Retry, RetryPolicy};
 use lark_card::{card, MessageId, RawElement, TemplateCard};
 use lark_card_emulator::{Emulator, Endpoint};
 use serde_json::json;
@@ -496,10 +499,107 @@ async fn timeouts_are_retried_then_reported() {
         panic!("a slow Lark did not time out");
     };
     assert_eq!(attempts, 2);
-    assert!(matches!(*last, ClientError::Timeout), "{last}");
+    assert!(matches!(*last, ClientError::Timeout(_)), "{last}");
     emulator.faults().clear_latency();
     client
         .update_card(&id, &progress(2))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// The causes of an error, outermost first.
+fn causes(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut causes = Vec::new();
+    let mut cause = error.source();
+    while let Some(error) = cause {
+        causes.push(error.to_string());
+        cause = error.source();
+    }
+    causes
+}
+
+#[tokio::test]
+async fn a_malformed_base_url_is_a_configuration_error_with_its_cause() {
+    for url in ["http://exa mple.com", "https://[::1"] {
+        let Err(error) = Client::builder().app(APP, SECRET).base_url(url).build() else {
+            panic!("`{url}` was accepted as a base URL");
+        };
+        assert!(
+            matches!(
+                &error,
+                ClientError::Config(ConfigError::BaseUrl { url: kept, .. }) if kept == url
+            ),
+            "{error:?}"
+        );
+        assert_eq!(causes(&error).len(), 1, "{error:?}");
+        assert!(!error.is_transient());
+    }
+}
+
+#[tokio::test]
+async fn a_request_that_cannot_be_made_is_not_retried_and_keeps_its_cause() {
+    let emulator = emulator().await;
+    // A header value cannot hold a line break: reqwest refuses to build the request.
+    let client = Client::builder()
+        .user_token("u-line\nbreak")
+        .base_url(emulator.base_url())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let id = MessageId::new("om_anything").unwrap_or_else(|e| panic!("{e}"));
+    let error = client
+        .update_card(&id, &progress(1))
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("an unusable header was sent"));
+    assert!(matches!(error, ClientError::Request(_)), "{error:?}");
+    assert!(!error.is_transient());
+    assert!(!causes(&error).is_empty(), "{error:?}");
+    assert_eq!(emulator.counts().requests, 0);
+}
+
+/// A server that is not TLS, counting the connections made to it.
+fn plain_http_server() -> (String, Arc<AtomicUsize>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    let port = listener
+        .local_addr()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .port();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counted = connections.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            counted.fetch_add(1, Ordering::SeqCst);
+            let mut stream = stream;
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
+        }
+    });
+    (format!("https://127.0.0.1:{port}"), connections)
+}
+
+#[tokio::test]
+async fn a_tls_failure_is_not_retried_and_keeps_its_cause() {
+    let (base_url, connections) = plain_http_server();
+    // The token's fetch and an update (a user token needs none) each try once.
+    let app = Client::builder()
+        .app(APP, SECRET)
+        .base_url(&base_url)
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let user = Client::builder()
+        .user_token("u-token")
+        .base_url(&base_url)
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let id = MessageId::new("om_anything").unwrap_or_else(|e| panic!("{e}"));
+    for (n, client) in [app, user].into_iter().enumerate() {
+        let error = client
+            .update_card(&id, &progress(1))
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("a server without TLS was accepted"));
+        assert!(matches!(error, ClientError::Request(_)), "{error:?}");
+        assert!(!error.is_transient());
+        assert!(causes(&error).len() >= 2, "{:?}", causes(&error));
+        assert_eq!(connections.load(Ordering::SeqCst), n + 1, "{error:?}");
+    }
 }

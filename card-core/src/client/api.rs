@@ -11,7 +11,9 @@ use tracing::{field, Instrument};
 use super::auth::{
     CachedToken, Credentials, Secret, TokenCache, TokenResponse, TokenStore, REFRESH_MARGIN,
 };
-use super::error::{ApiError, CardContentError, ClientError, LarkCode, Retry};
+use super::error::{
+    ApiError, CardContentError, ClientError, ConfigError, LarkCode, Retry, WithCauses,
+};
 use super::limiter::{AppPermit, KeyTurn, Limiter, Outcome};
 use super::limits::Limits;
 use super::ratelimit::RateLimiter;
@@ -188,22 +190,24 @@ impl ClientBuilder {
 
     /// The client.
     pub fn build(self) -> Result<Client, ClientError> {
-        let credentials = self.credentials.ok_or_else(|| {
-            ClientError::Config(
-                "no credentials: call `.app(id, secret)` or `.user_token(..)`".into(),
-            )
-        })?;
+        let credentials = self.credentials.ok_or(ConfigError::NoCredentials)?;
         let base_url = self.domain.base_url().to_string();
         if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
-            return Err(ClientError::Config(format!(
-                "the base URL must start with http:// or https://, not `{base_url}`"
-            )));
+            return Err(ConfigError::BaseUrlScheme { url: base_url }.into());
+        }
+        // A URL that does not parse would fail every request the same way: say so now.
+        if let Err(error) = reqwest::Url::parse(&base_url) {
+            return Err(ConfigError::BaseUrl {
+                url: base_url,
+                source: Box::new(error),
+            }
+            .into());
         }
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .build()
-            .map_err(|e| ClientError::Config(format!("HTTP client: {e}")))?;
+            .map_err(ConfigError::HttpClient)?;
         #[cfg(feature = "redis")]
         let shared = SharedBackends::redis(self.redis, &credentials)?;
         #[cfg(not(feature = "redis"))]
@@ -464,7 +468,7 @@ impl Client {
                 ClientError::Api(api) => api.retry_after.unwrap_or_else(|| retry.delay(attempt)),
                 _ => retry.delay(attempt),
             };
-            tracing::debug!(?wait, %error, "retrying");
+            tracing::debug!(?wait, error = %WithCauses(&error), "retrying");
             tokio::time::sleep(wait).await;
         }
     }
@@ -578,13 +582,36 @@ impl Client {
     }
 }
 
+/// Sorts a failure to get an answer by whether trying again can help. reqwest's error names
+/// the URL, which holds no secret (the token goes in a header).
 fn transport_error(error: reqwest::Error) -> ClientError {
     if error.is_timeout() {
-        ClientError::Timeout
+        ClientError::Timeout(error)
+    } else if error.is_builder() || error.is_redirect() || error.is_decode() || is_tls(&error) {
+        ClientError::Request(error)
     } else {
-        // reqwest's message names the URL, which holds no secret.
-        ClientError::Connection(error.to_string())
+        // Connecting failed, or the connection broke: another try may get through.
+        ClientError::Connection(error)
     }
+}
+
+/// Whether a connection failed in its TLS handshake (a certificate refused, a server that
+/// does not speak TLS): rustls's errors reach reqwest as I/O errors of kind `InvalidData`,
+/// which a failing network never causes.
+fn is_tls(error: &reqwest::Error) -> bool {
+    let mut cause = std::error::Error::source(error);
+    while let Some(error) = cause {
+        // An I/O error's `source` skips the error it wraps: look inside it too.
+        let mut io = error.downcast_ref::<std::io::Error>();
+        while let Some(inner) = io {
+            if inner.kind() == std::io::ErrorKind::InvalidData {
+                return true;
+            }
+            io = inner.get_ref().and_then(|e| e.downcast_ref::<std::io::Error>());
+        }
+        cause = error.source();
+    }
+    false
 }
 
 fn header(response: &reqwest::Response, name: &str) -> Option<String> {

@@ -43,7 +43,9 @@ pub use api::{Client, ClientBuilder, Domain, Recipient};
 pub use auth::{Credentials, Secret};
 #[cfg(feature = "callback")]
 pub use error::SpentToken;
-pub use error::{ApiError, CardContentError, CardSubCode, ClientError, LarkCode, Retry};
+pub use error::{
+    ApiError, CardContentError, CardSubCode, ClientError, ConfigError, LarkCode, Retry,
+};
 pub use limits::Limits;
 #[cfg(feature = "redis")]
 pub use redis::RedisConfig;

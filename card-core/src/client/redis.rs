@@ -66,7 +66,7 @@ use ::redis::{RedisError, Script};
 use tokio::sync::OnceCell;
 
 use super::auth::{CachedToken, Credentials, Secret, TokenStore};
-use super::error::ClientError;
+use super::error::{ClientError, ConfigError};
 use super::limits::{APP_MINUTE as MINUTE, APP_SECOND as SECOND};
 use super::ratelimit::{BoxFuture, Grant, RateLimiter, Settled, TurnRequest};
 
@@ -217,8 +217,8 @@ impl Fleet {
     /// A fleet view for the app of `credentials`; connects on first use.
     pub fn new(config: RedisConfig, credentials: &Credentials) -> Result<Arc<Fleet>, ClientError> {
         // The URL is not repeated in the error: it may hold a password.
-        let client = ::redis::Client::open(config.url.expose())
-            .map_err(|_| ClientError::Config("the Redis URL is not a valid redis:// URL".into()))?;
+        let client =
+            ::redis::Client::open(config.url.expose()).map_err(|_| ConfigError::RedisUrl)?;
         let app = match credentials {
             Credentials::App { app_id, .. } => app_id.clone(),
             // A user token's app is not known: its replicas share one set of windows.

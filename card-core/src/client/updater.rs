@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, watch};
 
 use super::api::Client;
-use super::error::{ClientError, LarkCode};
+use super::error::{ClientError, ConfigError, LarkCode, WithCauses};
 use super::retry::RetryPolicy;
 use crate::card::{UpdatableCard, UpdateBody};
 use crate::message_id::MessageId;
@@ -142,11 +142,7 @@ impl Updater {
         card: &impl UpdatableCard,
     ) -> Result<(), ClientError> {
         let body = UpdateBody::new(card)?;
-        let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
-            ClientError::Config(
-                "the updater sends in the background: call it inside a Tokio runtime".into(),
-            )
-        })?;
+        let runtime = tokio::runtime::Handle::try_current().map_err(ConfigError::NoRuntime)?;
         let start_worker = {
             let mut streams = lock(&self.shared);
             let stream = streams.entry(message_id.clone()).or_default();
@@ -254,7 +250,7 @@ fn stopped_error(message_id: &MessageId, stopped: &Stopped) -> ClientError {
 fn stop(stream: &mut Stream, error: &ClientError) {
     stream.stopped = Some(Stopped {
         code: error.lark_code(),
-        reason: error.to_string(),
+        reason: WithCauses(error).to_string(),
     });
     stream.pending = None;
     stream.running = false;
@@ -384,7 +380,7 @@ impl Worker {
                 wait.map_or(Step::Next, Step::Wait)
             }
             Err(error) => {
-                tracing::warn!(message_id = %self.message_id, %error, "update stream stopped");
+                tracing::warn!(message_id = %self.message_id, error = %WithCauses(&error), "update stream stopped");
                 stop(stream, &error);
                 Step::Stop
             }
