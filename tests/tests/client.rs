@@ -603,3 +603,66 @@ async fn a_tls_failure_is_not_retried_and_keeps_its_cause() {
         assert_eq!(connections.load(Ordering::SeqCst), n + 1, "{error:?}");
     }
 }
+
+/// A server that answers every request with `response` (after reading the request), as a
+/// proxy in front of Lark might.
+fn answering_server(response: &'static str) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    let port = listener
+        .local_addr()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 4096];
+            // The head, then as much body as it announces.
+            while let Ok(n @ 1..) = std::io::Read::read(&mut stream, &mut buffer) {
+                request.extend_from_slice(&buffer[..n]);
+                let text = String::from_utf8_lossy(&request);
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length = text[..end]
+                        .lines()
+                        .find_map(|l| {
+                            let (name, value) = l.split_once(':')?;
+                            name.eq_ignore_ascii_case("content-length")
+                                .then(|| value.trim().parse::<usize>().ok())?
+                        })
+                        .unwrap_or(0);
+                    if request.len() >= end + 4 + length {
+                        break;
+                    }
+                }
+            }
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+#[tokio::test]
+async fn a_send_answered_without_a_message_id_reports_the_real_status_and_log_id() {
+    let body = r#"{"code":0,"msg":"ok","data":{}}"#;
+    let response: &'static str = Box::leak(
+        format!(
+            "HTTP/1.1 202 Accepted\r\ncontent-type: application/json\r\nx-tt-logid: log-202\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .into_boxed_str(),
+    );
+    let client = Client::builder()
+        .user_token("u-token")
+        .base_url(answering_server(response))
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let error = client
+        .send_card(&lark_card::client::Recipient::chat("oc_team"), &progress(0))
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("a send without a message id succeeded"));
+    let ClientError::UnexpectedResponse { status, log_id, .. } = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(*status, 202, "{error}");
+    assert_eq!(log_id.as_deref(), Some("log-202"), "{error}");
+}

@@ -269,6 +269,15 @@ pub(crate) struct Call<'a> {
     pub chat: Option<&'a str>,
 }
 
+/// A successful answer: its `data`, and what to report if `data` is not what was expected.
+pub(crate) struct Answer {
+    pub data: Option<Value>,
+    pub status: u16,
+    pub log_id: Option<String>,
+    /// The start of the body.
+    pub snippet: String,
+}
+
 #[derive(Deserialize)]
 struct Envelope {
     code: i64,
@@ -322,14 +331,17 @@ impl Client {
             message_id: None,
             chat: Some(&to.id),
         };
-        let data = self.call(call, &self.inner.retry, None).await?;
-        let id = data
+        let answer = self.call(call, &self.inner.retry, None).await?;
+        let id = answer
+            .data
             .as_ref()
             .and_then(|d| d.get("message_id"))
             .and_then(Value::as_str)
             .ok_or_else(|| ClientError::UnexpectedResponse {
-                status: 200,
-                snippet: "the answer to a send has no `data.message_id`".into(),
+                status: answer.status,
+                problem: "no `data.message_id` in the answer to a send",
+                snippet: answer.snippet.clone(),
+                log_id: answer.log_id.clone(),
             })?;
         Ok(MessageId::new(id)?)
     }
@@ -390,7 +402,7 @@ impl Client {
         call: Call<'_>,
         retry: &RetryPolicy,
         mut preacquired: Option<Turns<'_>>,
-    ) -> Result<Option<Value>, ClientError> {
+    ) -> Result<Answer, ClientError> {
         let inner = &self.inner;
         let mut attempt: u32 = 0;
         let mut refreshed = false;
@@ -474,7 +486,7 @@ impl Client {
     }
 
     /// One HTTP request and its answer.
-    async fn once(&self, call: &Call<'_>, token: &Secret) -> Result<Option<Value>, ClientError> {
+    async fn once(&self, call: &Call<'_>, token: &Secret) -> Result<Answer, ClientError> {
         let inner = &self.inner;
         let url = format!("{}{}", inner.base_url, call.path);
         let response = inner
@@ -548,7 +560,9 @@ impl Client {
                 let parsed: TokenResponse =
                     serde_json::from_str(&text).map_err(|_| ClientError::UnexpectedResponse {
                         status,
+                        problem: NOT_JSON,
                         snippet: snippet(&text),
+                        log_id: log_id.clone(),
                     })?;
                 match (parsed.code, parsed.tenant_access_token, parsed.expire) {
                     (0, Some(token), Some(expire)) => {
@@ -607,7 +621,9 @@ fn is_tls(error: &reqwest::Error) -> bool {
             if inner.kind() == std::io::ErrorKind::InvalidData {
                 return true;
             }
-            io = inner.get_ref().and_then(|e| e.downcast_ref::<std::io::Error>());
+            io = inner
+                .get_ref()
+                .and_then(|e| e.downcast_ref::<std::io::Error>());
         }
         cause = error.source();
     }
@@ -622,12 +638,15 @@ fn header(response: &reqwest::Response, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The problem of an answer that is not Lark's JSON.
+const NOT_JSON: &str = "a body that is not Lark's JSON";
+
 fn snippet(text: &str) -> String {
     text.chars().take(200).collect()
 }
 
 /// Reads Lark's `{code, msg, data}` answer; a non-zero code is an [`ApiError`].
-async fn read_envelope(response: reqwest::Response) -> Result<Option<Value>, ClientError> {
+async fn read_envelope(response: reqwest::Response) -> Result<Answer, ClientError> {
     let status = response.status().as_u16();
     let log_id = header(&response, "x-tt-logid");
     let retry_after = header(&response, "x-ogw-ratelimit-reset")
@@ -644,7 +663,9 @@ async fn read_envelope(response: reqwest::Response) -> Result<Option<Value>, Cli
         Err(_) => {
             return Err(ClientError::UnexpectedResponse {
                 status,
+                problem: NOT_JSON,
                 snippet: snippet(&text),
+                log_id,
             })
         }
     };
@@ -653,10 +674,17 @@ async fn read_envelope(response: reqwest::Response) -> Result<Option<Value>, Cli
         if status >= 400 {
             return Err(ClientError::UnexpectedResponse {
                 status,
+                problem: "code 0 on an error status",
                 snippet: snippet(&text),
+                log_id,
             });
         }
-        return Ok(envelope.data);
+        return Ok(Answer {
+            data: envelope.data,
+            status,
+            log_id,
+            snippet: snippet(&text),
+        });
     }
     let code = LarkCode::from_code(envelope.code);
     let card = (code == LarkCode::CardContentFailed)

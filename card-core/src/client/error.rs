@@ -111,13 +111,21 @@ pub enum ClientError {
     /// that cannot be decoded.
     #[error("the request to Lark failed and cannot succeed as it is")]
     Request(#[source] reqwest::Error),
-    /// Lark answered something that is not its JSON envelope.
-    #[error("Lark answered HTTP {status} with a body that is not Lark's JSON: {snippet}")]
+    /// Lark answered something the client cannot use: not its JSON envelope, an error status
+    /// with code 0, or a send's answer without `data.message_id`.
+    #[error(
+        "Lark answered HTTP {status} with {problem}: {snippet}{}",
+        log_id.as_ref().map(|id| format!(" (log id {id})")).unwrap_or_default()
+    )]
     UnexpectedResponse {
         /// The HTTP status.
         status: u16,
+        /// What is wrong with the answer.
+        problem: &'static str,
         /// The start of the body.
         snippet: String,
+        /// The `X-Tt-Logid` header, if any: give it to Lark support.
+        log_id: Option<String>,
     },
     /// The client is misconfigured.
     #[error(transparent)]
