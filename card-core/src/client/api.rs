@@ -253,8 +253,9 @@ impl core::fmt::Debug for Client {
     }
 }
 
-/// The right to send one update now: the message's turn and the app's.
+/// The right to send one update now: the token, the message's turn and the app's.
 pub(crate) struct Turns<'a> {
+    token: Secret,
     message: KeyTurn,
     app: AppPermit<'a>,
 }
@@ -382,13 +383,20 @@ impl Client {
     }
 
     /// Waits until an update of the message may go under every limit (the updater waits
-    /// first, then picks the newest state).
-    pub(crate) async fn turns(&self, message_id: &MessageId) -> Turns<'_> {
+    /// first, then picks the newest state). The token comes first: a fetch (with its own
+    /// retries) while holding turns would leave the app's slots idle, and spend them all at
+    /// once when the token comes.
+    pub(crate) async fn turns(&self, message_id: &MessageId) -> Result<Turns<'_>, ClientError> {
+        let token = self.access_token().await?;
         let limiter = &self.inner.limiter;
         let key = limiter.limits().message(message_id.as_str());
         let message = limiter.key_turn(&key).await;
         let app = limiter.app_turn(Some(&key)).await;
-        Turns { message, app }
+        Ok(Turns {
+            token,
+            message,
+            app,
+        })
     }
 
     /// The retry policy.
@@ -413,15 +421,20 @@ impl Client {
         };
         loop {
             attempt += 1;
-            let token = self.access_token().await?;
-            let (mut turn, mut permit) = match preacquired.take() {
-                Some(Turns { message, app }) => (Some(message), app),
+            let (token, mut turn, mut permit) = match preacquired.take() {
+                Some(Turns {
+                    token,
+                    message,
+                    app,
+                }) => (token, Some(message), app),
                 None => {
+                    // The token before the turns (see `turns`).
+                    let token = self.access_token().await?;
                     let turn = match &key {
                         Some(key) => Some(inner.limiter.key_turn(key).await),
                         None => None,
                     };
-                    (turn, inner.limiter.app_turn(key.as_ref()).await)
+                    (token, turn, inner.limiter.app_turn(key.as_ref()).await)
                 }
             };
             permit.sending();

@@ -298,15 +298,20 @@ impl Worker {
             let (version, body, pushed_at) = next;
             // One attempt at a time: after a transient failure the newest state is retried,
             // not the one that failed.
-            let result = self
-                .client
-                .update_body(
-                    &self.message_id,
-                    body.clone(),
-                    &RetryPolicy::none(),
-                    Some(turns),
-                )
-                .await;
+            let result = match turns {
+                Ok(turns) => {
+                    self.client
+                        .update_body(
+                            &self.message_id,
+                            body.clone(),
+                            &RetryPolicy::none(),
+                            Some(turns),
+                        )
+                        .await
+                }
+                // No token: the state is kept or the stream stopped, as for a failed update.
+                Err(error) => Err(error),
+            };
             // The lock is taken and released in this block, never held across an await.
             let step = {
                 let mut streams = lock(&self.shared);
