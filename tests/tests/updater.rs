@@ -214,3 +214,44 @@ async fn updates_that_waited_for_a_token_fetch_leave_at_the_app_spacing_not_at_o
     }
     assert_eq!(emulator.counts().throttled_total(), 0);
 }
+
+#[tokio::test]
+async fn a_delivered_idle_stream_is_forgotten_and_counted_in_the_report() {
+    let (emulator, client) = setup().await;
+    let ids: Vec<MessageId> = (0..3).map(|_| message(&emulator)).collect();
+    let stopped = message(&emulator);
+    emulator
+        .recall(stopped.as_str())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let updater = client.updater();
+    for id in ids.iter().chain([&stopped]) {
+        updater
+            .push(id, &state(1))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let report = updater.finish().await;
+    assert!(!report.all_delivered(), "{report:?}");
+
+    updater.until_delivered_streams_are_forgotten().await;
+    let report = updater.finish().await;
+    // The stopped stream stays, to refuse later pushes; the delivered ones are gone.
+    assert_eq!(report.streams.len(), 1, "{report:?}");
+    assert_eq!(report.streams[0].0, stopped);
+    assert_eq!(report.retired, 3);
+    assert_eq!(updater.status(&ids[0]), None);
+    assert!(updater.push(&stopped, &state(2)).is_err());
+
+    // A forgotten message streams again, from version 1.
+    updater
+        .push(&ids[0], &state(2))
+        .unwrap_or_else(|e| panic!("{e}"));
+    updater
+        .flush(&ids[0])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(states(&emulator, &ids[0]).last(), Some(&2));
+    let status = updater
+        .status(&ids[0])
+        .unwrap_or_else(|| panic!("no status"));
+    assert_eq!((status.pushed, status.delivered), (1, 1));
+}

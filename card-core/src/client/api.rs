@@ -399,6 +399,11 @@ impl Client {
         })
     }
 
+    /// The limits kept.
+    pub(crate) fn limits(&self) -> &Limits {
+        self.inner.limiter.limits()
+    }
+
     /// The retry policy.
     pub(crate) fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
