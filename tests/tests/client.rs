@@ -666,3 +666,23 @@ async fn a_send_answered_without_a_message_id_reports_the_real_status_and_log_id
     assert_eq!(*status, 202, "{error}");
     assert_eq!(log_id.as_deref(), Some("log-202"), "{error}");
 }
+
+#[tokio::test]
+async fn a_malformed_redis_url_is_a_configuration_error_without_its_password() {
+    let Err(error) = Client::builder()
+        .app(APP, SECRET)
+        .redis(lark_card::client::RedisConfig::new(
+            "redis://:hunter2@exa mple:6379/",
+        ))
+        .build()
+    else {
+        panic!("a malformed Redis URL was accepted");
+    };
+    assert!(
+        matches!(error, ClientError::Config(ConfigError::RedisUrl)),
+        "{error:?}"
+    );
+    for shown in [error.to_string(), format!("{error:?}")] {
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
+}

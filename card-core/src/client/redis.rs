@@ -215,7 +215,7 @@ fn millis(d: Duration) -> u64 {
 
 impl Fleet {
     /// A fleet view for the app of `credentials`; connects on first use.
-    pub fn new(config: RedisConfig, credentials: &Credentials) -> Result<Arc<Fleet>, ClientError> {
+    pub fn new(config: RedisConfig, credentials: &Credentials) -> Result<Arc<Fleet>, ConfigError> {
         // The URL is not repeated in the error: it may hold a password.
         let client =
             ::redis::Client::open(config.url.expose()).map_err(|_| ConfigError::RedisUrl)?;
