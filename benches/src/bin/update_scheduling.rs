@@ -183,7 +183,9 @@ async fn replica(args: &Args, index: usize) -> Result<(), BoxError> {
         .streams
         .iter()
         .filter(|(_, s)| s.stopped.is_none() && s.delivered == s.pushed)
-        .count();
+        .count()
+        // Forgotten once delivered and idle.
+        + report.retired;
     let mut by_message: HashMap<&MessageId, Vec<&Delivery>> = HashMap::new();
     for d in &seen {
         by_message.entry(&d.message_id).or_default().push(d);

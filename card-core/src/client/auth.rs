@@ -2,10 +2,14 @@
 //! before it expires, dropped when Lark says it is invalid, refreshed once for all callers.
 
 use core::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 use tokio::sync::Mutex;
+
+use super::error::ClientError;
 
 /// A secret (app secret, access token): never shown by `Debug` or `Display`.
 #[derive(Clone, PartialEq, Eq)]
@@ -81,6 +85,22 @@ impl TokenCache {
             *slot = None;
         }
     }
+}
+
+/// A future of a token store, boxed so that [`TokenStore`] can be a trait object.
+type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Where replicas of one app share its tenant token (Redis, feature `redis`), so that the
+/// fleet fetches it once: the seam between the client and such a store.
+pub(crate) trait TokenStore: Send + Sync {
+    /// The shared token, or the one `fetch` gets (and stores) if there is none.
+    fn tenant_token<'a>(
+        &'a self,
+        fetch: StoreFuture<'a, Result<CachedToken, ClientError>>,
+    ) -> StoreFuture<'a, Result<CachedToken, ClientError>>;
+
+    /// Forgets `token` (Lark said it is invalid) if it is still the one stored.
+    fn invalidate<'a>(&'a self, token: &'a Secret) -> StoreFuture<'a, ()>;
 }
 
 /// The body of `POST /open-apis/auth/v3/tenant_access_token/internal` (not under `data`).
