@@ -36,12 +36,13 @@ use lark_card::callback::crypto;
 use lark_card::callback::EncryptKey;
 use lark_card::{Card, NoUpdateMulti};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
 use crate::clock::{millis, to_system_time};
 use crate::emulator::Emulator;
 use crate::errors::{ApiError, EmulatorError};
-use crate::inspect::MessageState;
+use crate::inspect::{ClickedEntry, MessageState, RevisionKind};
 use crate::state::Shared;
 use lark_card::lark::{self, LarkCode};
 
@@ -478,6 +479,22 @@ fn is_v2(content: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// The text of the answer's `card.data`, exactly as the app sent it.
+fn raw_card_data(body: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct AnswerText<'a> {
+        #[serde(borrow)]
+        card: Option<CardText<'a>>,
+    }
+    #[derive(Deserialize)]
+    struct CardText<'a> {
+        #[serde(borrow)]
+        data: Option<&'a RawValue>,
+    }
+    let answer: AnswerText<'_> = serde_json::from_slice(body).ok()?;
+    Some(answer.card?.data?.get().to_owned())
+}
+
 /// Checks an answer body and applies it to the message.
 fn apply_answer(shared: &Shared, message_id: &str, original_v2: bool, body: &[u8]) -> Applied {
     let Ok(Value::Object(answer)) = serde_json::from_slice::<Value>(body) else {
@@ -519,7 +536,9 @@ fn apply_answer(shared: &Shared, message_id: &str, original_v2: bool, body: &[u8
     let data = card.get("data");
     match (card.get("type").and_then(Value::as_str), data) {
         (Some("raw"), Some(data @ Value::Object(_))) => {
-            let content = data.to_string();
+            // The card as the app wrote it, key order and spacing included; the parsed map
+            // (keys sorted) only if the text cannot be cut out (a repeated key, say).
+            let content = raw_card_data(body).unwrap_or_else(|| data.to_string());
             let checked = match Card::<NoUpdateMulti>::from_json(&content) {
                 Ok(card) => card,
                 Err(error) => {
@@ -539,7 +558,12 @@ fn apply_answer(shared: &Shared, message_id: &str, original_v2: bool, body: &[u8
             }
             if checked.into_shared().is_ok() {
                 let now = shared.clock.now_ms();
-                shared.lock().replace_card_content(message_id, content, now);
+                shared.lock().replace_card_content(
+                    message_id,
+                    content,
+                    RevisionKind::CallbackAnswer,
+                    now,
+                );
                 applied.card_applied = true;
             } else {
                 applied.private_card = Some(content);
@@ -653,6 +677,18 @@ pub(crate) async fn click(
         },
     );
 
+    shared.lock().record_click(
+        &message.message_id,
+        ClickedEntry {
+            event_id: event_id.clone(),
+            tag: tag.clone(),
+            open_id: operator.open_id.clone(),
+            code: None,
+            toast: None,
+        },
+        now_ms,
+    );
+
     let started = Instant::now();
     let (status, applied) = match &app {
         None => (
@@ -694,6 +730,12 @@ pub(crate) async fn click(
         latency_ms: millis(started.elapsed()),
         at: to_system_time(now_ms),
     };
+    shared.lock().record_click_answer(
+        &interaction.message_id,
+        &interaction.event_id,
+        interaction.code,
+        interaction.toast.clone(),
+    );
     shared
         .callbacks
         .lock()
@@ -872,7 +914,7 @@ pub(crate) fn update_later(shared: &Shared, app_id: &str, body: &[u8]) -> Result
     } else {
         shared
             .lock()
-            .replace_card_content(&message_id, content, now);
+            .replace_card_content(&message_id, content, RevisionKind::DelayedUpdate, now);
     }
     if let Some(issued) = shared.callbacks.lock().tokens.get_mut(token) {
         issued.uses += 1;

@@ -240,8 +240,10 @@ impl Emulator {
         self.shared.lock().messages()
     }
 
-    /// A message's contents over time: as sent, then after each successful update. Empty
-    /// for an unknown message.
+    /// A message's history: its contents as sent and after each successful update (by
+    /// `PATCH`, a callback's answer or a delayed update, each labelled by its
+    /// [`RevisionKind`](crate::RevisionKind)), and in order with them each simulated
+    /// interaction with its answer's code and toast. Empty for an unknown message.
     pub fn history(&self, message_id: &str) -> Vec<Revision> {
         self.shared.lock().history(message_id).unwrap_or_default()
     }

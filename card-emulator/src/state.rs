@@ -20,7 +20,9 @@ use crate::clock::{millis, to_system_time, Clock};
 use crate::errors::{ApiError, EmulatorError};
 use crate::faults::Faults;
 use crate::ids::{self, Rng};
-use crate::inspect::{bump, Counts, Endpoint, MessageState, MessageView, Revision, RevisionKind};
+use crate::inspect::{
+    bump, ClickedEntry, Counts, Endpoint, MessageState, MessageView, Revision, RevisionKind,
+};
 use crate::limits::{
     AppLimiter, Window, PER_CHAT_PER_SECOND, PER_MESSAGE_PER_SECOND, PER_MESSAGE_WINDOW,
 };
@@ -159,6 +161,26 @@ struct Chat {
     without_bot: BTreeSet<String>,
 }
 
+/// One entry of a message's history (see [`Revision`]).
+#[derive(Debug)]
+struct Entry {
+    at_ms: u64,
+    kind: RevisionKind,
+    content: String,
+    interaction: Option<ClickedEntry>,
+}
+
+impl Entry {
+    fn content(at_ms: u64, kind: RevisionKind, content: String) -> Entry {
+        Entry {
+            at_ms,
+            kind,
+            content,
+            interaction: None,
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Message {
     id: String,
@@ -172,7 +194,7 @@ struct Message {
     created_ms: u64,
     updated_ms: u64,
     state: MessageState,
-    history: Vec<(u64, RevisionKind, String)>,
+    history: Vec<Entry>,
     limiter: Window,
 }
 
@@ -193,7 +215,7 @@ impl Message {
             updates: self
                 .history
                 .iter()
-                .filter(|(_, kind, _)| *kind == RevisionKind::Updated)
+                .filter(|entry| entry.kind != RevisionKind::Sent && entry.kind.changes_content())
                 .count(),
         }
     }
@@ -464,7 +486,7 @@ impl State {
             created_ms: now,
             updated_ms: now,
             state: MessageState::Live,
-            history: vec![(now, RevisionKind::Sent, input.content)],
+            history: vec![Entry::content(now, RevisionKind::Sent, input.content)],
             limiter: Window::new(PER_MESSAGE_PER_SECOND, millis(PER_MESSAGE_WINDOW)),
         };
         let data = message.data();
@@ -544,7 +566,9 @@ impl State {
         }
         message.content.clone_from(&content);
         message.updated_ms = now;
-        message.history.push((now, RevisionKind::Updated, content));
+        message
+            .history
+            .push(Entry::content(now, RevisionKind::Updated, content));
         self.journal.changed();
         Ok(())
     }
@@ -579,25 +603,71 @@ impl State {
         }
         message.content.clone_from(&content);
         message.updated_ms = now;
-        message.history.push((now, RevisionKind::Updated, content));
+        message
+            .history
+            .push(Entry::content(now, RevisionKind::Updated, content));
         let data = message.data();
         self.journal.changed();
         Ok(data)
     }
 
-    /// Replaces a card with one a callback answer or a delayed update brought (checked by
-    /// the caller); whether the message exists.
-    pub(crate) fn replace_card_content(&mut self, id: &str, content: String, now: u64) -> bool {
+    /// Replaces a card with one a callback answer (`kind` [`RevisionKind::CallbackAnswer`])
+    /// or a delayed update ([`RevisionKind::DelayedUpdate`]) brought, checked by the caller;
+    /// whether the message exists.
+    pub(crate) fn replace_card_content(
+        &mut self,
+        id: &str,
+        content: String,
+        kind: RevisionKind,
+        now: u64,
+    ) -> bool {
         match self.messages.get_mut(id) {
             Some(message) => {
                 message.content.clone_from(&content);
                 message.updated_ms = now;
-                message.history.push((now, RevisionKind::Updated, content));
+                message.history.push(Entry::content(now, kind, content));
                 // The viewer follows a card changed by a callback's answer too.
                 self.journal.changed();
                 true
             }
             None => false,
+        }
+    }
+
+    /// Records an interaction with a message, in its history, before the app answers.
+    pub(crate) fn record_click(&mut self, id: &str, clicked: ClickedEntry, now: u64) {
+        if let Some(message) = self.messages.get_mut(id) {
+            let content = message.content.clone();
+            message.history.push(Entry {
+                at_ms: now,
+                kind: RevisionKind::Clicked,
+                content,
+                interaction: Some(clicked),
+            });
+            self.journal.changed();
+        }
+    }
+
+    /// Records the app's answer to an interaction recorded by [`State::record_click`].
+    pub(crate) fn record_click_answer(
+        &mut self,
+        id: &str,
+        event_id: &str,
+        code: i64,
+        toast: Option<Value>,
+    ) {
+        let entry = self.messages.get_mut(id).and_then(|message| {
+            message
+                .history
+                .iter_mut()
+                .rev()
+                .filter_map(|entry| entry.interaction.as_mut())
+                .find(|clicked| clicked.event_id == event_id)
+        });
+        if let Some(clicked) = entry {
+            clicked.code = Some(code);
+            clicked.toast = toast;
+            self.journal.changed();
         }
     }
 
@@ -630,10 +700,11 @@ impl State {
             message
                 .history
                 .iter()
-                .map(|(at, kind, content)| Revision {
-                    at: to_system_time(*at),
-                    kind: *kind,
-                    content: content.clone(),
+                .map(|entry| Revision {
+                    at: to_system_time(entry.at_ms),
+                    kind: entry.kind,
+                    content: entry.content.clone(),
+                    interaction: entry.interaction.clone(),
                 })
                 .collect()
         })

@@ -387,6 +387,28 @@ async fn chats_fragment(
     html_response(chats_markup(&shared, &look))
 }
 
+/// A history entry's kind as the page's `data-kind` (the JSON's name).
+fn kind_label(kind: RevisionKind) -> &'static str {
+    match kind {
+        RevisionKind::Sent => "sent",
+        RevisionKind::Updated => "updated",
+        RevisionKind::Clicked => "clicked",
+        RevisionKind::CallbackAnswer => "callback_answer",
+        RevisionKind::DelayedUpdate => "delayed_update",
+    }
+}
+
+/// A history entry's kind as a person reads it.
+fn kind_text(kind: RevisionKind) -> &'static str {
+    match kind {
+        RevisionKind::Sent => "sent",
+        RevisionKind::Updated => "updated",
+        RevisionKind::Clicked => "clicked",
+        RevisionKind::CallbackAnswer => "card of a callback's answer",
+        RevisionKind::DelayedUpdate => "delayed update (callback token)",
+    }
+}
+
 async fn history_page(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
@@ -416,16 +438,34 @@ async fn history_page(
         html! {
             header.top { a href="/" { "← chats" } strong { "history of " (id) } span.muted { "in " (view.chat_id) ", " (state_label(view.state)) } }
             main.history-page data-message-id=(id) {
-                h2 { "Accepted states (" (history.len()) ")" }
+                h2 { "Accepted states (" (history.iter().filter(|r| r.kind.changes_content()).count()) ") and interactions" }
                 ol.revisions {
                     @for (n, revision) in history.iter().enumerate() {
-                        li.revision data-kind=(match revision.kind { RevisionKind::Sent => "sent", RevisionKind::Updated => "updated" }) {
-                            div.meta {
-                                strong { (match revision.kind { RevisionKind::Sent => "sent", RevisionKind::Updated => "updated" }) }
-                                time { (clock_text(ms_of(revision.at))) }
+                        @if let Some(clicked) = &revision.interaction {
+                            li.interaction data-kind=(kind_label(revision.kind)) data-event-id=(clicked.event_id) {
+                                div.meta {
+                                    strong { "clicked" }
+                                    time { (clock_text(ms_of(revision.at))) }
+                                    span { code { (clicked.tag) } " by " (clicked.open_id) }
+                                    @match clicked.code {
+                                        None => span.muted { "waiting for the answer" },
+                                        Some(0) => span { "answered" },
+                                        Some(code) => span.badge.rejected data-code=(code) { "code " (code) },
+                                    }
+                                    @if let Some(toast) = &clicked.toast {
+                                        span.toast { "toast: " (toast.get("content").and_then(|c| c.as_str()).unwrap_or_default()) }
+                                    }
+                                }
                             }
-                            div.bubble { (content_markup(&view.msg_type, &revision.content, &look.options(&format!("{id}-r{n}")))) }
-                            details { summary { "JSON" } pre.json { (revision.content) } }
+                        } @else {
+                            li.revision data-kind=(kind_label(revision.kind)) {
+                                div.meta {
+                                    strong { (kind_text(revision.kind)) }
+                                    time { (clock_text(ms_of(revision.at))) }
+                                }
+                                div.bubble { (content_markup(&view.msg_type, &revision.content, &look.options(&format!("{id}-r{n}")))) }
+                                details { summary { "JSON" } pre.json { (revision.content) } }
+                            }
                         }
                     }
                 }

@@ -15,7 +15,7 @@ use axum::routing::post;
 use common::{call, TestResult, APP_ID, APP_SECRET, OTHER_APP_ID, OTHER_APP_SECRET};
 use lark_card::callback::{crypto, EncryptKey};
 use lark_card::lark::LarkCode;
-use lark_card_emulator::{CallbackApp, Click, Emulator, Operator};
+use lark_card_emulator::{CallbackApp, Click, Emulator, Operator, RevisionKind};
 use serde_json::{json, Value};
 
 const TOKEN: &str = "vt-emulator";
@@ -81,6 +81,16 @@ async fn emulator() -> Result<Emulator, Box<dyn std::error::Error>> {
         .paused_clock()
         .start()
         .await?)
+}
+
+/// The contents a message had (its history without the interactions).
+fn contents(emulator: &Emulator, id: &str) -> Vec<String> {
+    emulator
+        .history(id)
+        .into_iter()
+        .filter(|revision| revision.kind.changes_content())
+        .map(|revision| revision.content)
+        .collect()
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
@@ -197,7 +207,7 @@ async fn bad_answers_are_recorded_with_lark_s_codes_and_change_nothing() -> Test
         assert!(!interaction.card_applied);
     }
     assert_eq!(
-        emulator.history(&id).len(),
+        contents(&emulator, &id).len(),
         1,
         "a bad answer changed the card"
     );
@@ -431,7 +441,7 @@ async fn the_delayed_update_keeps_lark_s_token_rules() -> TestResult {
     .await?;
     assert_eq!(code(&no_auth), LarkCode::TokenMissing);
     // None of the refusals used the token up, and the card is as sent.
-    assert_eq!(emulator.history(&id).len(), 1);
+    assert_eq!(contents(&emulator, &id).len(), 1);
 
     // 30 minutes later the token is expired.
     emulator.clock().advance(Duration::from_secs(29 * 60 + 59));
@@ -459,5 +469,112 @@ async fn the_delayed_update_keeps_lark_s_token_rules() -> TestResult {
     )
     .await?;
     assert_eq!(code(&recalled), LarkCode::DelayedCardRecalled);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_history_lists_each_click_and_its_toast_in_order_with_the_cards() -> TestResult {
+    let emulator = emulator().await?;
+    let (url, app) = start_app().await?;
+    emulator.set_callback(APP_ID, CallbackApp::new(&url, TOKEN));
+    let id = emulator.send_card("oc_team", V2_CARD)?;
+    // A first click answered with a toast alone, a second with a toast and a new card.
+    app.answers(
+        200,
+        r#"{"toast":{"type":"info","content":"looking"}}"#,
+        Duration::ZERO,
+    );
+    let first = emulator
+        .click(&id, Click::element("go").by(Operator::new("ou_ann")))
+        .await?;
+    let done = r#"{"schema":"2.0","body":{"elements":[{"tag":"markdown","content":"Deployed"}]}}"#;
+    app.answers(
+        200,
+        &format!(r#"{{"toast":{{"type":"success","content":"done"}},"card":{{"type":"raw","data":{done}}}}}"#),
+        Duration::ZERO,
+    );
+    let second = emulator.click(&id, Click::element("go")).await?;
+    assert!(second.card_applied, "{:?}", second.error);
+
+    let history = emulator.history(&id);
+    let kinds: Vec<RevisionKind> = history.iter().map(|r| r.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            RevisionKind::Sent,
+            RevisionKind::Clicked,
+            RevisionKind::Clicked,
+            RevisionKind::CallbackAnswer
+        ]
+    );
+    let clicks: Vec<_> = history
+        .iter()
+        .filter_map(|r| r.interaction.as_ref())
+        .collect();
+    assert_eq!(clicks[0].event_id, first.event_id);
+    assert_eq!(clicks[0].open_id, "ou_ann");
+    assert_eq!(clicks[0].tag, "button");
+    assert_eq!(clicks[0].code, Some(0));
+    assert_eq!(
+        clicks[0].toast,
+        Some(json!({ "type": "info", "content": "looking" }))
+    );
+    assert_eq!(clicks[1].event_id, second.event_id);
+    assert_eq!(
+        clicks[1].toast.as_ref().map(|t| &t["content"]),
+        Some(&json!("done"))
+    );
+    // A click shows the card it was made on; the answer's card comes after it.
+    assert_eq!(history[2].content, V2_CARD);
+    assert_eq!(history[3].content, done);
+
+    // The same over HTTP.
+    let http = reqwest::Client::new();
+    let over_http = call(http.get(format!(
+        "{}/__emulator/messages/{id}/history",
+        emulator.base_url()
+    )))
+    .await?;
+    let kinds: Vec<&str> = over_http
+        .body
+        .as_array()
+        .map(|entries| entries.iter().filter_map(|e| e["kind"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(kinds, ["sent", "clicked", "clicked", "callback_answer"]);
+    assert_eq!(
+        over_http.body[1]["interaction"]["toast"]["content"],
+        "looking"
+    );
+    assert_eq!(over_http.body[1]["interaction"]["code"], 0);
+    assert!(over_http.body[0].get("interaction").is_none());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_card_from_a_callback_answer_is_kept_exactly_as_the_app_wrote_it() -> TestResult {
+    let emulator = emulator().await?;
+    let (url, app) = start_app().await?;
+    emulator.set_callback(APP_ID, CallbackApp::new(&url, TOKEN));
+    let id = emulator.send_card("oc_team", V2_CARD)?;
+    // Keys out of alphabetical order, and spacing: a re-serialized map would change both.
+    let written = r#"{ "schema": "2.0", "header": {"title": {"tag": "plain_text", "content": "Done"}},
+ "body": {"elements": [{"tag": "markdown", "content": "Deployed"}]} }"#;
+    app.answers(
+        200,
+        &format!(r#"{{"card": {{"type": "raw", "data": {written}}}}}"#),
+        Duration::ZERO,
+    );
+    let interaction = emulator.click(&id, Click::element("go")).await?;
+    assert!(interaction.card_applied, "{:?}", interaction.error);
+    assert_eq!(
+        emulator.message(&id).map(|m| m.content),
+        Some(written.to_owned())
+    );
+    let last = emulator.history(&id).pop();
+    assert_eq!(
+        last.as_ref().map(|r| r.kind),
+        Some(RevisionKind::CallbackAnswer)
+    );
+    assert_eq!(last.map(|r| r.content), Some(written.to_owned()));
     Ok(())
 }

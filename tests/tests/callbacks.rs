@@ -12,7 +12,7 @@ use lark_card::callback::{
 };
 use lark_card::client::{Client, ClientError, LarkCode, SpentToken};
 use lark_card::{card, trusted_markdown, Card, Shared};
-use lark_card_emulator::{CallbackApp, Click, Emulator, Operator};
+use lark_card_emulator::{CallbackApp, Click, Emulator, Operator, RevisionKind};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -147,7 +147,15 @@ async fn approve_and_reject_answer_a_toast_and_a_2_0_card() {
     assert_eq!(rejected.code, 0, "{:?}", rejected.error);
     assert_eq!(rejected.toast, None);
     assert!(text_of(&emulator, &id).contains("Rejected"));
-    assert_eq!(emulator.history(&id).len(), 2);
+    let kinds: Vec<RevisionKind> = emulator.history(&id).iter().map(|r| r.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            RevisionKind::Sent,
+            RevisionKind::Clicked,
+            RevisionKind::CallbackAnswer
+        ]
+    );
 
     let stats = receiver.stats();
     assert_eq!(stats.answered, 2);
