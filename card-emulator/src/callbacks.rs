@@ -904,20 +904,35 @@ pub(crate) fn update_later(shared: &Shared, app_id: &str, body: &[u8]) -> Result
             format!("the card is invalid: {error}"),
         )
     })?;
-    if checked.into_shared().is_err() {
-        if open_ids.is_none() {
+    let card_shared = checked.into_shared().is_ok();
+    if !card_shared && open_ids.is_none() {
+        return Err(ApiError::with_msg(
+            LarkCode::DelayedOpenIdsRequired,
+            "a card that is not shared needs `open_ids` (or `\"update_multi\": true`)",
+        ));
+    }
+    // The use is counted under the same lock as the check of the count: two updates at once
+    // with a token used once must not both pass.
+    {
+        let mut callbacks = shared.callbacks.lock();
+        let Some(issued) = callbacks.tokens.get_mut(token) else {
             return Err(ApiError::with_msg(
-                LarkCode::DelayedOpenIdsRequired,
-                "a card that is not shared needs `open_ids` (or `\"update_multi\": true`)",
+                LarkCode::CallbackTokenExpired,
+                "the token is invalid or expired",
+            ));
+        };
+        if issued.uses >= TOKEN_USES {
+            return Err(ApiError::with_msg(
+                LarkCode::CallbackTokenUsedUp,
+                "the token was used 2 times already",
             ));
         }
-    } else {
+        issued.uses += 1;
+    }
+    if card_shared {
         shared
             .lock()
             .replace_card_content(&message_id, content, RevisionKind::DelayedUpdate, now);
-    }
-    if let Some(issued) = shared.callbacks.lock().tokens.get_mut(token) {
-        issued.uses += 1;
     }
     Ok(())
 }

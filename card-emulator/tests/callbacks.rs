@@ -578,3 +578,72 @@ async fn a_card_from_a_callback_answer_is_kept_exactly_as_the_app_wrote_it() -> 
     assert_eq!(last.map(|r| r.content), Some(written.to_owned()));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_delayed_updates_at_once_with_a_token_used_once_make_one_use_not_two() -> TestResult {
+    let emulator = emulator().await?;
+    let (url, _app) = start_app().await?;
+    emulator.set_callback(APP_ID, CallbackApp::new(&url, TOKEN));
+    let bearer = emulator.tenant_token(APP_ID)?;
+    let http = reqwest::Client::new();
+    let endpoint = format!(
+        "{}/open-apis/interactive/v1/card/update",
+        emulator.base_url()
+    );
+    // A large card takes the emulator a while to check: a check of the token before it and a
+    // count after it would leave both requests room to pass.
+    let card = |text: &str| {
+        let elements: Vec<Value> = (0..150)
+            .map(|n| json!({ "tag": "markdown", "content": format!("{text} {n}: **deploy** [log](https://example.com)") }))
+            .collect();
+        json!({ "schema": "2.0", "body": { "elements": elements } })
+    };
+    // A race shows only sometimes: many rounds, each a fresh token.
+    for round in 0..30 {
+        let id = emulator.send_card("oc_team", V2_CARD)?;
+        let token = emulator.click(&id, Click::element("go")).await?.token;
+        let first = call(
+            http.post(&endpoint)
+                .bearer_auth(&bearer)
+                .json(&json!({ "token": token, "card": card("first") })),
+        )
+        .await?;
+        assert_eq!(first.code(), 0, "{}", first.text);
+
+        // Both requests leave together: one may pass (Lark allows a token 2 uses), not both.
+        let barrier = Arc::new(tokio::sync::Barrier::new(2));
+        let racers: Vec<_> = ["second", "third"]
+            .into_iter()
+            .map(|text| {
+                let request = http
+                    .post(&endpoint)
+                    .bearer_auth(&bearer)
+                    .json(&json!({ "token": token, "card": card(text) }));
+                let barrier = barrier.clone();
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    call(request).await.map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        let mut codes = Vec::new();
+        for racer in racers {
+            codes.push(racer.await??.code());
+        }
+        codes.sort_unstable();
+        assert_eq!(
+            codes,
+            [0, LarkCode::CallbackTokenUsedUp.code()],
+            "round {round}: {codes:?}"
+        );
+        let updates = emulator
+            .history(&id)
+            .iter()
+            .filter(|r| r.kind == RevisionKind::DelayedUpdate)
+            .count();
+        assert_eq!(updates, 2, "round {round}");
+        // Out of the app's 50 per second.
+        emulator.clock().advance(Duration::from_secs(1));
+    }
+    Ok(())
+}
