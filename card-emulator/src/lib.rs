@@ -135,16 +135,30 @@
 //! # }
 //! ```
 
+// The modules in layers, each using only those above it:
+// - facts and plain data: clock, ids, errors, limits, tokens, faults, body, card, inspect,
+//   journal, paths, callbacks (the public types), card_action, answer, callback_registry;
+// - the state, which holds it all under one lock: state;
+// - on top of the state, side by side: delivery (callbacks over HTTP), routes (the API),
+//   viewer (the page);
+// - the server, then the `Emulator` that starts it: server, emulator.
+// tests/layers.rs fails on any import circle.
+mod answer;
 mod body;
+mod callback_registry;
 pub mod callbacks;
 mod card;
+mod card_action;
 pub mod clock;
+mod delivery;
 mod emulator;
 mod errors;
 pub mod faults;
 mod ids;
 pub mod inspect;
+mod journal;
 pub mod limits;
+mod paths;
 mod routes;
 mod server;
 mod state;
@@ -160,5 +174,5 @@ pub use inspect::{
     ClickedEntry, Counts, Endpoint, MessageState, MessageView, RecordedRequest, Revision,
     RevisionKind,
 };
-pub use routes::CONTROL_PREFIX;
+pub use paths::CONTROL_PREFIX;
 pub use state::{UPDATE_WINDOW, UUID_WINDOW};

@@ -15,6 +15,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use serde_json::{json, Value};
 
+use crate::callback_registry::CallbackRegistry;
 use crate::card::CheckedCard;
 use crate::clock::{millis, to_system_time, Clock};
 use crate::errors::{ApiError, EmulatorError};
@@ -23,6 +24,7 @@ use crate::ids::{self, Rng};
 use crate::inspect::{
     bump, ClickedEntry, Counts, Endpoint, MessageState, MessageView, Revision, RevisionKind,
 };
+use crate::journal::Journal;
 use crate::limits::{
     AppLimiter, Window, PER_CHAT_PER_SECOND, PER_MESSAGE_PER_SECOND, PER_MESSAGE_WINDOW,
 };
@@ -36,7 +38,6 @@ pub use lark_card::lark::limits::{UPDATE_WINDOW, UUID_WINDOW};
 pub(crate) struct Shared {
     pub(crate) clock: Clock,
     pub(crate) faults: Faults,
-    pub(crate) callbacks: crate::callbacks::Callbacks,
     state: Mutex<State>,
 }
 
@@ -45,7 +46,6 @@ impl Shared {
         Shared {
             clock,
             faults: Faults::default(),
-            callbacks: crate::callbacks::Callbacks::default(),
             state: Mutex::new(state),
         }
     }
@@ -277,7 +277,8 @@ pub(crate) struct State {
     pub(crate) requests: std::collections::VecDeque<crate::inspect::RecordedRequest>,
     pub(crate) rng: Rng,
     /// What the viewer follows: a version bumped on each change, and rejected requests.
-    pub(crate) journal: crate::viewer::Journal,
+    pub(crate) journal: Journal,
+    pub(crate) callbacks: CallbackRegistry,
 }
 
 impl State {
@@ -294,7 +295,8 @@ impl State {
             counts: Counts::default(),
             requests: std::collections::VecDeque::new(),
             rng: Rng::new(seed),
-            journal: crate::viewer::Journal::default(),
+            journal: Journal::default(),
+            callbacks: CallbackRegistry::default(),
         }
     }
 
@@ -671,6 +673,53 @@ impl State {
         }
     }
 
+    /// `POST /open-apis/interactive/v1/card/update`, after authentication and once the body
+    /// was read and the card checked: the token's rules, the message, then the card. The
+    /// token's use is counted under the lock that checked the count, so that two updates at
+    /// once cannot both take a token's last use.
+    pub(crate) fn update_later(
+        &mut self,
+        app_id: &str,
+        update: DelayedUpdate,
+        now: u64,
+    ) -> Result<(), ApiError> {
+        let message_id = self
+            .callbacks
+            .usable_token(&update.token, app_id, now)?
+            .to_owned();
+        match self.messages.get(&message_id) {
+            None => {
+                return Err(ApiError::with_msg(
+                    LarkCode::DelayedCardRecalled,
+                    "the message is gone",
+                ))
+            }
+            Some(message) if message.state != MessageState::Live => {
+                return Err(ApiError::with_msg(
+                    LarkCode::DelayedCardRecalled,
+                    "the message was recalled",
+                ))
+            }
+            Some(_) => {}
+        }
+        let card = update.card?;
+        if card.shared {
+            self.replace_card_content(
+                &message_id,
+                update.content,
+                RevisionKind::DelayedUpdate,
+                now,
+            );
+        } else if !update.open_ids {
+            return Err(ApiError::with_msg(
+                LarkCode::DelayedOpenIdsRequired,
+                "a card that is not shared needs `open_ids` (or `\"update_multi\": true`)",
+            ));
+        }
+        self.callbacks.use_token(&update.token);
+        Ok(())
+    }
+
     /// Recalls or deletes a message; whether it existed.
     pub(crate) fn set_message_state(&mut self, id: &str, state: MessageState) -> bool {
         match self.messages.get_mut(id) {
@@ -709,6 +758,16 @@ impl State {
                 .collect()
         })
     }
+}
+
+/// A delayed update as read from its body: the token, the card (its content without
+/// `open_ids`, and what checking it found) and whether it named users.
+#[derive(Debug)]
+pub(crate) struct DelayedUpdate {
+    pub(crate) token: String,
+    pub(crate) content: String,
+    pub(crate) card: Result<CheckedCard, ApiError>,
+    pub(crate) open_ids: bool,
 }
 
 /// The chat a message to `receive_id` lands in; 230001 for an id of the wrong shape.
