@@ -18,6 +18,11 @@ struct IssuedToken {
     app_id: String,
     issued_ms: u64,
     uses: u32,
+    /// Whether the callback's exchange ended (answered, or not at all).
+    answered: bool,
+    /// The card before a delayed update made while the callback still waited for its
+    /// answer: Lark undoes such an update when the answer comes.
+    undo_to: Option<String>,
 }
 
 /// Callback settings, tokens and interactions.
@@ -47,6 +52,8 @@ impl CallbackRegistry {
                 app_id: app_id.to_owned(),
                 issued_ms: now,
                 uses: 0,
+                answered: false,
+                undo_to: None,
             },
         );
     }
@@ -86,11 +93,23 @@ impl CallbackRegistry {
         Ok(&issued.message_id)
     }
 
-    /// Counts a successful delayed update with `token`.
-    pub(crate) fn use_token(&mut self, token: &str) {
+    /// Counts a successful delayed update with `token`, which replaced `previous`: kept to
+    /// be restored if the callback has not been answered yet.
+    pub(crate) fn use_token(&mut self, token: &str, previous: &str) {
         if let Some(issued) = self.tokens.get_mut(token) {
             issued.uses += 1;
+            if !issued.answered && issued.undo_to.is_none() {
+                issued.undo_to = Some(previous.to_owned());
+            }
         }
+    }
+
+    /// The callback of `token` is over; the card to restore if a delayed update came before
+    /// its answer.
+    pub(crate) fn answered(&mut self, token: &str) -> Option<String> {
+        let issued = self.tokens.get_mut(token)?;
+        issued.answered = true;
+        issued.undo_to.take()
     }
 
     pub(crate) fn push_interaction(&mut self, interaction: Interaction) {

@@ -26,7 +26,10 @@
 //! token of a simulated interaction for 30 minutes of the emulator's clock and 2 successful
 //! updates: 300020 a token that is not `c-…`, 300030 unknown or expired, 300040 used up,
 //! 200310 a token of another app, 200000 a recalled or deleted message, 11311 an invalid card,
-//! 300090 a card that is not shared, 10002 a body without `token` or `card`.
+//! 300090 a card that is not shared, 10002 a body without `token` or `card`. The update must
+//! follow the callback's answer: one made while the callback still waits for its answer is
+//! answered with success, then undone when the answer comes (the answer's card replaces it,
+//! or the card goes back to what it was: a revision of kind `undone`).
 //!
 //! This module holds the types of callbacks. Within the crate the work is layered: what is
 //! remembered (settings, tokens, interactions, the delayed update's rules) is part of the

@@ -70,14 +70,27 @@ impl Delivery {
         let latency_ms = millis(started.elapsed());
 
         let mut state = shared.lock();
-        let card_applied = match applied.shared_card {
-            Some(content) => state.replace_card_content(
+        let now = shared.clock.now_ms();
+        // Lark undoes a delayed update that came before the answer: the answer's card
+        // replaces it, or the card goes back to what it was.
+        let undo_to = state.callbacks.answered(&prepared.token);
+        let card_applied = match (applied.shared_card, undo_to) {
+            (Some(content), _) => state.replace_card_content(
                 &prepared.message_id,
                 content,
                 RevisionKind::CallbackAnswer,
-                shared.clock.now_ms(),
+                now,
             ),
-            None => false,
+            (None, Some(previous)) if status.is_some() => {
+                state.replace_card_content(
+                    &prepared.message_id,
+                    previous,
+                    RevisionKind::Undone,
+                    now,
+                );
+                false
+            }
+            (None, _) => false,
         };
         let interaction = Interaction {
             message_id: prepared.message_id,

@@ -84,6 +84,9 @@ pub enum RevisionKind {
     /// A delayed update (`POST /open-apis/interactive/v1/card/update` with a callback's
     /// token) set this content.
     DelayedUpdate,
+    /// Lark undid a delayed update made before the callback's answer (the update must
+    /// follow the answer): the card is back to what it was before that update.
+    Undone,
 }
 
 impl RevisionKind {

@@ -53,7 +53,7 @@
 //! | `GET /messages` | | every message ([`MessageView`]s, in the order sent) |
 //! | `POST /messages` | `{"chat_id", "content", "app_id"?}` | sends a card directly (no token, limit or fault) → `{"message_id"}` |
 //! | `GET /messages/{id}` | | one message |
-//! | `GET /messages/{id}/history` | | its history ([`Revision`]s): contents as sent and updated (`kind` `sent`, `updated`, `callback_answer`, `delayed_update`) and, in order with them, each click (`clicked`, with `interaction`: `event_id`, `tag`, `open_id`, the answer's `code` and `toast`) |
+//! | `GET /messages/{id}/history` | | its history ([`Revision`]s): contents as sent and updated (`kind` `sent`, `updated`, `callback_answer`, `delayed_update`, and `undone` for a delayed update made before the callback's answer) and, in order with them, each click (`clicked`, with `interaction`: `event_id`, `tag`, `open_id`, the answer's `code` and `toast`) |
 //! | `POST /messages/{id}/recall` | | recalls it (updates answer 230011) |
 //! | `POST /messages/{id}/delete` | | deletes it (updates answer 230110) |
 //! | `POST /messages/{id}/actions` | a [`Click`]: `{"element_id"}`, `{"value"}` or `{"name"}`, and `"operator"?`, `"form_value"?`, `"input_value"?`, `"option"?`, `"options"?`, `"checked"?`, `"timezone"?` | a simulated interaction: the callback goes to the app and its answer is applied → the [`Interaction`] |

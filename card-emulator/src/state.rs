@@ -703,6 +703,11 @@ impl State {
             Some(_) => {}
         }
         let card = update.card?;
+        let previous = self
+            .messages
+            .get(&message_id)
+            .map(|message| message.content.clone())
+            .unwrap_or_default();
         if card.shared {
             self.replace_card_content(
                 &message_id,
@@ -716,7 +721,7 @@ impl State {
                 "a card that is not shared needs `open_ids` (or `\"update_multi\": true`)",
             ));
         }
-        self.callbacks.use_token(&update.token);
+        self.callbacks.use_token(&update.token, &previous);
         Ok(())
     }
 

@@ -334,6 +334,7 @@ fn kind_label(kind: RevisionKind) -> &'static str {
         RevisionKind::Clicked => "clicked",
         RevisionKind::CallbackAnswer => "callback_answer",
         RevisionKind::DelayedUpdate => "delayed_update",
+        RevisionKind::Undone => "undone",
     }
 }
 
@@ -345,6 +346,7 @@ fn kind_text(kind: RevisionKind) -> &'static str {
         RevisionKind::Clicked => "clicked",
         RevisionKind::CallbackAnswer => "card of a callback's answer",
         RevisionKind::DelayedUpdate => "delayed update (callback token)",
+        RevisionKind::Undone => "undone: a delayed update came before the callback's answer",
     }
 }
 

@@ -647,3 +647,95 @@ async fn two_delayed_updates_at_once_with_a_token_used_once_make_one_use_not_two
     }
     Ok(())
 }
+
+/// An app that, before answering a callback, makes a delayed update with its token.
+#[derive(Clone)]
+struct EarlyUpdater {
+    endpoint: String,
+    bearer: String,
+    card: Value,
+}
+
+async fn update_then_answer(State(app): State<EarlyUpdater>, body: Bytes) -> impl IntoResponse {
+    let callback: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let token = callback["event"]["token"].as_str().unwrap_or_default();
+    let updated = reqwest::Client::new()
+        .post(&app.endpoint)
+        .bearer_auth(&app.bearer)
+        .json(&json!({ "token": token, "card": app.card }))
+        .send()
+        .await;
+    let code = match updated {
+        Ok(response) => response
+            .json::<Value>()
+            .await
+            .map_or(-1, |v| v["code"].as_i64().unwrap_or(-1)),
+        Err(_) => -1,
+    };
+    // The answer says what the update's answer was, for the test to read in the toast.
+    json!({ "toast": { "type": "info", "content": format!("update answered {code}") } }).to_string()
+}
+
+#[tokio::test]
+async fn a_delayed_update_made_before_the_callback_s_answer_is_undone() -> TestResult {
+    let emulator = emulator().await?;
+    let later = json!({ "schema": "2.0", "body": { "elements": [ { "tag": "markdown", "content": "too early" } ] } });
+    let app = EarlyUpdater {
+        endpoint: format!(
+            "{}/open-apis/interactive/v1/card/update",
+            emulator.base_url()
+        ),
+        bearer: emulator.tenant_token(APP_ID)?,
+        card: later.clone(),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/callback", listener.local_addr()?);
+    let router = axum::Router::new()
+        .route("/callback", post(update_then_answer))
+        .with_state(app);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    emulator.set_callback(APP_ID, CallbackApp::new(&url, TOKEN));
+    let id = emulator.send_card("oc_team", V2_CARD)?;
+
+    let interaction = emulator.click(&id, Click::element("go")).await?;
+    // Lark answers the early update with success, then undoes it when the answer comes.
+    assert_eq!(
+        interaction.toast.as_ref().map(|t| &t["content"]),
+        Some(&json!("update answered 0"))
+    );
+    let kinds: Vec<RevisionKind> = emulator.history(&id).iter().map(|r| r.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            RevisionKind::Sent,
+            RevisionKind::Clicked,
+            RevisionKind::DelayedUpdate,
+            RevisionKind::Undone
+        ]
+    );
+    assert_eq!(
+        emulator.message(&id).map(|m| m.content),
+        Some(V2_CARD.to_owned())
+    );
+
+    // After the answer, the same token's update stays.
+    let after = call(
+        reqwest::Client::new()
+            .post(format!(
+                "{}/open-apis/interactive/v1/card/update",
+                emulator.base_url()
+            ))
+            .bearer_auth(emulator.tenant_token(APP_ID)?)
+            .json(&json!({ "token": interaction.token, "card": later })),
+    )
+    .await?;
+    assert_eq!(after.code(), 0, "{}", after.text);
+    assert_eq!(
+        emulator.history(&id).last().map(|r| r.kind),
+        Some(RevisionKind::DelayedUpdate)
+    );
+    assert!(emulator
+        .message(&id)
+        .is_some_and(|m| m.content.contains("too early")));
+    Ok(())
+}
