@@ -433,8 +433,14 @@ async fn hostile_card_text_runs_nothing() -> TestResult {
     };
     browser.client.goto(&lark.url("/")).await?;
     let selector = message_selector(&id);
-    // Give an image error or a load handler time to fire, had one been made.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The page's load event comes after every image loaded or failed: an error or load
+    // handler, had one been made, has fired by then.
+    browser
+        .until(
+            "return document.readyState === 'complete'",
+            Duration::from_secs(5),
+        )
+        .await?;
     // Click and hover what can be clicked.
     for element in browser
         .client

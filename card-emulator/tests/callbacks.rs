@@ -29,17 +29,26 @@ const V1_CARD: &str = r#"{"elements":[{"tag":"action","actions":[
   {"tag":"button","text":{"tag":"plain_text","content":"Go"},"value":{"go":1}}
 ]}]}"#;
 
+/// Whether the app answers a callback.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Answering {
+    #[default]
+    Now,
+    /// Never: the emulator's 3 seconds run out (200341).
+    Never,
+}
+
 /// What the app answers, and what it received.
 #[derive(Clone, Default)]
 struct App {
-    answer: Arc<Mutex<(u16, String, Duration)>>,
+    answer: Arc<Mutex<(u16, String, Answering)>>,
     received: Arc<Mutex<Vec<(HeaderMap, Bytes)>>>,
 }
 
 impl App {
-    fn answers(&self, status: u16, body: &str, delay: Duration) {
+    fn answers(&self, status: u16, body: &str, answering: Answering) {
         if let Ok(mut answer) = self.answer.lock() {
-            *answer = (status, body.to_owned(), delay);
+            *answer = (status, body.to_owned(), answering);
         }
     }
 
@@ -56,15 +65,17 @@ async fn answer(State(app): State<App>, headers: HeaderMap, body: Bytes) -> impl
     if let Ok(mut received) = app.received.lock() {
         received.push((headers, body));
     }
-    let (status, body, delay) = app.answer.lock().map(|a| a.clone()).unwrap_or_default();
-    tokio::time::sleep(delay).await;
+    let (status, body, answering) = app.answer.lock().map(|a| a.clone()).unwrap_or_default();
+    if answering == Answering::Never {
+        std::future::pending::<()>().await;
+    }
     (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body)
 }
 
 /// An app on loopback answering `{}`; its callback URL.
 async fn start_app() -> Result<(String, App), Box<dyn std::error::Error>> {
     let app = App::default();
-    app.answers(200, "{}", Duration::ZERO);
+    app.answers(200, "{}", Answering::Now);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/callback", listener.local_addr()?);
     let router = axum::Router::new()
@@ -173,30 +184,30 @@ async fn bad_answers_are_recorded_with_lark_s_codes_and_change_nothing() -> Test
         r#"{"config":{"update_multi":true},"elements":[{"tag":"markdown","content":"v1"}]}"#)? } })
     .to_string();
     let cases = [
-        (500, "{}".to_owned(), 0, LarkCode::CallbackNot200),
-        (401, "{}".to_owned(), 0, LarkCode::CallbackNot200),
-        (200, "not json".to_owned(), 0, LarkCode::CallbackBadBody),
-        (200, "[]".to_owned(), 0, LarkCode::CallbackBadBody),
-        (200, r#"{"toast":{"type":"loud","content":"hi"}}"#.to_owned(), 0, LarkCode::CallbackBadBody),
-        (200, r#"{"card":"raw"}"#.to_owned(), 0, LarkCode::CallbackBadBody),
-        (200, r#"{"card":{"type":"html","data":{}}}"#.to_owned(), 0, LarkCode::CallbackBadBody),
+        (500, "{}".to_owned(), Answering::Now, LarkCode::CallbackNot200),
+        (401, "{}".to_owned(), Answering::Now, LarkCode::CallbackNot200),
+        (200, "not json".to_owned(), Answering::Now, LarkCode::CallbackBadBody),
+        (200, "[]".to_owned(), Answering::Now, LarkCode::CallbackBadBody),
+        (200, r#"{"toast":{"type":"loud","content":"hi"}}"#.to_owned(), Answering::Now, LarkCode::CallbackBadBody),
+        (200, r#"{"card":"raw"}"#.to_owned(), Answering::Now, LarkCode::CallbackBadBody),
+        (200, r#"{"card":{"type":"html","data":{}}}"#.to_owned(), Answering::Now, LarkCode::CallbackBadBody),
         (
             200,
             r#"{"card":{"type":"raw","data":{"schema":"2.0","body":{"elements":[{"tag":"blink"}]}}}}"#.to_owned(),
-            0,
+            Answering::Now,
             LarkCode::CallbackBadCard,
         ),
         (
             200,
             r#"{"card":{"type":"template","data":{"template_id":"AAq1"}}}"#.to_owned(),
-            0,
+            Answering::Now,
             LarkCode::CallbackBadCard,
         ),
-        (200, v1_answer, 0, LarkCode::CallbackV2ToV1),
-        (200, "{}".to_owned(), 3_300, LarkCode::CallbackTimeout),
+        (200, v1_answer, Answering::Now, LarkCode::CallbackV2ToV1),
+        (200, "{}".to_owned(), Answering::Never, LarkCode::CallbackTimeout),
     ];
-    for (status, body, delay_ms, expected) in cases {
-        app.answers(status, &body, Duration::from_millis(delay_ms));
+    for (status, body, answering, expected) in cases {
+        app.answers(status, &body, answering);
         let interaction = emulator.click(&id, Click::element("go")).await?;
         assert_eq!(
             interaction.code,
@@ -216,18 +227,21 @@ async fn bad_answers_are_recorded_with_lark_s_codes_and_change_nothing() -> Test
     let other = emulator.send_card_as(OTHER_APP_ID, "oc_team", V2_CARD)?;
     let missing = emulator.click(&other, Click::element("go")).await?;
     assert_eq!(missing.code, LarkCode::CallbackUrlMissing.code());
-    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    // A port held (bound, not listening) for the whole test: connections to it are refused,
+    // and no other program can take it meanwhile.
+    let closed = tokio::net::TcpSocket::new_v4()?;
+    closed.bind("127.0.0.1:0".parse()?)?;
     let closed_url = format!("http://{}/callback", closed.local_addr()?);
-    drop(closed);
     emulator.set_callback(OTHER_APP_ID, CallbackApp::new(closed_url, TOKEN));
     let unreachable = emulator.click(&other, Click::element("go")).await?;
     assert_eq!(unreachable.code, LarkCode::CallbackUnreachable.code());
+    drop(closed);
 
     // A good answer after all that applies.
     app.answers(
         200,
         r#"{"toast":{"type":"warning","content":"careful"},"card":{"type":"raw","data":{"schema":"2.0","body":{"elements":[{"tag":"markdown","content":"done"}]}}}}"#,
-        Duration::ZERO,
+        Answering::Now,
     );
     let good = emulator.click(&id, Click::element("go")).await?;
     assert_eq!(good.code, 0, "{:?}", good.error);
@@ -254,7 +268,7 @@ async fn a_card_that_is_not_shared_is_for_the_operator_alone() -> TestResult {
         200,
         &json!({ "card": { "type": "raw", "data": serde_json::from_str::<Value>(private)? } })
             .to_string(),
-        Duration::ZERO,
+        Answering::Now,
     );
     let interaction = emulator
         .click(&id, Click::value(json!({ "go": 1 })))
@@ -283,7 +297,7 @@ async fn the_control_endpoints_drive_callbacks_over_http() -> TestResult {
     app.answers(
         200,
         r#"{"toast":{"type":"info","content":"seen"}}"#,
-        Duration::ZERO,
+        Answering::Now,
     );
     let http = reqwest::Client::new();
     let base = format!("{}/__emulator", emulator.base_url());
@@ -482,7 +496,7 @@ async fn the_history_lists_each_click_and_its_toast_in_order_with_the_cards() ->
     app.answers(
         200,
         r#"{"toast":{"type":"info","content":"looking"}}"#,
-        Duration::ZERO,
+        Answering::Now,
     );
     let first = emulator
         .click(&id, Click::element("go").by(Operator::new("ou_ann")))
@@ -491,7 +505,7 @@ async fn the_history_lists_each_click_and_its_toast_in_order_with_the_cards() ->
     app.answers(
         200,
         &format!(r#"{{"toast":{{"type":"success","content":"done"}},"card":{{"type":"raw","data":{done}}}}}"#),
-        Duration::ZERO,
+        Answering::Now,
     );
     let second = emulator.click(&id, Click::element("go")).await?;
     assert!(second.card_applied, "{:?}", second.error);
@@ -562,7 +576,7 @@ async fn a_card_from_a_callback_answer_is_kept_exactly_as_the_app_wrote_it() -> 
     app.answers(
         200,
         &format!(r#"{{"card": {{"type": "raw", "data": {written}}}}}"#),
-        Duration::ZERO,
+        Answering::Now,
     );
     let interaction = emulator.click(&id, Click::element("go")).await?;
     assert!(interaction.card_applied, "{:?}", interaction.error);
