@@ -236,7 +236,7 @@ pub struct Interaction {
     pub callback: Value,
     /// The HTTP status of the app's answer (`None` if it did not answer).
     pub status: Option<u16>,
-    /// 0, or Lark's code for a late or bad answer ([`LarkCode`] names them).
+    /// 0, or Lark's code for a late or bad answer ([`LarkCode`](lark_card::lark::LarkCode) names them).
     pub code: i64,
     /// Why, for a non-zero code.
     pub error: Option<String>,

@@ -5,7 +5,7 @@
 //! token rules on the emulator's clock.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use lark_card::callback::{
     crypto, Answer, CallbackToken, CardAction, EncryptKey, Receiver, Refusal, Toast, V2Card,
