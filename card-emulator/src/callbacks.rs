@@ -14,7 +14,8 @@
 //! 2. with an Encrypt Key, sends `{"encrypt": base64(iv ‖ AES-256-CBC)}`; every request has
 //!    `X-Lark-Request-Timestamp` (seconds of the emulator's clock), `X-Lark-Request-Nonce`
 //!    and `X-Lark-Signature`;
-//! 3. waits 3 seconds at most (real time) for HTTP 200 and a JSON body, and applies it: the
+//! 3. waits 3 seconds of the emulator's clock at most (real time while it runs; with a paused
+//!    clock, until an advance passes them) for HTTP 200 and a JSON body, and applies it: the
 //!    toast is recorded; a new card is checked with lark-card's rules and replaces the card for
 //!    everyone if it is shared (a card that is not shared is recorded as seen by the operator
 //!    only). A late or bad answer is recorded with Lark's code: 200341 late, 200342 no

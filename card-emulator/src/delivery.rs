@@ -37,7 +37,7 @@ impl Delivery {
             // Header names as Lark sends them (`X-Lark-Signature`), for apps that read them
             // from a case-sensitive map.
             .http1_title_case_headers()
-            .timeout(ANSWER_WITHIN)
+            // No timeout here: Lark's 3 seconds are the emulator clock's (see `click`).
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|error| EmulatorError::Io(std::io::Error::other(error)))?;
@@ -65,7 +65,18 @@ impl Delivery {
                      POST /__emulator/apps/{app_id}/callback)",
                 ),
             ),
-            Some(app) => self.post(app, &prepared, now_ms).await?,
+            Some(app) => {
+                // Lark waits 3 seconds of the emulator's clock: real time while it runs, an
+                // advance past them while it is paused.
+                let deadline = now_ms.saturating_add(millis(ANSWER_WITHIN));
+                tokio::select! {
+                    posted = self.post(app, &prepared, now_ms) => posted?,
+                    () = shared.clock.reached(deadline) => (
+                        None,
+                        Applied::refused(LarkCode::CallbackTimeout, "no answer within 3 seconds"),
+                    ),
+                }
+            }
         };
         let latency_ms = millis(started.elapsed());
 
@@ -150,7 +161,15 @@ impl Delivery {
             .await;
         let response = match sent {
             Ok(response) => response,
-            Err(error) => return Ok((None, unanswered(&error))),
+            Err(error) => {
+                return Ok((
+                    None,
+                    Applied::refused(
+                        LarkCode::CallbackUnreachable,
+                        format!("cannot reach the callback URL: {error}"),
+                    ),
+                ))
+            }
         };
         let status = response.status().as_u16();
         if status != 200 {
@@ -164,7 +183,6 @@ impl Delivery {
         }
         match response.bytes().await {
             Ok(bytes) => Ok((Some(status), answer::check(prepared.original_v2, &bytes))),
-            Err(error) if error.is_timeout() => Ok((Some(status), unanswered(&error))),
             Err(error) => Ok((
                 Some(status),
                 Applied::refused(
@@ -173,18 +191,6 @@ impl Delivery {
                 ),
             )),
         }
-    }
-}
-
-/// Lark's code for a callback that got no answer: late (200341) or no connection (200342).
-fn unanswered(error: &reqwest::Error) -> Applied {
-    if error.is_timeout() {
-        Applied::refused(LarkCode::CallbackTimeout, "no answer within 3 seconds")
-    } else {
-        Applied::refused(
-            LarkCode::CallbackUnreachable,
-            format!("cannot reach the callback URL: {error}"),
-        )
     }
 }
 
