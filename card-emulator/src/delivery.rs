@@ -209,16 +209,17 @@ struct Prepared {
     callback: Value,
 }
 
-/// Under one lock: finds the element in the card as it is now, builds the callback, hands
-/// out its token and records the click in the message's history.
+/// Finds the element in the card as it is now, builds the callback, hands out its token and
+/// records the click in the message's history. The card is read and searched outside the
+/// lock (the slow part); the rest happens under it.
 fn prepare(
     shared: &Shared,
     message_id: &str,
     click: &Click,
     now_ms: u64,
 ) -> Result<Prepared, EmulatorError> {
-    let mut state = shared.lock();
-    let message = state
+    let message = shared
+        .lock()
         .message(message_id)
         .ok_or_else(|| EmulatorError::UnknownMessage(message_id.to_owned()))?;
     if message.state != MessageState::Live {
@@ -241,6 +242,7 @@ fn prepare(
         .to_owned();
     let operator = click.operator.clone().unwrap_or_default();
 
+    let mut state = shared.lock();
     let rng = &mut state.rng;
     let event_id = rng.hex(32);
     let token = format!("c-{}", rng.hex(40));

@@ -707,6 +707,19 @@ async fn a_click_reaches_the_bot_and_its_toast_and_new_card_show_without_reload(
             Duration::from_secs(8),
         )
         .await?;
+    // The message's history shows the click, with the bot's toast, between the card as sent
+    // and the card of the answer.
+    browser
+        .client
+        .goto(&lark.url(&format!("/__emulator/viewer/messages/{id}")))
+        .await?;
+    let entries = browser
+        .eval("return [...document.querySelectorAll('ol.revisions > li')].map(e => e.dataset.kind + (e.querySelector('.toast') ? ' ' + e.querySelector('.toast').textContent : ''))")
+        .await?;
+    assert_eq!(
+        entries,
+        json!(["sent", "clicked toast: Deploying v2.5", "callback_answer"])
+    );
     assert!(browser.console_errors().await?.is_empty());
     browser.close().await
 }
