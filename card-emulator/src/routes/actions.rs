@@ -10,6 +10,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use lark_card::lark::{self, LarkCode};
 use lark_card::{Card, NoUpdateMulti};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use super::auth::authenticate;
@@ -85,7 +87,12 @@ fn delayed_update(body: &[u8]) -> Result<DelayedUpdate, ApiError> {
         .as_object_mut()
         .and_then(|c| c.remove("open_ids"))
         .is_some();
-    let content = card.to_string();
+    // The card as the app wrote it, key order and spacing included, unless `open_ids` had to
+    // be taken out of it (or the text cannot be cut out: a repeated key, say).
+    let content = match raw_card(body) {
+        Some(raw) if !open_ids => raw,
+        _ => card.to_string(),
+    };
     let checked = if card.get("type").and_then(Value::as_str) == Some("template") {
         Err(ApiError::with_msg(
             LarkCode::DelayedCardInvalid,
@@ -109,6 +116,17 @@ fn delayed_update(body: &[u8]) -> Result<DelayedUpdate, ApiError> {
         card: checked,
         open_ids,
     })
+}
+
+/// The text of the body's `card`, exactly as sent.
+fn raw_card(body: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct BodyText<'a> {
+        #[serde(borrow)]
+        card: Option<&'a RawValue>,
+    }
+    let body: BodyText<'_> = serde_json::from_slice(body).ok()?;
+    Some(body.card?.get().to_owned())
 }
 
 pub(crate) fn control_router<S>() -> Router<S>
