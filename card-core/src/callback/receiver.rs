@@ -473,6 +473,31 @@ async fn read_body(mut body: Body, max: usize) -> Result<Vec<u8>, Refusal> {
     Ok(kept)
 }
 
+/// Fires `written` when the server has taken the response's body (its last frame read, or
+/// the body dropped with the connection).
+fn signal_when_written(
+    response: Response<Body>,
+    written: tokio::sync::oneshot::Sender<()>,
+) -> Response<Body> {
+    /// Fires on drop: the server drops a body once it has read all of it.
+    struct FireOnDrop(Option<tokio::sync::oneshot::Sender<()>>);
+    impl Drop for FireOnDrop {
+        fn drop(&mut self) {
+            if let Some(written) = self.0.take() {
+                let _ = written.send(());
+            }
+        }
+    }
+    let guard = FireOnDrop(Some(written));
+    response.map(move |body| {
+        Body::new(body.map_frame(move |frame| {
+            // The guard lives as long as the body.
+            let _ = &guard;
+            frame
+        }))
+    })
+}
+
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -588,6 +613,10 @@ impl Inner {
     async fn run_handler(self: Arc<Self>, action: CardAction) -> Response<Body> {
         let token = action.token.clone();
         let (sender, mut receiver) = tokio::sync::oneshot::channel::<Answer>();
+        // Fired once the default answer's body was handed to the server to write (or the
+        // answer was dropped unsent): Lark undoes a delayed update made before the
+        // callback's answer, so a late answer's card waits for this.
+        let (written, answer_written) = tokio::sync::oneshot::channel::<()>();
         let handler = self.handler.clone();
         let inner = self.clone();
         // On a task of its own, so that it goes on after the default answer (and after the
@@ -595,6 +624,9 @@ impl Inner {
         tokio::spawn(async move {
             let answer = handler(action).await;
             if let Err(late) = sender.send(answer) {
+                tracing::debug!("the late answer's card waits until the default answer is written");
+                // An error only means the answer is gone unsent: nothing to wait for.
+                let _ = answer_written.await;
                 inner.late_answer(token, late).await;
             }
         });
@@ -616,7 +648,8 @@ impl Inner {
                     Err(_) => {
                         bump(&self.counters.answered_by_default);
                         tracing::info!("the callback handler is slow: the default answer goes");
-                        return self.respond(&self.default_answer);
+                        let response = self.respond(&self.default_answer);
+                        return signal_when_written(response, written);
                     }
                 }
             }
@@ -625,6 +658,7 @@ impl Inner {
         self.respond(&answer)
     }
 
+    /// The answer as a response.
     fn respond(&self, answer: &Answer) -> Response<Body> {
         let body = answer.to_json().unwrap_or_else(|_| "{}".to_owned());
         json_response(StatusCode::OK, body)
@@ -642,6 +676,7 @@ impl Inner {
                 Ok(content) => match client.update_content_later(&token, &content).await {
                     Ok(()) => {
                         bump(&self.counters.late_updates);
+                        tracing::debug!("the late answer's card went with the delayed update");
                         return;
                     }
                     Err(error) => {
