@@ -1,5 +1,6 @@
 //! A card interaction as Lark sends it (`card.action.trigger`, schema 2.0), as types.
 
+use crate::Secret;
 use core::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -47,7 +48,7 @@ pub struct CardAction {
     /// The token of the delayed update (`c-…`): 30 minutes, 2 updates.
     pub token: CallbackToken,
     /// What was done.
-    pub action: Action,
+    pub action: ElementAction,
     /// Where the card is shown (`im_message`, ...).
     pub host: Option<String>,
     /// `url_preview` for a link-preview card, else `None`.
@@ -116,7 +117,7 @@ pub struct Context {
 /// What was done: the element's tag, its `value`, and what the user chose or typed.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
-pub struct Action {
+pub struct ElementAction {
     #[serde(default)]
     value: Value,
     #[serde(default)]
@@ -137,7 +138,7 @@ pub struct Action {
     timezone: Option<String>,
 }
 
-impl Action {
+impl ElementAction {
     /// The element's `value` (of a button's `callback` behavior, say) read as your own type.
     pub fn value<T: DeserializeOwned>(&self) -> Result<T, CallbackError> {
         Ok(T::deserialize(&self.value)?)
@@ -258,7 +259,7 @@ impl FormValue {
 /// [`CallbackToken::new`] (from storage, say) is checked by Lark alone.
 #[derive(Clone)]
 pub struct CallbackToken {
-    token: String,
+    token: Secret,
     received: Option<Instant>,
     uses: Arc<AtomicU32>,
 }
@@ -267,7 +268,7 @@ impl CallbackToken {
     /// A token kept from a callback.
     pub fn new(token: impl Into<String>) -> Self {
         CallbackToken {
-            token: token.into(),
+            token: Secret::new(token),
             received: None,
             uses: Arc::default(),
         }
@@ -275,7 +276,7 @@ impl CallbackToken {
 
     fn received_now(token: String) -> Self {
         CallbackToken {
-            token,
+            token: Secret::new(token),
             received: Some(Instant::now()),
             uses: Arc::default(),
         }
@@ -283,7 +284,7 @@ impl CallbackToken {
 
     /// The token itself. Never log it.
     pub fn expose(&self) -> &str {
-        &self.token
+        self.token.expose()
     }
 
     /// When it arrived, if it came with a callback.
@@ -351,7 +352,7 @@ pub(crate) struct RawEvent {
     #[serde(default)]
     token: String,
     #[serde(default)]
-    action: Action,
+    action: ElementAction,
     #[serde(default)]
     host: Option<String>,
     #[serde(default)]
