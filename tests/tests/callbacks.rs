@@ -255,7 +255,11 @@ async fn forms_selects_inputs_and_checkers_arrive_typed() {
     assert_eq!(seen[3].action.checked(), Some(true));
     assert_eq!(seen[3].operator.open_id, "ou_emulated_user");
     assert_eq!(
-        seen[3].context.open_message_id.as_deref(),
+        seen[3]
+            .context
+            .open_message_id
+            .as_ref()
+            .map(|id| id.as_str()),
         Some(id.as_str())
     );
 }

@@ -1,5 +1,6 @@
 //! A card interaction as Lark sends it (`card.action.trigger`, schema 2.0), as types.
 
+use crate::MessageId;
 use crate::Secret;
 use core::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -34,7 +35,7 @@ pub const CARD_ACTION_TRIGGER: &str = "card.action.trigger";
 ///
 /// assert_eq!(action.action.value::<Decision>()?, Decision::Approve { id: 7 });
 /// assert_eq!(action.operator.open_id, "ou_1");
-/// assert_eq!(action.context.open_message_id.as_deref(), Some("om_1"));
+/// assert_eq!(action.context.open_message_id.as_ref().map(|id| id.as_str()), Some("om_1"));
 /// assert_eq!(action.token.expose(), "c-123");
 /// # Ok::<(), lark_card::callback::CallbackError>(())
 /// ```
@@ -100,9 +101,11 @@ pub struct Operator {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct Context {
-    /// The message id of the card (`om_…`).
+    /// The message id of the card (`om_…`): what [`Client::update_card`] takes.
+    ///
+    /// [`Client::update_card`]: crate::client::Client::update_card
     #[serde(default)]
-    pub open_message_id: Option<String>,
+    pub open_message_id: Option<MessageId>,
     /// The chat (`oc_…`).
     #[serde(default)]
     pub open_chat_id: Option<String>,
