@@ -9,8 +9,9 @@
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
-use lark_card::callback::{crypto, EncryptKey};
+use lark_card::callback::crypto;
 use lark_card::lark::{self, LarkCode};
+use lark_card::Secret;
 use serde_json::{json, Value};
 
 use crate::answer::{self, Applied};
@@ -139,7 +140,7 @@ impl Delivery {
         now_ms: u64,
     ) -> Result<(Option<u16>, Applied), EmulatorError> {
         let plaintext = prepared.callback.to_string();
-        let key = EncryptKey::new(app.encrypt_key.clone().unwrap_or_default());
+        let key = Secret::new(app.encrypt_key.clone().unwrap_or_default());
         let body = match &app.encrypt_key {
             Some(_) => {
                 json!({ "encrypt": crypto::encrypt(&key, plaintext.as_bytes(), prepared.iv) })

@@ -689,7 +689,11 @@ async fn a_click_reaches_the_bot_and_its_toast_and_new_card_show_without_reload(
     assert_eq!(actions[0].action.tag(), "button");
     assert_eq!(actions[0].action.raw_value(), &json!({ "do": "deploy" }));
     assert_eq!(
-        actions[0].context.open_message_id.as_deref(),
+        actions[0]
+            .context
+            .open_message_id
+            .as_ref()
+            .map(|id| id.as_str()),
         Some(id.as_str())
     );
     // The toast goes away by itself.

@@ -13,8 +13,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::post;
 use common::{call, TestResult, APP_ID, APP_SECRET, OTHER_APP_ID, OTHER_APP_SECRET};
-use lark_card::callback::{crypto, EncryptKey};
+use lark_card::callback::crypto;
 use lark_card::lark::LarkCode;
+use lark_card::Secret;
 use lark_card_emulator::callbacks::ANSWER_WITHIN;
 use lark_card_emulator::{CallbackApp, Click, Emulator, Operator, RevisionKind};
 use serde_json::{json, Value};
@@ -152,7 +153,7 @@ async fn the_callback_is_lark_s_envelope_encrypted_and_signed() -> TestResult {
     let nonce = header(&headers, crypto::NONCE_HEADER);
     assert_eq!(timestamp, now.as_secs().to_string());
     assert!(!nonce.is_empty());
-    let key = EncryptKey::new(KEY);
+    let key = Secret::new(KEY);
     assert_eq!(
         header(&headers, crypto::SIGNATURE_HEADER),
         crypto::signature(timestamp, nonce, &key, &body)

@@ -8,9 +8,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use lark_card::callback::{
-    crypto, Answer, CallbackToken, CardAction, EncryptKey, Receiver, Refusal, Toast, V2Card,
+    crypto, Answer, CallbackToken, CardAction, Receiver, Refusal, Toast, V2Card,
 };
-use lark_card::client::{Client, ClientError, LarkCode, SpentToken};
+use lark_card::client::{Client, ClientError, SpentToken};
+use lark_card::lark::LarkCode;
+use lark_card::Secret;
 use lark_card::{card, trusted_markdown, Card, Shared};
 use lark_card_emulator::{CallbackApp, Click, Emulator, Operator, RevisionKind};
 use serde::Deserialize;
@@ -253,7 +255,11 @@ async fn forms_selects_inputs_and_checkers_arrive_typed() {
     assert_eq!(seen[3].action.checked(), Some(true));
     assert_eq!(seen[3].operator.open_id, "ou_emulated_user");
     assert_eq!(
-        seen[3].context.open_message_id.as_deref(),
+        seen[3]
+            .context
+            .open_message_id
+            .as_ref()
+            .map(|id| id.as_str()),
         Some(id.as_str())
     );
 }
@@ -267,7 +273,7 @@ async fn post_signed(
     timestamp: &str,
     nonce: &str,
 ) -> reqwest::Response {
-    let key = EncryptKey::new(key);
+    let key = Secret::new(key);
     let body =
         json!({ "encrypt": crypto::encrypt(&key, plaintext.as_bytes(), [5; 16]) }).to_string();
     let signature = crypto::signature(timestamp, nonce, &key, body.as_bytes());
@@ -323,7 +329,7 @@ async fn bad_requests_are_refused_with_their_status_and_the_bot_keeps_serving() 
     let http = reqwest::Client::new();
 
     // A forged signature: the right body, signed with something else.
-    let key = EncryptKey::new(KEY);
+    let key = Secret::new(KEY);
     let body =
         json!({ "encrypt": crypto::encrypt(&key, plaintext.as_bytes(), [1; 16]) }).to_string();
     let forged = http
@@ -373,7 +379,7 @@ async fn bad_requests_are_refused_with_their_status_and_the_bot_keeps_serving() 
 
     // A body encrypted with another key but signed with ours does not decrypt.
     let undecryptable = {
-        let other = EncryptKey::new("another key");
+        let other = Secret::new("another key");
         let body = json!({ "encrypt": crypto::encrypt(&other, plaintext.as_bytes(), [2; 16]) })
             .to_string();
         let timestamp = unix_now();

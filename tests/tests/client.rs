@@ -6,8 +6,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use lark_card::client::{Client, ClientError, ConfigError, LarkCode, Retry, RetryPolicy};
-use lark_card::{card, MessageId, RawElement, TemplateCard};
+use lark_card::client::{Client, ClientError, ConfigError, RetryPolicy};
+use lark_card::lark::{LarkCode, Retry};
+use lark_card::{card, MessageId, TemplateCard, Unchecked};
 use lark_card_emulator::{Emulator, Endpoint};
 use serde_json::json;
 
@@ -172,7 +173,7 @@ async fn a_card_lark_cannot_build_is_230099_with_its_sub_code_and_path() {
     let client = client(&emulator);
     let id = sent(&emulator, &client).await;
     // A raw element is not checked by card!: Lark (here, the emulator) checks it.
-    let raw = RawElement::new(json!({ "tag": "sparkle" }));
+    let raw = Unchecked::new(json!({ "tag": "sparkle" }));
     let card = card!({ "schema": "2.0", "body": { "elements": [ (raw) ] } });
     let Err(ClientError::Api(error)) = client.update_card(&id, &card).await else {
         panic!("an unknown tag was accepted");
@@ -227,7 +228,7 @@ async fn every_documented_code_maps_to_its_variant_and_terminal_ones_are_not_ret
     let terminal = LarkCode::ALL
         .iter()
         .copied()
-        .filter(|code| code.class() == Retry::Never);
+        .filter(|code| code.retry() == Retry::Never);
     let mut checked = 0;
     for variant in terminal {
         let before = emulator.counts().message(id.as_str());
@@ -295,11 +296,11 @@ async fn retries_end_and_the_last_error_is_kept() {
     let client = Client::builder()
         .app(APP, SECRET)
         .base_url(emulator.base_url())
-        .retry(RetryPolicy {
-            max_attempts: 3,
-            base_delay: Duration::from_millis(10),
-            max_delay: Duration::from_millis(50),
-        })
+        .retry(RetryPolicy::new(
+            3,
+            Duration::from_millis(10),
+            Duration::from_millis(50),
+        ))
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     let id = sent(&emulator, &client).await;
@@ -484,11 +485,11 @@ async fn timeouts_are_retried_then_reported() {
         .app(APP, SECRET)
         .base_url(emulator.base_url())
         .timeout(Duration::from_millis(150))
-        .retry(RetryPolicy {
-            max_attempts: 2,
-            base_delay: Duration::from_millis(10),
-            max_delay: Duration::from_millis(20),
-        })
+        .retry(RetryPolicy::new(
+            2,
+            Duration::from_millis(10),
+            Duration::from_millis(20),
+        ))
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     let id = sent(&emulator, &client).await;

@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use lark_card::client::{Client, ClientError, LarkCode, Limits, RetryPolicy};
+use lark_card::client::{Client, ClientError, Limits, RetryPolicy};
+use lark_card::lark::LarkCode;
 use lark_card::{card, Card, MessageId, Shared};
 use lark_card_emulator::Emulator;
 
@@ -19,11 +20,11 @@ async fn setup() -> (Emulator, Client) {
     let client = Client::builder()
         .app(APP, SECRET)
         .base_url(emulator.base_url())
-        .retry(RetryPolicy {
-            max_attempts: 4,
-            base_delay: Duration::from_millis(20),
-            max_delay: Duration::from_millis(200),
-        })
+        .retry(RetryPolicy::new(
+            4,
+            Duration::from_millis(20),
+            Duration::from_millis(200),
+        ))
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     (emulator, client)
@@ -184,9 +185,10 @@ async fn updates_that_waited_for_a_token_fetch_leave_at_the_app_spacing_not_at_o
     let client = Client::builder()
         .app(APP, SECRET)
         .base_url(emulator.base_url())
-        .limits(Limits {
-            per_app_per_second: 4,
-            ..Limits::default()
+        .limits({
+            let mut limits = Limits::default();
+            limits.per_app_per_second = 4;
+            limits
         })
         .build()
         .unwrap_or_else(|e| panic!("{e}"));

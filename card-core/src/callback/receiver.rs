@@ -20,7 +20,7 @@ use super::action::{CallbackToken, CardAction, Envelope};
 use super::answer::Answer;
 use super::crypto::{self, NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use super::error::CallbackError;
-use super::secret::{EncryptKey, VerificationToken};
+use crate::Secret;
 
 /// The largest body the receiver reads (1 MiB); larger ones answer 413.
 pub const DEFAULT_MAX_BODY: usize = 1 << 20;
@@ -197,8 +197,8 @@ type Handler = Arc<dyn Fn(CardAction) -> BoxedAnswer + Send + Sync>;
 
 /// Configures a [`Receiver`].
 pub struct ReceiverBuilder {
-    verification_token: Option<VerificationToken>,
-    encrypt_key: Option<EncryptKey>,
+    verification_token: Option<Secret>,
+    encrypt_key: Option<Secret>,
     replay_window: Duration,
     max_body: usize,
     answer_within: Duration,
@@ -222,7 +222,7 @@ impl fmt::Debug for ReceiverBuilder {
 
 impl ReceiverBuilder {
     /// The app's Verification Token (required): requests without it answer 401.
-    pub fn verification_token(mut self, token: impl Into<VerificationToken>) -> Self {
+    pub fn verification_token(mut self, token: impl Into<Secret>) -> Self {
         self.verification_token = Some(token.into());
         self
     }
@@ -230,7 +230,7 @@ impl ReceiverBuilder {
     /// The app's Encrypt Key: bodies are decrypted, and every callback must carry a valid
     /// `X-Lark-Signature`, a timestamp within the replay window and a fresh nonce. Set it in
     /// production: without it nothing but the Verification Token authenticates a request.
-    pub fn encrypt_key(mut self, key: impl Into<EncryptKey>) -> Self {
+    pub fn encrypt_key(mut self, key: impl Into<Secret>) -> Self {
         self.encrypt_key = Some(key.into());
         self
     }
@@ -347,8 +347,8 @@ pub struct Receiver {
 }
 
 struct Inner {
-    verification_token: VerificationToken,
-    encrypt_key: Option<EncryptKey>,
+    verification_token: Secret,
+    encrypt_key: Option<Secret>,
     replay_window: Duration,
     max_body: usize,
     answer_within: Duration,
@@ -573,7 +573,7 @@ impl Inner {
     fn verify_signature<'h>(
         &self,
         headers: &'h HeaderMap,
-        key: &EncryptKey,
+        key: &Secret,
         raw: &[u8],
     ) -> Result<Option<(&'h str, &'h str)>, Refusal> {
         let (Some(timestamp), Some(nonce), Some(signature)) = (

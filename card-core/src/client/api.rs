@@ -9,7 +9,7 @@ use serde_json::Value;
 use tracing::{field, Instrument};
 
 use super::auth::{
-    CachedToken, Credentials, Secret, TokenCache, TokenResponse, TokenStore, REFRESH_MARGIN,
+    CachedToken, Credentials, TokenCache, TokenResponse, TokenStore, REFRESH_MARGIN,
 };
 use super::error::{
     ApiError, CardContentError, ClientError, ConfigError, LarkCode, Retry, WithCauses,
@@ -22,6 +22,7 @@ use super::redis::{Fleet, RedisConfig};
 use super::retry::RetryPolicy;
 use crate::card::{SendableCard, UpdatableCard, UpdateBody};
 use crate::message_id::MessageId;
+use crate::Secret;
 
 /// Which Lark deployment to talk to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -471,7 +472,7 @@ impl Client {
                 Err(error) => error,
             };
             let is_app = matches!(inner.credentials, Credentials::App { .. });
-            match error.lark_code().map(LarkCode::class) {
+            match error.lark_code().map(LarkCode::retry) {
                 Some(Retry::RefreshToken) if is_app && !refreshed => {
                     // The cached token was revoked or expired early: drop it, retry once.
                     inner.tokens.invalidate(&token).await;

@@ -1,7 +1,6 @@
 //! Credentials and the tenant access token: fetched on first use, cached until shortly
 //! before it expires, dropped when Lark says it is invalid, refreshed once for all callers.
 
-use core::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
@@ -10,40 +9,7 @@ use serde::Deserialize;
 use tokio::sync::Mutex;
 
 use super::error::ClientError;
-
-/// A secret (app secret, access token): never shown by `Debug` or `Display`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The secret itself, for the request that needs it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-impl From<String> for Secret {
-    fn from(value: String) -> Self {
-        Secret(value)
-    }
-}
-
-impl From<&str> for Secret {
-    fn from(value: &str) -> Self {
-        Secret(value.to_string())
-    }
-}
+use crate::Secret;
 
 /// How the client authenticates.
 #[derive(Clone, Debug)]

@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::error::CardError;
 use crate::message_id::InvalidMessageId;
 
-pub use lark_card_schema::lark::{CardSubCode, LarkCode, Retry};
+pub(crate) use crate::lark::{CardSubCode, LarkCode, Retry};
 
 /// The sub-error of 230099 ("failed to create card content"): Lark's own code, message and
 /// the path of the problem in the card, read from `ext=ErrCode: ...; ErrMsg: ...; ErrPath: ...`.
@@ -251,7 +251,7 @@ impl ClientError {
     /// Whether retrying later can help: frequency limits, transient failures, timeouts.
     pub fn is_transient(&self) -> bool {
         match self {
-            ClientError::Api(e) => e.code.class() == Retry::Backoff || e.status >= 500,
+            ClientError::Api(e) => e.code.retry() == Retry::Backoff || e.status >= 500,
             ClientError::Timeout(_) | ClientError::Connection(_) => true,
             ClientError::UnexpectedResponse { status, .. } => *status >= 500,
             ClientError::RetriesExhausted { last, .. } => last.is_transient(),

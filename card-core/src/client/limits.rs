@@ -8,6 +8,7 @@ use crate::lark::limits as lark;
 
 /// The limits the client keeps to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Updates of one message per window (Lark: [`lark::PER_MESSAGE_PER_SECOND`]).
     pub per_message: usize,

@@ -40,17 +40,15 @@ mod retry;
 mod updater;
 
 pub use api::{Client, ClientBuilder, Domain, Recipient};
-pub use auth::{Credentials, Secret};
+pub use auth::Credentials;
 #[cfg(feature = "callback")]
 pub use error::SpentToken;
-pub use error::{
-    ApiError, CardContentError, CardSubCode, ClientError, ConfigError, LarkCode, Retry,
-};
+pub use error::{ApiError, CardContentError, ClientError, ConfigError};
 pub use limits::Limits;
 #[cfg(feature = "redis")]
 pub use redis::RedisConfig;
 pub use retry::RetryPolicy;
-pub use updater::{Delivery, StreamStatus, Updater, UpdaterReport};
+pub use updater::{Delivered, Deliveries, Delivery, StreamStatus, Updater, UpdaterReport};
 
 #[cfg(test)]
 mod tests {

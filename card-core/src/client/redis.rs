@@ -65,10 +65,11 @@ use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use ::redis::{RedisError, Script};
 use tokio::sync::OnceCell;
 
-use super::auth::{CachedToken, Credentials, Secret, TokenStore};
+use super::auth::{CachedToken, Credentials, TokenStore};
 use super::error::{ClientError, ConfigError};
 use super::limits::{APP_MINUTE as MINUTE, APP_SECOND as SECOND};
 use super::ratelimit::{BoxFuture, Grant, RateLimiter, Settled, TurnRequest};
+use crate::Secret;
 
 /// Where and how replicas share their limits and token: a Redis URL and a few settings.
 ///

@@ -68,6 +68,30 @@ pub struct Delivery {
     pub at: Instant,
 }
 
+/// The states Lark accepted, in order, from [`Updater::deliveries`].
+#[derive(Debug)]
+pub struct Deliveries(broadcast::Receiver<Delivery>);
+
+/// What [`Deliveries::next`] gives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Delivered {
+    /// A state Lark accepted.
+    State(Delivery),
+    /// This many deliveries were dropped because the subscriber fell behind.
+    Missed(u64),
+}
+
+impl Deliveries {
+    /// The next delivery; `None` once the updater and all its streams are gone.
+    pub async fn next(&mut self) -> Option<Delivered> {
+        match self.0.recv().await {
+            Ok(delivery) => Some(Delivered::State(delivery)),
+            Err(broadcast::error::RecvError::Lagged(missed)) => Some(Delivered::Missed(missed)),
+            Err(broadcast::error::RecvError::Closed) => None,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 struct Stream {
     /// The latest state not yet sent: its version, body and when it was pushed.
@@ -182,12 +206,14 @@ impl Updater {
 
     /// Every state Lark accepts from now on, as it happens (for progress displays and for
     /// measuring staleness). A subscriber that falls more than 65536 deliveries behind loses
-    /// the oldest.
-    pub fn deliveries(&self) -> broadcast::Receiver<Delivery> {
-        self.shared
-            .delivered
-            .get_or_init(|| broadcast::channel(DELIVERY_BUFFER).0)
-            .subscribe()
+    /// the oldest, and is told how many.
+    pub fn deliveries(&self) -> Deliveries {
+        Deliveries(
+            self.shared
+                .delivered
+                .get_or_init(|| broadcast::channel(DELIVERY_BUFFER).0)
+                .subscribe(),
+        )
     }
 
     /// Where a message's stream stands, if anything was pushed for it. A stream that
