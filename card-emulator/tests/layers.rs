@@ -7,6 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
+use card_test_support::{find_cycle, printed};
+
 /// The module a file belongs to: its first path segment under `src` (`routes/control.rs` is
 /// `routes`), or `None` for the crate root and the binary.
 fn module_of(src: &Path, file: &Path) -> Option<String> {
@@ -90,48 +92,6 @@ fn graph() -> Result<BTreeMap<String, BTreeSet<String>>, Box<dyn Error>> {
         }
     }
     Ok(graph)
-}
-
-/// A circle of modules, if there is one.
-fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
-    fn visit(
-        node: &str,
-        graph: &BTreeMap<String, BTreeSet<String>>,
-        path: &mut Vec<String>,
-        done: &mut BTreeSet<String>,
-    ) -> Option<Vec<String>> {
-        if let Some(at) = path.iter().position(|n| n == node) {
-            let mut cycle = path[at..].to_vec();
-            cycle.push(node.to_owned());
-            return Some(cycle);
-        }
-        if done.contains(node) {
-            return None;
-        }
-        path.push(node.to_owned());
-        for next in graph.get(node).into_iter().flatten() {
-            if let Some(cycle) = visit(next, graph, path, done) {
-                return Some(cycle);
-            }
-        }
-        path.pop();
-        done.insert(node.to_owned());
-        None
-    }
-    let mut done = BTreeSet::new();
-    graph
-        .keys()
-        .find_map(|node| visit(node, graph, &mut Vec::new(), &mut done))
-}
-
-fn printed(graph: &BTreeMap<String, BTreeSet<String>>) -> String {
-    graph
-        .iter()
-        .map(|(module, uses)| {
-            let uses: Vec<&str> = uses.iter().map(String::as_str).collect();
-            format!("{module} -> {}\n", uses.join(", "))
-        })
-        .collect()
 }
 
 #[test]

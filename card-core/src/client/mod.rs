@@ -116,48 +116,14 @@ mod tests {
         graph
     }
 
-    /// A cycle through `from`, if any (depth first).
-    fn cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
-        fn visit(
-            graph: &BTreeMap<String, BTreeSet<String>>,
-            node: &str,
-            path: &mut Vec<String>,
-            done: &mut BTreeSet<String>,
-        ) -> Option<Vec<String>> {
-            if let Some(at) = path.iter().position(|n| n == node) {
-                let mut found = path[at..].to_vec();
-                found.push(node.to_string());
-                return Some(found);
-            }
-            if !done.insert(node.to_string()) {
-                return None;
-            }
-            path.push(node.to_string());
-            for next in graph.get(node).into_iter().flatten() {
-                if let Some(found) = visit(graph, next, path, done) {
-                    return Some(found);
-                }
-            }
-            path.pop();
-            None
-        }
-        let mut done = BTreeSet::new();
-        graph
-            .keys()
-            .find_map(|node| visit(graph, node, &mut Vec::new(), &mut done))
-    }
-
     #[test]
     fn the_client_modules_import_in_no_circle() {
         let graph = module_graph();
-        for (module, imports) in &graph {
-            let imports: Vec<&str> = imports.iter().map(String::as_str).collect();
-            println!("{module} -> {}", imports.join(", "));
-        }
+        println!("{}", card_test_support::printed(&graph));
         assert!(
             graph.len() > 5 && graph["api"].contains("limiter"),
             "{graph:?}"
         );
-        assert_eq!(cycle(&graph), None, "{graph:?}");
+        assert_eq!(card_test_support::find_cycle(&graph), None, "{graph:?}");
     }
 }
