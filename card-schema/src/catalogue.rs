@@ -320,7 +320,7 @@ pub fn is_element_id(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && s.len() <= 20
+        && s.len() <= crate::lark::limits::MAX_ELEMENT_ID_CHARS
 }
 
 /// A size in pixels, `"12px"`.
