@@ -31,6 +31,12 @@
 /// The `code` of a successful answer.
 pub const SUCCESS: i64 = 0;
 
+/// The tags whose text CardKit streams (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/
+/// :element_id/content`): a `markdown` element and a `plain_text` text object with an
+/// `element_id`. Streaming into any other element is refused with 300310
+/// ([`LarkCode::NotStreamable`]).
+pub const STREAMABLE_TAGS: &[&str] = &["markdown", "plain_text"];
+
 /// Whether, and how, a request that got a code may be retried.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Retry {
