@@ -640,7 +640,7 @@ mod tests {
     #[test]
     fn cardkit_limits_reuse_the_card_limits() {
         assert_eq!(limits::MAX_CARD_ELEMENTS, crate::catalogue::MAX_ELEMENTS_V2);
-        assert!(limits::MIN_SEQUENCE > 0);
+        const { assert!(limits::MIN_SEQUENCE == 1 && limits::MAX_SEQUENCE == i32::MAX) };
         assert!(crate::catalogue::is_element_id(
             &"a".repeat(limits::MAX_ELEMENT_ID_CHARS)
         ));
