@@ -82,6 +82,10 @@
 //!   [`lark::LarkCode`] names every code Lark answers.
 //! - [`callback::Receiver`] answers clicks with an [`callback::Answer`] built from a
 //!   [`callback::CardAction`].
+//! - [`streaming_card!`] builds a [`cardkit::StreamingCard`], a card JSON 2.0 card for a
+//!   CardKit card entity, whose element ids are typed fields: streaming into a button or a
+//!   misspelt id does not compile. [`cardkit`] holds the bodies of CardKit's operations, each
+//!   with its [`cardkit::Sequence`] and [`cardkit::OperationUuid`].
 //!
 //! The guide (every check, `$unchecked`, the emulator and its viewer, callbacks step by step)
 //! is the repository's README.
