@@ -360,3 +360,18 @@ fn batch_actions_are_objects_inside_the_actions_string() {
         ])
     );
 }
+
+/// What a receiver of these bodies (the emulator) reads back is checked as it is made.
+#[test]
+fn sequences_uuids_and_ids_read_from_json_are_checked() {
+    let read = |text: &str| serde_json::from_str::<Sequence>(text);
+    assert_eq!(read("3").ok(), Some(seq(3)));
+    for bad in ["0", "-1", "2147483648", "\"1\""] {
+        assert!(read(bad).is_err(), "{bad}");
+    }
+    assert!(serde_json::from_str::<OperationUuid>("\"\"").is_err());
+    assert!(serde_json::from_str::<ElementId>("\"1st\"").is_err());
+    let id: Result<ElementId, _> = serde_json::from_str("\"answer\"");
+    assert_eq!(id.ok().map(|id| json(&id)).as_deref(), Some("\"answer\""));
+    assert!(serde_json::from_str::<CardId>(&format!("\"{}\"", "c".repeat(21))).is_err());
+}

@@ -317,19 +317,12 @@ impl Placement {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AddElements {
     r#type: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "id_str")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     target_element_id: Option<ElementId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     uuid: Option<OperationUuid>,
     sequence: Sequence,
     elements: String,
-}
-
-fn id_str<S: Serializer>(id: &Option<ElementId>, serializer: S) -> Result<S::Ok, S::Error> {
-    match id {
-        Some(id) => serializer.serialize_str(id.as_str()),
-        None => serializer.serialize_none(),
-    }
 }
 
 impl AddElements {

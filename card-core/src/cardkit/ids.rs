@@ -6,6 +6,7 @@ use core::str::FromStr;
 use lark_card_schema::catalogue::is_element_id;
 use lark_card_schema::lark::limits::MAX_CARD_ID_CHARS;
 use lark_card_schema::lark::STREAMABLE_TAGS;
+use serde::{Deserialize, Serialize};
 
 /// A string that is not a valid id, and why.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -40,8 +41,23 @@ impl InvalidId {
 /// assert!("".parse::<CardId>().is_err());
 /// # Ok::<(), lark_card::cardkit::InvalidId>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct CardId(String);
+
+impl TryFrom<String> for CardId {
+    type Error = InvalidId;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        CardId::new(value)
+    }
+}
+
+impl From<CardId> for String {
+    fn from(id: CardId) -> Self {
+        id.0
+    }
+}
 
 impl CardId {
     /// Checks and wraps a card id.
@@ -90,8 +106,23 @@ impl fmt::Display for CardId {
 /// assert!(ElementId::new("1st").is_err());
 /// # Ok::<(), lark_card::cardkit::InvalidId>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct ElementId(String);
+
+impl TryFrom<String> for ElementId {
+    type Error = InvalidId;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        ElementId::new(value)
+    }
+}
+
+impl From<ElementId> for String {
+    fn from(id: ElementId) -> Self {
+        id.0
+    }
+}
 
 impl ElementId {
     /// Checks and wraps an element id.

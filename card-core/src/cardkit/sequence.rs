@@ -5,7 +5,7 @@ use core::fmt;
 use lark_card_schema::lark::limits::{
     MAX_CARDKIT_UUID_CHARS, MAX_SEQUENCE, MIN_CARDKIT_UUID_CHARS, MIN_SEQUENCE,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::ids::{CardId, InvalidId};
 
@@ -22,9 +22,17 @@ use super::ids::{CardId, InvalidId};
 /// assert!(Sequence::MAX.next().is_err());
 /// # Ok::<(), lark_card::cardkit::SequenceError>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64")]
 pub struct Sequence(i32);
+
+impl TryFrom<i64> for Sequence {
+    type Error = SequenceError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Sequence::new(value)
+    }
+}
 
 /// A `sequence` Lark does not take.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -94,9 +102,17 @@ impl fmt::Display for Sequence {
 /// assert!(OperationUuid::new("x".repeat(65)).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String")]
 pub struct OperationUuid(String);
+
+impl TryFrom<String> for OperationUuid {
+    type Error = InvalidId;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        OperationUuid::new(value)
+    }
+}
 
 impl OperationUuid {
     /// Checks and wraps a uuid of your own.
