@@ -375,3 +375,16 @@ fn sequences_uuids_and_ids_read_from_json_are_checked() {
     assert_eq!(id.ok().map(|id| json(&id)).as_deref(), Some("\"answer\""));
     assert!(serde_json::from_str::<CardId>(&format!("\"{}\"", "c".repeat(21))).is_err());
 }
+
+#[test]
+fn settings_over_100000_characters_are_refused_before_any_request() {
+    use lark_card::lark::limits::MAX_SETTINGS_CHARS;
+    let long = Settings::streaming(false).with_summary("x".repeat(MAX_SETTINGS_CHARS));
+    match UpdateSettings::new(&long, seq(1)) {
+        Err(BodyError::FieldTooLong { field, chars, max }) => {
+            assert_eq!(field, "settings");
+            assert!(chars > max && max == MAX_SETTINGS_CHARS, "{chars} {max}");
+        }
+        other => panic!("{other:?}"),
+    }
+}

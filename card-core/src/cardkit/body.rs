@@ -3,7 +3,9 @@
 //! `elements`, `element`, `partial_element`) are written as strings here. The ids in the path
 //! (`card_id`, `element_id`) are kept beside the body, not in it.
 
-use lark_card_schema::lark::limits::MAX_STREAM_CONTENT_CHARS;
+use lark_card_schema::lark::limits::{
+    MAX_CREATE_DATA_CHARS, MAX_SETTINGS_CHARS, MAX_STREAM_CONTENT_CHARS, MAX_UPDATE_DATA_CHARS,
+};
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -32,6 +34,16 @@ pub enum BodyError {
         /// The most Lark takes.
         max: usize,
     },
+    /// A JSON string field over Lark's limit for it (`data`, `settings`, `actions`).
+    #[error("`{field}` has {chars} characters; Lark takes at most {max}")]
+    FieldTooLong {
+        /// The field.
+        field: &'static str,
+        /// How many characters.
+        chars: usize,
+        /// The most Lark takes.
+        max: usize,
+    },
     /// A value could not be written as JSON.
     #[error("cannot write the body as JSON")]
     Json(#[source] serde_json::Error),
@@ -40,6 +52,15 @@ pub enum BodyError {
 /// A value serialized as the JSON string of its JSON: `"{\"a\":1}"`.
 fn json_string<T: Serialize>(value: &T) -> Result<String, BodyError> {
     serde_json::to_string(value).map_err(BodyError::Json)
+}
+
+/// `value`, if it has at most `max` characters.
+fn within(field: &'static str, value: String, max: usize) -> Result<String, BodyError> {
+    let chars = value.chars().count();
+    if chars > max {
+        return Err(BodyError::FieldTooLong { field, chars, max });
+    }
+    Ok(value)
 }
 
 fn model_string(value: &impl WriteJson) -> String {
@@ -103,9 +124,10 @@ pub struct CreateCard {
 impl CreateCard {
     /// The body for a card; a card with parts `card!` could not check is validated first.
     pub fn new<Ids>(card: &StreamingCard<Ids>) -> Result<Self, BodyError> {
+        let data = crate::SendableCard::content(card.card())?;
         Ok(CreateCard {
             r#type: CardType::CardJson,
-            data: crate::SendableCard::content(card.card())?,
+            data: within("data", data, MAX_CREATE_DATA_CHARS)?,
         })
     }
 
@@ -147,10 +169,11 @@ pub struct FullUpdate {
 impl FullUpdate {
     /// The body for a card; a card with parts `card!` could not check is validated first.
     pub fn new<Ids>(card: &StreamingCard<Ids>, sequence: Sequence) -> Result<Self, BodyError> {
+        let data = crate::SendableCard::content(card.card())?;
         Ok(FullUpdate {
             card: CardData {
                 r#type: CardType::CardJson,
-                data: crate::SendableCard::content(card.card())?,
+                data: within("card.data", data, MAX_UPDATE_DATA_CHARS)?,
             },
             uuid: None,
             sequence,
@@ -270,7 +293,7 @@ impl UpdateSettings {
     /// The body for these settings.
     pub fn new(settings: &Settings, sequence: Sequence) -> Result<Self, BodyError> {
         Ok(UpdateSettings {
-            settings: json_string(settings)?,
+            settings: within("settings", json_string(settings)?, MAX_SETTINGS_CHARS)?,
             uuid: None,
             sequence,
         })
@@ -650,7 +673,7 @@ impl BatchUpdate {
         Ok(BatchUpdate {
             uuid: None,
             sequence,
-            actions: json_string(&actions)?,
+            actions: within("actions", json_string(&actions)?, MAX_UPDATE_DATA_CHARS)?,
         })
     }
 }
