@@ -380,8 +380,16 @@ fn json(v: &Value) -> TokenStream {
 /// fields and only the card's errors are reported.
 pub fn streaming_card(card: TokenStream, named: &[Named]) -> TokenStream {
     let ids = Ident::new("ElementIds", Span::mixed_site());
+    // With errors, the ids may repeat or not be identifiers: one field each, only for
+    // identifiers, so that the card's errors come without follow-on ones.
+    let mut seen = Vec::new();
     let named: Vec<_> = named
         .iter()
+        .filter(|element| {
+            let new = !seen.contains(&element.id.as_str());
+            seen.push(element.id.as_str());
+            new
+        })
         .filter_map(|element| Some((element, id_field(&element.id, element.span)?)))
         .collect();
     let fields = named.iter().map(|(element, field)| {
@@ -419,7 +427,13 @@ fn streamable(element: &Named) -> Option<&'static str> {
 /// The field an `element_id` names (`r#type` for a keyword); none for the keywords no field
 /// can be (reported by the checker).
 fn id_field(id: &str, span: Span) -> Option<Ident> {
-    if crate::check::RESERVED.contains(&id) {
+    let mut chars = id.chars();
+    let identifier = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && id != "_";
+    if !identifier || crate::check::RESERVED.contains(&id) {
         return None;
     }
     match syn::parse_str::<Ident>(id) {

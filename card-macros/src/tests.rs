@@ -463,3 +463,18 @@ fn a_streaming_card_with_errors_keeps_its_ids_around_a_placeholder() {
         "{out}"
     );
 }
+
+#[test]
+fn a_streaming_card_with_bad_or_repeated_ids_reports_them_without_more() {
+    let out = pretty(crate::expand_streaming(quote!({
+        "schema": "2.0",
+        "body": { "elements": [
+            { "tag": "markdown", "element_id": "has space", "content": "" },
+            { "tag": "markdown", "element_id": "twice", "content": "" },
+            { "tag": "hr", "element_id": "twice" }
+        ] }
+    })));
+    assert!(out.contains("compile_error"), "{out}");
+    assert_eq!(out.matches("pub twice:").count(), 1, "{out}");
+    assert!(!out.contains("has space:"), "{out}");
+}
