@@ -160,3 +160,10 @@ pub fn stream_target(id: &'static str, tag: &'static str) -> crate::cardkit::Str
 pub fn element_id(id: &'static str) -> crate::cardkit::ElementId {
     crate::cardkit::ElementId::checked(id)
 }
+
+/// A field of the user's ids struct (`streaming_card!(AnswerIds, { ... })`), converted to
+/// the field's type.
+#[inline]
+pub fn id_field<T: crate::cardkit::IdField<S>, S>(id: S) -> T {
+    T::id_field(id)
+}

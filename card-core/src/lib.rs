@@ -332,6 +332,31 @@ pub use lark_card_macros::markdown;
 /// # Ok::<(), lark_card::cardkit::BodyError>(())
 /// ```
 ///
+/// The struct of the ids is made inside the expansion, so its type has no name. To keep the
+/// card in a struct field or return it from a function, name a struct of your own first: it
+/// must have a field for every literal `element_id` of the card, each a
+/// [`cardkit::StreamTarget`] or a [`cardkit::ElementId`] ([`cardkit::IdField`]); a missing,
+/// extra or wrongly typed field is a compile error.
+///
+/// ```
+/// use lark_card::cardkit::{ElementId, StreamTarget, StreamingCard};
+///
+/// pub struct AnswerIds {
+///     pub answer: StreamTarget,
+///     pub stop: ElementId,
+/// }
+///
+/// fn answer_card(question: &str) -> StreamingCard<AnswerIds> {
+///     lark_card::streaming_card!(AnswerIds, { "schema": "2.0", "body": { "elements": [
+///         { "tag": "markdown", "content": (question) },
+///         { "tag": "markdown", "element_id": "answer", "content": "Thinking…" },
+///         { "tag": "button", "element_id": "stop", "text": { "tag": "plain_text", "content": "Stop" } }
+///     ] } })
+/// }
+///
+/// assert_eq!(answer_card("Why?").ids().answer.as_str(), "answer");
+/// ```
+///
 /// A misspelt id is the compiler's "no field" error, with its suggestion:
 ///
 /// ```compile_fail

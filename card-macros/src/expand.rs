@@ -378,8 +378,7 @@ fn json(v: &Value) -> TokenStream {
 /// per named element (spanned at its `element_id`), and the card with it. `card` is the
 /// card's expression, or a placeholder when the card has errors, so that the ids are still
 /// fields and only the card's errors are reported.
-pub fn streaming_card(card: TokenStream, named: &[Named]) -> TokenStream {
-    let ids = Ident::new("ElementIds", Span::mixed_site());
+pub fn streaming_card(card: TokenStream, named: &[Named], ids: Option<&Ident>) -> TokenStream {
     // With errors, the ids may repeat or not be identifiers: one field each, only for
     // identifiers, so that the card's errors come without follow-on ones.
     let mut seen = Vec::new();
@@ -392,6 +391,25 @@ pub fn streaming_card(card: TokenStream, named: &[Named]) -> TokenStream {
         })
         .filter_map(|element| Some((element, id_field(&element.id, element.span)?)))
         .collect();
+    // The user's struct: a field per id, each converted to the field's type, so that a
+    // missing, extra or wrongly typed field is reported on the card's `element_id`.
+    if let Some(ids) = ids {
+        let values = named.iter().map(|(element, field)| {
+            let id = Literal::string(&element.id);
+            let value = match streamable(element) {
+                Some(tag) => {
+                    let tag = Literal::string(tag);
+                    quote!(::lark_card::__private::stream_target(#id, #tag))
+                }
+                None => quote!(::lark_card::__private::element_id(#id)),
+            };
+            quote_spanned!(element.span=> #field: ::lark_card::__private::id_field(#value))
+        });
+        return quote! {
+            ::lark_card::__private::streaming_card(#card, #ids { #(#values,)* })
+        };
+    }
+    let ids = Ident::new("ElementIds", Span::mixed_site());
     let fields = named.iter().map(|(element, field)| {
         let ty = match streamable(element) {
             Some(_) => quote!(::lark_card::cardkit::StreamTarget),

@@ -84,23 +84,21 @@ fn expand(input: TokenStream2) -> TokenStream2 {
 
 /// `streaming_card!`: the stages of `card!`, the streaming card's own checks, and the ids.
 fn expand_streaming(input: TokenStream2) -> TokenStream2 {
-    let card: ast::Value = match ast::parse(input) {
-        Ok(card) => card,
+    let (name, card) = match ast::parse_streaming(input) {
+        Ok(parsed) => parsed,
         Err(error) => return diag::failed_streaming(error, TokenStream2::new()),
     };
     let mut checked = check::check(&card, None);
     let named = check::named_elements(&card);
     let mut errors = std::mem::take(&mut checked.errors);
     errors.extend(check::streaming(&card, &checked, &named));
+    let name = name.as_ref();
     match diag::combine(errors) {
         Some(errors) => {
-            let ids = expand::streaming_card(
-                quote::quote!(::lark_card::__private::placeholder()),
-                &named,
-            );
-            diag::failed_streaming(errors, ids)
+            let placeholder = quote::quote!(::lark_card::__private::placeholder());
+            diag::failed_streaming(errors, expand::streaming_card(placeholder, &named, name))
         }
-        None => expand::streaming_card(expand::card(&card, &checked), &named),
+        None => expand::streaming_card(expand::card(&card, &checked), &named, name),
     }
 }
 

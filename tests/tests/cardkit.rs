@@ -388,3 +388,25 @@ fn settings_over_100000_characters_are_refused_before_any_request() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Ids of your own: the card's element ids as its fields, checked when it compiles.
+struct AnswerIds {
+    answer: lark_card::cardkit::StreamTarget,
+    stop: ElementId,
+}
+
+fn answer_card(question: &str) -> StreamingCard<AnswerIds> {
+    lark_card::streaming_card!(AnswerIds, { "schema": "2.0", "body": { "elements": [
+        { "tag": "markdown", "content": (question) },
+        { "tag": "markdown", "element_id": "answer", "content": "Thinking…" },
+        { "tag": "button", "element_id": "stop", "text": { "tag": "plain_text", "content": "Stop" } }
+    ] } })
+}
+
+#[test]
+fn a_card_with_ids_of_your_own_can_be_returned() {
+    let card = answer_card("Why?");
+    assert_eq!(card.stream_target("answer").ok().as_ref(), Some(&card.ids().answer));
+    assert_eq!(card.element_id("stop").ok().as_ref(), Some(&card.ids().stop));
+    assert!(card.card().to_content().contains(r#""content":"Why?""#));
+}

@@ -285,3 +285,47 @@ impl IntoStreamTarget for &StreamTarget {
         self.clone()
     }
 }
+
+/// The type of a field of your own ids struct, for `streaming_card!(YourIds, { ... })`:
+/// [`StreamTarget`] for a `markdown` element or a `plain_text` text object, [`ElementId`]
+/// for any element (a stream target too). A [`StreamTarget`] field for another element does
+/// not compile.
+///
+/// ```compile_fail
+/// use lark_card::cardkit::StreamTarget;
+///
+/// struct Ids { stop: StreamTarget }
+/// // error: the element of this `element_id` cannot be a `StreamTarget` field: only a
+/// //        `markdown` element or a `plain_text` text object can be streamed into
+/// let card = lark_card::streaming_card!(Ids, { "schema": "2.0", "body": { "elements": [
+///     { "tag": "button", "element_id": "stop", "text": { "tag": "plain_text", "content": "Stop" } }
+/// ] } });
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "the element of this `element_id` cannot be a `{Self}` field: only a `markdown` element or a `plain_text` text object can be streamed into",
+    label = "not a `markdown` or `plain_text` element",
+    note = "Lark refuses to stream text into any other element (300310)",
+    note = "make the field an `ElementId` (to patch, replace or delete the element), or give it the id of a `markdown` element"
+)]
+pub trait IdField<Of>: Sized {
+    /// The field's value.
+    fn id_field(id: Of) -> Self;
+}
+
+impl IdField<StreamTarget> for StreamTarget {
+    fn id_field(id: StreamTarget) -> Self {
+        id
+    }
+}
+
+impl IdField<StreamTarget> for ElementId {
+    fn id_field(id: StreamTarget) -> Self {
+        id.into()
+    }
+}
+
+impl IdField<ElementId> for ElementId {
+    fn id_field(id: ElementId) -> Self {
+        id
+    }
+}

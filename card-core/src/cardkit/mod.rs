@@ -51,5 +51,5 @@ pub use body::{
     UpdateSettings,
 };
 pub use card::{StreamTargetError, StreamingCard, StreamingCardError};
-pub use ids::{CardId, ElementId, IntoStreamTarget, InvalidId, StreamTarget};
+pub use ids::{CardId, ElementId, IdField, IntoStreamTarget, InvalidId, StreamTarget};
 pub use sequence::{OperationUuid, Sequence, SequenceError};
