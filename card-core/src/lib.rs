@@ -334,7 +334,7 @@ pub use lark_card_macros::markdown;
 ///
 /// The struct of the ids is made inside the expansion, so its type has no name. To keep the
 /// card in a struct field or return it from a function, name a struct of your own first: it
-/// must have a field for every literal `element_id` of the card, each a
+/// must have a field for every literal `element_id` of the card outside `if` branches, each a
 /// [`cardkit::StreamTarget`] or a [`cardkit::ElementId`] ([`cardkit::IdField`]); a missing,
 /// extra or wrongly typed field is a compile error.
 ///

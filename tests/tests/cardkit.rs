@@ -406,7 +406,13 @@ fn answer_card(question: &str) -> StreamingCard<AnswerIds> {
 #[test]
 fn a_card_with_ids_of_your_own_can_be_returned() {
     let card = answer_card("Why?");
-    assert_eq!(card.stream_target("answer").ok().as_ref(), Some(&card.ids().answer));
-    assert_eq!(card.element_id("stop").ok().as_ref(), Some(&card.ids().stop));
+    assert_eq!(
+        card.stream_target("answer").ok().as_ref(),
+        Some(&card.ids().answer)
+    );
+    assert_eq!(
+        card.element_id("stop").ok().as_ref(),
+        Some(&card.ids().stop)
+    );
     assert!(card.card().to_content().contains(r#""content":"Why?""#));
 }
