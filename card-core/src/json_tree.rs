@@ -19,7 +19,7 @@ pub(crate) enum JsonNode {
 
 impl Node for JsonNode {
     // Runtime errors are located by their JSON path, which the validator keeps.
-    fn span(&self) -> usize {
+    fn id(&self) -> usize {
         0
     }
 

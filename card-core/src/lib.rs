@@ -77,7 +77,7 @@
 //! - [`Card::from_json`] reads and checks card JSON at run time, with the same rules and
 //!   messages ([`CardError`], [`ValidationError`] with the JSON path).
 //! - [`model`] is the typed card JSON (1.0 and 2.0), generated from the schema;
-//!   [`RawElement`] carries a component the model does not know yet.
+//!   [`Unchecked`] carries a component the model does not know yet.
 //! - [`client::Client`] sends and updates; [`client::Updater`] streams states to sent cards;
 //!   [`lark::LarkCode`] names every code Lark answers.
 //! - [`callback::Receiver`] answers clicks with an [`callback::Answer`] built from a
@@ -115,6 +115,7 @@ mod json_tree;
 mod message_id;
 pub mod model;
 mod raw;
+mod secret;
 mod template;
 mod write_json;
 
@@ -148,7 +149,7 @@ pub use card::{
 /// A Rust expression may stand for any value. Its field decides what it may be: text takes
 /// any `Display` ([`IntoText`]); markdown takes any `Display`, escaped so that it renders
 /// literally, or [`TrustedMarkdown`] as is ([`IntoMarkdown`]); integers take [`IntoInteger`];
-/// elements take anything `Into<`[`Element`]`>`, [`RawElement`] included; enumerations and
+/// elements take anything `Into<`[`Element`]`>`, [`Unchecked`] included; enumerations and
 /// objects take their typed value from [`model`]; free JSON takes `Into<serde_json::Value>`.
 ///
 /// ```
@@ -378,5 +379,6 @@ pub use lark_card_macros::markdown;
 pub use lark_card_macros::streaming_card;
 pub use message_id::{InvalidMessageId, MessageId};
 pub use model::{CardJson, Element};
-pub use raw::{RawElement, Unchecked};
+pub use raw::Unchecked;
+pub use secret::Secret;
 pub use template::TemplateCard;

@@ -14,7 +14,10 @@ use core::str::FromStr;
 /// assert!("dc13264520392913".parse::<MessageId>().is_err());
 /// # Ok::<(), lark_card::InvalidMessageId>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(try_from = "String", into = "String")]
 pub struct MessageId(String);
 
 /// A string that is not a message id, and why.
@@ -91,6 +94,12 @@ impl TryFrom<&str> for MessageId {
 impl fmt::Display for MessageId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+impl From<MessageId> for String {
+    fn from(id: MessageId) -> String {
+        id.0
     }
 }
 

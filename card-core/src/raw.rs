@@ -35,9 +35,6 @@ use serde_json::{Map, Value};
 #[serde(transparent)]
 pub struct Unchecked(pub Map<String, Value>);
 
-/// The name [`Unchecked`] had when it stood for unknown elements only.
-pub use self::Unchecked as RawElement;
-
 impl Unchecked {
     /// Wraps a JSON object. Anything else becomes an object with the value under
     /// `"content"`, so nothing is lost.

@@ -1,8 +1,9 @@
 //! The emulator's clock.
 //!
 //! Every rule that depends on time reads this clock, never the system clock directly: token
-//! lifetimes (2 hours, renewed under 30 minutes), the 14-day update window, and the rate-limit
-//! windows (per second, per minute). A test can therefore jump 14 days ahead in a microsecond.
+//! lifetimes (2 hours, renewed under 30 minutes), the 14-day update window, the rate-limit
+//! windows (per second, per minute), the 3 seconds Lark waits for a callback's answer and the
+//! 30 minutes of a callback's token. A test can therefore jump 14 days ahead in a microsecond.
 //!
 //! By default the clock runs: it starts at the wall-clock time the emulator started and moves
 //! with real time, plus whatever [`Clock::advance`] added. That keeps the binary and clients
@@ -12,6 +13,8 @@
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use tokio::sync::Notify;
 
 /// The emulator's clock: real time plus manual advances, or paused.
 ///
@@ -29,6 +32,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 #[derive(Debug)]
 pub struct Clock {
     inner: Mutex<ClockState>,
+    /// Woken on every advance, pause and resume, for waits on the clock.
+    changed: Notify,
 }
 
 #[derive(Debug)]
@@ -69,6 +74,7 @@ impl Clock {
                 anchor_ms,
                 running_since: if paused { None } else { Some(Instant::now()) },
             }),
+            changed: Notify::new(),
         }
     }
 
@@ -96,6 +102,8 @@ impl Clock {
     pub fn advance(&self, by: Duration) {
         let mut state = self.lock();
         state.anchor_ms = state.anchor_ms.saturating_add(millis(by));
+        drop(state);
+        self.changed.notify_waiters();
     }
 
     /// Stops the clock: from now on only [`Clock::advance`] moves it.
@@ -103,6 +111,8 @@ impl Clock {
         let mut state = self.lock();
         state.anchor_ms = state.now_ms();
         state.running_since = None;
+        drop(state);
+        self.changed.notify_waiters();
     }
 
     /// Lets the clock run with real time again, from the time it shows now.
@@ -110,6 +120,35 @@ impl Clock {
         let mut state = self.lock();
         if state.running_since.is_none() {
             state.running_since = Some(Instant::now());
+        }
+        drop(state);
+        self.changed.notify_waiters();
+    }
+
+    /// Waits until the clock shows `target_ms` (milliseconds since the Unix epoch): with real
+    /// time while it runs, and at an [`Clock::advance`] that reaches it while it is paused.
+    pub(crate) async fn reached(&self, target_ms: u64) {
+        loop {
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            // Registered before the clock is read, so that a change in between still wakes us.
+            changed.as_mut().enable();
+            let (now, running) = {
+                let state = self.lock();
+                (state.now_ms(), state.running_since.is_some())
+            };
+            if now >= target_ms {
+                return;
+            }
+            if running {
+                let left = Duration::from_millis(target_ms - now);
+                tokio::select! {
+                    () = tokio::time::sleep(left) => {}
+                    () = &mut changed => {}
+                }
+            } else {
+                changed.await;
+            }
         }
     }
 
@@ -122,6 +161,20 @@ impl Clock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_paused_clock_is_reached_by_an_advance_only() {
+        let clock = std::sync::Arc::new(Clock::new(UNIX_EPOCH, true));
+        let waiter = clock.clone();
+        let waiting = tokio::spawn(async move { waiter.reached(3_000).await });
+        // On one thread, a yield lets the waiter run until it waits.
+        tokio::task::yield_now().await;
+        clock.advance(Duration::from_millis(2_999));
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished());
+        clock.advance(Duration::from_millis(1));
+        assert!(waiting.await.is_ok());
+    }
 
     #[test]
     fn a_paused_clock_moves_only_when_advanced() {

@@ -6,12 +6,14 @@ use std::time::SystemTime;
 
 use tokio::sync::{oneshot, watch};
 
+use crate::callbacks::{CallbackApp, Click, Interaction};
 use crate::clock::Clock;
+use crate::delivery::Delivery;
 use crate::errors::EmulatorError;
 use crate::faults::Faults;
 use crate::ids::Rng;
 use crate::inspect::{Counts, MessageState, MessageView, RecordedRequest, Revision};
-use crate::server;
+use crate::server::{self, AppState};
 use crate::state::{Shared, State};
 
 /// The app an emulator has when none is configured (and the binary's default).
@@ -66,6 +68,7 @@ pub const DEFAULT_APP_SECRET: &str = "secret";
 #[derive(Debug)]
 pub struct Emulator {
     shared: Arc<Shared>,
+    delivery: Arc<Delivery>,
     addr: SocketAddr,
     base_url: String,
     shutdown: watch::Sender<bool>,
@@ -116,7 +119,7 @@ impl EmulatorBuilder {
         self
     }
 
-    fn prepare(self) -> Result<(Arc<Shared>, StdTcpListener), EmulatorError> {
+    fn prepare(self) -> Result<(AppState, StdTcpListener), EmulatorError> {
         let listener = StdTcpListener::bind(("127.0.0.1", self.port))?;
         listener.set_nonblocking(true)?;
         let mut state = State::new(self.seed.unwrap_or_else(Rng::seed_from_time));
@@ -127,47 +130,51 @@ impl EmulatorBuilder {
             state.add_app(app_id, secret);
         }
         let clock = Clock::new(self.start_time.unwrap_or_else(SystemTime::now), self.paused);
-        Ok((Arc::new(Shared::new(clock, state)), listener))
+        let app = AppState {
+            shared: Arc::new(Shared::new(clock, state)),
+            delivery: Arc::new(Delivery::default()),
+        };
+        Ok((app, listener))
     }
 
     /// Starts the emulator on the current tokio runtime.
     pub async fn start(self) -> Result<Emulator, EmulatorError> {
-        let (shared, listener) = self.prepare()?;
+        let (app, listener) = self.prepare()?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
         let addr = listener.local_addr()?;
         let (shutdown, shutdown_rx) = watch::channel(false);
         let (stopped_tx, stopped) = oneshot::channel();
-        let server_shared = shared.clone();
+        let server_app = app.clone();
         tokio::spawn(async move {
-            server::serve(listener, server_shared, shutdown_rx).await;
+            server::serve(listener, server_app, shutdown_rx).await;
             let _ = stopped_tx.send(());
         });
-        Ok(Emulator::new(shared, addr, shutdown, stopped))
+        Ok(Emulator::new(app, addr, shutdown, stopped))
     }
 
     /// Starts the emulator on a thread of its own, for tests without a tokio runtime (with a
     /// blocking HTTP client, say).
     pub fn start_blocking(self) -> Result<Emulator, EmulatorError> {
-        let (shared, listener) = self.prepare()?;
+        let (app, listener) = self.prepare()?;
         let addr = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
         let (shutdown, shutdown_rx) = watch::channel(false);
         let (stopped_tx, stopped) = oneshot::channel();
-        let server_shared = shared.clone();
+        let server_app = app.clone();
         std::thread::Builder::new()
             .name("lark-card-emulator".to_owned())
             .spawn(move || {
                 runtime.block_on(async move {
                     match tokio::net::TcpListener::from_std(listener) {
-                        Ok(listener) => server::serve(listener, server_shared, shutdown_rx).await,
+                        Ok(listener) => server::serve(listener, server_app, shutdown_rx).await,
                         Err(error) => tracing::error!(%error, "the emulator could not listen"),
                     }
                 });
                 let _ = stopped_tx.send(());
             })?;
-        Ok(Emulator::new(shared, addr, shutdown, stopped))
+        Ok(Emulator::new(app, addr, shutdown, stopped))
     }
 }
 
@@ -190,13 +197,14 @@ impl Emulator {
     }
 
     fn new(
-        shared: Arc<Shared>,
+        app: AppState,
         addr: SocketAddr,
         shutdown: watch::Sender<bool>,
         stopped: oneshot::Receiver<()>,
     ) -> Emulator {
         Emulator {
-            shared,
+            shared: app.shared,
+            delivery: app.delivery,
             addr,
             base_url: format!("http://{addr}"),
             shutdown,
@@ -212,10 +220,6 @@ impl Emulator {
     /// The address the emulator listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
-    }
-
-    pub(crate) fn shared(&self) -> &Arc<Shared> {
-        &self.shared
     }
 
     /// The emulator's clock.
@@ -240,8 +244,10 @@ impl Emulator {
         self.shared.lock().messages()
     }
 
-    /// A message's contents over time: as sent, then after each successful update. Empty
-    /// for an unknown message.
+    /// A message's history: its contents as sent and after each successful update (by
+    /// `PATCH`, a callback's answer or a delayed update, each labelled by its
+    /// [`RevisionKind`](crate::RevisionKind)), and in order with them each simulated
+    /// interaction with its answer's code and toast. Empty for an unknown message.
     pub fn history(&self, message_id: &str) -> Vec<Revision> {
         self.shared.lock().history(message_id).unwrap_or_default()
     }
@@ -326,6 +332,28 @@ impl Emulator {
     /// Revokes one token; whether the emulator had issued it.
     pub fn revoke_token(&self, token: &str) -> bool {
         self.shared.lock().tokens.revoke(token)
+    }
+
+    // ----- callbacks -----
+
+    /// Sets an app's callback URL, Verification Token and Encrypt Key.
+    pub fn set_callback(&self, app_id: &str, app: CallbackApp) {
+        self.shared.lock().callbacks.set_app(app_id, app);
+    }
+
+    /// Simulates an interaction with a sent card: the callback goes to the app's callback
+    /// URL, and its answer is applied. See [`callbacks`](crate::callbacks).
+    pub async fn click(
+        &self,
+        message_id: &str,
+        click: Click,
+    ) -> Result<Interaction, EmulatorError> {
+        self.delivery.click(&self.shared, message_id, click).await
+    }
+
+    /// Every simulated interaction so far, oldest first.
+    pub fn interactions(&self) -> Vec<Interaction> {
+        self.shared.lock().callbacks.interactions().to_vec()
     }
 
     /// Stops the server and waits until every connection is closed.

@@ -67,27 +67,66 @@ impl MessageView {
     }
 }
 
-/// How a revision came about.
+/// How an entry of a message's history came about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RevisionKind {
     /// The message was sent with this content.
     Sent,
-    /// An update (`PATCH`) set this content.
+    /// An update (`PATCH`, or `PUT` for a text message) set this content.
     Updated,
+    /// Someone interacted with the card (a simulated interaction): the content is the card
+    /// as it was clicked, unchanged, and [`Revision::interaction`] says what happened.
+    Clicked,
+    /// The card of a callback's answer replaced the card, exactly as the app's answer wrote it.
+    CallbackAnswer,
+    /// A delayed update (`POST /open-apis/interactive/v1/card/update` with a callback's
+    /// token) set this content.
+    DelayedUpdate,
+    /// Lark undid a delayed update made before the callback's answer (the update must
+    /// follow the answer): the card is back to what it was before that update.
+    Undone,
 }
 
-/// One content of a message in its history.
+impl RevisionKind {
+    /// Whether the entry changed the message's content (an interaction alone does not).
+    pub fn changes_content(self) -> bool {
+        !matches!(self, RevisionKind::Clicked)
+    }
+}
+
+/// One entry of a message's history: a content it had, or an interaction with it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Revision {
     /// When (emulator clock).
     #[serde(serialize_with = "as_millis")]
     pub at: SystemTime,
-    /// Sent or updated.
+    /// Sent, updated, clicked, answered by a callback, or updated later.
     pub kind: RevisionKind,
-    /// The content, as received.
+    /// The content, as received (for [`RevisionKind::Clicked`], the card that was clicked).
     pub content: String,
+    /// For [`RevisionKind::Clicked`]: the interaction and its answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interaction: Option<ClickedEntry>,
+}
+
+/// A simulated interaction as a message's history shows it: what was clicked, by whom, and
+/// the app's answer (its code and toast) once it came.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ClickedEntry {
+    /// The callback's `event_id` (the same as in [`Interaction`](crate::Interaction)).
+    pub event_id: String,
+    /// The element's tag.
+    pub tag: String,
+    /// Who interacted (`ou_…`).
+    pub open_id: String,
+    /// 0, or Lark's code for a late or bad answer; `None` while the app has not answered.
+    pub code: Option<i64>,
+    /// The toast of the answer.
+    pub toast: Option<serde_json::Value>,
 }
 
 /// The APIs the emulator serves, for counting.

@@ -48,21 +48,32 @@
 //! For tests that drive the binary over HTTP; paths are under [`CONTROL_PREFIX`]
 //! (`/__emulator`). They are neither counted nor faulted.
 //!
-//! | method and path | does |
-//! |---|---|
-//! | `GET /messages` | every message |
-//! | `POST /messages` `{"chat_id", "content", "app_id"?}` | sends a card directly → `{"message_id"}` |
-//! | `GET /messages/{id}` | one message |
-//! | `GET /messages/{id}/history` | its contents over time |
-//! | `POST /messages/{id}/recall`, `/delete` | recalls or deletes it |
-//! | `GET /counts` | request counts |
-//! | `GET /clock`; `POST /clock/advance` `{"ms"}` or `{"seconds"}`; `POST /clock/pause`, `/resume` | the clock |
-//! | `POST /tokens/revoke` | revokes every token |
-//! | `GET /apps`; `POST /apps` `{"app_id", "app_secret"}` | apps |
-//! | `POST /apps/{app_id}/bot` `{"enabled"}` | turns the app's bot ability on or off |
-//! | `POST /chats/{chat_id}/dissolve` | dissolves a chat |
-//! | `POST /chats/{chat_id}/bot` `{"app_id", "present"}` | removes an app's bot from a chat, or adds it back |
-//! | `GET /faults`; `POST /faults` (below); `DELETE /faults` | fault injection |
+//! | method and path | body | does |
+//! |---|---|---|
+//! | `GET /messages` | | every message ([`MessageView`]s, in the order sent) |
+//! | `POST /messages` | `{"chat_id", "content", "app_id"?}` | sends a card directly (no token, limit or fault) → `{"message_id"}` |
+//! | `GET /messages/{id}` | | one message |
+//! | `GET /messages/{id}/history` | | its history ([`Revision`]s): contents as sent and updated (`kind` `sent`, `updated`, `callback_answer`, `delayed_update`, and `undone` for a delayed update made before the callback's answer) and, in order with them, each click (`clicked`, with `interaction`: `event_id`, `tag`, `open_id`, the answer's `code` and `toast`) |
+//! | `POST /messages/{id}/recall` | | recalls it (updates answer 230011) |
+//! | `POST /messages/{id}/delete` | | deletes it (updates answer 230110) |
+//! | `POST /messages/{id}/actions` | a [`Click`]: `{"element_id"}`, `{"value"}` or `{"name"}`, and `"operator"?`, `"form_value"?`, `"input_value"?`, `"option"?`, `"options"?`, `"checked"?`, `"timezone"?` | a simulated interaction: the callback goes to the app and its answer is applied → the [`Interaction`] |
+//! | `GET /interactions` | | every simulated interaction so far ([`Interaction`]s) |
+//! | `GET /counts` | | request counts ([`Counts`]) |
+//! | `GET /clock` | | `{"now_ms", "paused"}` |
+//! | `POST /clock/advance` | `{"ms"}` or `{"seconds"}` | moves the clock on |
+//! | `POST /clock/pause` | | pauses the clock |
+//! | `POST /clock/resume` | | lets the clock run again |
+//! | `POST /tokens/revoke` | | revokes every token |
+//! | `GET /apps` | | the app ids |
+//! | `POST /apps` | `{"app_id", "app_secret"}` | adds an app, or changes its secret |
+//! | `POST /apps/{app_id}/bot` | `{"enabled"}` | turns the app's bot ability on or off |
+//! | `POST /apps/{app_id}/callback` | `{"url", "verification_token", "encrypt_key"?}` | the app's callback settings ([`CallbackApp`]) |
+//! | `POST /chats/{chat_id}/dissolve` | | dissolves a chat |
+//! | `POST /chats/{chat_id}/bot` | `{"app_id", "present"}` | removes an app's bot from a chat, or adds it back |
+//! | `GET /faults` | | what is queued ([`PendingFaults`]) |
+//! | `POST /faults` | below | adds faults |
+//! | `DELETE /faults` | | clears every fault |
+//! | `GET /viewer/…` | | the viewer's own paths ([below](#the-viewer)) |
 //!
 //! Answers are JSON; errors are `{"error": "…"}` with HTTP 400 or 404.
 //!
@@ -129,16 +140,30 @@
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+// The modules in layers, each using only those above it:
+// - facts and plain data: clock, ids, errors, limits, tokens, faults, body, card, inspect,
+//   journal, paths, callbacks (the public types), card_action, answer, callback_registry;
+// - the state, which holds it all under one lock: state;
+// - on top of the state, side by side: delivery (callbacks over HTTP), routes (the API),
+//   viewer (the page);
+// - the server, then the `Emulator` that starts it: server, emulator.
+// tests/layers.rs fails on any import circle.
+mod answer;
 mod body;
+mod callback_registry;
 pub mod callbacks;
 mod card;
+mod card_action;
 pub mod clock;
+mod delivery;
 mod emulator;
 mod errors;
 pub mod faults;
 mod ids;
 pub mod inspect;
+mod journal;
 pub mod limits;
+mod paths;
 mod routes;
 mod server;
 mod state;
@@ -151,7 +176,8 @@ pub use emulator::{Emulator, EmulatorBuilder, DEFAULT_APP_ID, DEFAULT_APP_SECRET
 pub use errors::EmulatorError;
 pub use faults::{Faults, PendingFaults};
 pub use inspect::{
-    Counts, Endpoint, MessageState, MessageView, RecordedRequest, Revision, RevisionKind,
+    ClickedEntry, Counts, Endpoint, MessageState, MessageView, RecordedRequest, Revision,
+    RevisionKind,
 };
-pub use routes::CONTROL_PREFIX;
+pub use paths::CONTROL_PREFIX;
 pub use state::{UPDATE_WINDOW, UUID_WINDOW};

@@ -9,6 +9,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::body::Body;
+use axum::extract::FromRef;
 use axum::http::header::CONNECTION;
 use axum::http::{HeaderValue, Request};
 use axum::response::Response;
@@ -21,19 +22,48 @@ use tokio::task::JoinSet;
 use tower::ServiceExt;
 
 use crate::body::{self, ReadBody};
+use crate::delivery::Delivery;
 use crate::faults::Transport;
 use crate::inspect::{bump, redact_authorization, Endpoint, RecordedRequest, REQUEST_LOG};
-use crate::routes::{self, gateway_failure, LogId, ReceivedBody, ReplyCode, CONTROL_PREFIX};
+use crate::journal::Rejection;
+use crate::paths;
+use crate::routes::{self, gateway_failure, LogId, ReceivedBody, ReplyCode};
 use crate::state::Shared;
+use crate::viewer;
+
+/// What the handlers share; each takes its slice (`State<Arc<Shared>>`,
+/// `State<Arc<Delivery>>`) through `FromRef`.
+#[derive(Clone, Debug)]
+pub(crate) struct AppState {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) delivery: Arc<Delivery>,
+}
+
+impl FromRef<AppState> for Arc<Shared> {
+    fn from_ref(state: &AppState) -> Arc<Shared> {
+        state.shared.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<Delivery> {
+    fn from_ref(state: &AppState) -> Arc<Delivery> {
+        state.delivery.clone()
+    }
+}
 
 /// Serves until `shutdown` turns true (or its sender is gone); then every open connection is
 /// closed.
 pub(crate) async fn serve(
     listener: TcpListener,
-    shared: Arc<Shared>,
+    app: AppState,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let router = routes::router(shared.clone());
+    let shared = app.shared.clone();
+    let router = routes::router()
+        .merge(viewer::router())
+        .fallback(routes::not_found)
+        .method_not_allowed_fallback(routes::not_found)
+        .with_state(app);
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
@@ -97,9 +127,7 @@ async fn handle(
     let log_id = shared.log_id();
     let (parts, incoming) = request.into_parts();
     let path = parts.uri.path().to_owned();
-    let control = path == CONTROL_PREFIX
-        || path.starts_with(&format!("{CONTROL_PREFIX}/"))
-        || crate::viewer::is_viewer_path(&path);
+    let control = paths::is_control(&path);
     let (endpoint, message_id) = Endpoint::classify(&parts.method, &path);
 
     // The whole body is read before anything answers, so that an early answer (a missing
@@ -179,7 +207,7 @@ async fn handle(
             let at_ms = shared.clock.now_ms();
             shared.lock().journal.reject(
                 id,
-                crate::viewer::Rejection {
+                Rejection {
                     at_ms,
                     method: method.to_string(),
                     status: response.status().as_u16(),

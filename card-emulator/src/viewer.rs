@@ -31,12 +31,11 @@
 //! | `GET /__emulator/viewer/events` | server-sent events: `change` with the version |
 //! | `GET /__emulator/viewer/viewer.js`, `viewer.css`, `card.css` | the static files |
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRef, Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -46,83 +45,23 @@ use axum::Router;
 use lark_card_render::{Options, Theme, Width};
 use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
-use tokio::sync::watch;
 
 use crate::inspect::{MessageState, MessageView, RevisionKind};
-use crate::routes::CONTROL_PREFIX;
+use crate::paths::VIEWER_PREFIX;
 use crate::state::Shared;
 use lark_card::lark::LarkCode;
-
-/// Where the viewer's own endpoints live, under [`CONTROL_PREFIX`] so that they are neither
-/// counted nor faulted.
-const VIEWER: &str = "/viewer";
 
 /// The policy of every viewer page: the viewer's script and styles from the emulator itself,
 /// style attributes (the renderer writes only checked values into them), nothing else.
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-/// Most rejected requests remembered per message.
-const REJECTIONS_KEPT: usize = 100;
-
-/// Whether a path outside [`CONTROL_PREFIX`] belongs to the viewer (and so is not counted as
-/// an API request).
-pub(crate) fn is_viewer_path(path: &str) -> bool {
-    path == "/"
-}
-
-/// A request the emulator refused for a message.
-#[derive(Clone, Debug)]
-pub(crate) struct Rejection {
-    pub(crate) at_ms: u64,
-    pub(crate) method: String,
-    pub(crate) status: u16,
-    pub(crate) code: i64,
-}
-
-/// What the viewer follows: a version bumped on every change, and the rejected requests per
-/// message. Kept in the emulator's state, under its one lock.
-#[derive(Debug)]
-pub(crate) struct Journal {
-    changes: watch::Sender<u64>,
-    rejections: HashMap<String, Vec<Rejection>>,
-}
-
-impl Default for Journal {
-    fn default() -> Journal {
-        Journal {
-            changes: watch::Sender::new(0),
-            rejections: HashMap::new(),
-        }
-    }
-}
-
-impl Journal {
-    /// Something the viewer shows changed.
-    pub(crate) fn changed(&mut self) {
-        self.changes.send_modify(|version| *version += 1);
-    }
-
-    /// A request for message `id` was refused.
-    pub(crate) fn reject(&mut self, id: &str, rejection: Rejection) {
-        let list = self.rejections.entry(id.to_owned()).or_default();
-        if list.len() == REJECTIONS_KEPT {
-            list.remove(0);
-        }
-        list.push(rejection);
-        self.changed();
-    }
-
-    fn version(&self) -> u64 {
-        *self.changes.borrow()
-    }
-
-    fn rejections(&self, id: &str) -> &[Rejection] {
-        self.rejections.get(id).map_or(&[], Vec::as_slice)
-    }
-}
-
-pub(crate) fn router() -> Router<Arc<Shared>> {
-    let base = format!("{CONTROL_PREFIX}{VIEWER}");
+/// The viewer's page and paths, for any state that holds the emulator's state.
+pub(crate) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<Shared>: FromRef<S>,
+{
+    let base = VIEWER_PREFIX;
     Router::new()
         .route("/", get(index))
         .route(&format!("{base}/chats"), get(chats_fragment))
@@ -239,9 +178,9 @@ fn layout(title: &str, look: &Look, body: Markup) -> Markup {
                 title { (title) }
                 // No favicon request (it would be a 404 in the console).
                 link rel="icon" href="data:,";
-                link rel="stylesheet" href=(format!("{CONTROL_PREFIX}{VIEWER}/card.css"));
-                link rel="stylesheet" href=(format!("{CONTROL_PREFIX}{VIEWER}/viewer.css"));
-                script src=(format!("{CONTROL_PREFIX}{VIEWER}/viewer.js")) defer {}
+                link rel="stylesheet" href=(format!("{VIEWER_PREFIX}/card.css"));
+                link rel="stylesheet" href=(format!("{VIEWER_PREFIX}/viewer.css"));
+                script src=(format!("{VIEWER_PREFIX}/viewer.js")) defer {}
             }
             body { (body) }
         }
@@ -341,7 +280,7 @@ fn message_markup(shown: &Shown, look: &Look) -> Markup {
                 }
                 @if view.state != MessageState::Live { span.badge { (state_label(view.state)) } }
                 @if shown.rejections > 0 { span.badge.rejected { (shown.rejections) " rejected" } }
-                a.history href=(format!("{CONTROL_PREFIX}{VIEWER}/messages/{id}")) { "history" }
+                a.history href=(format!("{VIEWER_PREFIX}/messages/{id}")) { "history" }
             }
             div.bubble { (content_markup(&view.msg_type, &view.content, &look.options(id))) }
         }
@@ -387,6 +326,30 @@ async fn chats_fragment(
     html_response(chats_markup(&shared, &look))
 }
 
+/// A history entry's kind as the page's `data-kind` (the JSON's name).
+fn kind_label(kind: RevisionKind) -> &'static str {
+    match kind {
+        RevisionKind::Sent => "sent",
+        RevisionKind::Updated => "updated",
+        RevisionKind::Clicked => "clicked",
+        RevisionKind::CallbackAnswer => "callback_answer",
+        RevisionKind::DelayedUpdate => "delayed_update",
+        RevisionKind::Undone => "undone",
+    }
+}
+
+/// A history entry's kind as a person reads it.
+fn kind_text(kind: RevisionKind) -> &'static str {
+    match kind {
+        RevisionKind::Sent => "sent",
+        RevisionKind::Updated => "updated",
+        RevisionKind::Clicked => "clicked",
+        RevisionKind::CallbackAnswer => "card of a callback's answer",
+        RevisionKind::DelayedUpdate => "delayed update (callback token)",
+        RevisionKind::Undone => "undone: a delayed update came before the callback's answer",
+    }
+}
+
 async fn history_page(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
@@ -416,16 +379,34 @@ async fn history_page(
         html! {
             header.top { a href="/" { "← chats" } strong { "history of " (id) } span.muted { "in " (view.chat_id) ", " (state_label(view.state)) } }
             main.history-page data-message-id=(id) {
-                h2 { "Accepted states (" (history.len()) ")" }
+                h2 { "Accepted states (" (history.iter().filter(|r| r.kind.changes_content()).count()) ") and interactions" }
                 ol.revisions {
                     @for (n, revision) in history.iter().enumerate() {
-                        li.revision data-kind=(match revision.kind { RevisionKind::Sent => "sent", RevisionKind::Updated => "updated" }) {
-                            div.meta {
-                                strong { (match revision.kind { RevisionKind::Sent => "sent", RevisionKind::Updated => "updated" }) }
-                                time { (clock_text(ms_of(revision.at))) }
+                        @if let Some(clicked) = &revision.interaction {
+                            li.interaction data-kind=(kind_label(revision.kind)) data-event-id=(clicked.event_id) {
+                                div.meta {
+                                    strong { "clicked" }
+                                    time { (clock_text(ms_of(revision.at))) }
+                                    span { code { (clicked.tag) } " by " (clicked.open_id) }
+                                    @match clicked.code {
+                                        None => span.muted { "waiting for the answer" },
+                                        Some(0) => span { "answered" },
+                                        Some(code) => span.badge.rejected data-code=(code) { "code " (code) },
+                                    }
+                                    @if let Some(toast) = &clicked.toast {
+                                        span.toast { "toast: " (toast.get("content").and_then(|c| c.as_str()).unwrap_or_default()) }
+                                    }
+                                }
                             }
-                            div.bubble { (content_markup(&view.msg_type, &revision.content, &look.options(&format!("{id}-r{n}")))) }
-                            details { summary { "JSON" } pre.json { (revision.content) } }
+                        } @else {
+                            li.revision data-kind=(kind_label(revision.kind)) {
+                                div.meta {
+                                    strong { (kind_text(revision.kind)) }
+                                    time { (clock_text(ms_of(revision.at))) }
+                                }
+                                div.bubble { (content_markup(&view.msg_type, &revision.content, &look.options(&format!("{id}-r{n}")))) }
+                                details { summary { "JSON" } pre.json { (revision.content) } }
+                            }
                         }
                     }
                 }
@@ -455,7 +436,7 @@ async fn history_page(
 /// `change` events with the journal's version: the current one first, so a page that loaded
 /// just before a change still hears of it.
 async fn events(State(shared): State<Arc<Shared>>) -> Response {
-    let receiver = shared.lock().journal.changes.subscribe();
+    let receiver = shared.lock().journal.subscribe();
     let stream =
         futures_util::stream::unfold((receiver, true), |(mut receiver, first)| async move {
             if !first && receiver.changed().await.is_err() {
@@ -482,24 +463,5 @@ mod tests {
     fn clock_text_is_utc() {
         assert_eq!(clock_text(0), "1970-01-01 00:00:00");
         assert_eq!(clock_text(1_700_000_000_000), "2023-11-14 22:13:20");
-    }
-
-    #[test]
-    fn rejections_are_bounded() {
-        let mut journal = Journal::default();
-        for n in 0..=REJECTIONS_KEPT {
-            journal.reject(
-                "om_1",
-                Rejection {
-                    at_ms: n as u64,
-                    method: "PATCH".to_owned(),
-                    status: 400,
-                    code: LarkCode::MessageRateLimited.code(),
-                },
-            );
-        }
-        assert_eq!(journal.rejections("om_1").len(), REJECTIONS_KEPT);
-        assert_eq!(journal.rejections("om_1")[0].at_ms, 1);
-        assert_eq!(journal.version(), REJECTIONS_KEPT as u64 + 1);
     }
 }

@@ -425,8 +425,14 @@ async fn hostile_card_text_runs_nothing() -> TestResult {
     };
     browser.client.goto(&lark.url("/")).await?;
     let selector = message_selector(&id);
-    // Give an image error or a load handler time to fire, had one been made.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The page's load event comes after every image loaded or failed: an error or load
+    // handler, had one been made, has fired by then.
+    browser
+        .until(
+            "return document.readyState === 'complete'",
+            Duration::from_secs(5),
+        )
+        .await?;
     // Click and hover what can be clicked.
     for element in browser
         .client
@@ -683,7 +689,11 @@ async fn a_click_reaches_the_bot_and_its_toast_and_new_card_show_without_reload(
     assert_eq!(actions[0].action.tag(), "button");
     assert_eq!(actions[0].action.raw_value(), &json!({ "do": "deploy" }));
     assert_eq!(
-        actions[0].context.open_message_id.as_deref(),
+        actions[0]
+            .context
+            .open_message_id
+            .as_ref()
+            .map(|id| id.as_str()),
         Some(id.as_str())
     );
     // The toast goes away by itself.
@@ -693,6 +703,19 @@ async fn a_click_reaches_the_bot_and_its_toast_and_new_card_show_without_reload(
             Duration::from_secs(8),
         )
         .await?;
+    // The message's history shows the click, with the bot's toast, between the card as sent
+    // and the card of the answer.
+    browser
+        .client
+        .goto(&lark.url(&format!("/__emulator/viewer/messages/{id}")))
+        .await?;
+    let entries = browser
+        .eval("return [...document.querySelectorAll('ol.revisions > li')].map(e => e.dataset.kind + (e.querySelector('.toast') ? ' ' + e.querySelector('.toast').textContent : ''))")
+        .await?;
+    assert_eq!(
+        entries,
+        json!(["sent", "clicked toast: Deploying v2.5", "callback_answer"])
+    );
     assert!(browser.console_errors().await?.is_empty());
     browser.close().await
 }

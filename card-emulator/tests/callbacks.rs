@@ -13,9 +13,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::post;
 use common::{call, TestResult, APP_ID, APP_SECRET, OTHER_APP_ID, OTHER_APP_SECRET};
-use lark_card::callback::{crypto, EncryptKey};
+use lark_card::callback::crypto;
 use lark_card::lark::LarkCode;
-use lark_card_emulator::{CallbackApp, Click, Emulator, Operator};
+use lark_card::Secret;
+use lark_card_emulator::callbacks::ANSWER_WITHIN;
+use lark_card_emulator::{CallbackApp, Click, Emulator, Operator, RevisionKind};
 use serde_json::{json, Value};
 
 const TOKEN: &str = "vt-emulator";
@@ -29,17 +31,45 @@ const V1_CARD: &str = r#"{"elements":[{"tag":"action","actions":[
   {"tag":"button","text":{"tag":"plain_text","content":"Go"},"value":{"go":1}}
 ]}]}"#;
 
+/// Whether the app answers a callback.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Answering {
+    #[default]
+    Now,
+    /// Never: the emulator's 3 seconds (of its clock) run out (200341).
+    Never,
+}
+
 /// What the app answers, and what it received.
 #[derive(Clone, Default)]
 struct App {
-    answer: Arc<Mutex<(u16, String, Duration)>>,
+    answer: Arc<Mutex<(u16, String, Answering)>>,
     received: Arc<Mutex<Vec<(HeaderMap, Bytes)>>>,
+    /// Woken on each callback received.
+    arrived: Arc<tokio::sync::Notify>,
 }
 
 impl App {
-    fn answers(&self, status: u16, body: &str, delay: Duration) {
+    fn answers(&self, status: u16, body: &str, answering: Answering) {
         if let Ok(mut answer) = self.answer.lock() {
-            *answer = (status, body.to_owned(), delay);
+            *answer = (status, body.to_owned(), answering);
+        }
+    }
+
+    fn count(&self) -> usize {
+        self.received.lock().map_or(0, |r| r.len())
+    }
+
+    /// Waits until `n` callbacks have arrived in all.
+    async fn until_received(&self, n: usize) {
+        loop {
+            let arrived = self.arrived.notified();
+            tokio::pin!(arrived);
+            arrived.as_mut().enable();
+            if self.count() >= n {
+                return;
+            }
+            arrived.await;
         }
     }
 
@@ -56,15 +86,18 @@ async fn answer(State(app): State<App>, headers: HeaderMap, body: Bytes) -> impl
     if let Ok(mut received) = app.received.lock() {
         received.push((headers, body));
     }
-    let (status, body, delay) = app.answer.lock().map(|a| a.clone()).unwrap_or_default();
-    tokio::time::sleep(delay).await;
+    app.arrived.notify_waiters();
+    let (status, body, answering) = app.answer.lock().map(|a| a.clone()).unwrap_or_default();
+    if answering == Answering::Never {
+        std::future::pending::<()>().await;
+    }
     (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body)
 }
 
 /// An app on loopback answering `{}`; its callback URL.
 async fn start_app() -> Result<(String, App), Box<dyn std::error::Error>> {
     let app = App::default();
-    app.answers(200, "{}", Duration::ZERO);
+    app.answers(200, "{}", Answering::Now);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/callback", listener.local_addr()?);
     let router = axum::Router::new()
@@ -81,6 +114,16 @@ async fn emulator() -> Result<Emulator, Box<dyn std::error::Error>> {
         .paused_clock()
         .start()
         .await?)
+}
+
+/// The contents a message had (its history without the interactions).
+fn contents(emulator: &Emulator, id: &str) -> Vec<String> {
+    emulator
+        .history(id)
+        .into_iter()
+        .filter(|revision| revision.kind.changes_content())
+        .map(|revision| revision.content)
+        .collect()
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
@@ -110,7 +153,7 @@ async fn the_callback_is_lark_s_envelope_encrypted_and_signed() -> TestResult {
     let nonce = header(&headers, crypto::NONCE_HEADER);
     assert_eq!(timestamp, now.as_secs().to_string());
     assert!(!nonce.is_empty());
-    let key = EncryptKey::new(KEY);
+    let key = Secret::new(KEY);
     assert_eq!(
         header(&headers, crypto::SIGNATURE_HEADER),
         crypto::signature(timestamp, nonce, &key, &body)
@@ -163,31 +206,43 @@ async fn bad_answers_are_recorded_with_lark_s_codes_and_change_nothing() -> Test
         r#"{"config":{"update_multi":true},"elements":[{"tag":"markdown","content":"v1"}]}"#)? } })
     .to_string();
     let cases = [
-        (500, "{}".to_owned(), 0, LarkCode::CallbackNot200),
-        (401, "{}".to_owned(), 0, LarkCode::CallbackNot200),
-        (200, "not json".to_owned(), 0, LarkCode::CallbackBadBody),
-        (200, "[]".to_owned(), 0, LarkCode::CallbackBadBody),
-        (200, r#"{"toast":{"type":"loud","content":"hi"}}"#.to_owned(), 0, LarkCode::CallbackBadBody),
-        (200, r#"{"card":"raw"}"#.to_owned(), 0, LarkCode::CallbackBadBody),
-        (200, r#"{"card":{"type":"html","data":{}}}"#.to_owned(), 0, LarkCode::CallbackBadBody),
+        (500, "{}".to_owned(), Answering::Now, LarkCode::CallbackNot200),
+        (401, "{}".to_owned(), Answering::Now, LarkCode::CallbackNot200),
+        (200, "not json".to_owned(), Answering::Now, LarkCode::CallbackBadBody),
+        (200, "[]".to_owned(), Answering::Now, LarkCode::CallbackBadBody),
+        (200, r#"{"toast":{"type":"loud","content":"hi"}}"#.to_owned(), Answering::Now, LarkCode::CallbackBadBody),
+        (200, r#"{"card":"raw"}"#.to_owned(), Answering::Now, LarkCode::CallbackBadBody),
+        (200, r#"{"card":{"type":"html","data":{}}}"#.to_owned(), Answering::Now, LarkCode::CallbackBadBody),
         (
             200,
             r#"{"card":{"type":"raw","data":{"schema":"2.0","body":{"elements":[{"tag":"blink"}]}}}}"#.to_owned(),
-            0,
+            Answering::Now,
             LarkCode::CallbackBadCard,
         ),
         (
             200,
             r#"{"card":{"type":"template","data":{"template_id":"AAq1"}}}"#.to_owned(),
-            0,
+            Answering::Now,
             LarkCode::CallbackBadCard,
         ),
-        (200, v1_answer, 0, LarkCode::CallbackV2ToV1),
-        (200, "{}".to_owned(), 3_300, LarkCode::CallbackTimeout),
+        (200, v1_answer, Answering::Now, LarkCode::CallbackV2ToV1),
+        (200, "{}".to_owned(), Answering::Never, LarkCode::CallbackTimeout),
     ];
-    for (status, body, delay_ms, expected) in cases {
-        app.answers(status, &body, Duration::from_millis(delay_ms));
-        let interaction = emulator.click(&id, Click::element("go")).await?;
+    for (status, body, answering, expected) in cases {
+        app.answers(status, &body, answering);
+        let before = app.count();
+        let click = emulator.click(&id, Click::element("go"));
+        let interaction = if answering == Answering::Never {
+            // The clock is paused: Lark's 3 seconds pass when the test moves it, once the app
+            // has the callback.
+            let pass_3_seconds = async {
+                app.until_received(before + 1).await;
+                emulator.clock().advance(ANSWER_WITHIN);
+            };
+            tokio::join!(click, pass_3_seconds).0?
+        } else {
+            click.await?
+        };
         assert_eq!(
             interaction.code,
             expected.code(),
@@ -197,7 +252,7 @@ async fn bad_answers_are_recorded_with_lark_s_codes_and_change_nothing() -> Test
         assert!(!interaction.card_applied);
     }
     assert_eq!(
-        emulator.history(&id).len(),
+        contents(&emulator, &id).len(),
         1,
         "a bad answer changed the card"
     );
@@ -206,18 +261,21 @@ async fn bad_answers_are_recorded_with_lark_s_codes_and_change_nothing() -> Test
     let other = emulator.send_card_as(OTHER_APP_ID, "oc_team", V2_CARD)?;
     let missing = emulator.click(&other, Click::element("go")).await?;
     assert_eq!(missing.code, LarkCode::CallbackUrlMissing.code());
-    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    // A port held (bound, not listening) for the whole test: connections to it are refused,
+    // and no other program can take it meanwhile.
+    let closed = tokio::net::TcpSocket::new_v4()?;
+    closed.bind("127.0.0.1:0".parse()?)?;
     let closed_url = format!("http://{}/callback", closed.local_addr()?);
-    drop(closed);
     emulator.set_callback(OTHER_APP_ID, CallbackApp::new(closed_url, TOKEN));
     let unreachable = emulator.click(&other, Click::element("go")).await?;
     assert_eq!(unreachable.code, LarkCode::CallbackUnreachable.code());
+    drop(closed);
 
     // A good answer after all that applies.
     app.answers(
         200,
         r#"{"toast":{"type":"warning","content":"careful"},"card":{"type":"raw","data":{"schema":"2.0","body":{"elements":[{"tag":"markdown","content":"done"}]}}}}"#,
-        Duration::ZERO,
+        Answering::Now,
     );
     let good = emulator.click(&id, Click::element("go")).await?;
     assert_eq!(good.code, 0, "{:?}", good.error);
@@ -244,7 +302,7 @@ async fn a_card_that_is_not_shared_is_for_the_operator_alone() -> TestResult {
         200,
         &json!({ "card": { "type": "raw", "data": serde_json::from_str::<Value>(private)? } })
             .to_string(),
-        Duration::ZERO,
+        Answering::Now,
     );
     let interaction = emulator
         .click(&id, Click::value(json!({ "go": 1 })))
@@ -273,7 +331,7 @@ async fn the_control_endpoints_drive_callbacks_over_http() -> TestResult {
     app.answers(
         200,
         r#"{"toast":{"type":"info","content":"seen"}}"#,
-        Duration::ZERO,
+        Answering::Now,
     );
     let http = reqwest::Client::new();
     let base = format!("{}/__emulator", emulator.base_url());
@@ -431,7 +489,7 @@ async fn the_delayed_update_keeps_lark_s_token_rules() -> TestResult {
     .await?;
     assert_eq!(code(&no_auth), LarkCode::TokenMissing);
     // None of the refusals used the token up, and the card is as sent.
-    assert_eq!(emulator.history(&id).len(), 1);
+    assert_eq!(contents(&emulator, &id).len(), 1);
 
     // 30 minutes later the token is expired.
     emulator.clock().advance(Duration::from_secs(29 * 60 + 59));
@@ -459,5 +517,280 @@ async fn the_delayed_update_keeps_lark_s_token_rules() -> TestResult {
     )
     .await?;
     assert_eq!(code(&recalled), LarkCode::DelayedCardRecalled);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_history_lists_each_click_and_its_toast_in_order_with_the_cards() -> TestResult {
+    let emulator = emulator().await?;
+    let (url, app) = start_app().await?;
+    emulator.set_callback(APP_ID, CallbackApp::new(&url, TOKEN));
+    let id = emulator.send_card("oc_team", V2_CARD)?;
+    // A first click answered with a toast alone, a second with a toast and a new card.
+    app.answers(
+        200,
+        r#"{"toast":{"type":"info","content":"looking"}}"#,
+        Answering::Now,
+    );
+    let first = emulator
+        .click(&id, Click::element("go").by(Operator::new("ou_ann")))
+        .await?;
+    let done = r#"{"schema":"2.0","body":{"elements":[{"tag":"markdown","content":"Deployed"}]}}"#;
+    app.answers(
+        200,
+        &format!(r#"{{"toast":{{"type":"success","content":"done"}},"card":{{"type":"raw","data":{done}}}}}"#),
+        Answering::Now,
+    );
+    let second = emulator.click(&id, Click::element("go")).await?;
+    assert!(second.card_applied, "{:?}", second.error);
+
+    let history = emulator.history(&id);
+    let kinds: Vec<RevisionKind> = history.iter().map(|r| r.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            RevisionKind::Sent,
+            RevisionKind::Clicked,
+            RevisionKind::Clicked,
+            RevisionKind::CallbackAnswer
+        ]
+    );
+    let clicks: Vec<_> = history
+        .iter()
+        .filter_map(|r| r.interaction.as_ref())
+        .collect();
+    assert_eq!(clicks[0].event_id, first.event_id);
+    assert_eq!(clicks[0].open_id, "ou_ann");
+    assert_eq!(clicks[0].tag, "button");
+    assert_eq!(clicks[0].code, Some(0));
+    assert_eq!(
+        clicks[0].toast,
+        Some(json!({ "type": "info", "content": "looking" }))
+    );
+    assert_eq!(clicks[1].event_id, second.event_id);
+    assert_eq!(
+        clicks[1].toast.as_ref().map(|t| &t["content"]),
+        Some(&json!("done"))
+    );
+    // A click shows the card it was made on; the answer's card comes after it.
+    assert_eq!(history[2].content, V2_CARD);
+    assert_eq!(history[3].content, done);
+
+    // The same over HTTP.
+    let http = reqwest::Client::new();
+    let over_http = call(http.get(format!(
+        "{}/__emulator/messages/{id}/history",
+        emulator.base_url()
+    )))
+    .await?;
+    let kinds: Vec<&str> = over_http
+        .body
+        .as_array()
+        .map(|entries| entries.iter().filter_map(|e| e["kind"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(kinds, ["sent", "clicked", "clicked", "callback_answer"]);
+    assert_eq!(
+        over_http.body[1]["interaction"]["toast"]["content"],
+        "looking"
+    );
+    assert_eq!(over_http.body[1]["interaction"]["code"], 0);
+    assert!(over_http.body[0].get("interaction").is_none());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_card_from_a_callback_answer_is_kept_exactly_as_the_app_wrote_it() -> TestResult {
+    let emulator = emulator().await?;
+    let (url, app) = start_app().await?;
+    emulator.set_callback(APP_ID, CallbackApp::new(&url, TOKEN));
+    let id = emulator.send_card("oc_team", V2_CARD)?;
+    // Keys out of alphabetical order, and spacing: a re-serialized map would change both.
+    let written = r#"{ "schema": "2.0", "header": {"title": {"tag": "plain_text", "content": "Done"}},
+ "body": {"elements": [{"tag": "markdown", "content": "Deployed"}]} }"#;
+    app.answers(
+        200,
+        &format!(r#"{{"card": {{"type": "raw", "data": {written}}}}}"#),
+        Answering::Now,
+    );
+    let interaction = emulator.click(&id, Click::element("go")).await?;
+    assert!(interaction.card_applied, "{:?}", interaction.error);
+    assert_eq!(
+        emulator.message(&id).map(|m| m.content),
+        Some(written.to_owned())
+    );
+    let last = emulator.history(&id).pop();
+    assert_eq!(
+        last.as_ref().map(|r| r.kind),
+        Some(RevisionKind::CallbackAnswer)
+    );
+    assert_eq!(last.map(|r| r.content), Some(written.to_owned()));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_delayed_updates_at_once_with_a_token_used_once_make_one_use_not_two() -> TestResult {
+    let emulator = emulator().await?;
+    let (url, _app) = start_app().await?;
+    emulator.set_callback(APP_ID, CallbackApp::new(&url, TOKEN));
+    let bearer = emulator.tenant_token(APP_ID)?;
+    let http = reqwest::Client::new();
+    let endpoint = format!(
+        "{}/open-apis/interactive/v1/card/update",
+        emulator.base_url()
+    );
+    // A large card takes the emulator a while to check: a check of the token before it and a
+    // count after it would leave both requests room to pass.
+    let card = |text: &str| {
+        let elements: Vec<Value> = (0..150)
+            .map(|n| json!({ "tag": "markdown", "content": format!("{text} {n}: **deploy** [log](https://example.com)") }))
+            .collect();
+        json!({ "schema": "2.0", "body": { "elements": elements } })
+    };
+    // A race shows only sometimes: many rounds, each a fresh token.
+    for round in 0..30 {
+        let id = emulator.send_card("oc_team", V2_CARD)?;
+        let token = emulator.click(&id, Click::element("go")).await?.token;
+        let first = call(
+            http.post(&endpoint)
+                .bearer_auth(&bearer)
+                .json(&json!({ "token": token, "card": card("first") })),
+        )
+        .await?;
+        assert_eq!(first.code(), 0, "{}", first.text);
+
+        // Both requests leave together: one may pass (Lark allows a token 2 uses), not both.
+        let barrier = Arc::new(tokio::sync::Barrier::new(2));
+        let racers: Vec<_> = ["second", "third"]
+            .into_iter()
+            .map(|text| {
+                let request = http
+                    .post(&endpoint)
+                    .bearer_auth(&bearer)
+                    .json(&json!({ "token": token, "card": card(text) }));
+                let barrier = barrier.clone();
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    call(request).await.map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        let mut codes = Vec::new();
+        for racer in racers {
+            codes.push(racer.await??.code());
+        }
+        codes.sort_unstable();
+        assert_eq!(
+            codes,
+            [0, LarkCode::CallbackTokenUsedUp.code()],
+            "round {round}: {codes:?}"
+        );
+        let updates = emulator
+            .history(&id)
+            .iter()
+            .filter(|r| r.kind == RevisionKind::DelayedUpdate)
+            .count();
+        assert_eq!(updates, 2, "round {round}");
+        // Out of the app's 50 per second.
+        emulator.clock().advance(Duration::from_secs(1));
+    }
+    Ok(())
+}
+
+/// An app that, before answering a callback, makes a delayed update with its token.
+#[derive(Clone)]
+struct EarlyUpdater {
+    endpoint: String,
+    bearer: String,
+    card: Value,
+}
+
+async fn update_then_answer(State(app): State<EarlyUpdater>, body: Bytes) -> impl IntoResponse {
+    let callback: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let token = callback["event"]["token"].as_str().unwrap_or_default();
+    let updated = reqwest::Client::new()
+        .post(&app.endpoint)
+        .bearer_auth(&app.bearer)
+        .json(&json!({ "token": token, "card": app.card }))
+        .send()
+        .await;
+    let code = match updated {
+        Ok(response) => response
+            .json::<Value>()
+            .await
+            .map_or(-1, |v| v["code"].as_i64().unwrap_or(-1)),
+        Err(_) => -1,
+    };
+    // The answer says what the update's answer was, for the test to read in the toast.
+    json!({ "toast": { "type": "info", "content": format!("update answered {code}") } }).to_string()
+}
+
+#[tokio::test]
+async fn a_delayed_update_made_before_the_callback_s_answer_is_undone() -> TestResult {
+    let emulator = emulator().await?;
+    let later = json!({ "schema": "2.0", "body": { "elements": [ { "tag": "markdown", "content": "too early" } ] } });
+    let app = EarlyUpdater {
+        endpoint: format!(
+            "{}/open-apis/interactive/v1/card/update",
+            emulator.base_url()
+        ),
+        bearer: emulator.tenant_token(APP_ID)?,
+        card: later.clone(),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/callback", listener.local_addr()?);
+    let router = axum::Router::new()
+        .route("/callback", post(update_then_answer))
+        .with_state(app);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    emulator.set_callback(APP_ID, CallbackApp::new(&url, TOKEN));
+    let id = emulator.send_card("oc_team", V2_CARD)?;
+
+    let interaction = emulator.click(&id, Click::element("go")).await?;
+    // Lark answers the early update with success, then undoes it when the answer comes.
+    assert_eq!(
+        interaction.toast.as_ref().map(|t| &t["content"]),
+        Some(&json!("update answered 0"))
+    );
+    let kinds: Vec<RevisionKind> = emulator.history(&id).iter().map(|r| r.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            RevisionKind::Sent,
+            RevisionKind::Clicked,
+            RevisionKind::DelayedUpdate,
+            RevisionKind::Undone
+        ]
+    );
+    assert_eq!(
+        emulator.message(&id).map(|m| m.content),
+        Some(V2_CARD.to_owned())
+    );
+
+    // After the answer, the same token's update stays, kept as the app wrote it.
+    let written =
+        r#"{ "schema": "2.0", "body": {"elements": [{"tag": "markdown", "content": "kept"}]} }"#;
+    let after = call(
+        reqwest::Client::new()
+            .post(format!(
+                "{}/open-apis/interactive/v1/card/update",
+                emulator.base_url()
+            ))
+            .bearer_auth(emulator.tenant_token(APP_ID)?)
+            .header("Content-Type", "application/json; charset=utf-8")
+            .body(format!(
+                r#"{{"token": "{}", "card": {written}}}"#,
+                interaction.token
+            )),
+    )
+    .await?;
+    assert_eq!(after.code(), 0, "{}", after.text);
+    assert_eq!(
+        emulator.history(&id).last().map(|r| r.kind),
+        Some(RevisionKind::DelayedUpdate)
+    );
+    assert_eq!(
+        emulator.message(&id).map(|m| m.content),
+        Some(written.to_owned())
+    );
     Ok(())
 }

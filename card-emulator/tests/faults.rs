@@ -110,10 +110,28 @@ async fn latency_delays_every_api_answer() -> TestResult {
     let started = Instant::now();
     lark.fetch_token(APP_ID, APP_SECRET).await?;
     assert!(started.elapsed() >= Duration::from_millis(150));
-    // Control endpoints are never faulted.
-    let started = Instant::now();
-    call(lark.http.get(lark.url("/__emulator/counts"))).await?;
-    assert!(started.elapsed() < Duration::from_millis(150));
+    lark.emulator.faults().clear_latency();
+    Ok(())
+}
+
+#[tokio::test]
+async fn control_endpoints_answer_while_latency_holds_every_api_answer() -> TestResult {
+    let lark = Lark::start().await?;
+    // A latency no test outlives: an API request held by it never answers here.
+    lark.emulator.faults().latency(Duration::from_secs(3600));
+    let held = tokio::spawn(
+        lark.http
+            .post(lark.url("/open-apis/auth/v3/tenant_access_token/internal"))
+            .json(&json!({ "app_id": APP_ID, "app_secret": APP_SECRET }))
+            .send(),
+    );
+    // Control endpoints are never faulted: they answer all the same.
+    let counts = call(lark.http.get(lark.url("/__emulator/counts"))).await?;
+    assert_eq!(counts.status, 200, "{}", counts.text);
+    let faults = call(lark.http.get(lark.url("/__emulator/faults"))).await?;
+    assert_eq!(faults.body["latency_ms"], 3_600_000, "{}", faults.text);
+    assert!(!held.is_finished(), "the API request was not held");
+    held.abort();
     lark.emulator.faults().clear_latency();
     Ok(())
 }

@@ -14,7 +14,7 @@ use crate::ast::{self, NodeId, NumberValue, Range, Value};
 use crate::json::Positions;
 
 impl Node for Value {
-    fn span(&self) -> usize {
+    fn id(&self) -> usize {
         self.id()
     }
 
@@ -161,14 +161,14 @@ pub fn check(card: &Value, file: Option<&File<'_>>) -> Checked {
     let mut errors = Vec::new();
     let mut deprecated = Vec::new();
     for violation in &report.violations {
-        let range = spans.get(violation.span, card);
+        let range = spans.get(violation.node, card);
         match (&violation.kind, violation.severity(), file) {
             (ViolationKind::Deprecated { field, note }, Severity::Warning, _) => {
                 deprecated.push((range, *field, *note));
             }
             (kind, _, None) => errors.push(range.error(kind)),
             (kind, _, Some(file)) => {
-                errors.push(range.error(file.locate(violation.span, &violation.path, kind)))
+                errors.push(range.error(file.locate(violation.node, &violation.path, kind)))
             }
         }
     }

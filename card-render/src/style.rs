@@ -250,8 +250,10 @@ pub(crate) const MAX_TABLE_PAGES: usize = 100;
 const BASE_CSS: &str = r#"
 .lk-card{--lk-bg:#fff;--lk-fg:#1f2329;--lk-muted:#646a73;--lk-line:#dee0e3;--lk-soft:#f5f6f7;--lk-accent:#3370ff;--lk-danger:#f54a45;
  box-sizing:border-box;width:var(--lk-width,600px);max-width:100%;background:var(--lk-bg);color:var(--lk-fg);border:1px solid var(--lk-line);
- border-radius:8px;overflow:hidden;font:14px/1.5 -apple-system,BlinkMacSystemFont,"Helvetica Neue","PingFang SC","Noto Sans CJK SC","Microsoft YaHei",Arial,sans-serif;text-align:left}
+ border-radius:8px;font:14px/1.5 -apple-system,BlinkMacSystemFont,"Helvetica Neue","PingFang SC","Noto Sans CJK SC","Microsoft YaHei",Arial,sans-serif;text-align:left}
 .lk-card *{box-sizing:border-box}
+/* The card does not clip (no overflow:hidden), so that an open menu reaches past its edge, above the page; its first and last parts round their own corners instead. */
+.lk-card>:first-child{border-top-left-radius:7px;border-top-right-radius:7px}.lk-card>:last-child{border-bottom-left-radius:7px;border-bottom-right-radius:7px}
 .lk-card.lk-dark{--lk-bg:#1f1f1f;--lk-fg:#e3e5e8;--lk-muted:#a6a6a6;--lk-line:#373737;--lk-soft:#2a2a2a;--lk-accent:#4c88ff;--lk-danger:#f76964}
 .lk-card.lk-desktop{--lk-width:600px}.lk-card.lk-compact{--lk-width:400px}.lk-card.lk-mobile{--lk-width:360px}.lk-card.lk-fill{--lk-width:100%}
 .lk-header{padding:12px 16px;display:flex;gap:8px;align-items:flex-start;background:var(--lk-h-bg,transparent)}
@@ -303,7 +305,8 @@ span.lk-placeholder{display:inline-flex;flex-direction:row;padding:0 6px;vertica
 .lk-input{display:flex;gap:4px 8px;flex-direction:column}.lk-input.lk-label-left{flex-direction:row;align-items:center}.lk-input .lk-control{width:100%}
 .lk-required::before{content:"*";color:var(--lk-danger);margin-right:2px}
 .lk-overflow{position:relative;display:inline-block}.lk-overflow>summary{list-style:none}.lk-overflow>summary::-webkit-details-marker{display:none}
-.lk-overflow-menu{position:absolute;z-index:2;right:0;margin:4px 0 0;padding:4px;list-style:none;min-width:140px;background:var(--lk-bg);border:1px solid var(--lk-line);border-radius:6px;box-shadow:0 4px 12px rgba(0,0,0,.12)}
+.lk-overflow-menu{position:absolute;z-index:1000;left:0;margin:4px 0 0;padding:4px;list-style:none;min-width:140px;background:var(--lk-bg);border:1px solid var(--lk-line);border-radius:6px;box-shadow:0 4px 12px rgba(0,0,0,.12)}
+.lk-div-extra .lk-overflow-menu{left:auto;right:0}
 .lk-overflow-menu li{padding:4px 8px;border-radius:4px;cursor:pointer}.lk-overflow-menu li:hover{background:var(--lk-line)}
 .lk-columns{display:flex;gap:var(--lk-hgap,8px);width:100%}.lk-columns.lk-bg-grey{background:var(--lk-soft);padding:8px;border-radius:6px}
 .lk-column{display:flex;flex-direction:column;gap:var(--lk-col-vgap,8px);min-width:0}.lk-column.lk-horizontal{flex-direction:row;flex-wrap:wrap}.lk-horizontal>.lk-el[data-tag=column_set]{flex:1 1 100%}

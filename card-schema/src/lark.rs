@@ -23,8 +23,8 @@
 //! assert_eq!(code, LarkCode::MessageRecalled);
 //! assert_eq!(code.status(), Some(400));
 //! assert_eq!(code.msg(), Some("The message is recalled."));
-//! assert_eq!(code.class(), Retry::Never);
-//! assert_eq!(LarkCode::MessageRateLimited.class(), Retry::Backoff);
+//! assert_eq!(code.retry(), Retry::Never);
+//! assert_eq!(LarkCode::MessageRateLimited.retry(), Retry::Backoff);
 //! assert_eq!(LarkCode::from_code(12345), LarkCode::Other(12345));
 //! ```
 
@@ -126,7 +126,7 @@ macro_rules! lark_codes {
             }
 
             /// How a client should react to it.
-            pub const fn class(self) -> Retry {
+            pub const fn retry(self) -> Retry {
                 match self {
                     $( LarkCode::$variant => Retry::$class, )*
                     LarkCode::Other(_) => Retry::Never,
@@ -655,7 +655,7 @@ mod tests {
         let unknown = LarkCode::from_code(-7);
         assert_eq!(unknown, LarkCode::Other(-7));
         assert_eq!(
-            (unknown.code(), unknown.status(), unknown.class()),
+            (unknown.code(), unknown.status(), unknown.retry()),
             (-7, None, Retry::Never)
         );
         assert_eq!(CardSubCode::from_code(-7).err_msg(), None);

@@ -17,7 +17,7 @@
 //!
 //! // Lark's facts: each code with its HTTP status, message and how a client reacts to it.
 //! let throttled = LarkCode::from_code(230020);
-//! assert_eq!(throttled.class(), Retry::Backoff);
+//! assert_eq!(throttled.retry(), Retry::Backoff);
 //! ```
 //!
 //! Applications depend on `lark-card`, which re-exports the facts table as `lark_card::lark`.

@@ -12,7 +12,7 @@ pub trait Node {
     /// Where the node is, as an id the caller can map back: the macro uses the id its parser
     /// gave the node and looks its span up afterwards; runtime validation uses 0 (it keeps
     /// JSON paths).
-    fn span(&self) -> usize;
+    fn id(&self) -> usize;
 
     /// What this node is.
     fn view(&self) -> View<'_>;

@@ -79,17 +79,17 @@ pub fn validate_card(card: &dyn Node) -> Report {
         checks_at_send: false,
     };
     let View::Object(entries) = card.view() else {
-        walk.report(card.span(), ViolationKind::NotAnObject);
+        walk.report(card.id(), ViolationKind::NotAnObject);
         return walk.finish(Sharing::NotShared);
     };
     walk.version = detect_version(&entries, &mut walk);
     walk.style = Style::declared(&entries);
-    walk.object(&CARD, card.span(), &entries, None);
+    walk.object(&CARD, card.id(), &entries, None);
     let sharing = sharing(&entries, &mut walk);
     if walk.version == Version::V2 && walk.elements > MAX_ELEMENTS_V2 {
         let count = walk.elements;
         walk.report(
-            card.span(),
+            card.id(),
             ViolationKind::TooManyElements {
                 count,
                 max: MAX_ELEMENTS_V2,
@@ -106,7 +106,7 @@ fn detect_version(entries: &[Entry<'_>], walk: &mut Walk) -> Version {
     match schema.value.view() {
         View::String("2.0") => Version::V2,
         View::Dynamic => {
-            walk.report(schema.value.span(), ViolationKind::SchemaNotLiteral);
+            walk.report(schema.value.id(), ViolationKind::SchemaNotLiteral);
             // Go on with the version the card's shape suggests, so that this one mistake is
             // reported once.
             if entries.iter().any(|e| e.key == "body") {
@@ -128,7 +128,7 @@ fn sharing(entries: &[Entry<'_>], walk: &mut Walk) -> Sharing {
             View::Object(fields) => fields
                 .iter()
                 .find(|f| f.key == "update_multi")
-                .map(|f| (f.value.span(), f.value.view())),
+                .map(|f| (f.value.id(), f.value.view())),
             _ => None,
         });
     match (walk.version, update_multi) {
@@ -261,7 +261,11 @@ impl Walk {
 
     fn report(&mut self, span: usize, kind: ViolationKind) {
         let path = self.path.concat();
-        self.violations.push(Violation { span, path, kind });
+        self.violations.push(Violation {
+            node: span,
+            path,
+            kind,
+        });
     }
 
     fn field_name(&self) -> String {
@@ -286,7 +290,7 @@ impl Walk {
             self.checks_at_send |= !compiler_checks_fully(kind);
             return;
         }
-        let span = node.span();
+        let span = node.id();
         match (kind, &view) {
             (Kind::String | Kind::Markdown, View::String(_)) => {}
             (Kind::Pattern(p), View::String(s)) => {
@@ -533,7 +537,7 @@ impl Walk {
             View::String(tag) => tag,
             _ => {
                 self.report(
-                    tag_entry.value.span(),
+                    tag_entry.value.id(),
                     ViolationKind::TagNotLiteral { key: def.key },
                 );
                 return;
@@ -547,10 +551,10 @@ impl Walk {
                 tag: tag.to_string(),
                 suggestion,
             };
-            self.report(tag_entry.value.span(), kind);
+            self.report(tag_entry.value.id(), kind);
             return;
         };
-        let tag_span = tag_entry.value.span();
+        let tag_span = tag_entry.value.id();
         if let Some(slot) = slot {
             if !object.since.includes(self.version) {
                 let kind = ViolationKind::WrongVersion {
@@ -706,7 +710,7 @@ impl Walk {
                     if let Some(View::String(content)) = content.map(|e| e.value.view()) {
                         let chars = content.chars().count();
                         if chars > *max {
-                            let at = content_span(&text).unwrap_or(entry.value.span());
+                            let at = content_span(&text).unwrap_or(entry.value.id());
                             self.enter_key(field);
                             self.enter_key("content");
                             let kind = ViolationKind::TextTooLong {
@@ -735,7 +739,7 @@ impl Walk {
                                 max: *max,
                                 page,
                             };
-                            self.report(entry.value.span(), kind);
+                            self.report(entry.value.id(), kind);
                             self.path.pop();
                         }
                     }
@@ -753,7 +757,7 @@ impl Walk {
                                 max: *max,
                                 page,
                             };
-                            self.report(entry.value.span(), kind);
+                            self.report(entry.value.id(), kind);
                             self.path.pop();
                         }
                     }
@@ -778,7 +782,7 @@ impl Walk {
         let mut keys = Vec::new();
         for entry in entries.iter().filter(|e| e.key == UNCHECKED) {
             let View::Object(inner) = entry.value.view() else {
-                self.report(entry.value.span(), ViolationKind::UncheckedNotAnObject);
+                self.report(entry.value.id(), ViolationKind::UncheckedNotAnObject);
                 continue;
             };
             self.enter_key(UNCHECKED);
@@ -823,12 +827,12 @@ impl Walk {
             if pattern.identity {
                 if self.loops > 0 {
                     self.report(
-                        entry.value.span(),
+                        entry.value.id(),
                         ViolationKind::ElementIdInLoop { id: id.to_string() },
                     );
                 } else if self.element_ids.iter().any(|seen| seen == id) {
                     self.report(
-                        entry.value.span(),
+                        entry.value.id(),
                         ViolationKind::DuplicateElementId { id: id.to_string() },
                     );
                 } else {
@@ -854,7 +858,7 @@ impl Walk {
 fn content_span(text: &[Entry<'_>]) -> Option<usize> {
     text.iter()
         .find(|e| e.key == "content")
-        .map(|e| e.value.span())
+        .map(|e| e.value.id())
 }
 
 fn other(version: Version) -> Version {

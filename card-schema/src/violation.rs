@@ -17,9 +17,9 @@ pub enum Severity {
 /// A broken rule, where it was broken, and the JSON path to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
-    /// Where: the [`Node::span`](crate::tree::Node::span) of the offending value (for `card!`,
-    /// the index of its token; runtime validation locates by `path` alone).
-    pub span: usize,
+    /// Where: the [`Node::id`](crate::tree::Node::id) of the offending value (for `card!`,
+    /// the id its parser gave the node; runtime validation locates by `path` alone).
+    pub node: usize,
     /// The JSON path to the offending value, such as `elements[1].actions[0].type`.
     pub path: String,
     /// Which rule.

@@ -33,7 +33,7 @@ fn item(j: &J) -> Item<'_> {
 }
 
 impl Node for J {
-    fn span(&self) -> usize {
+    fn id(&self) -> usize {
         0
     }
 

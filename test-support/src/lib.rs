@@ -17,7 +17,7 @@
 //! }
 //! ```
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -106,4 +106,61 @@ impl Program {
             );
         }
     }
+}
+
+/// Which modules each module of a crate uses, read from its sources by a layers test (the
+/// client's and the emulator's each read theirs in their own way).
+pub type ModuleGraph = BTreeMap<String, BTreeSet<String>>;
+
+/// A circle of modules, each using the next and the last the first, if there is one.
+///
+/// ```
+/// use card_test_support::{find_cycle, ModuleGraph};
+///
+/// let mut graph = ModuleGraph::new();
+/// graph.entry("state".into()).or_default().insert("clock".into());
+/// assert_eq!(find_cycle(&graph), None);
+/// graph.entry("clock".into()).or_default().insert("state".into());
+/// assert_eq!(find_cycle(&graph), Some(vec!["clock".into(), "state".into(), "clock".into()]));
+/// ```
+pub fn find_cycle(graph: &ModuleGraph) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &ModuleGraph,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|n| n == node) {
+            let mut cycle = path[at..].to_vec();
+            cycle.push(node.to_owned());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_owned());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(cycle) = visit(next, graph, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(node.to_owned());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|node| visit(node, graph, &mut Vec::new(), &mut done))
+}
+
+/// The graph one module a line, `module -> used, used`, for a test's output.
+pub fn printed(graph: &ModuleGraph) -> String {
+    graph
+        .iter()
+        .map(|(module, uses)| {
+            let uses: Vec<&str> = uses.iter().map(String::as_str).collect();
+            format!("{module} -> {}\n", uses.join(", "))
+        })
+        .collect()
 }

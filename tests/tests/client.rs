@@ -1,10 +1,14 @@
 //! The client against the emulator, over real HTTP on loopback: the wire format, every error
 //! code, tokens, limits, retries and backoff.
 
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use lark_card::client::{Client, ClientError, LarkCode, Retry, RetryPolicy};
-use lark_card::{card, MessageId, RawElement, TemplateCard};
+use lark_card::client::{Client, ClientError, ConfigError, RetryPolicy};
+use lark_card::lark::{LarkCode, Retry};
+use lark_card::{card, MessageId, TemplateCard, Unchecked};
 use lark_card_emulator::{Emulator, Endpoint};
 use serde_json::json;
 
@@ -169,7 +173,7 @@ async fn a_card_lark_cannot_build_is_230099_with_its_sub_code_and_path() {
     let client = client(&emulator);
     let id = sent(&emulator, &client).await;
     // A raw element is not checked by card!: Lark (here, the emulator) checks it.
-    let raw = RawElement::new(json!({ "tag": "sparkle" }));
+    let raw = Unchecked::new(json!({ "tag": "sparkle" }));
     let card = card!({ "schema": "2.0", "body": { "elements": [ (raw) ] } });
     let Err(ClientError::Api(error)) = client.update_card(&id, &card).await else {
         panic!("an unknown tag was accepted");
@@ -224,7 +228,7 @@ async fn every_documented_code_maps_to_its_variant_and_terminal_ones_are_not_ret
     let terminal = LarkCode::ALL
         .iter()
         .copied()
-        .filter(|code| code.class() == Retry::Never);
+        .filter(|code| code.retry() == Retry::Never);
     let mut checked = 0;
     for variant in terminal {
         let before = emulator.counts().message(id.as_str());
@@ -292,11 +296,11 @@ async fn retries_end_and_the_last_error_is_kept() {
     let client = Client::builder()
         .app(APP, SECRET)
         .base_url(emulator.base_url())
-        .retry(RetryPolicy {
-            max_attempts: 3,
-            base_delay: Duration::from_millis(10),
-            max_delay: Duration::from_millis(50),
-        })
+        .retry(RetryPolicy::new(
+            3,
+            Duration::from_millis(10),
+            Duration::from_millis(50),
+        ))
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     let id = sent(&emulator, &client).await;
@@ -481,11 +485,11 @@ async fn timeouts_are_retried_then_reported() {
         .app(APP, SECRET)
         .base_url(emulator.base_url())
         .timeout(Duration::from_millis(150))
-        .retry(RetryPolicy {
-            max_attempts: 2,
-            base_delay: Duration::from_millis(10),
-            max_delay: Duration::from_millis(20),
-        })
+        .retry(RetryPolicy::new(
+            2,
+            Duration::from_millis(10),
+            Duration::from_millis(20),
+        ))
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     let id = sent(&emulator, &client).await;
@@ -496,10 +500,190 @@ async fn timeouts_are_retried_then_reported() {
         panic!("a slow Lark did not time out");
     };
     assert_eq!(attempts, 2);
-    assert!(matches!(*last, ClientError::Timeout), "{last}");
+    assert!(matches!(*last, ClientError::Timeout(_)), "{last}");
     emulator.faults().clear_latency();
     client
         .update_card(&id, &progress(2))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// The causes of an error, outermost first.
+fn causes(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut causes = Vec::new();
+    let mut cause = error.source();
+    while let Some(error) = cause {
+        causes.push(error.to_string());
+        cause = error.source();
+    }
+    causes
+}
+
+#[tokio::test]
+async fn a_malformed_base_url_is_a_configuration_error_with_its_cause() {
+    for url in ["http://exa mple.com", "https://[::1"] {
+        let Err(error) = Client::builder().app(APP, SECRET).base_url(url).build() else {
+            panic!("`{url}` was accepted as a base URL");
+        };
+        assert!(
+            matches!(
+                &error,
+                ClientError::Config(ConfigError::BaseUrl { url: kept, .. }) if kept == url
+            ),
+            "{error:?}"
+        );
+        assert_eq!(causes(&error).len(), 1, "{error:?}");
+        assert!(!error.is_transient());
+    }
+}
+
+#[tokio::test]
+async fn a_request_that_cannot_be_made_is_not_retried_and_keeps_its_cause() {
+    let emulator = emulator().await;
+    // A header value cannot hold a line break: reqwest refuses to build the request.
+    let client = Client::builder()
+        .user_token("u-line\nbreak")
+        .base_url(emulator.base_url())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let id = MessageId::new("om_anything").unwrap_or_else(|e| panic!("{e}"));
+    let error = client
+        .update_card(&id, &progress(1))
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("an unusable header was sent"));
+    assert!(matches!(error, ClientError::Request(_)), "{error:?}");
+    assert!(!error.is_transient());
+    assert!(!causes(&error).is_empty(), "{error:?}");
+    assert_eq!(emulator.counts().requests, 0);
+}
+
+/// A server that is not TLS, counting the connections made to it.
+fn plain_http_server() -> (String, Arc<AtomicUsize>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    let port = listener
+        .local_addr()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .port();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counted = connections.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            counted.fetch_add(1, Ordering::SeqCst);
+            let mut stream = stream;
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
+        }
+    });
+    (format!("https://127.0.0.1:{port}"), connections)
+}
+
+#[tokio::test]
+async fn a_tls_failure_is_not_retried_and_keeps_its_cause() {
+    let (base_url, connections) = plain_http_server();
+    // The token's fetch and an update (a user token needs none) each try once.
+    let app = Client::builder()
+        .app(APP, SECRET)
+        .base_url(&base_url)
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let user = Client::builder()
+        .user_token("u-token")
+        .base_url(&base_url)
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let id = MessageId::new("om_anything").unwrap_or_else(|e| panic!("{e}"));
+    for (n, client) in [app, user].into_iter().enumerate() {
+        let error = client
+            .update_card(&id, &progress(1))
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("a server without TLS was accepted"));
+        assert!(matches!(error, ClientError::Request(_)), "{error:?}");
+        assert!(!error.is_transient());
+        assert!(causes(&error).len() >= 2, "{:?}", causes(&error));
+        assert_eq!(connections.load(Ordering::SeqCst), n + 1, "{error:?}");
+    }
+}
+
+/// A server that answers every request with `response` (after reading the request), as a
+/// proxy in front of Lark might.
+fn answering_server(response: &'static str) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    let port = listener
+        .local_addr()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 4096];
+            // The head, then as much body as it announces.
+            while let Ok(n @ 1..) = std::io::Read::read(&mut stream, &mut buffer) {
+                request.extend_from_slice(&buffer[..n]);
+                let text = String::from_utf8_lossy(&request);
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length = text[..end]
+                        .lines()
+                        .find_map(|l| {
+                            let (name, value) = l.split_once(':')?;
+                            name.eq_ignore_ascii_case("content-length")
+                                .then(|| value.trim().parse::<usize>().ok())?
+                        })
+                        .unwrap_or(0);
+                    if request.len() >= end + 4 + length {
+                        break;
+                    }
+                }
+            }
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+#[tokio::test]
+async fn a_send_answered_without_a_message_id_reports_the_real_status_and_log_id() {
+    let body = r#"{"code":0,"msg":"ok","data":{}}"#;
+    let response: &'static str = Box::leak(
+        format!(
+            "HTTP/1.1 202 Accepted\r\ncontent-type: application/json\r\nx-tt-logid: log-202\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .into_boxed_str(),
+    );
+    let client = Client::builder()
+        .user_token("u-token")
+        .base_url(answering_server(response))
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let error = client
+        .send_card(&lark_card::client::Recipient::chat("oc_team"), &progress(0))
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("a send without a message id succeeded"));
+    let ClientError::UnexpectedResponse { status, log_id, .. } = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(*status, 202, "{error}");
+    assert_eq!(log_id.as_deref(), Some("log-202"), "{error}");
+}
+
+#[tokio::test]
+async fn a_malformed_redis_url_is_a_configuration_error_without_its_password() {
+    let Err(error) = Client::builder()
+        .app(APP, SECRET)
+        .redis(lark_card::client::RedisConfig::new(
+            "redis://:hunter2@exa mple:6379/",
+        ))
+        .build()
+    else {
+        panic!("a malformed Redis URL was accepted");
+    };
+    assert!(
+        matches!(error, ClientError::Config(ConfigError::RedisUrl)),
+        "{error:?}"
+    );
+    for shown in [error.to_string(), format!("{error:?}")] {
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
 }

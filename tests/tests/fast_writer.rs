@@ -9,7 +9,7 @@ use lark_card::model::{
     ButtonType, CardFallback, CardJson, ColumnWidth, Element, FallbackCondition,
     FallbackConditionType, Header, LarkMd, Markdown, PlainText, Text, Width,
 };
-use lark_card::{card, Card, NoUpdateMulti, RawElement, Sharing};
+use lark_card::{card, Card, NoUpdateMulti, Sharing, Unchecked};
 use lark_card_schema::catalogue::{CARD, ELEMENT, UNIONS};
 use lark_card_schema::def::{Kind, ObjectDef, UnionDef};
 use serde_json::{json, Map, Value};
@@ -142,9 +142,9 @@ fn hostile_strings_are_escaped_like_serde_json() {
             json!([s.clone(), { "": s.clone() }, -0.0, 1e-7, 12345678901234567890u64]),
         );
         json.elements = Some(vec![
-            Element::Raw(RawElement(raw)),
-            Element::Raw(RawElement::default()),
-            Element::Raw(RawElement::new(Value::String(s.clone()))),
+            Element::Raw(Unchecked(raw)),
+            Element::Raw(Unchecked::default()),
+            Element::Raw(Unchecked::new(Value::String(s.clone()))),
         ]);
         assert_same_bytes(&what, &card);
     }
@@ -156,7 +156,7 @@ fn cards_built_with_loops_and_interpolation_are_written_like_serde_json() {
     let urgent = rows.len() > 3;
     let extra = vec![
         Element::Hr(Default::default()),
-        RawElement::new(
+        Unchecked::new(
             json!({ "tag": "sparkle", "speed": 3, "nested": { "b": 1, "a": [true, null] } }),
         )
         .into(),

@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use lark_card::client::{Client, ClientError, LarkCode, RetryPolicy};
+use lark_card::client::{Client, ClientError, Limits, RetryPolicy};
+use lark_card::lark::LarkCode;
 use lark_card::{card, Card, MessageId, Shared};
 use lark_card_emulator::Emulator;
 
@@ -19,11 +20,11 @@ async fn setup() -> (Emulator, Client) {
     let client = Client::builder()
         .app(APP, SECRET)
         .base_url(emulator.base_url())
-        .retry(RetryPolicy {
-            max_attempts: 4,
-            base_delay: Duration::from_millis(20),
-            max_delay: Duration::from_millis(200),
-        })
+        .retry(RetryPolicy::new(
+            4,
+            Duration::from_millis(20),
+            Duration::from_millis(200),
+        ))
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     (emulator, client)
@@ -170,4 +171,89 @@ async fn a_terminal_error_stops_that_stream_and_is_reported() {
     assert_eq!(states(&emulator, &alive).last(), Some(&2));
     // The recalled message got one refused request, and no retries.
     assert_eq!(emulator.counts().code(LarkCode::MessageRecalled.code()), 1);
+}
+
+#[tokio::test]
+async fn updates_that_waited_for_a_token_fetch_leave_at_the_app_spacing_not_at_once() {
+    let emulator = Emulator::builder()
+        .app(APP, SECRET)
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Four requests per second: one every 250 ms.
+    let spacing = Duration::from_millis(250);
+    let client = Client::builder()
+        .app(APP, SECRET)
+        .base_url(emulator.base_url())
+        .limits({
+            let mut limits = Limits::default();
+            limits.per_app_per_second = 4;
+            limits
+        })
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ids: Vec<MessageId> = (0..3).map(|_| message(&emulator)).collect();
+    // No token yet, and a slow Lark: the first update fetches one, for a second.
+    emulator.faults().latency(Duration::from_secs(1));
+    let updater = client.updater();
+    for id in &ids {
+        updater
+            .push(id, &state(1))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let report = updater.finish().await;
+    assert!(report.all_delivered(), "{report:?}");
+    // Turns taken while the token was fetched would all be spent the moment it came.
+    let mut applied: Vec<_> = ids
+        .iter()
+        .filter_map(|id| emulator.history(id.as_str()).pop().map(|r| r.at))
+        .collect();
+    applied.sort();
+    assert_eq!(applied.len(), 3);
+    for pair in applied.windows(2) {
+        let gap = pair[1].duration_since(pair[0]).unwrap_or_default();
+        assert!(gap >= spacing / 2, "updates {gap:?} apart: {applied:?}");
+    }
+    assert_eq!(emulator.counts().throttled_total(), 0);
+}
+
+#[tokio::test]
+async fn a_delivered_idle_stream_is_forgotten_and_counted_in_the_report() {
+    let (emulator, client) = setup().await;
+    let ids: Vec<MessageId> = (0..3).map(|_| message(&emulator)).collect();
+    let stopped = message(&emulator);
+    emulator
+        .recall(stopped.as_str())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let updater = client.updater();
+    for id in ids.iter().chain([&stopped]) {
+        updater
+            .push(id, &state(1))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let report = updater.finish().await;
+    assert!(!report.all_delivered(), "{report:?}");
+
+    updater.until_delivered_streams_are_forgotten().await;
+    let report = updater.finish().await;
+    // The stopped stream stays, to refuse later pushes; the delivered ones are gone.
+    assert_eq!(report.streams.len(), 1, "{report:?}");
+    assert_eq!(report.streams[0].0, stopped);
+    assert_eq!(report.retired, 3);
+    assert_eq!(updater.status(&ids[0]), None);
+    assert!(updater.push(&stopped, &state(2)).is_err());
+
+    // A forgotten message streams again, from version 1.
+    updater
+        .push(&ids[0], &state(2))
+        .unwrap_or_else(|e| panic!("{e}"));
+    updater
+        .flush(&ids[0])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(states(&emulator, &ids[0]).last(), Some(&2));
+    let status = updater
+        .status(&ids[0])
+        .unwrap_or_else(|| panic!("no status"));
+    assert_eq!((status.pushed, status.delivered), (1, 1));
 }

@@ -15,9 +15,8 @@
 use std::error::Error;
 use std::time::Duration;
 
-use lark_card::callback::{
-    crypto, Answer, CardAction, EncryptKey, Receiver, Refusal, Toast, V2Card,
-};
+use lark_card::callback::{crypto, Answer, CardAction, Receiver, Refusal, Toast, V2Card};
+use lark_card::Secret;
 use lark_card::{card, trusted_markdown};
 use lark_card_emulator::{
     CallbackApp, Click, Emulator, Operator, DEFAULT_APP_ID, DEFAULT_APP_SECRET,
@@ -133,7 +132,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     // Bad requests of every kind, 100 each (10 in the smoke run), then a good click.
     let per_kind = if smoke { 10 } else { 100 };
     let http = reqwest::Client::new();
-    let key = EncryptKey::new(KEY);
+    let key = Secret::new(KEY);
     let plain = emulator
         .interactions()
         .first()
@@ -145,7 +144,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
             .map(|d| d.as_secs())
             .unwrap_or(0)
     };
-    let signed = |body: String, timestamp: u64, nonce: String, with: &EncryptKey| {
+    let signed = |body: String, timestamp: u64, nonce: String, with: &Secret| {
         let timestamp = timestamp.to_string();
         let signature = crypto::signature(&timestamp, &nonce, with, body.as_bytes());
         http.post(&url)
@@ -154,13 +153,13 @@ async fn main() -> Result<(), Box<dyn Error>> {
             .header(crypto::SIGNATURE_HEADER, signature)
             .body(body)
     };
-    let encrypted = |with: &EncryptKey| {
+    let encrypted = |with: &Secret| {
         format!(
             r#"{{"encrypt":"{}"}}"#,
             crypto::encrypt(with, plain.as_bytes(), [9; 16])
         )
     };
-    let other = EncryptKey::new("another key");
+    let other = Secret::new("another key");
     let wrong_token = plain.replace(TOKEN, "another-token");
     for n in 0..per_kind {
         let requests = [

@@ -36,12 +36,11 @@ use std::process::{ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use lark_card::client::{Client, Delivery, Recipient};
+use lark_card::client::{Client, Delivered, Delivery, Recipient};
 use lark_card::{card, Card, MessageId};
 use lark_card_emulator::{Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::sync::broadcast::error::RecvError;
 
 type BoxError = Box<dyn Error + Send + Sync>;
 
@@ -146,10 +145,10 @@ async fn replica(args: &Args, index: usize) -> Result<(), BoxError> {
     let collector = tokio::spawn(async move {
         let mut seen: Vec<Delivery> = Vec::new();
         loop {
-            match deliveries.recv().await {
-                Ok(delivery) => seen.push(delivery),
-                Err(RecvError::Lagged(_)) => continue,
-                Err(RecvError::Closed) => return seen,
+            match deliveries.next().await {
+                Some(Delivered::State(delivery)) => seen.push(delivery),
+                Some(Delivered::Missed(_)) => continue,
+                None => return seen,
             }
         }
     });
@@ -183,7 +182,9 @@ async fn replica(args: &Args, index: usize) -> Result<(), BoxError> {
         .streams
         .iter()
         .filter(|(_, s)| s.stopped.is_none() && s.delivered == s.pushed)
-        .count();
+        .count()
+        // Forgotten once delivered and idle.
+        + report.retired;
     let mut by_message: HashMap<&MessageId, Vec<&Delivery>> = HashMap::new();
     for d in &seen {
         by_message.entry(&d.message_id).or_default().push(d);

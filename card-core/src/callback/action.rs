@@ -1,5 +1,7 @@
 //! A card interaction as Lark sends it (`card.action.trigger`, schema 2.0), as types.
 
+use crate::MessageId;
+use crate::Secret;
 use core::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -33,7 +35,7 @@ pub const CARD_ACTION_TRIGGER: &str = "card.action.trigger";
 ///
 /// assert_eq!(action.action.value::<Decision>()?, Decision::Approve { id: 7 });
 /// assert_eq!(action.operator.open_id, "ou_1");
-/// assert_eq!(action.context.open_message_id.as_deref(), Some("om_1"));
+/// assert_eq!(action.context.open_message_id.as_ref().map(|id| id.as_str()), Some("om_1"));
 /// assert_eq!(action.token.expose(), "c-123");
 /// # Ok::<(), lark_card::callback::CallbackError>(())
 /// ```
@@ -47,7 +49,7 @@ pub struct CardAction {
     /// The token of the delayed update (`c-…`): 30 minutes, 2 updates.
     pub token: CallbackToken,
     /// What was done.
-    pub action: Action,
+    pub action: ElementAction,
     /// Where the card is shown (`im_message`, ...).
     pub host: Option<String>,
     /// `url_preview` for a link-preview card, else `None`.
@@ -99,9 +101,11 @@ pub struct Operator {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct Context {
-    /// The message id of the card (`om_…`).
+    /// The message id of the card (`om_…`): what [`Client::update_card`] takes.
+    ///
+    /// [`Client::update_card`]: crate::client::Client::update_card
     #[serde(default)]
-    pub open_message_id: Option<String>,
+    pub open_message_id: Option<MessageId>,
     /// The chat (`oc_…`).
     #[serde(default)]
     pub open_chat_id: Option<String>,
@@ -116,7 +120,7 @@ pub struct Context {
 /// What was done: the element's tag, its `value`, and what the user chose or typed.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
-pub struct Action {
+pub struct ElementAction {
     #[serde(default)]
     value: Value,
     #[serde(default)]
@@ -137,7 +141,7 @@ pub struct Action {
     timezone: Option<String>,
 }
 
-impl Action {
+impl ElementAction {
     /// The element's `value` (of a button's `callback` behavior, say) read as your own type.
     pub fn value<T: DeserializeOwned>(&self) -> Result<T, CallbackError> {
         Ok(T::deserialize(&self.value)?)
@@ -258,7 +262,7 @@ impl FormValue {
 /// [`CallbackToken::new`] (from storage, say) is checked by Lark alone.
 #[derive(Clone)]
 pub struct CallbackToken {
-    token: String,
+    token: Secret,
     received: Option<Instant>,
     uses: Arc<AtomicU32>,
 }
@@ -267,7 +271,7 @@ impl CallbackToken {
     /// A token kept from a callback.
     pub fn new(token: impl Into<String>) -> Self {
         CallbackToken {
-            token: token.into(),
+            token: Secret::new(token),
             received: None,
             uses: Arc::default(),
         }
@@ -275,7 +279,7 @@ impl CallbackToken {
 
     fn received_now(token: String) -> Self {
         CallbackToken {
-            token,
+            token: Secret::new(token),
             received: Some(Instant::now()),
             uses: Arc::default(),
         }
@@ -283,7 +287,7 @@ impl CallbackToken {
 
     /// The token itself. Never log it.
     pub fn expose(&self) -> &str {
-        &self.token
+        self.token.expose()
     }
 
     /// When it arrived, if it came with a callback.
@@ -351,7 +355,7 @@ pub(crate) struct RawEvent {
     #[serde(default)]
     token: String,
     #[serde(default)]
-    action: Action,
+    action: ElementAction,
     #[serde(default)]
     host: Option<String>,
     #[serde(default)]

@@ -11,9 +11,9 @@
 //!
 //! ```
 //! use lark_card::callback::crypto::{decrypt, encrypt, signature};
-//! use lark_card::callback::EncryptKey;
+//! use lark_card::Secret;
 //!
-//! let key = EncryptKey::new("my encrypt key");
+//! let key = Secret::new("my encrypt key");
 //! let body = encrypt(&key, br#"{"schema":"2.0"}"#, [7; 16]);
 //! assert_eq!(decrypt(&key, &body)?, br#"{"schema":"2.0"}"#);
 //! assert_eq!(signature("1700000000", "n1", &key, b"{}").len(), 64);
@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::error::CallbackError;
-use super::secret::EncryptKey;
+use crate::Secret;
 
 type Aes256CbcEnc = cbc::Encryptor<aes::Aes256>;
 type Aes256CbcDec = cbc::Decryptor<aes::Aes256>;
@@ -40,13 +40,13 @@ pub const NONCE_HEADER: &str = "X-Lark-Request-Nonce";
 
 const IV_LEN: usize = 16;
 
-fn aes_key(key: &EncryptKey) -> [u8; 32] {
+fn aes_key(key: &Secret) -> [u8; 32] {
     Sha256::digest(key.expose().as_bytes()).into()
 }
 
 /// The `X-Lark-Signature` of a request: lowercase hex SHA-256 of `timestamp + nonce + key +
 /// body`.
-pub fn signature(timestamp: &str, nonce: &str, key: &EncryptKey, body: &[u8]) -> String {
+pub fn signature(timestamp: &str, nonce: &str, key: &Secret, body: &[u8]) -> String {
     let mut hasher = Sha256::new();
     hasher.update(timestamp.as_bytes());
     hasher.update(nonce.as_bytes());
@@ -60,7 +60,7 @@ pub fn signature_matches(
     given: &str,
     timestamp: &str,
     nonce: &str,
-    key: &EncryptKey,
+    key: &Secret,
     body: &[u8],
 ) -> bool {
     let expected = signature(timestamp, nonce, key, body);
@@ -71,7 +71,7 @@ pub fn signature_matches(
 
 /// The `encrypt` string of a body: base64 of `iv` followed by AES-256-CBC of `plaintext`.
 /// `iv` must be fresh and unpredictable for each message (the emulator draws it at random).
-pub fn encrypt(key: &EncryptKey, plaintext: &[u8], iv: [u8; IV_LEN]) -> String {
+pub fn encrypt(key: &Secret, plaintext: &[u8], iv: [u8; IV_LEN]) -> String {
     let key = aes_key(key);
     let cipher = Aes256CbcEnc::new(&key.into(), &iv.into()).encrypt_padded_vec::<Pkcs7>(plaintext);
     let mut out = Vec::with_capacity(IV_LEN + cipher.len());
@@ -82,7 +82,7 @@ pub fn encrypt(key: &EncryptKey, plaintext: &[u8], iv: [u8; IV_LEN]) -> String {
 
 /// The plaintext of an `encrypt` string. [`CallbackError::Decrypt`] when it is not base64,
 /// too short, or does not decrypt with this key (the padding is wrong).
-pub fn decrypt(key: &EncryptKey, encrypted: &str) -> Result<Vec<u8>, CallbackError> {
+pub fn decrypt(key: &Secret, encrypted: &str) -> Result<Vec<u8>, CallbackError> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(encrypted.trim())
         .map_err(|_| CallbackError::Decrypt("`encrypt` is not base64"))?;
@@ -122,12 +122,12 @@ mod tests {
     #[test]
     fn the_signature_is_sha256_hex_of_the_concatenation() {
         // sha256("") is well known; with everything empty the signature is that digest.
-        let key = EncryptKey::new("");
+        let key = Secret::new("");
         assert_eq!(
             signature("", "", &key, b""),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
-        let key = EncryptKey::new("k");
+        let key = Secret::new("k");
         let sig = signature("1", "2", &key, b"3");
         assert!(signature_matches(&sig, "1", "2", &key, b"3"));
         assert!(signature_matches(&sig.to_uppercase(), "1", "2", &key, b"3"));
@@ -138,21 +138,21 @@ mod tests {
     #[test]
     fn the_example_of_lark_s_documentation_decrypts() {
         // From Lark's page on event encryption: Encrypt Key `test key`.
-        let key = EncryptKey::new("test key");
+        let key = Secret::new("test key");
         let plain = decrypt(&key, "P37w+VZImNgPEO1RBhJ6RtKl7n6zymIbEG1pReEzghk=");
         assert_eq!(plain.ok().as_deref(), Some(&b"hello world"[..]));
     }
 
     #[test]
     fn encryption_round_trips_and_other_keys_fail() {
-        let key = EncryptKey::new("test key");
+        let key = Secret::new("test key");
         for len in [0usize, 1, 15, 16, 17, 1000] {
             let plain = vec![b'x'; len];
             let enc = encrypt(&key, &plain, [3; 16]);
             assert_eq!(decrypt(&key, &enc).ok(), Some(plain));
         }
         let enc = encrypt(&key, b"{\"a\":1}", [9; 16]);
-        let other = EncryptKey::new("another key");
+        let other = Secret::new("another key");
         // A wrong key almost always breaks the padding; when it does not, the bytes are noise.
         assert_ne!(decrypt(&other, &enc).ok(), Some(b"{\"a\":1}".to_vec()));
         assert!(decrypt(&key, "not base64!").is_err());

@@ -2,7 +2,7 @@
 //! of a card (`card.action.trigger`), and the answer, as types; and [`Receiver`], which checks
 //! and answers them in your axum server.
 //!
-//! - [`CardAction`]: the callback. [`Action::value`] reads the element's `value` into your
+//! - [`CardAction`]: the callback. [`ElementAction::value`] reads the element's `value` into your
 //!   own type, [`FormValue`] the fields of a submitted form.
 //! - [`Answer`]: a [`Toast`] and/or a new card; `Answer<V2>` takes [`V2Card`]s only, as a
 //!   2.0 card may not become a 1.0 one.
@@ -14,10 +14,9 @@ mod answer;
 pub mod crypto;
 mod error;
 mod receiver;
-mod secret;
 
 pub use action::{
-    Action, CallbackHeader, CallbackToken, CardAction, Context, FormValue, Operator,
+    CallbackHeader, CallbackToken, CardAction, Context, ElementAction, FormValue, Operator,
     CARD_ACTION_TRIGGER,
 };
 pub use answer::{Answer, AnyVersion, Original, Toast, ToastKind, V2Card, V2};
@@ -26,4 +25,3 @@ pub use receiver::{
     Receiver, ReceiverBuilder, ReceiverStats, Refusal, DEFAULT_ANSWER_WITHIN, DEFAULT_MAX_BODY,
     DEFAULT_NONCE_CAPACITY, DEFAULT_REPLAY_WINDOW,
 };
-pub use secret::{EncryptKey, VerificationToken};

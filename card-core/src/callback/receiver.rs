@@ -20,7 +20,7 @@ use super::action::{CallbackToken, CardAction, Envelope};
 use super::answer::Answer;
 use super::crypto::{self, NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use super::error::CallbackError;
-use super::secret::{EncryptKey, VerificationToken};
+use crate::Secret;
 
 /// The largest body the receiver reads (1 MiB); larger ones answer 413.
 pub const DEFAULT_MAX_BODY: usize = 1 << 20;
@@ -197,8 +197,8 @@ type Handler = Arc<dyn Fn(CardAction) -> BoxedAnswer + Send + Sync>;
 
 /// Configures a [`Receiver`].
 pub struct ReceiverBuilder {
-    verification_token: Option<VerificationToken>,
-    encrypt_key: Option<EncryptKey>,
+    verification_token: Option<Secret>,
+    encrypt_key: Option<Secret>,
     replay_window: Duration,
     max_body: usize,
     answer_within: Duration,
@@ -222,7 +222,7 @@ impl fmt::Debug for ReceiverBuilder {
 
 impl ReceiverBuilder {
     /// The app's Verification Token (required): requests without it answer 401.
-    pub fn verification_token(mut self, token: impl Into<VerificationToken>) -> Self {
+    pub fn verification_token(mut self, token: impl Into<Secret>) -> Self {
         self.verification_token = Some(token.into());
         self
     }
@@ -230,7 +230,7 @@ impl ReceiverBuilder {
     /// The app's Encrypt Key: bodies are decrypted, and every callback must carry a valid
     /// `X-Lark-Signature`, a timestamp within the replay window and a fresh nonce. Set it in
     /// production: without it nothing but the Verification Token authenticates a request.
-    pub fn encrypt_key(mut self, key: impl Into<EncryptKey>) -> Self {
+    pub fn encrypt_key(mut self, key: impl Into<Secret>) -> Self {
         self.encrypt_key = Some(key.into());
         self
     }
@@ -347,8 +347,8 @@ pub struct Receiver {
 }
 
 struct Inner {
-    verification_token: VerificationToken,
-    encrypt_key: Option<EncryptKey>,
+    verification_token: Secret,
+    encrypt_key: Option<Secret>,
     replay_window: Duration,
     max_body: usize,
     answer_within: Duration,
@@ -473,6 +473,31 @@ async fn read_body(mut body: Body, max: usize) -> Result<Vec<u8>, Refusal> {
     Ok(kept)
 }
 
+/// Fires `written` when the server has taken the response's body (its last frame read, or
+/// the body dropped with the connection).
+fn signal_when_written(
+    response: Response<Body>,
+    written: tokio::sync::oneshot::Sender<()>,
+) -> Response<Body> {
+    /// Fires on drop: the server drops a body once it has read all of it.
+    struct FireOnDrop(Option<tokio::sync::oneshot::Sender<()>>);
+    impl Drop for FireOnDrop {
+        fn drop(&mut self) {
+            if let Some(written) = self.0.take() {
+                let _ = written.send(());
+            }
+        }
+    }
+    let guard = FireOnDrop(Some(written));
+    response.map(move |body| {
+        Body::new(body.map_frame(move |frame| {
+            // The guard lives as long as the body.
+            let _ = &guard;
+            frame
+        }))
+    })
+}
+
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -548,7 +573,7 @@ impl Inner {
     fn verify_signature<'h>(
         &self,
         headers: &'h HeaderMap,
-        key: &EncryptKey,
+        key: &Secret,
         raw: &[u8],
     ) -> Result<Option<(&'h str, &'h str)>, Refusal> {
         let (Some(timestamp), Some(nonce), Some(signature)) = (
@@ -588,6 +613,10 @@ impl Inner {
     async fn run_handler(self: Arc<Self>, action: CardAction) -> Response<Body> {
         let token = action.token.clone();
         let (sender, mut receiver) = tokio::sync::oneshot::channel::<Answer>();
+        // Fired once the default answer's body was handed to the server to write (or the
+        // answer was dropped unsent): Lark undoes a delayed update made before the
+        // callback's answer, so a late answer's card waits for this.
+        let (written, answer_written) = tokio::sync::oneshot::channel::<()>();
         let handler = self.handler.clone();
         let inner = self.clone();
         // On a task of its own, so that it goes on after the default answer (and after the
@@ -595,6 +624,9 @@ impl Inner {
         tokio::spawn(async move {
             let answer = handler(action).await;
             if let Err(late) = sender.send(answer) {
+                tracing::debug!("the late answer's card waits until the default answer is written");
+                // An error only means the answer is gone unsent: nothing to wait for.
+                let _ = answer_written.await;
                 inner.late_answer(token, late).await;
             }
         });
@@ -616,7 +648,8 @@ impl Inner {
                     Err(_) => {
                         bump(&self.counters.answered_by_default);
                         tracing::info!("the callback handler is slow: the default answer goes");
-                        return self.respond(&self.default_answer);
+                        let response = self.respond(&self.default_answer);
+                        return signal_when_written(response, written);
                     }
                 }
             }
@@ -625,6 +658,7 @@ impl Inner {
         self.respond(&answer)
     }
 
+    /// The answer as a response.
     fn respond(&self, answer: &Answer) -> Response<Body> {
         let body = answer.to_json().unwrap_or_else(|_| "{}".to_owned());
         json_response(StatusCode::OK, body)
@@ -642,6 +676,7 @@ impl Inner {
                 Ok(content) => match client.update_content_later(&token, &content).await {
                     Ok(()) => {
                         bump(&self.counters.late_updates);
+                        tracing::debug!("the late answer's card went with the delayed update");
                         return;
                     }
                     Err(error) => {

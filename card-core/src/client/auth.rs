@@ -1,45 +1,15 @@
 //! Credentials and the tenant access token: fetched on first use, cached until shortly
 //! before it expires, dropped when Lark says it is invalid, refreshed once for all callers.
 
-use core::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
-/// A secret (app secret, access token): never shown by `Debug` or `Display`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The secret itself, for the request that needs it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-impl From<String> for Secret {
-    fn from(value: String) -> Self {
-        Secret(value)
-    }
-}
-
-impl From<&str> for Secret {
-    fn from(value: &str) -> Self {
-        Secret(value.to_string())
-    }
-}
+use super::error::ClientError;
+use crate::Secret;
 
 /// How the client authenticates.
 #[derive(Clone, Debug)]
@@ -81,6 +51,22 @@ impl TokenCache {
             *slot = None;
         }
     }
+}
+
+/// A future of a token store, boxed so that [`TokenStore`] can be a trait object.
+type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Where replicas of one app share its tenant token (Redis, feature `redis`), so that the
+/// fleet fetches it once: the seam between the client and such a store.
+pub(crate) trait TokenStore: Send + Sync {
+    /// The shared token, or the one `fetch` gets (and stores) if there is none.
+    fn tenant_token<'a>(
+        &'a self,
+        fetch: StoreFuture<'a, Result<CachedToken, ClientError>>,
+    ) -> StoreFuture<'a, Result<CachedToken, ClientError>>;
+
+    /// Forgets `token` (Lark said it is invalid) if it is still the one stored.
+    fn invalidate<'a>(&'a self, token: &'a Secret) -> StoreFuture<'a, ()>;
 }
 
 /// The body of `POST /open-apis/auth/v3/tenant_access_token/internal` (not under `data`).

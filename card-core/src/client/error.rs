@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::error::CardError;
 use crate::message_id::InvalidMessageId;
 
-pub use lark_card_schema::lark::{CardSubCode, LarkCode, Retry};
+pub(crate) use crate::lark::{CardSubCode, LarkCode, Retry};
 
 /// The sub-error of 230099 ("failed to create card content"): Lark's own code, message and
 /// the path of the problem in the card, read from `ext=ErrCode: ...; ErrMsg: ...; ErrPath: ...`.
@@ -100,23 +100,36 @@ pub enum ClientError {
     /// Lark answered with an error code.
     #[error(transparent)]
     Api(Box<ApiError>),
-    /// The request timed out.
+    /// The request timed out (transient).
     #[error("the request to Lark timed out")]
-    Timeout,
-    /// The connection failed or was dropped.
-    #[error("could not reach Lark: {0}")]
-    Connection(String),
-    /// Lark answered something that is not its JSON envelope.
-    #[error("Lark answered HTTP {status} with a body that is not Lark's JSON: {snippet}")]
+    Timeout(#[source] reqwest::Error),
+    /// Connecting failed, or the connection broke before the answer (transient).
+    #[error("could not reach Lark")]
+    Connection(#[source] reqwest::Error),
+    /// The request could not be made or its answer not read, in a way that trying again
+    /// cannot change: an unusable URL or header, a TLS failure, a redirect loop, an answer
+    /// that cannot be decoded.
+    #[error("the request to Lark failed and cannot succeed as it is")]
+    Request(#[source] reqwest::Error),
+    /// Lark answered something the client cannot use: not its JSON envelope, an error status
+    /// with code 0, or a send's answer without `data.message_id`.
+    #[error(
+        "Lark answered HTTP {status} with {problem}: {snippet}{}",
+        log_id.as_ref().map(|id| format!(" (log id {id})")).unwrap_or_default()
+    )]
     UnexpectedResponse {
         /// The HTTP status.
         status: u16,
+        /// What is wrong with the answer.
+        problem: &'static str,
         /// The start of the body.
         snippet: String,
+        /// The `X-Tt-Logid` header, if any: give it to Lark support.
+        log_id: Option<String>,
     },
     /// The client is misconfigured.
-    #[error("client configuration: {0}")]
-    Config(String),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
     /// Retries were used up; the last error is kept.
     #[error("gave up after {attempts} attempts: {last}")]
     RetriesExhausted {
@@ -129,7 +142,7 @@ pub enum ClientError {
     /// [`lark_code`](ClientError::lark_code) is the one Lark would answer.
     #[cfg(feature = "callback")]
     #[error(transparent)]
-    SpentToken(super::SpentToken),
+    SpentToken(SpentToken),
     /// The updater stopped this message's stream after a terminal error.
     #[error("updates to {message_id} stopped: {reason}")]
     StreamStopped {
@@ -140,6 +153,79 @@ pub enum ClientError {
         /// The error that stopped it.
         reason: String,
     },
+}
+
+#[cfg(feature = "callback")]
+/// Why a callback token was refused before any request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SpentToken {
+    /// It arrived more than 30 minutes ago.
+    #[error("the callback token is older than 30 minutes")]
+    Expired,
+    /// It was used for 2 updates already.
+    #[error("the callback token was used for 2 updates already")]
+    UsedUp,
+}
+
+#[cfg(feature = "callback")]
+impl SpentToken {
+    /// The code Lark answers for such a token: 300030 or 300040.
+    pub fn lark_code(self) -> LarkCode {
+        match self {
+            SpentToken::Expired => LarkCode::CallbackTokenExpired,
+            SpentToken::UsedUp => LarkCode::CallbackTokenUsedUp,
+        }
+    }
+}
+
+/// How the client is misconfigured; found before any request.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// Neither `.app(id, secret)` nor `.user_token(..)` was called.
+    #[error("no credentials: call `.app(id, secret)` or `.user_token(..)`")]
+    NoCredentials,
+    /// The base URL does not parse.
+    #[error("the base URL `{url}` is not a URL")]
+    BaseUrl {
+        /// The base URL, as given.
+        url: String,
+        /// Why it does not parse.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The base URL is not `http://` or `https://`.
+    #[error("the base URL must start with http:// or https://, not `{url}`")]
+    BaseUrlScheme {
+        /// The base URL, as given.
+        url: String,
+    },
+    /// The HTTP client could not be built (its TLS backend, say).
+    #[error("the HTTP client could not be built")]
+    HttpClient(#[source] reqwest::Error),
+    /// The Redis URL is not a valid `redis://` URL (feature `redis`). Its cause is not kept:
+    /// it may quote the URL, which may hold a password.
+    #[error("the Redis URL is not a valid redis:// URL")]
+    RedisUrl,
+    /// The updater was used outside a Tokio runtime: it sends in the background.
+    #[error("the updater sends in the background: call it inside a Tokio runtime")]
+    NoRuntime(#[source] tokio::runtime::TryCurrentError),
+}
+
+/// An error with its causes, `error: cause: cause`, for logs and reasons kept as text.
+pub(crate) struct WithCauses<'a>(pub &'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for WithCauses<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(error) = cause {
+            write!(f, ": {error}")?;
+            cause = error.source();
+        }
+        Ok(())
+    }
 }
 
 impl From<ApiError> for ClientError {
@@ -165,8 +251,8 @@ impl ClientError {
     /// Whether retrying later can help: frequency limits, transient failures, timeouts.
     pub fn is_transient(&self) -> bool {
         match self {
-            ClientError::Api(e) => e.code.class() == Retry::Backoff || e.status >= 500,
-            ClientError::Timeout | ClientError::Connection(_) => true,
+            ClientError::Api(e) => e.code.retry() == Retry::Backoff || e.status >= 500,
+            ClientError::Timeout(_) | ClientError::Connection(_) => true,
             ClientError::UnexpectedResponse { status, .. } => *status >= 500,
             ClientError::RetriesExhausted { last, .. } => last.is_transient(),
             _ => false,

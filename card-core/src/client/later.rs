@@ -2,33 +2,12 @@
 //! (`POST /open-apis/interactive/v1/card/update`), when the answer within 3 seconds could not
 //! carry it.
 
-use super::{Call, Client, ClientError, LarkCode};
+use super::api::{Call, Client};
+use super::error::{ClientError, SpentToken};
 use crate::callback::CallbackToken;
 use crate::card::{UpdatableCard, MAX_UPDATE_BODY_BYTES};
 use crate::error::CardError;
 use crate::lark::limits::{CALLBACK_TOKEN_LIFETIME, CALLBACK_TOKEN_USES};
-
-/// Why a callback token was refused before any request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum SpentToken {
-    /// It arrived more than 30 minutes ago.
-    #[error("the callback token is older than 30 minutes")]
-    Expired,
-    /// It was used for 2 updates already.
-    #[error("the callback token was used for 2 updates already")]
-    UsedUp,
-}
-
-impl SpentToken {
-    /// The code Lark answers for such a token: 300030 or 300040.
-    pub fn lark_code(self) -> LarkCode {
-        match self {
-            SpentToken::Expired => LarkCode::CallbackTokenExpired,
-            SpentToken::UsedUp => LarkCode::CallbackTokenUsedUp,
-        }
-    }
-}
 
 impl Client {
     /// Replaces the card a user clicked, with the token of the callback: the way to update it
@@ -96,6 +75,6 @@ impl Client {
             message_id: None,
             chat: None,
         };
-        self.call(call, &self.inner.retry, None).await.map(|_| ())
+        self.call(call, self.retry_policy(), None).await.map(|_| ())
     }
 }

@@ -17,653 +17,113 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Modules
+//!
+//! `api` is the client and its calls. The limits are data (`limits`); the limiter
+//! (`limiter`) asks backends behind one trait (`ratelimit`): the in-process windows (`local`)
+//! and, with feature `redis`, the fleet's windows and token in Redis (`redis`). Neither
+//! backend knows the other, and nothing here imports in a circle (checked by a test below).
 
+mod api;
 mod auth;
 mod error;
 #[cfg(feature = "callback")]
 mod later;
+mod limiter;
 mod limits;
+mod local;
+mod ratelimit;
 #[cfg(feature = "redis")]
 mod redis;
 mod retry;
 mod updater;
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-use serde::Deserialize;
-use serde_json::Value;
-use tracing::{field, Instrument};
-
-pub use auth::{Credentials, Secret};
-pub use error::{ApiError, CardContentError, CardSubCode, ClientError, LarkCode, Retry};
+pub use api::{Client, ClientBuilder, Domain, Recipient};
+pub use auth::Credentials;
 #[cfg(feature = "callback")]
-pub use later::SpentToken;
+pub use error::SpentToken;
+pub use error::{ApiError, CardContentError, ClientError, ConfigError};
 pub use limits::Limits;
 #[cfg(feature = "redis")]
 pub use redis::RedisConfig;
 pub use retry::RetryPolicy;
-pub use updater::{Delivery, StreamStatus, Updater, UpdaterReport};
+pub use updater::{Delivered, Deliveries, Delivery, StreamStatus, Updater, UpdaterReport};
 
-use crate::card::{SendableCard, UpdatableCard, UpdateBody};
-use crate::message_id::MessageId;
-use auth::{CachedToken, TokenCache, TokenResponse, REFRESH_MARGIN};
-use limits::{AppPermit, Limiters, MessageTurn, Outcome, TurnKey};
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
 
-/// Which Lark deployment to talk to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Domain {
-    /// Lark, `https://open.larksuite.com` (the default).
-    Lark,
-    /// Feishu, `https://open.feishu.cn`.
-    Feishu,
-    /// Any base URL: a proxy, or the local emulator (`http://127.0.0.1:PORT`).
-    Custom(String),
-}
-
-impl Domain {
-    /// The base URL, without a trailing `/`.
-    pub fn base_url(&self) -> &str {
-        match self {
-            Domain::Lark => "https://open.larksuite.com",
-            Domain::Feishu => "https://open.feishu.cn",
-            Domain::Custom(url) => url.trim_end_matches('/'),
-        }
-    }
-}
-
-/// Who receives a sent card: the `receive_id_type` and `receive_id` of the send request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Recipient {
-    kind: &'static str,
-    id: String,
-}
-
-impl Recipient {
-    /// A chat, `oc_...`.
-    pub fn chat(id: impl Into<String>) -> Self {
-        Recipient {
-            kind: "chat_id",
-            id: id.into(),
-        }
-    }
-
-    /// A user by `open_id`, `ou_...`.
-    pub fn open_id(id: impl Into<String>) -> Self {
-        Recipient {
-            kind: "open_id",
-            id: id.into(),
-        }
-    }
-
-    /// A user by `user_id`.
-    pub fn user_id(id: impl Into<String>) -> Self {
-        Recipient {
-            kind: "user_id",
-            id: id.into(),
-        }
-    }
-
-    /// A user by `union_id`, `on_...`.
-    pub fn union_id(id: impl Into<String>) -> Self {
-        Recipient {
-            kind: "union_id",
-            id: id.into(),
-        }
-    }
-
-    /// A user by email.
-    pub fn email(address: impl Into<String>) -> Self {
-        Recipient {
-            kind: "email",
-            id: address.into(),
-        }
-    }
-}
-
-/// Builds a [`Client`].
-#[derive(Debug)]
-pub struct ClientBuilder {
-    credentials: Option<Credentials>,
-    domain: Domain,
-    timeout: Duration,
-    connect_timeout: Duration,
-    limits: Limits,
-    retry: RetryPolicy,
-    #[cfg(feature = "redis")]
-    redis: Option<RedisConfig>,
-}
-
-impl ClientBuilder {
-    /// Authenticate as a self-built app (tenant access token, fetched and refreshed).
-    pub fn app(mut self, app_id: impl Into<String>, app_secret: impl Into<Secret>) -> Self {
-        self.credentials = Some(Credentials::App {
-            app_id: app_id.into(),
-            app_secret: app_secret.into(),
-        });
-        self
-    }
-
-    /// Authenticate with a user access token (`u-...`); updates must be of cards that user sent.
-    pub fn user_token(mut self, token: impl Into<Secret>) -> Self {
-        self.credentials = Some(Credentials::UserToken(token.into()));
-        self
-    }
-
-    /// Lark (default), Feishu, or any base URL.
-    pub fn domain(mut self, domain: Domain) -> Self {
-        self.domain = domain;
-        self
-    }
-
-    /// Shorthand for `domain(Domain::Custom(url))`.
-    pub fn base_url(self, url: impl Into<String>) -> Self {
-        self.domain(Domain::Custom(url.into()))
-    }
-
-    /// Timeout of each request (default 10 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Timeout of connecting (default 5 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// The client-side rate limits (default: Lark's).
-    pub fn limits(mut self, limits: Limits) -> Self {
-        self.limits = limits;
-        self
-    }
-
-    /// The retry policy of transient failures.
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// Shares the app's limits and its tenant token with every replica using the same Redis
-    /// (feature `redis`); see [`RedisConfig`].
-    #[cfg(feature = "redis")]
-    pub fn redis(mut self, config: RedisConfig) -> Self {
-        self.redis = Some(config);
-        self
-    }
-
-    /// The client.
-    pub fn build(self) -> Result<Client, ClientError> {
-        let credentials = self.credentials.ok_or_else(|| {
-            ClientError::Config(
-                "no credentials: call `.app(id, secret)` or `.user_token(..)`".into(),
-            )
-        })?;
-        let base_url = self.domain.base_url().to_string();
-        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
-            return Err(ClientError::Config(format!(
-                "the base URL must start with http:// or https://, not `{base_url}`"
-            )));
-        }
-        let http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .build()
-            .map_err(|e| ClientError::Config(format!("HTTP client: {e}")))?;
-        #[cfg(feature = "redis")]
-        let fleet = self
-            .redis
-            .map(|config| redis::Fleet::new(config, &credentials))
-            .transpose()?
-            .map(Arc::new);
-        #[cfg(feature = "redis")]
-        let limiters = Limiters::with_fleet(self.limits, fleet.clone());
-        #[cfg(not(feature = "redis"))]
-        let limiters = Limiters::new(self.limits);
-        Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                base_url,
-                credentials,
-                tokens: TokenCache::default(),
-                limiters,
-                retry: self.retry,
-                #[cfg(feature = "redis")]
-                fleet,
-            }),
-        })
-    }
-}
-
-/// A client of Lark's message API. Cheap to clone; clones share the token, the limits and
-/// the connection pool.
-#[derive(Clone)]
-pub struct Client {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    http: reqwest::Client,
-    base_url: String,
-    credentials: Credentials,
-    tokens: TokenCache,
-    limiters: Limiters,
-    retry: RetryPolicy,
-    #[cfg(feature = "redis")]
-    fleet: Option<Arc<redis::Fleet>>,
-}
-
-impl core::fmt::Debug for Client {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
-            .field("credentials", &self.inner.credentials)
-            .finish_non_exhaustive()
-    }
-}
-
-/// The right to send one update now: the message's turn and the app's.
-pub(crate) struct Turns<'a> {
-    message: MessageTurn,
-    app: AppPermit<'a>,
-}
-
-/// One request: what it is, for the limits and the logs.
-struct Call<'a> {
-    method: reqwest::Method,
-    path: String,
-    body: String,
-    message_id: Option<&'a str>,
-    /// The chat (or user) a send goes to, for the per-chat limit.
-    chat: Option<&'a str>,
-}
-
-#[derive(Deserialize)]
-struct Envelope {
-    code: i64,
-    #[serde(default)]
-    msg: String,
-    #[serde(default)]
-    data: Option<Value>,
-}
-
-impl Client {
-    /// A builder.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder {
-            credentials: None,
-            domain: Domain::Lark,
-            timeout: Duration::from_secs(10),
-            connect_timeout: Duration::from_secs(5),
-            limits: Limits::default(),
-            retry: RetryPolicy::default(),
-            #[cfg(feature = "redis")]
-            redis: None,
-        }
-    }
-
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        &self.inner.base_url
-    }
-
-    /// Sends a card; its message id is what [`Client::update_card`] takes.
-    pub async fn send_card(
-        &self,
-        to: &Recipient,
-        card: &impl SendableCard,
-    ) -> Result<MessageId, ClientError> {
-        let content = card.content()?;
-        // The size limit applies to sending too.
-        UpdateBody::from_content(&content)?;
-        // Lark drops a repeated `uuid` within an hour, so a retried send is not sent twice.
-        let uuid = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
-        let body = serde_json::json!({
-            "receive_id": to.id,
-            "msg_type": "interactive",
-            "content": content,
-            "uuid": uuid,
-        });
-        let call = Call {
-            method: reqwest::Method::POST,
-            path: format!("/open-apis/im/v1/messages?receive_id_type={}", to.kind),
-            body: body.to_string(),
-            message_id: None,
-            chat: Some(&to.id),
-        };
-        let data = self.call(call, &self.inner.retry, None).await?;
-        let id = data
-            .as_ref()
-            .and_then(|d| d.get("message_id"))
-            .and_then(Value::as_str)
-            .ok_or_else(|| ClientError::UnexpectedResponse {
-                status: 200,
-                snippet: "the answer to a send has no `data.message_id`".into(),
-            })?;
-        Ok(MessageId::new(id)?)
-    }
-
-    /// Replaces the content of a sent card (`PATCH /open-apis/im/v1/messages/:message_id`).
-    ///
-    /// Only shared cards are accepted (see [`UpdatableCard`]); the 30 KB limit is checked
-    /// before any request. Frequency limits and transient failures are retried with backoff;
-    /// terminal errors (recalled, deleted, older than 14 days, invalid card...) are not.
-    // `&dyn`, not `&impl`: a card that is not shared is then one compile error at the
-    // argument, where an `async fn` generic over the card repeats it for its future.
-    pub async fn update_card(
-        &self,
-        message_id: &MessageId,
-        card: &(dyn UpdatableCard + Sync),
-    ) -> Result<(), ClientError> {
-        let body = UpdateBody::from_content(&card.content()?)?;
-        self.update_body(message_id, body, &self.inner.retry, None)
-            .await
-    }
-
-    /// One update, retried by `retry` (the updater retries by itself, with the newest state).
-    pub(crate) async fn update_body(
-        &self,
-        message_id: &MessageId,
-        body: UpdateBody,
-        retry: &RetryPolicy,
-        turns: Option<Turns<'_>>,
-    ) -> Result<(), ClientError> {
-        let call = Call {
-            method: reqwest::Method::PATCH,
-            path: format!("/open-apis/im/v1/messages/{message_id}"),
-            body: body.into_string(),
-            message_id: Some(message_id.as_str()),
-            chat: None,
-        };
-        self.call(call, retry, turns).await.map(|_| ())
-    }
-
-    /// Waits until an update of the message may go under every limit (the updater waits
-    /// first, then picks the newest state).
-    pub(crate) async fn turns(&self, message_id: &MessageId) -> Turns<'_> {
-        let key = TurnKey::Message(message_id.as_str());
-        let message = self.inner.limiters.message_turn(key).await;
-        let app = self.inner.limiters.app_turn(Some(key)).await;
-        Turns { message, app }
-    }
-
-    /// The retry policy.
-    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
-        &self.inner.retry
-    }
-
-    /// An updater for streaming and progress cards (see [`Updater`]).
-    pub fn updater(&self) -> Updater {
-        Updater::new(self.clone())
-    }
-
-    /// Makes a call with the limits, the token and the retries.
-    async fn call(
-        &self,
-        call: Call<'_>,
-        retry: &RetryPolicy,
-        mut preacquired: Option<Turns<'_>>,
-    ) -> Result<Option<Value>, ClientError> {
-        let inner = &self.inner;
-        let mut attempt: u32 = 0;
-        let mut refreshed = false;
-        let key = match (call.message_id, call.chat) {
-            (Some(message), _) => Some(TurnKey::Message(message)),
-            (None, Some(chat)) => Some(TurnKey::Chat(chat)),
-            (None, None) => None,
-        };
-        loop {
-            attempt += 1;
-            let token = self.access_token().await?;
-            let (mut turn, mut permit) = match preacquired.take() {
-                Some(Turns { message, app }) => (Some(message), app),
-                None => {
-                    let turn = match key {
-                        Some(key) => Some(inner.limiters.message_turn(key).await),
-                        None => None,
-                    };
-                    (turn, inner.limiters.app_turn(key).await)
-                }
-            };
-            permit.sending();
-            if let Some(turn) = turn.as_mut() {
-                turn.sending();
+    /// The modules of `src/client` that each one names (`super::x`, `crate::client::x`, and
+    /// in `mod.rs` the `use x::` of its children); an item of `mod.rs` itself counts as
+    /// `mod`.
+    fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/client");
+        let mut sources = BTreeMap::new();
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                let name = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                // Comments may name modules in links: only code counts.
+                let code: String = std::fs::read_to_string(&path)
+                    .unwrap_or_default()
+                    .lines()
+                    .map(|line| line.split("//").next().unwrap_or(""))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                sources.insert(name, code);
             }
-            let span = tracing::info_span!(
-                "lark_request",
-                method = %call.method,
-                message_id = call.message_id.unwrap_or(""),
-                attempt,
-                status = field::Empty,
-                code = field::Empty,
-                log_id = field::Empty,
-            );
-            let result = self.once(&call, &token).instrument(span).await;
-            let refused =
-                matches!(&result, Err(e) if e.lark_code() == Some(LarkCode::MessageRateLimited));
-            let outcome = if refused {
-                Outcome::Refused
+        }
+        let modules: BTreeSet<String> = sources.keys().cloned().collect();
+        let mut graph = BTreeMap::new();
+        for (name, code) in &sources {
+            // A unit test's `use super::*` is its own module's, not an import.
+            let code = code.split("#[cfg(test)]").next().unwrap_or("");
+            let prefixes: &[&str] = if name == "mod" {
+                &["use ", "pub use ", "self::"]
             } else {
-                Outcome::Answered
+                &["super::", "crate::client::"]
             };
-            let counted = turn.as_mut().is_none_or(|turn| turn.answered(outcome));
-            permit.answered(counted);
-            drop(turn);
-            let error = match result {
-                Ok(data) => return Ok(data),
-                Err(error) => error,
-            };
-            let is_app = matches!(inner.credentials, Credentials::App { .. });
-            match error.lark_code().map(LarkCode::class) {
-                Some(Retry::RefreshToken) if is_app && !refreshed => {
-                    // The cached token was revoked or expired early: drop it, retry once.
-                    inner.tokens.invalidate(&token).await;
-                    #[cfg(feature = "redis")]
-                    if let Some(fleet) = &inner.fleet {
-                        fleet.invalidate_token(&token).await;
+            let mut named = BTreeSet::new();
+            for prefix in prefixes {
+                for (at, _) in code.match_indices(prefix) {
+                    let rest = &code[at + prefix.len()..];
+                    let first: Vec<&str> = match rest.strip_prefix('{') {
+                        Some(group) => group.split('}').next().unwrap_or("").split(',').collect(),
+                        None => vec![rest],
+                    };
+                    for path in first {
+                        let ident: String = path
+                            .trim()
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect();
+                        let is_module = modules.contains(&ident)
+                            && path.trim()[ident.len()..].starts_with("::");
+                        if is_module && ident != *name {
+                            named.insert(ident);
+                        } else if name != "mod" && !ident.is_empty() && !is_module {
+                            named.insert("mod".to_string());
+                        }
                     }
-                    refreshed = true;
-                    continue;
                 }
-                _ => {}
             }
-            if !error.is_transient() {
-                return Err(error);
-            }
-            if attempt >= retry.max_attempts {
-                return Err(ClientError::RetriesExhausted {
-                    attempts: attempt,
-                    last: Box::new(error),
-                });
-            }
-            let wait = match &error {
-                // Not counted by Lark: the next turn is the window's next free slot.
-                _ if refused => Duration::ZERO,
-                ClientError::Api(api) => api.retry_after.unwrap_or_else(|| retry.delay(attempt)),
-                _ => retry.delay(attempt),
-            };
-            tracing::debug!(?wait, %error, "retrying");
-            tokio::time::sleep(wait).await;
+            graph.insert(name.clone(), named);
         }
+        graph
     }
 
-    /// One HTTP request and its answer.
-    async fn once(&self, call: &Call<'_>, token: &Secret) -> Result<Option<Value>, ClientError> {
-        let inner = &self.inner;
-        let url = format!("{}{}", inner.base_url, call.path);
-        let response = inner
-            .http
-            .request(call.method.clone(), url)
-            .header("Authorization", format!("Bearer {}", token.expose()))
-            .header("Content-Type", "application/json; charset=utf-8")
-            .body(call.body.clone())
-            .send()
-            .await
-            .map_err(transport_error)?;
-        read_envelope(response).await
-    }
-
-    /// The access token: the user's, or the app's tenant token from the cache, fetched when
-    /// absent or about to expire.
-    async fn access_token(&self) -> Result<Secret, ClientError> {
-        let inner = &self.inner;
-        let (app_id, app_secret) = match &inner.credentials {
-            Credentials::UserToken(token) => return Ok(token.clone()),
-            Credentials::App { app_id, app_secret } => (app_id, app_secret),
-        };
-        let mut slot = inner.tokens.slot.lock().await;
-        if let Some(cached) = slot.as_ref() {
-            if Instant::now() < cached.refresh_at {
-                return Ok(cached.token.clone());
-            }
-        }
-        #[cfg(feature = "redis")]
-        let fetched = match &inner.fleet {
-            // One fetch for the whole fleet; the others read it from Redis.
-            Some(fleet) => {
-                fleet
-                    .tenant_token(|| self.fetch_tenant_token(app_id, app_secret))
-                    .await?
-            }
-            None => self.fetch_tenant_token(app_id, app_secret).await?,
-        };
-        #[cfg(not(feature = "redis"))]
-        let fetched = self.fetch_tenant_token(app_id, app_secret).await?;
-        let token = fetched.token.clone();
-        *slot = Some(fetched);
-        Ok(token)
-    }
-
-    async fn fetch_tenant_token(
-        &self,
-        app_id: &str,
-        app_secret: &Secret,
-    ) -> Result<CachedToken, ClientError> {
-        let inner = &self.inner;
-        let url = format!(
-            "{}/open-apis/auth/v3/tenant_access_token/internal",
-            inner.base_url
+    #[test]
+    fn the_client_modules_import_in_no_circle() {
+        let graph = module_graph();
+        println!("{}", card_test_support::printed(&graph));
+        assert!(
+            graph.len() > 5 && graph["api"].contains("limiter"),
+            "{graph:?}"
         );
-        let body = serde_json::json!({ "app_id": app_id, "app_secret": app_secret.expose() });
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let span = tracing::info_span!("lark_token", attempt, status = field::Empty);
-            let result = async {
-                let response = inner
-                    .http
-                    .post(&url)
-                    .header("Content-Type", "application/json; charset=utf-8")
-                    .body(body.to_string())
-                    .send()
-                    .await
-                    .map_err(transport_error)?;
-                let status = response.status().as_u16();
-                tracing::Span::current().record("status", status);
-                let log_id = header(&response, "x-tt-logid");
-                let text = response.text().await.map_err(transport_error)?;
-                let parsed: TokenResponse =
-                    serde_json::from_str(&text).map_err(|_| ClientError::UnexpectedResponse {
-                        status,
-                        snippet: snippet(&text),
-                    })?;
-                match (parsed.code, parsed.tenant_access_token, parsed.expire) {
-                    (0, Some(token), Some(expire)) => {
-                        let lifetime = Duration::from_secs(expire)
-                            .saturating_sub(REFRESH_MARGIN)
-                            .max(Duration::from_secs(1));
-                        Ok(CachedToken {
-                            token: Secret::new(token),
-                            refresh_at: Instant::now() + lifetime,
-                        })
-                    }
-                    (code, _, _) => Err(ClientError::from(ApiError {
-                        code: LarkCode::from_code(code),
-                        status,
-                        msg: parsed.msg,
-                        log_id,
-                        card: None,
-                        retry_after: None,
-                    })),
-                }
-            }
-            .instrument(span)
-            .await;
-            match result {
-                Err(e) if e.is_transient() && attempt < inner.retry.max_attempts => {
-                    tokio::time::sleep(inner.retry.delay(attempt)).await;
-                }
-                other => return other,
-            }
-        }
+        assert_eq!(card_test_support::find_cycle(&graph), None, "{graph:?}");
     }
-}
-
-fn transport_error(error: reqwest::Error) -> ClientError {
-    if error.is_timeout() {
-        ClientError::Timeout
-    } else {
-        // reqwest's message names the URL, which holds no secret.
-        ClientError::Connection(error.to_string())
-    }
-}
-
-fn header(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-}
-
-fn snippet(text: &str) -> String {
-    text.chars().take(200).collect()
-}
-
-/// Reads Lark's `{code, msg, data}` answer; a non-zero code is an [`ApiError`].
-async fn read_envelope(response: reqwest::Response) -> Result<Option<Value>, ClientError> {
-    let status = response.status().as_u16();
-    let log_id = header(&response, "x-tt-logid");
-    let retry_after = header(&response, "x-ogw-ratelimit-reset")
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
-    let span = tracing::Span::current();
-    span.record("status", status);
-    if let Some(log_id) = &log_id {
-        span.record("log_id", log_id.as_str());
-    }
-    let text = response.text().await.map_err(transport_error)?;
-    let envelope: Envelope = match serde_json::from_str(&text) {
-        Ok(envelope) => envelope,
-        Err(_) => {
-            return Err(ClientError::UnexpectedResponse {
-                status,
-                snippet: snippet(&text),
-            })
-        }
-    };
-    span.record("code", envelope.code);
-    if envelope.code == 0 {
-        if status >= 400 {
-            return Err(ClientError::UnexpectedResponse {
-                status,
-                snippet: snippet(&text),
-            });
-        }
-        return Ok(envelope.data);
-    }
-    let code = LarkCode::from_code(envelope.code);
-    let card = (code == LarkCode::CardContentFailed)
-        .then(|| CardContentError::parse(&envelope.msg))
-        .flatten();
-    Err(ClientError::from(ApiError {
-        code,
-        status,
-        msg: envelope.msg,
-        log_id,
-        card,
-        // 429 is the gateway's limit: wait as long as it says (at least a little).
-        retry_after: retry_after.filter(|_| status == 429),
-    }))
 }

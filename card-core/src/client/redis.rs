@@ -58,16 +58,18 @@
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use ::redis::{RedisError, Script};
 use tokio::sync::OnceCell;
 
-use super::auth::{CachedToken, Credentials, Secret};
-use super::limits::{Limits, TurnKey, MARGIN};
-use super::ClientError;
+use super::auth::{CachedToken, Credentials, TokenStore};
+use super::error::{ClientError, ConfigError};
+use super::limits::{APP_MINUTE as MINUTE, APP_SECOND as SECOND};
+use super::ratelimit::{BoxFuture, Grant, RateLimiter, Settled, TurnRequest};
+use crate::Secret;
 
 /// Where and how replicas share their limits and token: a Redis URL and a few settings.
 ///
@@ -122,37 +124,6 @@ impl RedisConfig {
     }
 }
 
-/// A request in flight, as recorded in Redis.
-pub(crate) struct Grant {
-    id: String,
-    key: Option<String>,
-}
-
-/// How a granted request ended, for the fleet's windows.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Settled {
-    /// Whether it was sent (if not, its place is given back).
-    pub sent: bool,
-    /// Whether it counts in its key's window (false: refused with 230020).
-    pub counted: bool,
-    /// From sending to the answer.
-    pub latency: Duration,
-    /// When the answer came (or the request ended).
-    pub answered_at: Instant,
-}
-
-impl Settled {
-    /// Never sent.
-    pub fn unsent() -> Self {
-        Settled {
-            sent: false,
-            counted: false,
-            latency: Duration::ZERO,
-            answered_at: Instant::now(),
-        }
-    }
-}
-
 /// Whether Redis answers, and what the fleet looked like when it last did.
 struct Health {
     down: bool,
@@ -171,6 +142,8 @@ struct Health {
 
 /// This client's view of the fleet: the connection, the scripts, and Redis's health.
 pub(crate) struct Fleet {
+    /// Itself, for the work it does in the background (probes, reports).
+    me: Weak<Fleet>,
     client: ::redis::Client,
     connection: OnceCell<ConnectionManager>,
     prefix: String,
@@ -201,89 +174,7 @@ pub(crate) struct Fleet {
 /// app:queue, app:latency, app:blocked, epoch. ARGV: request id, lease ms, per second, second
 /// span ms, per minute, minute span ms, stale ms, key limit (0: no key), key span ms, replica
 /// id, a new epoch.
-const ACQUIRE: &str = r"
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local id = ARGV[1]
-local lease = tonumber(ARGV[2])
-local per_second = tonumber(ARGV[3])
-local second_span = tonumber(ARGV[4])
-local key_limit = tonumber(ARGV[8])
-local function ms(x) return string.format('%.3f', x) end
-local function us(x) return math.max(1, math.ceil(x * 1000)) end
-local epoch = redis.call('GET', KEYS[9])
-if not epoch then
-  epoch = ARGV[11]
-  redis.call('SET', KEYS[9], epoch)
-end
-redis.call('PEXPIRE', KEYS[9], 600000)
-epoch = tonumber(epoch)
-redis.call('ZADD', KEYS[4], ms(now + 60000), ARGV[10])
-redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ms(now))
-redis.call('PEXPIRE', KEYS[4], 60000)
-local replicas = redis.call('ZCARD', KEYS[4])
--- Milliseconds from now until fewer than `limit` entries of `key` count at time `at`: 0 if
--- they already are, -1 if it takes the answer of a request still in flight.
-local function wait(key, limit, at)
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', ms(now))
-  local n = redis.call('ZCOUNT', key, '(' .. ms(at), '+inf')
-  if n < limit then return 0 end
-  local e = redis.call('ZRANGEBYSCORE', key, '(' .. ms(at), '+inf', 'WITHSCORES', 'LIMIT', n - limit, 1)
-  if string.sub(e[1], -2) == ':a' then return math.max(tonumber(e[2]) - now, 0.001) end
-  return -1
-end
-local queue = KEYS[6]
--- Reservations whose slot passed long ago: their replica died or gave up.
-redis.call('ZREMRANGEBYSCORE', queue, '-inf', ms(now - tonumber(ARGV[7])))
-local latency = tonumber(redis.call('GET', KEYS[7]) or '0')
-local interval = (second_span + latency) / per_second
-local slot = redis.call('ZSCORE', queue, id)
-if slot then
-  slot = tonumber(slot)
-else
-  local tat = tonumber(redis.call('GET', KEYS[3]) or '0')
-  slot = math.max(tat, now)
-  if key_limit > 0 then
-    local w = wait(KEYS[5], key_limit, slot)
-    if w < 0 then return {1, us(10), replicas, epoch} end
-    if w > 0 then return {1, us(w), replicas, epoch} end
-  end
-  redis.call('SET', KEYS[3], ms(slot + interval), 'PX', 60000)
-  redis.call('ZADD', queue, ms(slot), id)
-  redis.call('PEXPIRE', queue, 60000)
-end
-if slot > now then return {2, us(slot - now), replicas, epoch} end
-local head = redis.call('ZRANGE', queue, 0, 0)
-if head[1] ~= id then
-  local blocked = tonumber(redis.call('GET', KEYS[8]) or '0')
-  return {3, us(math.max(blocked - now, 1)), replicas, epoch}
-end
-local w1 = wait(KEYS[1], per_second, now)
-local w2 = wait(KEYS[2], tonumber(ARGV[5]), now)
-if w1 ~= 0 or w2 ~= 0 then
-  local w = math.max(w1, w2, interval / 4)
-  redis.call('SET', KEYS[8], ms(now + w), 'PX', 60000)
-  return {2, us(w), replicas, epoch}
-end
-if key_limit > 0 then
-  local w = wait(KEYS[5], key_limit, now)
-  if w ~= 0 then
-    -- Another replica took the key meanwhile: give the slot up, ask again later.
-    redis.call('ZREM', queue, id)
-    return {1, us(math.max(w, 10)), replicas, epoch}
-  end
-end
-redis.call('ZREM', queue, id)
-redis.call('ZADD', KEYS[1], ms(now + lease), id)
-redis.call('PEXPIRE', KEYS[1], lease + second_span)
-redis.call('ZADD', KEYS[2], ms(now + lease), id)
-redis.call('PEXPIRE', KEYS[2], lease + tonumber(ARGV[6]))
-if key_limit > 0 then
-  redis.call('ZADD', KEYS[5], ms(now + lease), id)
-  redis.call('PEXPIRE', KEYS[5], lease + tonumber(ARGV[9]))
-end
-return {0, 0, replicas, epoch}
-";
+const ACQUIRE: &str = include_str!("redis/acquire.lua");
 
 /// Records an answer: the request counts until a window after its answer (or not at all if
 /// it was never sent, or, in the key's window, if Lark refused it with 230020). The replica
@@ -294,50 +185,16 @@ return {0, 0, replicas, epoch}
 /// KEYS: app:second, app:minute, the key's window (or a placeholder), app:latency. ARGV:
 /// request id, second span ms, minute span ms, key span ms, sent, counted, has key, ms since
 /// the answer, latency ms.
-const ANSWER: &str = r"
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local answered = now - tonumber(ARGV[8])
-local id = ARGV[1]
-local function settle(key, span, keep)
-  redis.call('ZREM', key, id)
-  if keep then
-    redis.call('ZADD', key, string.format('%.3f', answered + span), id .. ':a')
-    redis.call('PEXPIRE', key, math.ceil(span) + 60000)
-  end
-end
-local sent = ARGV[5] == '1'
-settle(KEYS[1], tonumber(ARGV[2]), sent)
-settle(KEYS[2], tonumber(ARGV[3]), sent)
-if ARGV[7] == '1' then settle(KEYS[3], tonumber(ARGV[4]), sent and ARGV[6] == '1') end
-if sent then
-  local l = math.min(tonumber(ARGV[9]), 1000)
-  local v = tonumber(redis.call('GET', KEYS[4]) or '0')
-  v = math.max(l, v * 0.95 + l * 0.05)
-  redis.call('SET', KEYS[4], string.format('%.3f', v), 'PX', 60000)
-end
-return 1
-";
+const ANSWER: &str = include_str!("redis/answer.lua");
 
 /// The cached token and the milliseconds until it is to be refreshed.
-const READ_TOKEN: &str = r"
-local v = redis.call('GET', KEYS[1])
-if not v then return false end
-return {v, redis.call('PTTL', KEYS[1])}
-";
+const READ_TOKEN: &str = include_str!("redis/read_token.lua");
 
 /// Stores the token until its refresh, then releases the lock if it is still ours.
-const STORE_TOKEN: &str = r"
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
-return 1
-";
+const STORE_TOKEN: &str = include_str!("redis/store_token.lua");
 
 /// Deletes a key if it holds this value (a lock we hold, a token found invalid).
-const DELETE_IF: &str = r"
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-";
+const DELETE_IF: &str = include_str!("redis/delete_if.lua");
 
 /// How long a request in flight counts if its answer is never recorded (the replica died).
 const LEASE: Duration = Duration::from_secs(30);
@@ -353,27 +210,24 @@ const RETRY: Duration = Duration::from_millis(500);
 /// After Redis is back, how long the local share still applies: the minute window.
 const RECOVERY: Duration = Duration::from_secs(61);
 
-/// The app's windows, with the margin for Lark's rounding.
-const SECOND: Duration = Duration::from_secs(1).saturating_add(MARGIN);
-const MINUTE: Duration = Duration::from_secs(60).saturating_add(MARGIN);
-
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 impl Fleet {
     /// A fleet view for the app of `credentials`; connects on first use.
-    pub fn new(config: RedisConfig, credentials: &Credentials) -> Result<Fleet, ClientError> {
+    pub fn new(config: RedisConfig, credentials: &Credentials) -> Result<Arc<Fleet>, ConfigError> {
         // The URL is not repeated in the error: it may hold a password.
-        let client = ::redis::Client::open(config.url.expose())
-            .map_err(|_| ClientError::Config("the Redis URL is not a valid redis:// URL".into()))?;
+        let client =
+            ::redis::Client::open(config.url.expose()).map_err(|_| ConfigError::RedisUrl)?;
         let app = match credentials {
             Credentials::App { app_id, .. } => app_id.clone(),
             // A user token's app is not known: its replicas share one set of windows.
             Credentials::UserToken(_) => "user".into(),
         };
         let replica = format!("{:016x}", fastrand::u64(..));
-        Ok(Fleet {
+        Ok(Arc::new_cyclic(|me| Fleet {
+            me: me.clone(),
             client,
             connection: OnceCell::new(),
             prefix: format!("{}:{app}", config.prefix),
@@ -394,7 +248,7 @@ impl Fleet {
             read_token: Script::new(READ_TOKEN),
             store_token: Script::new(STORE_TOKEN),
             delete_if: Script::new(DELETE_IF),
-        })
+        }))
     }
 
     fn health(&self) -> std::sync::MutexGuard<'_, Health> {
@@ -410,7 +264,7 @@ impl Fleet {
     /// Whether to use Redis now: while it works. While it fails, Redis is probed in the
     /// background every half second (a `PING`), so that no request waits on a Redis that is
     /// down; the probe that is answered brings it back.
-    pub fn usable(self: &Arc<Self>) -> bool {
+    fn probe_if_due(&self) -> bool {
         let mut health = self.health();
         if !health.down {
             return true;
@@ -418,8 +272,9 @@ impl Fleet {
         let now = Instant::now();
         if now >= health.retry_at {
             health.retry_at = now + RETRY;
-            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                let fleet = self.clone();
+            if let (Ok(runtime), Some(fleet)) =
+                (tokio::runtime::Handle::try_current(), self.me.upgrade())
+            {
                 runtime.spawn(async move {
                     let _: Option<String> = fleet
                         .run(|mut connection| async move {
@@ -439,7 +294,7 @@ impl Fleet {
 
     /// The share of the app's limits for the local limiter: 1 while Redis works, K while it
     /// fails and for a minute after.
-    pub fn share(&self) -> usize {
+    fn local_share(&self) -> usize {
         let mut health = self.health();
         let recovering = match health.recovering_until {
             Some(until) if Instant::now() < until => true,
@@ -548,20 +403,18 @@ impl Fleet {
     /// asked, across the fleet), drops `in_order` (the local queue's turn: the order is kept in
     /// Redis from then on), sleeps until the slot and takes it. `None` if Redis fails or lost
     /// its state meanwhile.
-    pub async fn acquire<G>(
-        self: &Arc<Self>,
-        key: Option<TurnKey<'_>>,
-        limits: &Limits,
-        mut in_order: Option<G>,
-    ) -> Option<Grant> {
+    async fn take_turn(&self, request: TurnRequest<'_>) -> Option<Grant> {
+        let TurnRequest {
+            key,
+            app: limits,
+            place: mut in_order,
+            ..
+        } = request;
         let n = self.requests.fetch_add(1, Ordering::Relaxed);
         let id = format!("{}:{n}", self.replica);
-        let key_name = key.map(|k| self.key(&k.name()));
-        let key_limit = match key {
-            Some(TurnKey::Message(_)) => limits.per_message,
-            Some(TurnKey::Chat(_)) => limits.per_chat,
-            None => 0,
-        };
+        let key_name = key.map(|k| self.key(&k.name));
+        let key_limit = key.map_or(0, |k| k.limit);
+        let key_span = key.map_or(Duration::ZERO, |k| k.span);
         let keys = [
             self.key("app:second"),
             self.key("app:minute"),
@@ -590,7 +443,7 @@ impl Fleet {
                         .arg(millis(MINUTE))
                         .arg(millis(STALE))
                         .arg(key_limit)
-                        .arg(millis(limits.per_message_window))
+                        .arg(millis(key_span))
                         .arg(&self.replica)
                         .arg(new_epoch);
                     async move { invocation.invoke_async(&mut connection).await }
@@ -608,10 +461,21 @@ impl Fleet {
             };
             let intact = self.observe(replicas, epoch);
             if verdict == 0 {
-                let grant = Grant { id, key: key_name };
+                let grant = Grant {
+                    id,
+                    key: key.cloned(),
+                };
                 if !intact {
                     // Not sent: the windows in Redis are given back the place.
-                    self.report(grant, Settled::unsent(), limits);
+                    self.report(
+                        grant,
+                        Settled {
+                            sent: false,
+                            counted: false,
+                            latency: Duration::ZERO,
+                            answered_at: Instant::now(),
+                        },
+                    );
                     return None;
                 }
                 return Some(grant);
@@ -626,17 +490,20 @@ impl Fleet {
 
     /// Records the answer to a granted request, in the background (the permit is dropped in
     /// synchronous code). If Redis fails, the entry expires with its lease.
-    pub fn report(self: &Arc<Self>, grant: Grant, settled: Settled, limits: &Limits) {
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+    fn report(&self, grant: Grant, settled: Settled) {
+        let (Ok(runtime), Some(fleet)) = (tokio::runtime::Handle::try_current(), self.me.upgrade())
+        else {
             return;
         };
-        let fleet = self.clone();
-        let key_span = millis(limits.per_message_window);
+        let key_span = grant.key.as_ref().map_or(0, |k| millis(k.span));
         runtime.spawn(async move {
             let keys = [
                 fleet.key("app:second"),
                 fleet.key("app:minute"),
-                grant.key.clone().unwrap_or_else(|| fleet.key("none")),
+                grant
+                    .key
+                    .as_ref()
+                    .map_or_else(|| fleet.key("none"), |k| fleet.key(&k.name)),
                 fleet.key("app:latency"),
             ];
             let flag = |b: bool| if b { "1" } else { "0" };
@@ -668,13 +535,12 @@ impl Fleet {
 
     /// The app's tenant token: from Redis, or fetched by `fetch` by this replica alone (under
     /// the lock) and stored there; fetched directly if Redis fails.
-    pub async fn tenant_token<F, Fut>(&self, fetch: F) -> Result<CachedToken, ClientError>
+    async fn shared_tenant_token<Fut>(&self, fetch: Fut) -> Result<CachedToken, ClientError>
     where
-        F: FnOnce() -> Fut,
         Fut: Future<Output = Result<CachedToken, ClientError>>,
     {
         if !self.works() {
-            return fetch().await;
+            return fetch.await;
         }
         let token_key = self.key("token");
         let lock_key = self.key("token:lock");
@@ -689,7 +555,7 @@ impl Fleet {
                 })
                 .await;
             match cached {
-                None => return fetch().await,
+                None => return fetch.await,
                 Some(Some((token, ttl))) if ttl > 0 => {
                     let ttl = Duration::from_millis(u64::try_from(ttl).unwrap_or(0));
                     return Ok(CachedToken {
@@ -712,9 +578,9 @@ impl Fleet {
                 })
                 .await;
             match locked {
-                None => return fetch().await,
+                None => return fetch.await,
                 Some(Some(_)) => {
-                    let result = fetch().await;
+                    let result = fetch.await;
                     match &result {
                         Ok(token) => {
                             let ttl = token.refresh_at.saturating_duration_since(Instant::now());
@@ -739,13 +605,13 @@ impl Fleet {
                 Some(None) if Instant::now() < give_up => {
                     tokio::time::sleep(Duration::from_millis(20)).await;
                 }
-                Some(None) => return fetch().await,
+                Some(None) => return fetch.await,
             }
         }
     }
 
     /// Forgets a token Lark said is invalid, if Redis still holds it.
-    pub async fn invalidate_token(&self, token: &Secret) {
+    async fn invalidate_token(&self, token: &Secret) {
         if self.works() {
             self.delete_if(&self.key("token"), token.expose()).await;
         }
@@ -759,5 +625,44 @@ impl Fleet {
                 async move { invocation.invoke_async(&mut connection).await }
             })
             .await;
+    }
+}
+
+impl RateLimiter for Fleet {
+    /// Waits for the fleet's turn: reserves the next slot of the app's schedule (in the order
+    /// asked, across the fleet), drops the request's place in the process's queue (the order
+    /// is kept in Redis from then on), sleeps until the slot and takes it. `None` if Redis
+    /// fails or lost its state meanwhile.
+    fn acquire<'a>(&'a self, request: TurnRequest<'a>) -> BoxFuture<'a, Option<Grant>> {
+        Box::pin(self.take_turn(request))
+    }
+
+    /// Records the answer to a granted request, in the background. If Redis fails, the entry
+    /// expires with its lease.
+    fn settle(&self, grant: Grant, settled: Settled) {
+        self.report(grant, settled);
+    }
+
+    fn share(&self) -> usize {
+        self.local_share()
+    }
+
+    fn usable(&self) -> bool {
+        self.probe_if_due()
+    }
+}
+
+impl TokenStore for Fleet {
+    /// The app's tenant token: from Redis, or fetched by `fetch` by this replica alone (under
+    /// the lock) and stored there; fetched directly if Redis fails.
+    fn tenant_token<'a>(
+        &'a self,
+        fetch: BoxFuture<'a, Result<CachedToken, ClientError>>,
+    ) -> BoxFuture<'a, Result<CachedToken, ClientError>> {
+        Box::pin(self.shared_tenant_token(fetch))
+    }
+
+    fn invalidate<'a>(&'a self, token: &'a Secret) -> BoxFuture<'a, ()> {
+        Box::pin(self.invalidate_token(token))
     }
 }

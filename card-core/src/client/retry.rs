@@ -4,7 +4,16 @@ use std::time::Duration;
 
 /// Retries of transient failures: frequency limits (230020, HTTP 429), Lark's internal error
 /// 2200, HTTP 5xx, timeouts and connection errors. Terminal errors are never retried.
+///
+/// ```
+/// use std::time::Duration;
+/// use lark_card::client::RetryPolicy;
+///
+/// let quick = RetryPolicy::new(3, Duration::from_millis(10), Duration::from_millis(50));
+/// assert_eq!(quick.max_attempts, 3);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Most attempts of one request, the first included.
     pub max_attempts: u32,
@@ -12,6 +21,18 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// Longest wait between two attempts.
     pub max_delay: Duration,
+}
+
+impl RetryPolicy {
+    /// At most `max_attempts` attempts of one request (the first included), waiting
+    /// `base_delay` before the first retry, doubled each time up to `max_delay`.
+    pub const fn new(max_attempts: u32, base_delay: Duration, max_delay: Duration) -> Self {
+        RetryPolicy {
+            max_attempts,
+            base_delay,
+            max_delay,
+        }
+    }
 }
 
 impl Default for RetryPolicy {

@@ -3,16 +3,20 @@
 //! 5 updates per second, and always delivers the final state.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{broadcast, watch};
 
-use super::{Client, ClientError, LarkCode, RetryPolicy};
+use super::api::Client;
+use super::error::{ClientError, ConfigError, LarkCode, WithCauses};
+use super::retry::RetryPolicy;
 use crate::card::{UpdatableCard, UpdateBody};
 use crate::message_id::MessageId;
 
-/// Deliveries kept for a slow subscriber before the oldest are dropped.
+/// Deliveries kept for a slow subscriber before the oldest are dropped. The buffer is
+/// allocated in full when the first subscriber asks ([`Updater::deliveries`]), and not
+/// before: most updaters have none.
 const DELIVERY_BUFFER: usize = 1 << 16;
 
 /// How long a message's latest state is retried through transient failures (frequency
@@ -45,8 +49,11 @@ pub struct Updater {
 #[derive(Debug)]
 struct Shared {
     streams: Mutex<HashMap<MessageId, Stream>>,
+    /// Streams that delivered everything and were idle for a message's window: forgotten.
+    retired: Mutex<usize>,
     changed: watch::Sender<u64>,
-    delivered: broadcast::Sender<Delivery>,
+    /// Created by the first subscriber.
+    delivered: OnceLock<broadcast::Sender<Delivery>>,
 }
 
 /// A state Lark accepted: which message, which version (the count of states pushed for it
@@ -59,6 +66,30 @@ pub struct Delivery {
     pub version: u64,
     /// When Lark's answer arrived.
     pub at: Instant,
+}
+
+/// The states Lark accepted, in order, from [`Updater::deliveries`].
+#[derive(Debug)]
+pub struct Deliveries(broadcast::Receiver<Delivery>);
+
+/// What [`Deliveries::next`] gives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Delivered {
+    /// A state Lark accepted.
+    State(Delivery),
+    /// This many deliveries were dropped because the subscriber fell behind.
+    Missed(u64),
+}
+
+impl Deliveries {
+    /// The next delivery; `None` once the updater and all its streams are gone.
+    pub async fn next(&mut self) -> Option<Delivered> {
+        match self.0.recv().await {
+            Ok(delivery) => Some(Delivered::State(delivery)),
+            Err(broadcast::error::RecvError::Lagged(missed)) => Some(Delivered::Missed(missed)),
+            Err(broadcast::error::RecvError::Closed) => None,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -96,8 +127,11 @@ pub struct StreamStatus {
 /// The end state of every stream of an updater.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UpdaterReport {
-    /// Each message, with its stream's status.
+    /// Each message still tracked (or stopped), with its stream's status.
     pub streams: Vec<(MessageId, StreamStatus)>,
+    /// Streams no longer in `streams`: they delivered their final state, then nothing was
+    /// pushed for a message's window (Lark's per-message window), so they were forgotten.
+    pub retired: usize,
 }
 
 impl UpdaterReport {
@@ -107,6 +141,13 @@ impl UpdaterReport {
             .iter()
             .all(|(_, s)| s.stopped.is_none() && s.delivered == s.pushed)
     }
+}
+
+fn lock_retired(shared: &Shared) -> MutexGuard<'_, usize> {
+    shared
+        .retired
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn lock(shared: &Shared) -> MutexGuard<'_, HashMap<MessageId, Stream>> {
@@ -120,13 +161,13 @@ fn lock(shared: &Shared) -> MutexGuard<'_, HashMap<MessageId, Stream>> {
 impl Updater {
     pub(crate) fn new(client: Client) -> Self {
         let (changed, _) = watch::channel(0);
-        let (delivered, _) = broadcast::channel(DELIVERY_BUFFER);
         Updater {
             client,
             shared: Arc::new(Shared {
                 streams: Mutex::new(HashMap::new()),
+                retired: Mutex::new(0),
                 changed,
-                delivered,
+                delivered: OnceLock::new(),
             }),
         }
     }
@@ -140,11 +181,7 @@ impl Updater {
         card: &impl UpdatableCard,
     ) -> Result<(), ClientError> {
         let body = UpdateBody::new(card)?;
-        let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
-            ClientError::Config(
-                "the updater sends in the background: call it inside a Tokio runtime".into(),
-            )
-        })?;
+        let runtime = tokio::runtime::Handle::try_current().map_err(ConfigError::NoRuntime)?;
         let start_worker = {
             let mut streams = lock(&self.shared);
             let stream = streams.entry(message_id.clone()).or_default();
@@ -169,14 +206,38 @@ impl Updater {
 
     /// Every state Lark accepts from now on, as it happens (for progress displays and for
     /// measuring staleness). A subscriber that falls more than 65536 deliveries behind loses
-    /// the oldest.
-    pub fn deliveries(&self) -> broadcast::Receiver<Delivery> {
-        self.shared.delivered.subscribe()
+    /// the oldest, and is told how many.
+    pub fn deliveries(&self) -> Deliveries {
+        Deliveries(
+            self.shared
+                .delivered
+                .get_or_init(|| broadcast::channel(DELIVERY_BUFFER).0)
+                .subscribe(),
+        )
     }
 
-    /// Where a message's stream stands, if anything was pushed for it.
+    /// Where a message's stream stands, if anything was pushed for it. A stream that
+    /// delivered its final state and then had nothing pushed for a message's window is
+    /// forgotten (`None`; counted in [`UpdaterReport::retired`]); a later push starts it
+    /// again, its versions from 1.
     pub fn status(&self, message_id: &MessageId) -> Option<StreamStatus> {
         lock(&self.shared).get(message_id).map(status)
+    }
+
+    /// Waits until every stream that delivered its final state is forgotten: the test of
+    /// that forgetting, without a sleep.
+    #[doc(hidden)]
+    pub async fn until_delivered_streams_are_forgotten(&self) {
+        let mut changes = self.shared.changed.subscribe();
+        loop {
+            let tracked = lock(&self.shared)
+                .values()
+                .filter(|stream| stream.stopped.is_none())
+                .count();
+            if tracked == 0 || changes.changed().await.is_err() {
+                return;
+            }
+        }
     }
 
     /// Waits until the latest state pushed for the message so far is accepted by Lark, or
@@ -218,8 +279,19 @@ impl Updater {
             .iter()
             .map(|(id, stream)| (id.clone(), status(stream)))
             .collect();
+        drop(streams);
         report.sort_by(|a, b| a.0.cmp(&b.0));
-        UpdaterReport { streams: report }
+        UpdaterReport {
+            streams: report,
+            retired: *lock_retired(&self.shared),
+        }
+    }
+}
+
+impl Client {
+    /// An updater for streaming and progress cards (see [`Updater`]).
+    pub fn updater(&self) -> Updater {
+        Updater::new(self.clone())
     }
 }
 
@@ -245,7 +317,7 @@ fn stopped_error(message_id: &MessageId, stopped: &Stopped) -> ClientError {
 fn stop(stream: &mut Stream, error: &ClientError) {
     stream.stopped = Some(Stopped {
         code: error.lark_code(),
-        reason: error.to_string(),
+        reason: WithCauses(error).to_string(),
     });
     stream.pending = None;
     stream.running = false;
@@ -281,27 +353,38 @@ impl Worker {
                     return;
                 };
                 match stream.pending.take() {
-                    Some(next) => next,
+                    Some(next) => Ok(next),
                     None => {
                         stream.running = false;
-                        drop(streams);
-                        self.shared.changed.send_modify(|n| *n += 1);
-                        return;
+                        Err(stream.pushed)
                     }
+                }
+            };
+            let next = match next {
+                Ok(next) => next,
+                Err(idle_at) => {
+                    self.shared.changed.send_modify(|n| *n += 1);
+                    self.retire_when_idle(idle_at).await;
+                    return;
                 }
             };
             let (version, body, pushed_at) = next;
             // One attempt at a time: after a transient failure the newest state is retried,
             // not the one that failed.
-            let result = self
-                .client
-                .update_body(
-                    &self.message_id,
-                    body.clone(),
-                    &RetryPolicy::none(),
-                    Some(turns),
-                )
-                .await;
+            let result = match turns {
+                Ok(turns) => {
+                    self.client
+                        .update_body(
+                            &self.message_id,
+                            body.clone(),
+                            &RetryPolicy::none(),
+                            Some(turns),
+                        )
+                        .await
+                }
+                // No token: the state is kept or the stream stopped, as for a failed update.
+                Err(error) => Err(error),
+            };
             // The lock is taken and released in this block, never held across an await.
             let step = {
                 let mut streams = lock(&self.shared);
@@ -325,6 +408,31 @@ impl Worker {
         }
     }
 
+    /// Forgets the stream if nothing is pushed for a message's window (a push within it
+    /// would wait for the window anyway): its entry would otherwise stay for as long as the
+    /// updater. `idle_at` is the count of states pushed when the stream went idle; a push
+    /// since then started a new worker, which forgets the stream in its turn.
+    async fn retire_when_idle(&self, idle_at: u64) {
+        tokio::time::sleep(self.client.limits().per_message_window).await;
+        let retired = {
+            let mut streams = lock(&self.shared);
+            let idle = streams.get(&self.message_id).is_some_and(|stream| {
+                stream.pushed == idle_at
+                    && !stream.running
+                    && stream.pending.is_none()
+                    && stream.stopped.is_none()
+            });
+            if idle {
+                streams.remove(&self.message_id);
+                *lock_retired(&self.shared) += 1;
+            }
+            idle
+        };
+        if retired {
+            self.shared.changed.send_modify(|n| *n += 1);
+        }
+    }
+
     /// Records the answer to one request in the stream, and says what to do next.
     fn settle(
         &self,
@@ -341,12 +449,14 @@ impl Worker {
                 *first_failure = None;
                 stream.delivered = version;
                 stream.requests += 1;
-                // Nobody listening is fine.
-                let _ = self.shared.delivered.send(Delivery {
-                    message_id: self.message_id.clone(),
-                    version,
-                    at: Instant::now(),
-                });
+                if let Some(delivered) = self.shared.delivered.get() {
+                    // Nobody listening is fine.
+                    let _ = delivered.send(Delivery {
+                        message_id: self.message_id.clone(),
+                        version,
+                        at: Instant::now(),
+                    });
+                }
                 Step::Next
             }
             Err(error) if error.is_transient() => {
@@ -375,7 +485,7 @@ impl Worker {
                 wait.map_or(Step::Next, Step::Wait)
             }
             Err(error) => {
-                tracing::warn!(message_id = %self.message_id, %error, "update stream stopped");
+                tracing::warn!(message_id = %self.message_id, error = %WithCauses(&error), "update stream stopped");
                 stop(stream, &error);
                 Step::Stop
             }

@@ -7,10 +7,10 @@ use axum::extract::State;
 use axum::http::header::AUTHORIZATION;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::Extension;
 use serde_json::{json, Value};
 
-use super::{failure, request_parts, success_flat, LogId, ReceivedBody};
+use super::extract::{Received, Refused};
+use super::success_flat;
 use crate::errors::ApiError;
 use crate::state::Shared;
 use lark_card::lark::{self, LarkCode};
@@ -19,10 +19,9 @@ use lark_card::lark::{self, LarkCode};
 /// "expire"}`, at the top level (not under `data`), as Lark answers.
 pub(crate) async fn tenant_access_token(
     State(shared): State<Arc<Shared>>,
-    log_id: Option<Extension<LogId>>,
-    body: Option<Extension<ReceivedBody>>,
-) -> Response {
-    let (log_id, body) = request_parts(log_id, body);
+    received: Received,
+) -> Result<Response, Refused> {
+    let body = &received.body;
     let credentials = serde_json::from_slice::<Value>(&body.bytes)
         .ok()
         .filter(|_| body.complete && body.len == body.bytes.len());
@@ -34,19 +33,19 @@ pub(crate) async fn tenant_access_token(
             .map(str::to_owned)
     };
     let (Some(app_id), Some(secret)) = (field("app_id"), field("app_secret")) else {
-        return failure(ApiError::new(LarkCode::InvalidCredentials), &log_id);
+        return Err(received.refuse(ApiError::new(LarkCode::InvalidCredentials)));
     };
     let now = shared.clock.now_ms();
-    let issued = shared.lock().tenant_token(&app_id, &secret, now);
-    match issued {
-        Ok((token, expire)) => success_flat(json!({
-            "code": lark::SUCCESS,
-            "msg": "ok",
-            "tenant_access_token": token,
-            "expire": expire,
-        })),
-        Err(error) => failure(error, &log_id),
-    }
+    let (token, expire) = shared
+        .lock()
+        .tenant_token(&app_id, &secret, now)
+        .map_err(|error| received.refuse(error))?;
+    Ok(success_flat(json!({
+        "code": lark::SUCCESS,
+        "msg": "ok",
+        "tenant_access_token": token,
+        "expire": expire,
+    })))
 }
 
 /// The app behind the request's `Authorization: Bearer t-…`, or Lark's refusal:

@@ -6,22 +6,23 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{FromRef, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
-use serde::de::DeserializeOwned;
+use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::ReceivedBody;
+use super::extract::{JsonBody, Param, Problem};
 use crate::errors::EmulatorError;
 use crate::inspect::MessageState;
 use crate::state::Shared;
 
-pub(crate) fn router() -> Router<Arc<Shared>> {
+pub(crate) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<Shared>: FromRef<S>,
+{
     Router::new()
         .route("/messages", get(list_messages).post(send_card))
         .route("/messages/{id}", get(message))
@@ -43,52 +44,8 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
 
 type Answer = Result<Response, Problem>;
 
-/// A refused control request: `{"error": "…"}` with its status.
-#[derive(Debug)]
-struct Problem {
-    status: StatusCode,
-    message: String,
-}
-
-impl IntoResponse for Problem {
-    fn into_response(self) -> Response {
-        (self.status, Json(json!({ "error": self.message }))).into_response()
-    }
-}
-
-fn problem(status: StatusCode, message: impl std::fmt::Display) -> Problem {
-    Problem {
-        status,
-        message: message.to_string(),
-    }
-}
-
-fn from_emulator(error: EmulatorError) -> Problem {
-    let status = match error {
-        EmulatorError::UnknownMessage(_) | EmulatorError::UnknownApp(_) => StatusCode::NOT_FOUND,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    problem(status, error)
-}
-
 fn ok(value: impl serde::Serialize) -> Answer {
     Ok(Json(value).into_response())
-}
-
-/// The request body as `T`, or a 400 naming the problem.
-fn parse<T: DeserializeOwned>(body: Option<Extension<ReceivedBody>>) -> Result<T, Problem> {
-    let body = body.unwrap_or(Extension(ReceivedBody::empty())).0 .0;
-    let bytes: &[u8] = if body.bytes.is_empty() {
-        b"{}"
-    } else {
-        &body.bytes
-    };
-    serde_json::from_slice(bytes).map_err(|error| problem(StatusCode::BAD_REQUEST, error))
-}
-
-fn param(path: Result<Path<String>, PathRejection>) -> Result<String, Problem> {
-    path.map(|Path(value)| value)
-        .map_err(|error| problem(StatusCode::BAD_REQUEST, error))
 }
 
 async fn list_messages(State(shared): State<Arc<Shared>>) -> Answer {
@@ -105,56 +62,33 @@ struct SendCard {
 
 async fn send_card(
     State(shared): State<Arc<Shared>>,
-    body: Option<Extension<ReceivedBody>>,
+    JsonBody(request): JsonBody<SendCard>,
 ) -> Answer {
-    let request: SendCard = parse(body)?;
-    let id = shared
-        .send_card(
-            request.app_id.as_deref(),
-            &request.chat_id,
-            &request.content,
-        )
-        .map_err(from_emulator)?;
+    let id = shared.send_card(
+        request.app_id.as_deref(),
+        &request.chat_id,
+        &request.content,
+    )?;
     ok(json!({ "message_id": id }))
 }
 
-async fn message(
-    State(shared): State<Arc<Shared>>,
-    id: Result<Path<String>, PathRejection>,
-) -> Answer {
-    let id = param(id)?;
+async fn message(State(shared): State<Arc<Shared>>, Param(id): Param) -> Answer {
     let view = shared.lock().message(&id);
-    view.map_or_else(|| Err(from_emulator(EmulatorError::UnknownMessage(id))), ok)
+    view.map_or_else(|| Err(EmulatorError::UnknownMessage(id).into()), ok)
 }
 
-async fn history(
-    State(shared): State<Arc<Shared>>,
-    id: Result<Path<String>, PathRejection>,
-) -> Answer {
-    let id = param(id)?;
+async fn history(State(shared): State<Arc<Shared>>, Param(id): Param) -> Answer {
     let history = shared.lock().history(&id);
-    history.map_or_else(|| Err(from_emulator(EmulatorError::UnknownMessage(id))), ok)
+    history.map_or_else(|| Err(EmulatorError::UnknownMessage(id).into()), ok)
 }
 
-async fn recall(
-    State(shared): State<Arc<Shared>>,
-    id: Result<Path<String>, PathRejection>,
-) -> Answer {
-    let id = param(id)?;
-    shared
-        .set_message_state(&id, MessageState::Recalled)
-        .map_err(from_emulator)?;
+async fn recall(State(shared): State<Arc<Shared>>, Param(id): Param) -> Answer {
+    shared.set_message_state(&id, MessageState::Recalled)?;
     ok(json!({ "message_id": id, "state": MessageState::Recalled }))
 }
 
-async fn delete(
-    State(shared): State<Arc<Shared>>,
-    id: Result<Path<String>, PathRejection>,
-) -> Answer {
-    let id = param(id)?;
-    shared
-        .set_message_state(&id, MessageState::Deleted)
-        .map_err(from_emulator)?;
+async fn delete(State(shared): State<Arc<Shared>>, Param(id): Param) -> Answer {
+    shared.set_message_state(&id, MessageState::Deleted)?;
     ok(json!({ "message_id": id, "state": MessageState::Deleted }))
 }
 
@@ -179,15 +113,13 @@ struct Advance {
 
 async fn advance(
     State(shared): State<Arc<Shared>>,
-    body: Option<Extension<ReceivedBody>>,
+    JsonBody(request): JsonBody<Advance>,
 ) -> Answer {
-    let request: Advance = parse(body)?;
     let by = match (request.ms, request.seconds) {
         (Some(ms), None) => Duration::from_millis(ms),
         (None, Some(seconds)) => Duration::from_secs(seconds),
         _ => {
-            return Err(problem(
-                StatusCode::BAD_REQUEST,
+            return Err(Problem::bad_request(
                 "give exactly one of `ms` and `seconds`",
             ))
         }
@@ -222,11 +154,7 @@ struct AddApp {
     app_secret: String,
 }
 
-async fn add_app(
-    State(shared): State<Arc<Shared>>,
-    body: Option<Extension<ReceivedBody>>,
-) -> Answer {
-    let request: AddApp = parse(body)?;
+async fn add_app(State(shared): State<Arc<Shared>>, JsonBody(request): JsonBody<AddApp>) -> Answer {
     shared.lock().add_app(&request.app_id, &request.app_secret);
     ok(json!({ "app_id": request.app_id }))
 }
@@ -239,22 +167,14 @@ struct SetBot {
 
 async fn set_bot(
     State(shared): State<Arc<Shared>>,
-    app_id: Result<Path<String>, PathRejection>,
-    body: Option<Extension<ReceivedBody>>,
+    Param(app_id): Param,
+    JsonBody(request): JsonBody<SetBot>,
 ) -> Answer {
-    let app_id = param(app_id)?;
-    let request: SetBot = parse(body)?;
-    shared
-        .set_bot_enabled(&app_id, request.enabled)
-        .map_err(from_emulator)?;
+    shared.set_bot_enabled(&app_id, request.enabled)?;
     ok(json!({ "app_id": app_id, "bot_enabled": request.enabled }))
 }
 
-async fn dissolve_chat(
-    State(shared): State<Arc<Shared>>,
-    chat_id: Result<Path<String>, PathRejection>,
-) -> Answer {
-    let chat_id = param(chat_id)?;
+async fn dissolve_chat(State(shared): State<Arc<Shared>>, Param(chat_id): Param) -> Answer {
     shared.lock().dissolve_chat(&chat_id);
     ok(json!({ "chat_id": chat_id, "dissolved": true }))
 }
@@ -268,14 +188,10 @@ struct BotInChat {
 
 async fn bot_in_chat(
     State(shared): State<Arc<Shared>>,
-    chat_id: Result<Path<String>, PathRejection>,
-    body: Option<Extension<ReceivedBody>>,
+    Param(chat_id): Param,
+    JsonBody(request): JsonBody<BotInChat>,
 ) -> Answer {
-    let chat_id = param(chat_id)?;
-    let request: BotInChat = parse(body)?;
-    shared
-        .set_bot_in_chat(&request.app_id, &chat_id, request.present)
-        .map_err(from_emulator)?;
+    shared.set_bot_in_chat(&request.app_id, &chat_id, request.present)?;
     ok(json!({ "chat_id": chat_id, "app_id": request.app_id, "present": request.present }))
 }
 
@@ -321,9 +237,8 @@ struct ErrorNext {
 
 async fn add_faults(
     State(shared): State<Arc<Shared>>,
-    body: Option<Extension<ReceivedBody>>,
+    JsonBody(request): JsonBody<FaultRequest>,
 ) -> Answer {
-    let request: FaultRequest = parse(body)?;
     let faults = &shared.faults;
     if let Some(ms) = request.latency_ms {
         faults.latency(Duration::from_millis(ms));

@@ -11,11 +11,11 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::Extension;
 use serde_json::{json, Map, Value};
 
 use super::auth::authenticate;
-use super::{failure, request_parts, success, LogId, ReceivedBody};
+use super::extract::{Received, Refused};
+use super::success;
 use crate::body::ReadBody;
 use crate::card::check_card;
 use crate::errors::ApiError;
@@ -29,17 +29,14 @@ use lark_card::lark::LarkCode;
 /// `POST /open-apis/im/v1/messages?receive_id_type=…`.
 pub(crate) async fn send(
     State(shared): State<Arc<Shared>>,
-    log_id: Option<Extension<LogId>>,
-    body: Option<Extension<ReceivedBody>>,
+    received: Received,
     headers: HeaderMap,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-) -> Response {
-    let (log_id, body) = request_parts(log_id, body);
+) -> Result<Response, Refused> {
     let query = query.map(|Query(q)| q).unwrap_or_default();
-    match send_message(&shared, &headers, &query, &body) {
-        Ok(data) => success("success", data),
-        Err(error) => failure(error, &log_id),
-    }
+    let data = send_message(&shared, &headers, &query, &received.body)
+        .map_err(|error| received.refuse(error))?;
+    Ok(success("success", data))
 }
 
 fn send_message(
@@ -105,17 +102,14 @@ fn send_message(
 /// `PATCH /open-apis/im/v1/messages/:message_id`: replaces a shared card.
 pub(crate) async fn update_card(
     State(shared): State<Arc<Shared>>,
-    log_id: Option<Extension<LogId>>,
-    body: Option<Extension<ReceivedBody>>,
+    received: Received,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-) -> Response {
-    let (log_id, body) = request_parts(log_id, body);
+) -> Result<Response, Refused> {
     let id = path.map(|Path(id)| id).unwrap_or_default();
-    match patch_message(&shared, &headers, &id, &body) {
-        Ok(()) => success("ok", json!({})),
-        Err(error) => failure(error, &log_id),
-    }
+    patch_message(&shared, &headers, &id, &received.body)
+        .map_err(|error| received.refuse(error))?;
+    Ok(success("ok", json!({})))
 }
 
 fn patch_message(
@@ -144,17 +138,14 @@ fn patch_message(
 /// `PUT /open-apis/im/v1/messages/:message_id`: edits text and post messages only.
 pub(crate) async fn edit(
     State(shared): State<Arc<Shared>>,
-    log_id: Option<Extension<LogId>>,
-    body: Option<Extension<ReceivedBody>>,
+    received: Received,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-) -> Response {
-    let (log_id, body) = request_parts(log_id, body);
+) -> Result<Response, Refused> {
     let id = path.map(|Path(id)| id).unwrap_or_default();
-    match edit_message(&shared, &headers, &id, &body) {
-        Ok(data) => success("success", data),
-        Err(error) => failure(error, &log_id),
-    }
+    let data = edit_message(&shared, &headers, &id, &received.body)
+        .map_err(|error| received.refuse(error))?;
+    Ok(success("success", data))
 }
 
 fn edit_message(

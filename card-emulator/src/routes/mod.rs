@@ -1,55 +1,48 @@
 //! The HTTP API as an axum router: Lark's endpoints, and the emulator's own under
 //! `/__emulator`.
 //!
-//! Handlers never use extractors that could answer on their own (axum's rejections are plain
-//! text, not Lark's JSON): the server has already read the body and put it, and the log id,
-//! in the request's extensions, and every failure is turned into a Lark answer here.
+//! The server reads every body and chooses the log id before routing (faults and counts see
+//! every request); handlers take them with the [`Received`](extract::Received) extractor and
+//! answer failures with error types that implement `IntoResponse`: Lark's JSON for Lark's
+//! endpoints, `{"error": "…"}` for the emulator's own. Handlers take the slice of the state
+//! they need (`State<Arc<Shared>>`, `State<Arc<Delivery>>`) through `FromRef`.
 
 mod actions;
 mod auth;
 mod control;
+mod extract;
 mod messages;
 
 use std::sync::Arc;
 
 use axum::body::Body;
+use axum::extract::FromRef;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{patch, post};
-use axum::{Extension, Json, Router};
+use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
-use crate::body::ReadBody;
+use crate::delivery::Delivery;
 use crate::errors::ApiError;
+use crate::paths::CONTROL_PREFIX;
 use crate::state::Shared;
 use lark_card::lark::{self, LarkCode};
 
-/// Where the emulator's own endpoints live; requests there are neither counted nor faulted.
-pub const CONTROL_PREFIX: &str = "/__emulator";
-
-/// The log id of the request being answered (also sent as `X-Tt-Logid`).
-#[derive(Clone, Debug, Default)]
-pub(crate) struct LogId(pub(crate) String);
-
-/// The request body, read by the server before routing.
-#[derive(Clone, Debug)]
-pub(crate) struct ReceivedBody(pub(crate) Arc<ReadBody>);
-
-impl ReceivedBody {
-    pub(crate) fn empty() -> ReceivedBody {
-        ReceivedBody(Arc::new(ReadBody {
-            bytes: Vec::new(),
-            len: 0,
-            complete: true,
-        }))
-    }
-}
+pub(crate) use extract::{LogId, ReceivedBody};
 
 /// The Lark `code` an answer carries, for the counts.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ReplyCode(pub(crate) i64);
 
-pub(crate) fn router(shared: Arc<Shared>) -> Router {
+/// Lark's endpoints and the emulator's own, for any state that holds the emulator's state and
+/// its callback delivery.
+pub(crate) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<Shared>: FromRef<S>,
+    Arc<Delivery>: FromRef<S>,
+{
     Router::new()
         .route(
             "/open-apis/auth/v3/tenant_access_token/internal",
@@ -68,20 +61,6 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             CONTROL_PREFIX,
             control::router().merge(actions::control_router()),
         )
-        .merge(crate::viewer::router())
-        .fallback(not_found)
-        .method_not_allowed_fallback(not_found)
-        .with_state(shared)
-}
-
-/// The request's log id and body, as the server left them.
-pub(crate) fn request_parts(
-    log_id: Option<Extension<LogId>>,
-    body: Option<Extension<ReceivedBody>>,
-) -> (String, Arc<ReadBody>) {
-    let log_id = log_id.map(|Extension(LogId(id))| id).unwrap_or_default();
-    let body = body.unwrap_or(Extension(ReceivedBody::empty())).0 .0;
-    (log_id, body)
 }
 
 pub(crate) fn with_code(mut response: Response, code: i64) -> Response {
@@ -125,10 +104,10 @@ pub(crate) fn failure(error: ApiError, log_id: &str) -> Response {
     with_code(response, error.code)
 }
 
-/// Any path or method the emulator does not serve.
-async fn not_found(log_id: Option<Extension<LogId>>) -> Response {
-    let (log_id, _) = request_parts(log_id, None);
-    failure(ApiError::new(LarkCode::NotFound), &log_id)
+/// Any path or method the emulator does not serve: the fallback of the whole router, the
+/// viewer's paths included.
+pub(crate) async fn not_found(received: extract::Received) -> extract::Refused {
+    received.refuse(ApiError::new(LarkCode::NotFound))
 }
 
 /// A plain-text answer with an HTTP error status, as a gateway in front of Lark sends one.

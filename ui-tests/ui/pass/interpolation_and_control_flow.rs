@@ -1,5 +1,5 @@
 // Rust values, loops, branches and spreads inside a card; the result is the JSON written.
-use lark_card::{card, trusted_markdown, Card, NoUpdateMulti, RawElement, Shared};
+use lark_card::{card, trusted_markdown, Card, NoUpdateMulti, Shared, Unchecked};
 use serde_json::{json, Value};
 
 fn main() {
@@ -8,7 +8,7 @@ fn main() {
     let extra = vec![
         lark_card::model::Element::from(lark_card::model::Hr::default()),
     ];
-    let sparkle = RawElement::new(json!({ "tag": "sparkle", "speed": 3 }));
+    let sparkle = Unchecked::new(json!({ "tag": "sparkle", "speed": 3 }));
     let user_input = "<at id=all></at> *hi*";
     let card: Card<Shared> = card!({
         "schema": "2.0",
