@@ -386,8 +386,8 @@ impl LarkCode {
     /// use lark_card_schema::lark::{LarkCode, Retry};
     ///
     /// assert!(LarkCode::CARDKIT.contains(&LarkCode::SequenceNotIncreasing));
-    /// assert_eq!(LarkCode::from_code(300317).class(), Retry::Resync);
-    /// assert_eq!(LarkCode::from_code(300309).class(), Retry::Reopen);
+    /// assert_eq!(LarkCode::from_code(300317).retry(), Retry::Resync);
+    /// assert_eq!(LarkCode::from_code(300309).retry(), Retry::Reopen);
     /// ```
     pub const CARDKIT: &'static [LarkCode] = &[
         LarkCode::BadParam,
@@ -616,7 +616,7 @@ mod tests {
         }
         // The CardKit rows and only them follow CardKit's recoveries.
         for &code in LarkCode::ALL {
-            if matches!(code.class(), Retry::Resync | Retry::Reopen) {
+            if matches!(code.retry(), Retry::Resync | Retry::Reopen) {
                 assert!(LarkCode::CARDKIT.contains(&code), "{code:?}");
             }
         }
@@ -626,7 +626,7 @@ mod tests {
 
     #[test]
     fn cardkit_recoveries() {
-        let class = |code: i64| LarkCode::from_code(code).class();
+        let class = |code: i64| LarkCode::from_code(code).retry();
         assert_eq!(class(300317), Retry::Resync);
         assert_eq!(
             (class(200850), class(300309)),
