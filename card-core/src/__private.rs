@@ -139,3 +139,31 @@ pub fn unchecked(value: Value) -> Unchecked {
 pub fn placeholder<S: Sharing>() -> Card<S> {
     Card::from_parts(CardJson::default())
 }
+
+/// `streaming_card!`: the card it checked, with the struct of its element ids.
+#[inline]
+pub fn streaming_card<Ids>(
+    card: Card<crate::card::Shared>,
+    ids: Ids,
+) -> crate::cardkit::StreamingCard<Ids> {
+    crate::cardkit::StreamingCard::checked(card, ids)
+}
+
+/// A `markdown` element's or `plain_text` text object's id, checked by `streaming_card!`.
+#[inline]
+pub fn stream_target(id: &'static str, tag: &'static str) -> crate::cardkit::StreamTarget {
+    crate::cardkit::StreamTarget::from_macro(id, tag)
+}
+
+/// Another element's id, checked by `streaming_card!`.
+#[inline]
+pub fn element_id(id: &'static str) -> crate::cardkit::ElementId {
+    crate::cardkit::ElementId::checked(id)
+}
+
+/// A field of the user's ids struct (`streaming_card!(AnswerIds, { ... })`), converted to
+/// the field's type.
+#[inline]
+pub fn id_field<T: crate::cardkit::IdField<S>, S>(id: S) -> T {
+    T::id_field(id)
+}

@@ -82,6 +82,10 @@
 //!   [`lark::LarkCode`] names every code Lark answers.
 //! - [`callback::Receiver`] answers clicks with an [`callback::Answer`] built from a
 //!   [`callback::CardAction`].
+//! - [`streaming_card!`] builds a [`cardkit::StreamingCard`], a card JSON 2.0 card for a
+//!   CardKit card entity, whose element ids are typed fields: streaming into a button or a
+//!   misspelt id does not compile. [`cardkit`] holds the bodies of CardKit's operations, each
+//!   with its [`cardkit::Sequence`] and [`cardkit::OperationUuid`].
 //!
 //! The guide (every check, `$unchecked`, the emulator and its viewer, callbacks step by step)
 //! is the repository's README.
@@ -100,6 +104,7 @@ pub struct ReadmeDoctests;
 #[cfg(feature = "callback")]
 pub mod callback;
 mod card;
+pub mod cardkit;
 #[cfg(feature = "client")]
 pub mod client;
 mod error;
@@ -302,6 +307,76 @@ pub use interpolate::{
 /// let missing = lark_card::markdown!("{} and {}", "only one");
 /// ```
 pub use lark_card_macros::markdown;
+/// Builds a [`cardkit::StreamingCard`]: a card JSON 2.0 card for a CardKit card entity,
+/// checked when your program compiles, with the ids of its elements as typed fields.
+///
+/// The card is written as in [`card!`] (the same grammar, interpolation and checks) and must
+/// be card JSON 2.0: CardKit makes card entities of 2.0 cards only. Every literal
+/// `element_id` becomes a field of `card.ids()`: a [`cardkit::StreamTarget`] for a
+/// `markdown` element or a `plain_text` text object, the elements whose text can be
+/// streamed, and a [`cardkit::ElementId`] for any other element (for patching, replacing or
+/// deleting it). An `element_id` inside an `if` branch is not a field (the element may be
+/// absent): look it up with [`cardkit::StreamingCard::stream_target`].
+///
+/// ```
+/// use lark_card::cardkit::{Sequence, StreamContent};
+///
+/// let card = lark_card::streaming_card!({ "schema": "2.0", "body": { "elements": [
+///     { "tag": "markdown", "element_id": "answer", "content": "Thinking…" },
+///     { "tag": "div", "text": { "tag": "plain_text", "element_id": "status", "content": "" } },
+///     { "tag": "button", "element_id": "stop", "text": { "tag": "plain_text", "content": "Stop" } }
+/// ] } });
+/// let ids = card.ids();
+/// let body = StreamContent::new(&ids.answer, "42", Sequence::FIRST)?;
+/// assert_eq!((ids.status.tag(), ids.stop.as_str()), ("plain_text", "stop"));
+/// # let _ = body;
+/// # Ok::<(), lark_card::cardkit::BodyError>(())
+/// ```
+///
+/// The struct of the ids is made inside the expansion, so its type has no name. To keep the
+/// card in a struct field or return it from a function, name a struct of your own first: it
+/// must have a field for every literal `element_id` of the card outside `if` branches, each a
+/// [`cardkit::StreamTarget`] or a [`cardkit::ElementId`] ([`cardkit::IdField`]); a missing,
+/// extra or wrongly typed field is a compile error.
+///
+/// ```
+/// use lark_card::cardkit::{ElementId, StreamTarget, StreamingCard};
+///
+/// pub struct AnswerIds {
+///     pub answer: StreamTarget,
+///     pub stop: ElementId,
+/// }
+///
+/// fn answer_card(question: &str) -> StreamingCard<AnswerIds> {
+///     lark_card::streaming_card!(AnswerIds, { "schema": "2.0", "body": { "elements": [
+///         { "tag": "markdown", "content": (question) },
+///         { "tag": "markdown", "element_id": "answer", "content": "Thinking…" },
+///         { "tag": "button", "element_id": "stop", "text": { "tag": "plain_text", "content": "Stop" } }
+///     ] } })
+/// }
+///
+/// assert_eq!(answer_card("Why?").ids().answer.as_str(), "answer");
+/// ```
+///
+/// A misspelt id is the compiler's "no field" error, with its suggestion:
+///
+/// ```compile_fail
+/// let card = lark_card::streaming_card!({ "schema": "2.0", "body": { "elements": [
+///     { "tag": "markdown", "element_id": "answer", "content": "" }
+/// ] } });
+/// // error[E0609]: no field `answr` on type `&ElementIds`
+/// let target = &card.ids().answr;
+/// ```
+///
+/// A button cannot be streamed into (see [`cardkit::IntoStreamTarget`]), and a 1.0 card
+/// cannot be a card entity:
+///
+/// ```compile_fail
+/// // error: a streaming card must be card JSON 2.0: CardKit makes card entities of 2.0
+/// //        cards only (Lark answers 300303) ...
+/// let card = lark_card::streaming_card!({ "elements": [ { "tag": "hr" } ] });
+/// ```
+pub use lark_card_macros::streaming_card;
 pub use message_id::{InvalidMessageId, MessageId};
 pub use model::{CardJson, Element};
 pub use raw::Unchecked;

@@ -241,6 +241,22 @@ pub fn parse(input: TokenStream) -> Result<Value> {
     card.parse2(input)
 }
 
+/// `streaming_card!`'s input: the card, after the name of the user's ids struct if one is
+/// given (`AnswerIds, { ... }`).
+pub fn parse_streaming(input: TokenStream) -> Result<(Option<Ident>, Value)> {
+    let named = |input: ParseStream| {
+        let name = if input.peek(Ident) && input.peek2(Token![,]) {
+            let name: Ident = input.parse()?;
+            input.parse::<Token![,]>()?;
+            Some(name)
+        } else {
+            None
+        };
+        Ok((name, card(input)?))
+    };
+    named.parse2(input)
+}
+
 /// The card, and at most a trailing comma.
 fn card(input: ParseStream) -> Result<Value> {
     if input.is_empty() {

@@ -1,9 +1,10 @@
 //! Stage 2, check: the syntax tree against the card schema, with the validator `lark-card`
 //! runs on JSON at run time, plus what only the macro can know (the size of a static card).
 
+use lark_card_schema::def::UNCHECKED;
 use lark_card_schema::lark::limits::MAX_CARD_BODY as MAX_BODY_BYTES;
 use lark_card_schema::{
-    validate_card, Entry, Item, Node, Number, Report, Severity, View, ViolationKind,
+    validate_card, Entry, Item, Node, Number, Report, Severity, Version, View, ViolationKind,
 };
 use std::collections::HashMap;
 
@@ -305,3 +306,83 @@ pub fn write_number(value: NumberValue, out: &mut String) {
         );
     }
 }
+
+/// An element `streaming_card!` names: its literal `element_id`, where it is written, and
+/// its literal `tag` (`None` when the tag is computed).
+pub struct Named {
+    /// The `element_id`.
+    pub id: String,
+    /// The `element_id` string's span.
+    pub span: proc_macro2::Span,
+    /// The element's `tag`.
+    pub tag: Option<String>,
+}
+
+/// The elements of the card that are there whatever runs: a literal `element_id` outside
+/// `if` branches, loops and `$unchecked`. An id in a branch may be absent, so it is looked
+/// up at run time (`StreamingCard::stream_target`) instead.
+pub fn named_elements(card: &Value) -> Vec<Named> {
+    let mut named = Vec::new();
+    collect_named(card, &mut named);
+    named
+}
+
+fn collect_named(value: &Value, named: &mut Vec<Named>) {
+    match value {
+        Value::Object(o) => {
+            let literal = |key: &str| {
+                o.entries
+                    .iter()
+                    .find(|e| e.name == key)
+                    .and_then(|e| match &e.value {
+                        Value::String(s) => Some(s),
+                        _ => None,
+                    })
+            };
+            if let Some(id) = literal("element_id") {
+                named.push(Named {
+                    id: id.text.clone(),
+                    span: id.lit.span(),
+                    tag: literal("tag").map(|t| t.text.clone()),
+                });
+            }
+            for entry in o.entries.iter().filter(|e| e.name != UNCHECKED) {
+                collect_named(&entry.value, named);
+            }
+        }
+        Value::Array(a) => {
+            for item in &a.items {
+                if let ast::Item::Value(v) = item {
+                    collect_named(v, named);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What `streaming_card!` asks beyond `card!`: a card JSON 2.0 card (CardKit takes no other),
+/// and ids that can name a field.
+pub fn streaming(card: &Value, checked: &Checked, named: &[Named]) -> Vec<Error> {
+    let mut errors = Vec::new();
+    if checked.report.version == Version::V1 {
+        let schema = match card {
+            Value::Object(o) => o.entries.iter().find(|e| e.name == "schema"),
+            _ => None,
+        };
+        let range = schema.map_or_else(|| card.range(), |e| e.value.range());
+        errors.push(range.error(ViolationKind::CardKitNeedsV2));
+    }
+    for element in named {
+        if RESERVED.contains(&element.id.as_str()) {
+            errors.push(Range::one(element.span).error(format_args!(
+                "`element_id` `{}` cannot name a field of the card's ids: `{}` is a Rust keyword that no field can have (rename the element)",
+                element.id, element.id
+            )));
+        }
+    }
+    errors
+}
+
+/// Keywords that even a raw identifier (`r#type`) cannot be.
+pub const RESERVED: &[&str] = &["self", "Self", "super", "crate"];

@@ -27,3 +27,22 @@ pub fn failed(error: Error) -> TokenStream {
         ::lark_card::__private::placeholder()
     }}
 }
+
+/// The expansion of a streaming card with errors: the errors, then `value` (the card's ids
+/// around a placeholder card, when the card parsed), so that `card.ids().answer` after it
+/// reports nothing more.
+pub fn failed_streaming(error: Error, value: TokenStream) -> TokenStream {
+    let errors = error.into_compile_error();
+    let value = if value.is_empty() {
+        quote!(::lark_card::__private::streaming_card(
+            ::lark_card::__private::placeholder(),
+            ()
+        ))
+    } else {
+        value
+    };
+    quote! {{
+        #errors
+        #value
+    }}
+}

@@ -12,7 +12,8 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 
 use crate::ast::{Array, Item, NumberValue, Object, Range, Rust, Value};
-use crate::check::Checked;
+use crate::check::{Checked, Named};
+use lark_card_schema::lark::STREAMABLE_TAGS;
 
 /// The expression `card!` expands to, for a card that passed the checks.
 pub fn card(card: &Value, checked: &Checked) -> TokenStream {
@@ -370,5 +371,91 @@ fn json(v: &Value) -> TokenStream {
             let expr = &rust.tokens;
             quote_spanned!(rust.range.start=> ::lark_card::__private::json(#expr))
         }
+    }
+}
+
+/// The expression `streaming_card!` expands to: a struct of the card's element ids, one field
+/// per named element (spanned at its `element_id`), and the card with it. `card` is the
+/// card's expression, or a placeholder when the card has errors, so that the ids are still
+/// fields and only the card's errors are reported.
+pub fn streaming_card(card: TokenStream, named: &[Named], ids: Option<&Ident>) -> TokenStream {
+    // With errors, the ids may repeat or not be identifiers: one field each, only for
+    // identifiers, so that the card's errors come without follow-on ones.
+    let mut seen = Vec::new();
+    let named: Vec<_> = named
+        .iter()
+        .filter(|element| {
+            let new = !seen.contains(&element.id.as_str());
+            seen.push(element.id.as_str());
+            new
+        })
+        .filter_map(|element| Some((element, id_field(&element.id, element.span)?)))
+        .collect();
+    // The user's struct: a field per id, each converted to the field's type, so that a
+    // missing, extra or wrongly typed field is reported on the card's `element_id`.
+    if let Some(ids) = ids {
+        let values = named.iter().map(|(element, field)| {
+            let id = Literal::string(&element.id);
+            let value = match streamable(element) {
+                Some(tag) => {
+                    let tag = Literal::string(tag);
+                    quote!(::lark_card::__private::stream_target(#id, #tag))
+                }
+                None => quote!(::lark_card::__private::element_id(#id)),
+            };
+            quote_spanned!(element.span=> #field: ::lark_card::__private::id_field(#value))
+        });
+        return quote! {
+            ::lark_card::__private::streaming_card(#card, #ids { #(#values,)* })
+        };
+    }
+    let ids = Ident::new("ElementIds", Span::mixed_site());
+    let fields = named.iter().map(|(element, field)| {
+        let ty = match streamable(element) {
+            Some(_) => quote!(::lark_card::cardkit::StreamTarget),
+            None => quote!(::lark_card::cardkit::ElementId),
+        };
+        quote!(pub #field: #ty)
+    });
+    let values = named.iter().map(|(element, field)| {
+        let id = Literal::string(&element.id);
+        match streamable(element) {
+            Some(tag) => {
+                let tag = Literal::string(tag);
+                quote!(#field: ::lark_card::__private::stream_target(#id, #tag))
+            }
+            None => quote!(#field: ::lark_card::__private::element_id(#id)),
+        }
+    });
+    quote! {{
+        /// The element ids of the card, from its literal `element_id`s.
+        #[allow(non_snake_case)]
+        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+        struct #ids { #(#fields,)* }
+        ::lark_card::__private::streaming_card(#card, #ids { #(#values,)* })
+    }}
+}
+
+/// The element's tag, if text can be streamed into it.
+fn streamable(element: &Named) -> Option<&'static str> {
+    let tag = element.tag.as_deref()?;
+    STREAMABLE_TAGS.iter().copied().find(|t| *t == tag)
+}
+
+/// The field an `element_id` names (`r#type` for a keyword); none for the keywords no field
+/// can be (reported by the checker).
+fn id_field(id: &str, span: Span) -> Option<Ident> {
+    let mut chars = id.chars();
+    let identifier = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && id != "_";
+    if !identifier || crate::check::RESERVED.contains(&id) {
+        return None;
+    }
+    match syn::parse_str::<Ident>(id) {
+        Ok(_) => Some(Ident::new(id, span)),
+        Err(_) => Some(Ident::new_raw(id, span)),
     }
 }

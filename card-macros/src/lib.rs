@@ -39,6 +39,13 @@ pub fn card(input: TokenStream) -> TokenStream {
     expand(input.into()).into()
 }
 
+/// Builds a checked card JSON 2.0 card for a CardKit card entity, with its element ids as
+/// typed fields. See `lark_card::streaming_card!`.
+#[proc_macro]
+pub fn streaming_card(input: TokenStream) -> TokenStream {
+    expand_streaming(input.into()).into()
+}
+
 /// Builds the same typed, checked card from a card JSON file read when the program compiles.
 /// See `lark_card::include_card!`.
 #[proc_macro]
@@ -72,6 +79,26 @@ fn expand(input: TokenStream2) -> TokenStream2 {
     match diag::combine(std::mem::take(&mut checked.errors)) {
         Some(errors) => diag::failed(errors),
         None => expand::card(&card, &checked),
+    }
+}
+
+/// `streaming_card!`: the stages of `card!`, the streaming card's own checks, and the ids.
+fn expand_streaming(input: TokenStream2) -> TokenStream2 {
+    let (name, card) = match ast::parse_streaming(input) {
+        Ok(parsed) => parsed,
+        Err(error) => return diag::failed_streaming(error, TokenStream2::new()),
+    };
+    let mut checked = check::check(&card, None);
+    let named = check::named_elements(&card);
+    let mut errors = std::mem::take(&mut checked.errors);
+    errors.extend(check::streaming(&card, &checked, &named));
+    let name = name.as_ref();
+    match diag::combine(errors) {
+        Some(errors) => {
+            let placeholder = quote::quote!(::lark_card::__private::placeholder());
+            diag::failed_streaming(errors, expand::streaming_card(placeholder, &named, name))
+        }
+        None => expand::streaming_card(expand::card(&card, &checked), &named, name),
     }
 }
 

@@ -411,3 +411,70 @@ fn every_node_the_validator_can_name_has_its_own_id() {
     assert_eq!(all.len(), count);
     assert_eq!(count, 24);
 }
+
+#[test]
+fn a_streaming_card_has_a_field_per_literal_element_id_typed_by_its_tag() {
+    let out = pretty(crate::expand_streaming(quote!({
+        "schema": "2.0",
+        "body": { "elements": [
+            { "tag": "markdown", "element_id": "answer", "content": "" },
+            { "tag": "div", "text": { "tag": "lark_md", "element_id": "note", "content": "" } },
+            { "tag": "hr", "element_id": "type" },
+            if true { { "tag": "markdown", "element_id": "maybe", "content": "" } }
+        ] }
+    })));
+    assert!(
+        out.contains("pub answer: ::lark_card::cardkit::StreamTarget"),
+        "{out}"
+    );
+    assert!(
+        out.contains("pub note: ::lark_card::cardkit::ElementId"),
+        "{out}"
+    );
+    assert!(
+        out.contains("pub r#type: ::lark_card::cardkit::ElementId"),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"::lark_card::__private::stream_target("answer", "markdown")"#),
+        "{out}"
+    );
+    // An id in a branch may be absent: no field.
+    assert!(!out.contains("maybe:"), "{out}");
+    assert!(!out.contains("compile_error"), "{out}");
+}
+
+#[test]
+fn a_streaming_card_with_errors_keeps_its_ids_around_a_placeholder() {
+    let out = pretty(crate::expand_streaming(quote!({
+        "elements": [ { "tag": "markdown", "element_id": "answer", "content": "" } ]
+    })));
+    assert!(out.contains("compile_error"), "{out}");
+    assert!(
+        out.contains("CardKit makes card entities of 2.0 cards only"),
+        "{out}"
+    );
+    assert!(
+        out.contains("::lark_card::__private::placeholder()"),
+        "{out}"
+    );
+    assert!(
+        out.contains("pub answer: ::lark_card::cardkit::StreamTarget"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_streaming_card_with_bad_or_repeated_ids_reports_them_without_more() {
+    let out = pretty(crate::expand_streaming(quote!({
+        "schema": "2.0",
+        "body": { "elements": [
+            { "tag": "markdown", "element_id": "has space", "content": "" },
+            { "tag": "markdown", "element_id": "twice", "content": "" },
+            { "tag": "hr", "element_id": "twice" }
+        ] }
+    })));
+    assert!(out.contains("compile_error"), "{out}");
+    assert_eq!(out.matches("pub twice:").count(), 1, "{out}");
+    assert!(!out.contains("has space:"), "{out}");
+}

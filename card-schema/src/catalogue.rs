@@ -320,7 +320,7 @@ pub fn is_element_id(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && s.len() <= 20
+        && s.len() <= crate::lark::limits::MAX_ELEMENT_ID_CHARS
 }
 
 /// A size in pixels, `"12px"`.
@@ -1058,27 +1058,31 @@ const TEXT_LINES: Field = opt(
     "Most lines shown; longer text ends with `...`.",
 );
 
-/// Text object `{"tag": "plain_text", ...}`.
-pub static PLAIN_TEXT: ObjectDef = object(
-    "plain_text",
-    "PlainText",
-    "Plain text, shown as written.",
-    &PLAIN_TEXT_PAGES,
-    &[
-        CONTENT,
-        opt(
-            "i18n",
-            Kind::Map(&STR),
-            "The text per locale, the header's older name of `i18n_content`.",
-        ),
-        I18N_CONTENT,
-        TEXT_LINES,
-        TEXT_SIZE_FIELD,
-        TEXT_COLOR_FIELD,
-        TEXT_ALIGN_FIELD,
-        TEXT_ELEMENT_ID,
-    ],
-);
+/// Text object `{"tag": "plain_text", ...}`. Inside an element (a `div`'s text, a button's),
+/// Lark counts it towards the card's element limit (300305: "plain_text elements count").
+pub static PLAIN_TEXT: ObjectDef = ObjectDef {
+    counts_as_element: true,
+    ..object(
+        "plain_text",
+        "PlainText",
+        "Plain text, shown as written.",
+        &PLAIN_TEXT_PAGES,
+        &[
+            CONTENT,
+            opt(
+                "i18n",
+                Kind::Map(&STR),
+                "The text per locale, the header's older name of `i18n_content`.",
+            ),
+            I18N_CONTENT,
+            TEXT_LINES,
+            TEXT_SIZE_FIELD,
+            TEXT_COLOR_FIELD,
+            TEXT_ALIGN_FIELD,
+            TEXT_ELEMENT_ID,
+        ],
+    )
+};
 
 const MD_I18N: Field = opt(
     "i18n",

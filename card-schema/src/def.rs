@@ -260,8 +260,9 @@ pub struct ObjectDef {
     /// For elements of one version only: how to write the same thing in the other version
     /// (`note` in a 2.0 card: "use a `div` with `text_size: notation` and an `icon`").
     pub other_version: Option<&'static str>,
-    /// Whether it counts towards the card's element limit without sitting in an element slot:
-    /// a `column` of a `column_set`. It is not a nesting level (see the depth limit).
+    /// Whether it counts towards the card's element limit inside an element without sitting
+    /// in an element slot: a `column` of a `column_set`, a `plain_text` text object. It is not
+    /// a nesting level (see the depth limit).
     pub counts_as_element: bool,
 }
 

@@ -1,6 +1,6 @@
-//! Lark's facts, written once: every documented error code of the token, send and update
-//! endpoints (number, HTTP status, Lark's own `msg`, meaning, how a client reacts), the
-//! sub-codes of 230099, and the limits of these endpoints.
+//! Lark's facts, written once: every documented error code of the token, send, update and
+//! CardKit endpoints (number, HTTP status, Lark's own `msg`, meaning, how a client reacts),
+//! the sub-codes of 230099, and the limits of these endpoints.
 //!
 //! The client (`lark-card`), the emulator (`lark-card-emulator`), the schema and the tests all read
 //! this table; none of them writes a code number or a limit again.
@@ -10,8 +10,10 @@
 //! message" (<https://open.feishu.cn/document/server-docs/im-v1/message/create>, its error
 //! codes and the 230099 sub-codes), of the tenant access token
 //! (<https://open.feishu.cn/document/server-docs/authentication-management/access-token/tenant_access_token_internal>)
-//! and the server-side common error codes
-//! (<https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code>). Where a page
+//! the server-side common error codes
+//! (<https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code>) and the
+//! pages of CardKit's ten endpoints (<https://open.feishu.cn/document/cardkit-v1/card/create>
+//! and its siblings). Where a page
 //! gives no HTTP status or `msg` for a code, the table says `None` rather than guess.
 //!
 //! ```
@@ -29,6 +31,12 @@
 /// The `code` of a successful answer.
 pub const SUCCESS: i64 = 0;
 
+/// The tags whose text CardKit streams (`PUT /open-apis/cardkit/v1/cards/:card_id/elements/
+/// :element_id/content`): a `markdown` element and a `plain_text` text object with an
+/// `element_id`. Streaming into any other element is refused with 300310
+/// ([`LarkCode::NotStreamable`]).
+pub const STREAMABLE_TAGS: &[&str] = &["markdown", "plain_text"];
+
 /// Whether, and how, a request that got a code may be retried.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Retry {
@@ -38,6 +46,15 @@ pub enum Retry {
     Backoff,
     /// Once, with a fresh tenant token.
     RefreshToken,
+    /// After catching up: the CardKit operation's `sequence` was not above the card's last
+    /// one (300317). Take a `sequence` above every one used on the card, then send again; a
+    /// counter that is not advanced after this answer fails every later operation.
+    Resync,
+    /// Not as it was: the card's streaming mode is closed (200850 it timed out, 300309 it is
+    /// off). Reopen it with the settings operation (`streaming_mode: true`) and stream on, or
+    /// finish with a full update, which works without streaming mode. Retrying the refused
+    /// call is answered 300309 again, however often.
+    Reopen,
 }
 
 /// `Some(x)` when the row gives `x`, `None` when the row leaves it out.
@@ -53,7 +70,7 @@ macro_rules! optional {
 macro_rules! lark_codes {
     (
         $( $(#[doc = $doc:literal])*
-           $variant:ident = $code:literal $([$status:literal, $msg:literal])?, $meaning:literal, $class:ident; )*
+           $variant:ident = $code:literal $([$status:literal $(, $msg:literal)?])?, $meaning:literal, $class:ident; )*
     ) => {
         /// A Lark error code, by name. Unknown codes are kept as [`LarkCode::Other`].
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -95,7 +112,7 @@ macro_rules! lark_codes {
             /// Lark's own `msg` for it, as its pages write it, if they do.
             pub const fn msg(self) -> Option<&'static str> {
                 match self {
-                    $( LarkCode::$variant => optional!($($msg)?), )*
+                    $( LarkCode::$variant => optional!($($($msg)?)?), )*
                     LarkCode::Other(_) => None,
                 }
             }
@@ -250,9 +267,11 @@ lark_codes! {
     /// 200830: a card JSON 2.0 card was answered with a 1.0 card.
     CallbackV2ToV1 = 200830,
         "a card JSON 2.0 card cannot become a 1.0 card", Never;
-    /// 10002: the `card` parameter of a delayed update is wrong.
-    DelayedCardParamInvalid = 10002,
-        "the body of the delayed update lacks `token` or `card`", Never;
+    /// 10002: a request parameter is wrong: the body of a delayed update lacks `token` or
+    /// `card`, or a CardKit request has an invalid parameter. The CardKit pages give it HTTP
+    /// 400; the delayed update page gives no status.
+    BadParam = 10002,
+        "a request parameter is wrong (a delayed update without `token` or `card`, an invalid CardKit parameter)", Never;
     /// 11311: the card of a delayed update is invalid.
     DelayedCardInvalid = 11311,
         "the card of the delayed update is invalid", Never;
@@ -277,6 +296,125 @@ lark_codes! {
     /// 300090: a delayed update of a card that is not shared needs `open_ids`.
     DelayedOpenIdsRequired = 300090,
         "a card that is not shared needs `open_ids` in a delayed update", Never;
+
+    // CardKit (card entities, streaming): every endpoint under `/open-apis/cardkit/v1`
+    // answers these with HTTP 400 and the code in the body. The pages give no `msg` for them.
+    /// 200220: CardKit could not generate the card content.
+    CardKitContentFailed = 200220 [400],
+        "CardKit could not generate the card content", Never;
+    /// 200740: no card entity has this `card_id` (or it is not this app's to see).
+    CardEntityNotFound = 200740 [400],
+        "no card entity has this card_id", Never;
+    /// 200750: the card entity expired, [`limits::CARD_ENTITY_LIFETIME`] after it was
+    /// created; create a new one.
+    CardEntityExpired = 200750 [400],
+        "the card entity expired (14 days after it was created)", Never;
+    /// 200770: the `uuid` was already used by another operation on the card.
+    UuidConflict = 200770 [400],
+        "the uuid of the operation conflicts with an earlier one", Never;
+    /// 200810: the card is in an ongoing interaction (a callback is being answered).
+    CardInInteraction = 200810 [400],
+        "the card is in an ongoing interaction (a callback is being answered)", Backoff;
+    /// 200850: streaming mode timed out: Lark closed it [`limits::STREAMING_AUTO_CLOSE`] after
+    /// it was last enabled. The add-elements page lists this as 200510, the other pages as
+    /// 200850; 200510 is taken to be that page's typo and has no row.
+    StreamingTimedOut = 200850 [400],
+        "streaming mode timed out (closed 10 minutes after it was last enabled); reopen it with the settings", Reopen;
+    /// 200860: the card entity would be over [`limits::MAX_CARD_BODY`].
+    CardEntityTooLarge = 200860 [400],
+        "the card would be over 30 KB", Never;
+    /// 300120: CardKit's internal error; its pages say to check that `sequence` increases and
+    /// to retry later.
+    CardKitInternal = 300120 [400],
+        "CardKit internal error (check that sequence increases, then retry later)", Backoff;
+    /// 300121: replacing the element failed.
+    ReplaceElementFailed = 300121 [400],
+        "replacing the element failed", Never;
+    /// 300122: updating the card's settings failed.
+    UpdateSettingsFailed = 300122 [400],
+        "updating the card's settings (config) failed", Never;
+    /// 300301: two elements with one `element_id`.
+    DuplicateElementId = 300301 [400],
+        "an element_id is used twice in the card", Never;
+    /// 300302: a card entity must be shared: `update_multi` cannot be false.
+    CardEntityNotShared = 300302 [400],
+        "a card entity cannot have `update_multi: false`", Never;
+    /// 300303: CardKit takes card JSON 2.0 only.
+    CardKitNeedsV2 = 300303 [400],
+        "CardKit takes card JSON 2.0 only (`\"schema\": \"2.0\"`)", Never;
+    /// 300305: the card would have more than [`limits::MAX_CARD_ELEMENTS`] elements and
+    /// components (a `plain_text` text object inside an element counts as one).
+    TooManyElements = 300305 [400],
+        "the card would have more than 200 elements and components", Never;
+    /// 300307: the card DSL is empty.
+    CardDslEmpty = 300307 [400],
+        "the card JSON is empty", Never;
+    /// 300309: streaming mode is closed, so text cannot be streamed.
+    StreamingClosed = 300309 [400],
+        "streaming mode is closed; reopen it with the settings before streaming text", Reopen;
+    /// 300310: only `markdown` elements and `plain_text` text objects can be streamed.
+    NotStreamable = 300310 [400],
+        "only a `markdown` or `plain_text` element can be streamed", Never;
+    /// 300311: the app may not operate this card entity (another app created it).
+    NoCardPermission = 300311 [400],
+        "the app has no permission on this card entity (only the app that created it has)", Never;
+    /// 300312: an element's `tag` cannot change.
+    TagCannotChange = 300312 [400],
+        "an element's tag cannot change", Never;
+    /// 300313: updating an element's properties failed (often: no element has this id).
+    ElementUpdateFailed = 300313 [400],
+        "updating the element's properties failed (is the element_id in the card?)", Never;
+    /// 300314: deleting the element failed.
+    DeleteElementFailed = 300314 [400],
+        "deleting the element failed", Never;
+    /// 300315: adding the elements failed.
+    AddElementsFailed = 300315 [400],
+        "adding the elements failed", Never;
+    /// 300317: the `sequence` is not above the card's last one.
+    SequenceNotIncreasing = 300317 [400],
+        "the sequence is not above the last one used on the card; advance it and send again", Resync;
+}
+
+impl LarkCode {
+    /// 10002 by the name the delayed update gave it first: [`LarkCode::BadParam`].
+    #[allow(non_upper_case_globals)]
+    pub const DelayedCardParamInvalid: LarkCode = LarkCode::BadParam;
+
+    /// The codes CardKit's endpoints (`/open-apis/cardkit/v1`) answer, all with HTTP 400.
+    ///
+    /// ```
+    /// use lark_card_schema::lark::{LarkCode, Retry};
+    ///
+    /// assert!(LarkCode::CARDKIT.contains(&LarkCode::SequenceNotIncreasing));
+    /// assert_eq!(LarkCode::from_code(300317).retry(), Retry::Resync);
+    /// assert_eq!(LarkCode::from_code(300309).retry(), Retry::Reopen);
+    /// ```
+    pub const CARDKIT: &'static [LarkCode] = &[
+        LarkCode::BadParam,
+        LarkCode::CardKitContentFailed,
+        LarkCode::CardEntityNotFound,
+        LarkCode::CardEntityExpired,
+        LarkCode::UuidConflict,
+        LarkCode::CardInInteraction,
+        LarkCode::StreamingTimedOut,
+        LarkCode::CardEntityTooLarge,
+        LarkCode::CardKitInternal,
+        LarkCode::ReplaceElementFailed,
+        LarkCode::UpdateSettingsFailed,
+        LarkCode::DuplicateElementId,
+        LarkCode::CardEntityNotShared,
+        LarkCode::CardKitNeedsV2,
+        LarkCode::TooManyElements,
+        LarkCode::CardDslEmpty,
+        LarkCode::StreamingClosed,
+        LarkCode::NotStreamable,
+        LarkCode::NoCardPermission,
+        LarkCode::TagCannotChange,
+        LarkCode::ElementUpdateFailed,
+        LarkCode::DeleteElementFailed,
+        LarkCode::AddElementsFailed,
+        LarkCode::SequenceNotIncreasing,
+    ];
 }
 
 macro_rules! card_sub_codes {
@@ -399,6 +537,48 @@ pub mod limits {
     /// How many delayed updates one callback token makes (300040 beyond): "同一个 token 只能使用
     /// 2 次" (one page says 3; 2 holds under both).
     pub const CALLBACK_TOKEN_USES: u32 = 2;
+
+    // CardKit (`/open-apis/cardkit/v1`): the pages of its ten endpoints and "流式更新卡片"
+    // (<https://open.feishu.cn/document/cardkit-v1/streaming-updates-openapi-overview>).
+    // Each endpoint also has the app limits [`PER_APP_PER_SECOND`] and [`PER_APP_PER_MINUTE`].
+
+    /// Operations allowed per card entity per [`PER_CARD_ENTITY_WINDOW`], over all its card
+    /// and element endpoints: "单个卡片实体每秒最多 10 次操作".
+    pub const PER_CARD_ENTITY_PER_SECOND: usize = 10;
+    /// The window of [`PER_CARD_ENTITY_PER_SECOND`].
+    pub const PER_CARD_ENTITY_WINDOW: Duration = Duration::from_secs(1);
+    /// The longest text of one streaming operation (`content`), in characters. The card's
+    /// [`MAX_CARD_BODY`] (200860 beyond) usually binds first.
+    pub const MAX_STREAM_CONTENT_CHARS: usize = 100_000;
+    /// The longest `data` (card JSON as a string) when creating a card entity, in characters.
+    pub const MAX_CREATE_DATA_CHARS: usize = 3_000_000;
+    /// The longest card JSON of a full update (`card.data`), and the longest `actions` of a
+    /// batch update, in characters.
+    pub const MAX_UPDATE_DATA_CHARS: usize = 1_000_000;
+    /// The longest `settings` string of the settings operation, in characters.
+    pub const MAX_SETTINGS_CHARS: usize = 100_000;
+    /// The longest `card_id`, in characters.
+    pub const MAX_CARD_ID_CHARS: usize = 20;
+    /// The longest `element_id` (a letter, then letters, digits or `_`), in characters.
+    pub const MAX_ELEMENT_ID_CHARS: usize = 20;
+    /// The shortest `uuid` (idempotency key) of a CardKit operation, in characters.
+    pub const MIN_CARDKIT_UUID_CHARS: usize = 1;
+    /// The longest `uuid` (idempotency key) of a CardKit operation, in characters (a send's
+    /// `uuid` has [`MAX_UUID_CHARS`]).
+    pub const MAX_CARDKIT_UUID_CHARS: usize = 64;
+    /// The smallest `sequence` of a CardKit operation.
+    pub const MIN_SEQUENCE: i32 = 1;
+    /// The largest `sequence` of a CardKit operation (an `int32`).
+    pub const MAX_SEQUENCE: i32 = i32::MAX;
+    /// How long streaming mode stays on after it was last enabled: Lark closes it then
+    /// (200850, and 300309 for every streaming operation after).
+    pub const STREAMING_AUTO_CLOSE: Duration = Duration::from_secs(10 * 60);
+    /// How long a card entity can be sent and operated after it was created (200750 beyond).
+    pub const CARD_ENTITY_LIFETIME: Duration = Duration::from_secs(14 * 24 * 3600);
+    /// Most elements and components in a card JSON 2.0 card (300305 beyond; the schema's
+    /// own limit, counted as Lark counts: a `plain_text` text object inside an element is
+    /// one).
+    pub use crate::catalogue::MAX_ELEMENTS_V2 as MAX_CARD_ELEMENTS;
 }
 
 #[cfg(test)]
@@ -420,9 +600,54 @@ mod tests {
     #[test]
     fn a_documented_msg_comes_with_its_status() {
         for &code in LarkCode::ALL {
-            assert_eq!(code.msg().is_some(), code.status().is_some(), "{code:?}");
+            assert!(code.msg().is_none() || code.status().is_some(), "{code:?}");
             assert!(!code.meaning().is_empty());
         }
+    }
+
+    #[test]
+    fn cardkit_codes_are_rows_of_the_table_with_http_400() {
+        for &code in LarkCode::CARDKIT {
+            assert!(LarkCode::ALL.contains(&code), "{code:?}");
+            // 10002 is also the delayed update's, whose page gives no status.
+            if code != LarkCode::BadParam {
+                assert_eq!(code.status(), Some(400), "{code:?}");
+            }
+        }
+        // The CardKit rows and only them follow CardKit's recoveries.
+        for &code in LarkCode::ALL {
+            if matches!(code.retry(), Retry::Resync | Retry::Reopen) {
+                assert!(LarkCode::CARDKIT.contains(&code), "{code:?}");
+            }
+        }
+        // 200510 is one page's typo for 200850: it is not a row.
+        assert_eq!(LarkCode::from_code(200510), LarkCode::Other(200510));
+    }
+
+    #[test]
+    fn cardkit_recoveries() {
+        let class = |code: i64| LarkCode::from_code(code).retry();
+        assert_eq!(class(300317), Retry::Resync);
+        assert_eq!(
+            (class(200850), class(300309)),
+            (Retry::Reopen, Retry::Reopen)
+        );
+        assert_eq!((class(200740), class(200750)), (Retry::Never, Retry::Never));
+        assert_eq!(class(300120), Retry::Backoff);
+        assert_eq!(class(300310), Retry::Never);
+    }
+
+    #[test]
+    fn cardkit_limits_reuse_the_card_limits() {
+        assert_eq!(limits::MAX_CARD_ELEMENTS, crate::catalogue::MAX_ELEMENTS_V2);
+        const { assert!(limits::MIN_SEQUENCE == 1 && limits::MAX_SEQUENCE == i32::MAX) };
+        assert!(crate::catalogue::is_element_id(
+            &"a".repeat(limits::MAX_ELEMENT_ID_CHARS)
+        ));
+        assert!(!crate::catalogue::is_element_id(
+            &"a".repeat(limits::MAX_ELEMENT_ID_CHARS + 1)
+        ));
+        assert!(limits::STREAMING_AUTO_CLOSE < limits::CARD_ENTITY_LIFETIME);
     }
 
     #[test]

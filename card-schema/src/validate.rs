@@ -39,7 +39,9 @@ pub struct Report {
     pub sharing: Sharing,
     /// Every broken rule, in the order met.
     pub violations: Vec<Violation>,
-    /// How many elements the card has (those written out; loops and spreads add more).
+    /// How many elements the card has, as Lark counts them for its limit (300305): elements,
+    /// the columns of a column set and the `plain_text` text objects inside elements (those
+    /// written out; loops and spreads add more).
     pub elements: usize,
     /// Whether loops, conditionals, spreads or interpolated values make the card's content
     /// depend on run time.
@@ -609,7 +611,8 @@ impl Walk {
     ) {
         let is_element = discriminator == Some(ELEMENT.key)
             && ELEMENT.variants.iter().any(|(_, d)| core::ptr::eq(*d, def));
-        if def.counts_as_element {
+        // Inside an element only: a header's title is not counted.
+        if def.counts_as_element && self.depth > 0 {
             self.elements += 1;
         }
         self.duplicate_keys(entries);

@@ -195,6 +195,10 @@ pub enum ViolationKind {
         /// The most allowed.
         max: usize,
     },
+    /// A 1.0 card where a CardKit card entity (a streaming card) is made: CardKit takes card
+    /// JSON 2.0 only (300303). Reported by `streaming_card!` and `StreamingCard::from_json`,
+    /// not by [`validate_card`](crate::validate_card), which takes both versions.
+    CardKitNeedsV2,
     /// `update_multi: false` in a 2.0 card (2.0 cards are always shared).
     ExclusiveV2,
     /// `schema` is not a literal.
@@ -409,6 +413,9 @@ impl fmt::Display for ViolationKind {
             TooManyElements { count, max } => write!(
                 f,
                 "this 2.0 card has {count} elements; Lark allows at most {max} (split it, or update parts with several cards)"
+            ),
+            CardKitNeedsV2 => f.write_str(
+                "a streaming card must be card JSON 2.0: CardKit makes card entities of 2.0 cards only (Lark answers 300303) (hint: add `\"schema\": \"2.0\"` and move the elements into `\"body\": { \"elements\": [...] }`)",
             ),
             ExclusiveV2 => f.write_str(
                 "`update_multi` cannot be `false` in a 2.0 card: 2.0 cards are always shared (remove the field)",

@@ -203,3 +203,48 @@ fn tag_limits_count_the_larger_branch() {
         .count();
     assert_eq!(too_many, 1, "{:?}", report.violations);
 }
+
+/// `{ "tag": "div", "text": { "tag": "plain_text", "content": "…" } }`: two elements as Lark
+/// counts them (300305).
+fn div_with_text() -> J {
+    J::O(vec![
+        ("tag", J::S("div")),
+        (
+            "text",
+            J::O(vec![("tag", J::S("plain_text")), ("content", J::S("x"))]),
+        ),
+    ])
+}
+
+#[test]
+fn a_plain_text_inside_an_element_counts_towards_the_element_limit() {
+    let max = lark_card_schema::lark::limits::MAX_CARD_ELEMENTS;
+    let report = validate_card(&v2_card((0..max / 2).map(|_| div_with_text()).collect()));
+    assert_eq!(report.elements, max);
+    assert!(!report.has_errors(), "{:?}", report.violations);
+
+    let mut over: Vec<J> = (0..max / 2).map(|_| div_with_text()).collect();
+    over.push(markdown("one more"));
+    let report = validate_card(&v2_card(over));
+    assert_eq!(report.elements, max + 1);
+    assert!(report.violations.iter().any(|v| matches!(
+        v.kind,
+        ViolationKind::TooManyElements { count, .. } if count == max + 1
+    )));
+}
+
+#[test]
+fn a_header_title_is_not_an_element() {
+    let card = J::O(vec![
+        ("schema", J::S("2.0")),
+        (
+            "header",
+            J::O(vec![(
+                "title",
+                J::O(vec![("tag", J::S("plain_text")), ("content", J::S("t"))]),
+            )]),
+        ),
+        ("body", J::O(vec![("elements", J::A(vec![markdown("m")]))])),
+    ]);
+    assert_eq!(validate_card(&card).elements, 1);
+}

@@ -4,17 +4,21 @@
 //! what the compile error says. So `card!` and runtime validation cannot disagree.
 //!
 //! A case declares, on its second line, either `// path: <json path>` (rejected at run time
-//! at that path), `// runtime: refused as not shared`, or `// runtime: none, <why>` (the
+//! at that path), `// runtime: refused as not shared`, `// runtime: refused by
+//! StreamingCard::from_json as not 2.0` (a `streaming_card!` of a 1.0 card), or
+//! `// runtime: none, <why>` (the
 //! mistake is Rust syntax or types, which JSON cannot hold). A case that reads its card with
 //! `include_card!("cards/...")` is checked with that file (`ui/cards`).
 
 use std::path::{Path, PathBuf};
 
+use lark_card::cardkit::{StreamingCard, StreamingCardError};
 use lark_card::{Card, CardError, NoUpdateMulti, Shared, UpdateBody};
 
 enum Expect {
     Path(String),
     NotShared,
+    NotV2,
     CompileOnly,
 }
 
@@ -57,6 +61,8 @@ fn read_case(path: &Path) -> Case {
         Expect::Path(p.trim().to_string())
     } else if mode == "// runtime: refused as not shared" {
         Expect::NotShared
+    } else if mode == "// runtime: refused by StreamingCard::from_json as not 2.0" {
+        Expect::NotV2
     } else if mode.starts_with("// runtime: none, ") {
         Expect::CompileOnly
     } else {
@@ -132,6 +138,17 @@ fn every_case_is_rejected_at_run_time_as_at_compile_time() {
                 let named = ["update_multi", "NoUpdateMulti"];
                 assert!(named.iter().any(|n| case.stderr.contains(n)), "{name}");
             }
+            Expect::NotV2 => match StreamingCard::from_json(&case.card) {
+                Err(error @ StreamingCardError::NotV2) => {
+                    let expected = format!("error: {error}");
+                    assert!(
+                        case.stderr.contains(&expected),
+                        "{name}: the runtime error `{error}` is not the compile error:\n{}",
+                        case.stderr
+                    );
+                }
+                other => panic!("{name}: expected NotV2, got {other:?}"),
+            },
             Expect::Path(path) => {
                 let message = runtime_error(name, &case.card, path);
                 // A file's errors read `error: cards/x.json:5:21: at `path`: message`.
