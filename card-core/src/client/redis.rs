@@ -547,23 +547,10 @@ impl Fleet {
         let nonce = format!("{}:{:016x}", self.replica, fastrand::u64(..));
         let give_up = Instant::now() + TOKEN_LOCK;
         loop {
-            let cached: Option<Option<(String, i64)>> = self
-                .run(|mut connection| {
-                    let mut invocation = self.read_token.prepare_invoke();
-                    invocation.key(&token_key);
-                    async move { invocation.invoke_async(&mut connection).await }
-                })
-                .await;
-            match cached {
+            match self.stored_token(&token_key).await {
                 None => return fetch.await,
-                Some(Some((token, ttl))) if ttl > 0 => {
-                    let ttl = Duration::from_millis(u64::try_from(ttl).unwrap_or(0));
-                    return Ok(CachedToken {
-                        token: Secret::new(token),
-                        refresh_at: Instant::now() + ttl,
-                    });
-                }
-                Some(_) => {}
+                Some(Some(cached)) => return Ok(cached),
+                Some(None) => {}
             }
             let locked: Option<Option<String>> = self
                 .run(|mut connection| {
@@ -580,6 +567,13 @@ impl Fleet {
             match locked {
                 None => return fetch.await,
                 Some(Some(_)) => {
+                    // The replica that held the lock before may have stored its token and
+                    // released the lock between this replica's look and its lock: look again
+                    // before fetching a second token.
+                    if let Some(Some(cached)) = self.stored_token(&token_key).await {
+                        self.delete_if(&lock_key, &nonce).await;
+                        return Ok(cached);
+                    }
                     let result = fetch.await;
                     match &result {
                         Ok(token) => {
@@ -608,6 +602,24 @@ impl Fleet {
                 Some(None) => return fetch.await,
             }
         }
+    }
+
+    /// The token stored in Redis, if any and not due for refresh; `None` if Redis fails.
+    async fn stored_token(&self, token_key: &str) -> Option<Option<CachedToken>> {
+        let cached: Option<(String, i64)> = self
+            .run(|mut connection| {
+                let mut invocation = self.read_token.prepare_invoke();
+                invocation.key(token_key);
+                async move { invocation.invoke_async(&mut connection).await }
+            })
+            .await?;
+        Some(cached.filter(|(_, ttl)| *ttl > 0).map(|(token, ttl)| {
+            let ttl = Duration::from_millis(u64::try_from(ttl).unwrap_or(0));
+            CachedToken {
+                token: Secret::new(token),
+                refresh_at: Instant::now() + ttl,
+            }
+        }))
     }
 
     /// Forgets a token Lark said is invalid, if Redis still holds it.
