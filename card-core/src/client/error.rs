@@ -208,6 +208,11 @@ pub enum ConfigError {
     /// it may quote the URL, which may hold a password.
     #[error("the Redis URL is not a valid redis:// URL")]
     RedisUrl,
+    /// The long connection was given a client without an app's id and secret (a user token
+    /// cannot open it).
+    #[cfg(feature = "long-connection")]
+    #[error("the long connection needs an app's id and secret: build the client with `.app(id, secret)`")]
+    LongConnectionNeedsApp,
     /// The updater was used outside a Tokio runtime: it sends in the background.
     #[error("the updater sends in the background: call it inside a Tokio runtime")]
     NoRuntime(#[source] tokio::runtime::TryCurrentError),

@@ -43,6 +43,8 @@ pub use api::{Client, ClientBuilder, Domain, Recipient};
 pub use auth::{Credentials, Secret};
 #[cfg(feature = "callback")]
 pub use error::SpentToken;
+#[cfg(feature = "long-connection")]
+pub(crate) use error::WithCauses;
 pub use error::{
     ApiError, CardContentError, CardSubCode, ClientError, ConfigError, LarkCode, Retry,
 };
