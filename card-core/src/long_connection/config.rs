@@ -65,6 +65,21 @@ fn seconds(value: i64) -> Duration {
 }
 
 impl ClientConfig {
+    /// The configuration with these values (a builder for [`LongConnectionBuilder::client_config`](super::LongConnectionBuilder::client_config)).
+    pub fn new(
+        ping_interval: Duration,
+        reconnect_count: i64,
+        reconnect_interval: Duration,
+        reconnect_nonce: Duration,
+    ) -> Self {
+        ClientConfig {
+            reconnect_count,
+            reconnect_interval,
+            reconnect_nonce,
+            ping_interval: ping_interval.max(Duration::from_millis(1)),
+        }
+    }
+
     /// Applies a `ClientConfig` JSON object (a pong's payload, the endpoint's
     /// `data.ClientConfig`): the values it gives replace the current ones. Negative intervals
     /// count as 0; a `PingInterval` under 1 s is ignored.

@@ -193,6 +193,19 @@ impl LongConnectionBuilder {
         self
     }
 
+    /// The `ClientConfig` until the service gives one (default: Lark's defaults, a ping
+    /// every 120 s, reconnection forever every 120 s after up to 30 s). Each endpoint answer
+    /// and pong replaces the values it gives; this matters when the endpoint cannot be
+    /// reached at all, and in tests.
+    pub fn client_config(self, config: ClientConfig) -> Self {
+        *self
+            .shared
+            .config
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = config;
+        self
+    }
+
     /// How long connecting the WebSocket may take (default 15 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
