@@ -183,12 +183,15 @@ enum Reply {
     Code(i64),
 }
 
+/// What the endpoint received: the `locale` header and the body of each request.
+type Requests = Arc<Mutex<Vec<(Option<String>, Value)>>>;
+
 #[derive(Clone)]
 struct Lark {
     ws_url: String,
     replies: Arc<Mutex<Vec<Reply>>>,
     hits: Arc<AtomicUsize>,
-    bodies: Arc<Mutex<Vec<(Option<String>, Value)>>>,
+    bodies: Requests,
 }
 
 async fn endpoint(
