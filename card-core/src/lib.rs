@@ -82,7 +82,8 @@
 //! - [`client::Client`] sends and updates; [`client::Updater`] streams states to sent cards;
 //!   [`lark::LarkCode`] names every code Lark answers.
 //! - [`callback::Receiver`] answers clicks with an [`callback::Answer`] built from a
-//!   [`callback::CardAction`].
+//!   [`callback::CardAction`]; [`long_connection::LongConnection`] serves the same handler
+//!   over Lark's WebSocket, with no public URL.
 //!
 //! The guide (every check, `$unchecked`, the emulator and its viewer, callbacks step by step)
 //! is the repository's README.

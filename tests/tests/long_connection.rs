@@ -516,6 +516,38 @@ async fn clicks_fragments_and_events_are_answered_on_the_same_connection() {
 }
 
 #[tokio::test]
+async fn shutdown_waits_for_handlers_in_flight_at_most_drain_within() {
+    let (_, base, listener) = start_lark(vec![Reply::Url], None).await;
+    let listener = listener.unwrap();
+    let running = LongConnection::builder(&client(&base))
+        .on_card_action(on_click)
+        .client_config(fast())
+        .drain_within(Duration::from_millis(100))
+        .build()
+        .unwrap()
+        .spawn();
+    let mut ws = accept(&listener).await;
+    next_frame(&mut ws, true).await;
+    send(&mut ws, &event_frame(1, "m", 1, 0, &click("e1", "slow"))).await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let started = std::time::Instant::now();
+    running.shutdown().await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_millis(350),
+        "{:?}",
+        started.elapsed()
+    );
+    // The socket closes without the slow answer.
+    let closed = tokio::time::timeout(Duration::from_secs(5), ws.next())
+        .await
+        .unwrap();
+    assert!(
+        matches!(closed, Some(Ok(Message::Close(_))) | None),
+        "{closed:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_dropped_connection_and_a_busy_endpoint_are_retried() {
     let (lark, base, listener) = start_lark(
         vec![

@@ -268,11 +268,14 @@ impl fmt::Debug for LongConnection {
 type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-/// A long connection running on its own task.
+/// A long connection running on its own task ([`LongConnection::spawn`]).
+///
+/// Dropping it leaves the connection running until the runtime ends; call
+/// [`shutdown`](Running::shutdown) to close it gracefully.
 #[derive(Debug)]
 pub struct Running {
     stop: watch::Sender<bool>,
-    task: tokio::task::JoinHandle<Result<(), LongConnectionError>>,
+    task: Option<tokio::task::JoinHandle<Result<(), LongConnectionError>>>,
     config: Arc<Mutex<ClientConfig>>,
 }
 
@@ -280,19 +283,25 @@ impl Running {
     /// Closes the connection: no more events are read, the handlers in flight answer
     /// (bounded by [`LongConnectionBuilder::drain_within`]), the socket is closed. The
     /// connection's error if it had stopped already.
-    pub async fn shutdown(self) -> Result<(), LongConnectionError> {
+    pub async fn shutdown(mut self) -> Result<(), LongConnectionError> {
         let _ = self.stop.send(true);
-        self.task.await.map_err(LongConnectionError::Task)?
+        self.stopped().await
     }
 
-    /// Waits until the connection stops by itself: a client error, or reconnection given up.
+    /// Waits until the connection stops: by itself (a client error, or reconnection given
+    /// up) or after [`shutdown`](Running::shutdown). Once it returned, it returns `Ok(())`.
     pub async fn stopped(&mut self) -> Result<(), LongConnectionError> {
-        (&mut self.task).await.map_err(LongConnectionError::Task)?
+        let Some(task) = &mut self.task else {
+            return Ok(());
+        };
+        let result = task.await;
+        self.task = None;
+        result.map_err(LongConnectionError::Task)?
     }
 
     /// Whether it stopped.
     pub fn is_finished(&self) -> bool {
-        self.task.is_finished()
+        self.task.as_ref().is_none_or(|task| task.is_finished())
     }
 
     /// The `ClientConfig` in force (the last endpoint answer or pong gave it).
@@ -338,13 +347,14 @@ impl LongConnection {
         run.await
     }
 
-    /// Serves on a task of its own.
+    /// Serves on a task of its own (inside a Tokio runtime).
+    #[must_use = "dropping `Running` leaves the connection running: keep it to shut it down"]
     pub fn spawn(self) -> Running {
         let (stop, stopped) = watch::channel(false);
         let config = self.inner.shared.config.clone();
         Running {
             stop,
-            task: tokio::spawn(self.run(stopped)),
+            task: Some(tokio::spawn(self.run(stopped))),
             config,
         }
     }
