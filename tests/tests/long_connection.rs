@@ -310,6 +310,15 @@ async fn clicks_fragments_and_events_are_answered_on_the_same_connection() {
     send(&mut ws, &event_frame(8, "msg-8", 1, 0, b"not json")).await;
     assert_eq!(answer_of(&next_frame(&mut ws, false).await), (500, None));
 
+    let stats = running.stats();
+    assert!(stats.connected);
+    assert_eq!(stats.connections, 1);
+    assert_eq!(
+        (stats.card_actions, stats.events, stats.failures),
+        (3, 2, 2)
+    );
+    assert_eq!((stats.card_frames_dropped, stats.ignored), (1, 2));
+
     // Graceful shutdown: a slow click in flight is answered, then the socket closes.
     send(
         &mut ws,
@@ -392,6 +401,7 @@ async fn a_dropped_connection_and_a_busy_endpoint_are_retried() {
     assert_eq!(next_frame(&mut ws, true).await.kind(), Some("ping"));
     send(&mut ws, &event_frame(1, "m", 1, 0, &click("e1", "approve"))).await;
     assert_eq!(answer_of(&next_frame(&mut ws, false).await).0, 200);
+    assert_eq!(running.stats().connections, 2);
     running.shutdown().await.unwrap();
 }
 

@@ -140,7 +140,7 @@ pub enum ClientError {
     },
     /// A callback token refused before any request (expired, or used up); its
     /// [`lark_code`](ClientError::lark_code) is the one Lark would answer.
-    #[cfg(feature = "callback")]
+    #[cfg(any(feature = "callback", feature = "long-connection"))]
     #[error(transparent)]
     SpentToken(SpentToken),
     /// The updater stopped this message's stream after a terminal error.
@@ -155,7 +155,7 @@ pub enum ClientError {
     },
 }
 
-#[cfg(feature = "callback")]
+#[cfg(any(feature = "callback", feature = "long-connection"))]
 /// Why a callback token was refused before any request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -168,7 +168,7 @@ pub enum SpentToken {
     UsedUp,
 }
 
-#[cfg(feature = "callback")]
+#[cfg(any(feature = "callback", feature = "long-connection"))]
 impl SpentToken {
     /// The code Lark answers for such a token: 300030 or 300040.
     pub fn lark_code(self) -> LarkCode {
@@ -247,7 +247,7 @@ impl ClientError {
             ClientError::RetriesExhausted { last, .. } => last.lark_code(),
             ClientError::StreamStopped { code, .. } => *code,
             // Refused before asking: the code Lark would have answered.
-            #[cfg(feature = "callback")]
+            #[cfg(any(feature = "callback", feature = "long-connection"))]
             ClientError::SpentToken(spent) => Some(spent.lark_code()),
             _ => None,
         }

@@ -28,7 +28,7 @@
 mod api;
 mod auth;
 mod error;
-#[cfg(feature = "callback")]
+#[cfg(any(feature = "callback", feature = "long-connection"))]
 mod later;
 mod limiter;
 mod limits;
@@ -41,7 +41,7 @@ mod updater;
 
 pub use api::{Client, ClientBuilder, Domain, Recipient};
 pub use auth::{Credentials, Secret};
-#[cfg(feature = "callback")]
+#[cfg(any(feature = "callback", feature = "long-connection"))]
 pub use error::SpentToken;
 #[cfg(feature = "long-connection")]
 pub(crate) use error::WithCauses;

@@ -82,6 +82,7 @@ mod fragments;
 mod frame;
 mod reconnect;
 mod session;
+mod stats;
 
 use core::fmt;
 use std::future::Future;
@@ -100,6 +101,7 @@ pub use event::{
 };
 pub use fragments::FragmentLimits;
 pub use frame::{answer_payload, Frame, Header, METHOD_CONTROL, METHOD_DATA};
+pub use stats::LongConnectionStats;
 
 use crate::callback::{Answer, CardAction};
 use crate::client::{Client, ConfigError, Credentials, Secret};
@@ -175,7 +177,9 @@ impl LongConnectionBuilder {
         self
     }
 
-    /// The answer when the card handler is slow (default `{}`: the card stays).
+    /// The answer when the card handler is slow (default `{}`: the card stays). The handler
+    /// goes on; if its answer has a card, the card is sent with the delayed update
+    /// ([`Client::update_card_later`]) and the action's token.
     pub fn default_answer(mut self, answer: impl Into<Answer>) -> Self {
         self.default_answer = answer.into();
         self
@@ -272,14 +276,28 @@ type Ws =
 ///
 /// Dropping it leaves the connection running until the runtime ends; call
 /// [`shutdown`](Running::shutdown) to close it gracefully.
-#[derive(Debug)]
 pub struct Running {
     stop: watch::Sender<bool>,
     task: Option<tokio::task::JoinHandle<Result<(), LongConnectionError>>>,
     config: Arc<Mutex<ClientConfig>>,
+    shared: Arc<Shared>,
+}
+
+impl fmt::Debug for Running {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Running")
+            .field("stats", &self.stats())
+            .field("config", &self.config())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Running {
+    /// What it did so far.
+    pub fn stats(&self) -> LongConnectionStats {
+        self.shared.counters.snapshot()
+    }
+
     /// Closes the connection: no more events are read, the handlers in flight answer
     /// (bounded by [`LongConnectionBuilder::drain_within`]), the socket is closed. The
     /// connection's error if it had stopped already.
@@ -325,10 +343,17 @@ impl LongConnection {
                 fragment_limits: FragmentLimits::default(),
                 drain_within: DEFAULT_DRAIN_WITHIN,
                 config: Arc::new(Mutex::new(ClientConfig::default())),
+                counters: stats::Counters::default(),
+                client: client.clone(),
             },
             default_answer: Answer::new(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
         }
+    }
+
+    /// What it did so far (its clones share the counts).
+    pub fn stats(&self) -> LongConnectionStats {
+        self.inner.shared.counters.snapshot()
     }
 
     /// Serves until `signal` resolves, then shuts down gracefully; returns early with the
@@ -352,7 +377,9 @@ impl LongConnection {
     pub fn spawn(self) -> Running {
         let (stop, stopped) = watch::channel(false);
         let config = self.inner.shared.config.clone();
+        let shared = self.inner.shared.clone();
         Running {
+            shared,
             stop,
             task: Some(tokio::spawn(self.run(stopped))),
             config,
@@ -378,8 +405,17 @@ impl LongConnection {
                 }
             };
             tracing::info!(device_id = %url.device_id, service_id = url.service_id, "the long connection is open");
-            match session::serve(ws, url.service_id, self.inner.shared.clone(), &mut shutdown).await
-            {
+            let counters = &self.inner.shared.counters;
+            stats::bump(&counters.connections);
+            counters
+                .connected
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+            let end =
+                session::serve(ws, url.service_id, self.inner.shared.clone(), &mut shutdown).await;
+            counters
+                .connected
+                .store(false, std::sync::atomic::Ordering::Relaxed);
+            match end {
                 End::Shutdown => return Ok(()),
                 End::Dropped(error) => opened = Err(error),
             }

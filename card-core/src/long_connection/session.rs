@@ -19,7 +19,9 @@ use super::event::{self, Event, Incoming, MessageReceived};
 use super::fragments::{FragmentLimits, Fragments};
 use super::frame::{answer_payload, Frame, METHOD_CONTROL, METHOD_DATA};
 use super::reconnect::{current, stopped};
-use crate::callback::{Answer, CardAction};
+use super::stats::{bump, Counters};
+use crate::callback::{Answer, CallbackToken, CardAction};
+use crate::client::{Client, WithCauses};
 
 pub(crate) type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 pub(crate) type CardHandler = Arc<dyn Fn(CardAction) -> BoxFuture<Answer> + Send + Sync>;
@@ -37,6 +39,9 @@ pub(crate) struct Shared {
     pub(crate) fragment_limits: FragmentLimits,
     pub(crate) drain_within: Duration,
     pub(crate) config: Arc<Mutex<ClientConfig>>,
+    pub(crate) counters: Counters,
+    /// Sends the card of a late answer with the delayed update.
+    pub(crate) client: Client,
 }
 
 /// How a connection ended.
@@ -52,7 +57,8 @@ pub(crate) enum End {
 enum Outcome<T> {
     Done(T),
     Failed,
-    Late,
+    /// The handler goes on, on its task.
+    Late(tokio::task::JoinHandle<T>),
 }
 
 /// Runs a handler on a task of its own (so a panic is a 500, not a dead connection) and
@@ -62,26 +68,65 @@ async fn within<T: Send + 'static>(handler: BoxFuture<T>, within: Duration) -> O
     match tokio::time::timeout(within, &mut task).await {
         Ok(Ok(value)) => Outcome::Done(value),
         Ok(Err(_)) => Outcome::Failed,
-        Err(_) => Outcome::Late,
+        Err(_) => Outcome::Late(task),
+    }
+}
+
+/// A card handler's answer after the default answer went: its card goes with the delayed
+/// update and the action's token (a delayed update may only follow the answer, as here).
+async fn late_answer(
+    shared: Arc<Shared>,
+    token: CallbackToken,
+    task: tokio::task::JoinHandle<Answer>,
+) {
+    let Ok(mut answer) = task.await else {
+        bump(&shared.counters.failures);
+        tracing::error!("the card handler panicked after the default answer went");
+        return;
+    };
+    let Some(card) = answer.take_card() else {
+        return;
+    };
+    let sent = match card.content() {
+        Ok(content) => shared
+            .client
+            .update_content_later(&token, &content)
+            .await
+            .map_err(|error| WithCauses(&error).to_string()),
+        Err(error) => Err(WithCauses(&error).to_string()),
+    };
+    match sent {
+        Ok(()) => bump(&shared.counters.late_updates),
+        Err(error) => {
+            bump(&shared.counters.late_updates_lost);
+            tracing::warn!(%error, "the late answer's card could not be sent");
+        }
     }
 }
 
 /// The answer to an event's payload: the HTTP-like code and the answer's JSON.
-pub(crate) async fn answer(shared: &Shared, payload: &[u8]) -> (u16, Option<String>) {
+pub(crate) async fn answer(shared: &Arc<Shared>, payload: &[u8]) -> (u16, Option<String>) {
+    let counters = &shared.counters;
     let incoming = match event::read(payload) {
         Ok(incoming) => incoming,
         Err(error) => {
+            bump(&counters.failures);
             tracing::warn!(%error, "an event that cannot be read was answered 500");
             return (500, None);
         }
     };
     let ack = |outcome: Outcome<()>, what: &str| match outcome {
-        Outcome::Done(()) => (200, None),
+        Outcome::Done(()) => {
+            bump(&counters.events);
+            (200, None)
+        }
         Outcome::Failed => {
+            bump(&counters.failures);
             tracing::error!(event = what, "the event handler panicked: answered 500");
             (500, None)
         }
-        Outcome::Late => {
+        Outcome::Late(_) => {
+            bump(&counters.events);
             tracing::info!(
                 event = what,
                 "the event handler is slow: acknowledged, it goes on"
@@ -92,22 +137,31 @@ pub(crate) async fn answer(shared: &Shared, payload: &[u8]) -> (u16, Option<Stri
     match incoming {
         Incoming::Card(action) => {
             let Some(handler) = &shared.card else {
+                bump(&counters.card_actions);
                 return (200, Some("{}".to_owned()));
             };
+            let token = action.token.clone();
             match within(handler(*action), shared.answer_within).await {
                 Outcome::Done(answer) => match answer.to_json() {
-                    Ok(json) => (200, Some(json)),
+                    Ok(json) => {
+                        bump(&counters.card_actions);
+                        (200, Some(json))
+                    }
                     Err(error) => {
+                        bump(&counters.failures);
                         tracing::error!(%error, "the card handler's answer cannot be written: answered 500");
                         (500, None)
                     }
                 },
                 Outcome::Failed => {
+                    bump(&counters.failures);
                     tracing::error!("the card handler panicked: answered 500");
                     (500, None)
                 }
-                Outcome::Late => {
+                Outcome::Late(task) => {
+                    bump(&counters.answered_by_default);
                     tracing::info!("the card handler is slow: the default answer goes");
+                    tokio::spawn(late_answer(shared.clone(), token, task));
                     (200, Some(shared.default_answer.clone()))
                 }
             }
@@ -117,14 +171,14 @@ pub(crate) async fn answer(shared: &Shared, payload: &[u8]) -> (u16, Option<Stri
                 within(handler(*message), shared.answer_within).await,
                 event::IM_MESSAGE_RECEIVE_V1,
             ),
-            None => (200, None),
+            None => ack(Outcome::Done(()), event::IM_MESSAGE_RECEIVE_V1),
         },
         Incoming::Other(event) => match &shared.event {
             Some(handler) => {
                 let kind = event.event_type.clone();
                 ack(within(handler(event), shared.answer_within).await, &kind)
             }
-            None => (200, None),
+            None => ack(Outcome::Done(()), &event.event_type),
         },
     }
 }
@@ -178,6 +232,7 @@ where
                 Some(Err(error)) => return End::Dropped(LongConnectionError::WebSocket(error)),
                 Some(Ok(Message::Binary(bytes))) => {
                     let Ok(frame) = Frame::decode(&bytes) else {
+                        bump(&shared.counters.ignored);
                         tracing::warn!(bytes = bytes.len(), "a binary message that is not a frame was ignored");
                         continue;
                     };
@@ -188,7 +243,10 @@ where
                         next_ping = last_ping + ping_interval;
                     }
                 }
-                Some(Ok(Message::Text(_))) => tracing::debug!("a text message was ignored"),
+                Some(Ok(Message::Text(_))) => {
+                    bump(&shared.counters.ignored);
+                    tracing::debug!("a text message was ignored");
+                }
                 Some(Ok(_)) => {} // WebSocket pings are answered by tungstenite
             },
             Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
@@ -220,6 +278,7 @@ fn on_frame(
                 header_number(&frame, facts::HEADER_SUM, 1),
                 header_number(&frame, facts::HEADER_SEQ, 0),
             ) else {
+                bump(&shared.counters.fragments_dropped);
                 tracing::warn!("an event frame with an unreadable `sum` or `seq` was ignored");
                 return;
             };
@@ -230,6 +289,7 @@ fn on_frame(
                     Ok(Some(whole)) => whole,
                     Ok(None) => return,
                     Err(refused) => {
+                        bump(&shared.counters.fragments_dropped);
                         tracing::warn!(message_id, ?refused, "a fragment was dropped");
                         return;
                     }
@@ -252,6 +312,7 @@ fn on_frame(
         (METHOD_DATA, Some(facts::TYPE_CARD)) => {
             // As every official SDK: the old card callback is not served over the long
             // connection (`card.action.trigger` comes as an event).
+            bump(&shared.counters.card_frames_dropped);
             tracing::debug!("a `card` frame was dropped, as the official SDKs drop them");
         }
         _ => {}
