@@ -213,6 +213,11 @@ pub enum ConfigError {
     #[cfg(feature = "long-connection")]
     #[error("the long connection needs an app's id and secret: build the client with `.app(id, secret)`")]
     LongConnectionNeedsApp,
+    /// The long connection's TLS configuration could not be built (the platform's
+    /// certificate verifier).
+    #[cfg(feature = "long-connection")]
+    #[error("the long connection's TLS configuration could not be built")]
+    LongConnectionTls(#[source] rustls::Error),
     /// The updater was used outside a Tokio runtime: it sends in the background.
     #[error("the updater sends in the background: call it inside a Tokio runtime")]
     NoRuntime(#[source] tokio::runtime::TryCurrentError),

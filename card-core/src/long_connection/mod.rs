@@ -225,6 +225,12 @@ impl LongConnectionBuilder {
         if app_id.is_empty() || app_secret.expose().is_empty() {
             return Err(ConfigError::LongConnectionNeedsApp);
         }
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .and_then(rustls_platform_verifier::BuilderVerifierExt::with_platform_verifier)
+            .map_err(ConfigError::LongConnectionTls)?
+            .with_no_client_auth();
         let mut shared = self.shared;
         shared.default_answer = self
             .default_answer
@@ -237,6 +243,7 @@ impl LongConnectionBuilder {
                 app_id,
                 app_secret,
                 connect_timeout: self.connect_timeout,
+                tls: Arc::new(tls),
                 shared: Arc::new(shared),
             }),
         })
@@ -257,6 +264,7 @@ struct Inner {
     app_id: String,
     app_secret: Secret,
     connect_timeout: Duration,
+    tls: Arc<rustls::ClientConfig>,
     shared: Arc<Shared>,
 }
 
@@ -444,10 +452,11 @@ impl LongConnection {
         let ws_config = tungstenite::protocol::WebSocketConfig::default()
             .max_message_size(Some(limits.max_bytes.max(1 << 20)))
             .max_frame_size(Some(limits.max_bytes.max(1 << 20)));
-        let connecting = tokio_tungstenite::connect_async_with_config(
+        let connecting = tokio_tungstenite::connect_async_tls_with_config(
             endpoint.url.expose(),
             Some(ws_config),
             true,
+            Some(tokio_tungstenite::Connector::Rustls(inner.tls.clone())),
         );
         match tokio::time::timeout(inner.connect_timeout, connecting).await {
             Err(_) => Err(LongConnectionError::Timeout),
