@@ -406,6 +406,36 @@ async fn a_dropped_connection_and_a_busy_endpoint_are_retried() {
 }
 
 #[tokio::test]
+async fn a_connection_without_pongs_is_replaced_with_a_pong_timeout() {
+    let (_, base, listener) = start_lark(vec![Reply::Url], None).await;
+    let listener = listener.unwrap();
+    let running = LongConnection::builder(&client(&base))
+        .client_config(fast())
+        .pong_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap()
+        .spawn();
+    // The first connection answers no ping: it is dropped, a second one comes.
+    let mut first = accept(&listener).await;
+    assert_eq!(next_frame(&mut first, true).await.kind(), Some("ping"));
+    let mut second = accept(&listener).await;
+    let ping = next_frame(&mut second, true).await;
+    assert_eq!(running.stats().connections, 2);
+    // This one answers: it stays.
+    let pong = Frame {
+        service: ping.service,
+        method: METHOD_CONTROL,
+        headers: vec![Header::new("type", "pong")],
+        ..Frame::default()
+    };
+    send(&mut second, &pong).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(running.stats().connected);
+    assert_eq!(running.stats().connections, 2);
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
 async fn client_errors_stop_at_once_naming_lark_code() {
     // The endpoint refuses the credentials.
     let (lark, base, _) = start_lark(vec![Reply::Code(1000040344)], None).await;

@@ -54,6 +54,10 @@ pub enum LongConnectionError {
     /// The WebSocket failed (connecting, reading or writing).
     #[error("the WebSocket failed")]
     WebSocket(#[source] tungstenite::Error),
+    /// A ping got no pong within the pong timeout
+    /// ([`LongConnectionBuilder::pong_timeout`](super::LongConnectionBuilder::pong_timeout)).
+    #[error("Lark did not answer a ping in time")]
+    NoPong,
     /// Lark closed the connection.
     #[error("Lark closed the long connection")]
     Closed,

@@ -210,6 +210,15 @@ impl LongConnectionBuilder {
         self
     }
 
+    /// Counts the connection as dead (and reconnects) when a ping gets no pong within
+    /// `timeout`: a half-open TCP connection otherwise goes unnoticed until a write fails,
+    /// which can take many minutes. Off by default, as in the official SDKs (Node's
+    /// `pingTimeout`).
+    pub fn pong_timeout(mut self, timeout: Duration) -> Self {
+        self.shared.pong_timeout = Some(timeout);
+        self
+    }
+
     /// How long connecting the WebSocket may take (default 15 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
@@ -350,6 +359,7 @@ impl LongConnection {
                 default_answer: "{}".to_owned(),
                 fragment_limits: FragmentLimits::default(),
                 drain_within: DEFAULT_DRAIN_WITHIN,
+                pong_timeout: None,
                 config: Arc::new(Mutex::new(ClientConfig::default())),
                 counters: stats::Counters::default(),
                 client: client.clone(),

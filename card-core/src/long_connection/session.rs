@@ -38,6 +38,8 @@ pub(crate) struct Shared {
     pub(crate) default_answer: String,
     pub(crate) fragment_limits: FragmentLimits,
     pub(crate) drain_within: Duration,
+    /// With one, a ping without a pong within it drops the connection.
+    pub(crate) pong_timeout: Option<Duration>,
     pub(crate) config: Arc<Mutex<ClientConfig>>,
     pub(crate) counters: Counters,
     /// Sends the card of a late answer with the delayed update.
@@ -208,6 +210,8 @@ where
     let mut last_ping = Instant::now();
     let mut ping_interval = current(&shared.config).ping_interval;
     let mut next_ping = last_ping; // the first ping goes at once
+                                   // When the connection counts as dead if no pong came (with a pong timeout).
+    let mut pong_due: Option<Instant> = None;
     let mut sweep = tokio::time::interval(Duration::from_secs(1));
     loop {
         tokio::select! {
@@ -226,6 +230,12 @@ where
                 }
                 last_ping = Instant::now();
                 next_ping = last_ping + ping_interval;
+                if pong_due.is_none() {
+                    pong_due = shared.pong_timeout.map(|timeout| last_ping + timeout);
+                }
+            }
+            () = tokio::time::sleep_until(pong_due.unwrap_or(next_ping)), if pong_due.is_some() => {
+                return End::Dropped(LongConnectionError::NoPong);
             }
             message = ws.next() => match message {
                 None | Some(Ok(Message::Close(_))) => return End::Dropped(LongConnectionError::Closed),
@@ -236,6 +246,9 @@ where
                         tracing::warn!(bytes = bytes.len(), "a binary message that is not a frame was ignored");
                         continue;
                     };
+                    if frame.method == METHOD_CONTROL && frame.kind() == Some(facts::TYPE_PONG) {
+                        pong_due = None;
+                    }
                     on_frame(frame, &shared, &mut fragments, &mut tasks, &answers);
                     let interval = current(&shared.config).ping_interval;
                     if interval != ping_interval {
