@@ -48,8 +48,10 @@
 //!   within bounds of count, bytes and age ([`FragmentLimits`]).
 //! - Every `event` frame is answered on the same connection: the frame echoed with a
 //!   `biz_rt` header and the payload `{"code":200,"data":"<base64 of the answer JSON>"}`
-//!   (500 if the handler panicked). `card.action.trigger` gets its handler's [`Answer`]
-//!   (the default answer if it is slower than 2.5 s, as the receiver does); a message to
+//!   (500 if the handler panicked, or the event cannot be read). `card.action.trigger` gets
+//!   its handler's [`Answer`]; a handler slower than 2.5 s gets the default answer sent for
+//!   it, as the receiver does, and its card, when it comes, goes with the delayed update
+//!   ([`Client::update_card_later`], the action's token). A message to
 //!   the bot (`im.message.receive_v1`) goes to [`on_message`](LongConnectionBuilder::on_message)
 //!   as a [`MessageReceived`]; any other event to [`on_event`](LongConnectionBuilder::on_event)
 //!   as JSON. An event without a handler is acknowledged all the same, so that Lark does not
@@ -60,7 +62,13 @@
 //! - When the connection drops, it is opened again as the SDKs do: after a random wait up
 //!   to `ReconnectNonce`, then every `ReconnectInterval`, `ReconnectCount` times (forever by
 //!   default). A client error ([`LongConnectionError::is_client_error`]: wrong credentials,
-//!   more than 50 connections, a forbidden upgrade) stops at once.
+//!   more than 50 connections, a forbidden upgrade) stops at once. As the SDKs, a ping
+//!   without a pong is not noticed unless you set
+//!   [`pong_timeout`](LongConnectionBuilder::pong_timeout).
+//! - [`Running::stats`] counts what it did: connections, answers, failures, dropped frames.
+//!
+//! What is not served, as in the official SDKs: the old card callback (`card` frames), the
+//! keyless `ClientAssertion` credentials.
 //!
 //! # A fleet of replicas
 //!
