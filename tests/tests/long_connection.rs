@@ -18,8 +18,8 @@ use futures_util::{SinkExt, StreamExt};
 use lark_card::callback::{Answer, CardAction, Toast};
 use lark_card::client::{Client, LarkCode};
 use lark_card::long_connection::{
-    answer_payload, Frame, Header, LongConnection, LongConnectionError, MessageReceived,
-    METHOD_CONTROL, METHOD_DATA,
+    answer_payload, AnswerPayload, Frame, Header, LongConnection, LongConnectionError,
+    MessageReceived, METHOD_CONTROL, METHOD_DATA,
 };
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
@@ -144,6 +144,11 @@ fn frames_are_the_bytes_lark_python_sdk_makes_and_reads() {
     let ours: Value = serde_json::from_slice(&answer_payload(200, Some(answer))).expect("json");
     let theirs: Value = serde_json::from_str(lines[2]).expect("json");
     assert_eq!(ours, theirs);
+    let read = AnswerPayload::parse(lines[2].as_bytes()).expect("the SDK's answer reads");
+    assert_eq!(
+        (read.code, read.data),
+        (200, Some(answer.as_bytes().to_vec()))
+    );
 
     // The answer frame, read by the SDK: the same frame, `biz_rt` added, the payload.
     let read: Value = serde_json::from_str(lines[3]).expect("json");

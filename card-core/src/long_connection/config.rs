@@ -80,6 +80,18 @@ impl ClientConfig {
         }
     }
 
+    /// The JSON the service sends (`{"ReconnectCount":-1,"ReconnectInterval":120,...}`, in
+    /// whole seconds): for a local Lark's endpoint and pongs.
+    pub fn to_json(&self) -> String {
+        serde_json::json!({
+            "ReconnectCount": self.reconnect_count,
+            "ReconnectInterval": self.reconnect_interval.as_secs(),
+            "ReconnectNonce": self.reconnect_nonce.as_secs(),
+            "PingInterval": self.ping_interval.as_secs(),
+        })
+        .to_string()
+    }
+
     /// Applies a `ClientConfig` JSON object (a pong's payload, the endpoint's
     /// `data.ClientConfig`): the values it gives replace the current ones. Negative intervals
     /// count as 0; a `PingInterval` under 1 s is ignored.
@@ -129,6 +141,19 @@ mod tests {
                 ping_interval: Duration::from_secs(7),
             }
         );
+    }
+
+    #[test]
+    fn the_json_reads_back() {
+        let config = ClientConfig::new(
+            Duration::from_secs(5),
+            2,
+            Duration::from_secs(3),
+            Duration::from_secs(1),
+        );
+        let mut read = ClientConfig::default();
+        assert!(read.apply_json(config.to_json().as_bytes()).is_ok());
+        assert_eq!(read, config);
     }
 
     #[test]

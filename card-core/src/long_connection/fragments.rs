@@ -213,6 +213,35 @@ mod tests {
     }
 
     #[test]
+    fn a_frame_split_into_fragments_is_put_together_again() {
+        use crate::long_connection::frame::{Frame, Header, METHOD_DATA};
+        let payload: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        let frame = Frame {
+            method: METHOD_DATA,
+            headers: vec![Header::new("type", "event"), Header::new("message_id", "m")],
+            payload: Some(payload.clone()),
+            ..Frame::default()
+        };
+        let parts = frame.into_fragments(300);
+        assert_eq!(parts.len(), 4);
+        let now = Instant::now();
+        let mut f = Fragments::new(FragmentLimits::default());
+        let mut whole = None;
+        for part in parts.into_iter().rev() {
+            let sum = part.header("sum").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let seq = part
+                .header("seq")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(99);
+            whole = f
+                .add("m", sum, seq, part.payload.unwrap_or_default(), now)
+                .ok()
+                .flatten();
+        }
+        assert_eq!(whole, Some(payload));
+    }
+
+    #[test]
     fn bad_indices_are_refused() {
         let now = Instant::now();
         let mut f = Fragments::new(limits());

@@ -256,6 +256,49 @@ impl Frame {
         }
     }
 
+    /// A pong of the connection whose `service_id` is `service`, carrying `config` (what the
+    /// service sends; for a local Lark).
+    pub fn pong(service: i32, config: &super::config::ClientConfig) -> Self {
+        Frame {
+            service,
+            method: METHOD_CONTROL,
+            headers: vec![Header::new(facts::HEADER_TYPE, facts::TYPE_PONG)],
+            payload: Some(config.to_json().into_bytes()),
+            ..Frame::default()
+        }
+    }
+
+    /// This data frame split into fragments of at most `max_payload` bytes of payload each,
+    /// with `sum` and `seq` headers (replacing any), as the service splits a large event;
+    /// one frame with `sum` 1 when it fits. For a local Lark, and tests.
+    pub fn into_fragments(self, max_payload: usize) -> Vec<Frame> {
+        let payload = self.payload.clone().unwrap_or_default();
+        let parts: Vec<&[u8]> = if payload.is_empty() {
+            vec![&[]]
+        } else {
+            payload.chunks(max_payload.max(1)).collect()
+        };
+        let sum = parts.len();
+        parts
+            .into_iter()
+            .enumerate()
+            .map(|(seq, part)| {
+                let mut fragment = self.clone();
+                fragment
+                    .headers
+                    .retain(|h| h.key != facts::HEADER_SUM && h.key != facts::HEADER_SEQ);
+                fragment
+                    .headers
+                    .push(Header::new(facts::HEADER_SUM, sum.to_string()));
+                fragment
+                    .headers
+                    .push(Header::new(facts::HEADER_SEQ, seq.to_string()));
+                fragment.payload = Some(part.to_vec());
+                fragment
+            })
+            .collect()
+    }
+
     /// The answer to this data frame: the same frame, with the `biz_rt` header (how long
     /// the handler took, in milliseconds) and `payload` as given (see [`answer_payload`]).
     pub fn answer(&self, biz_rt_ms: u128, payload: Vec<u8>) -> Self {
@@ -265,6 +308,55 @@ impl Frame {
             .push(Header::new(facts::HEADER_BIZ_RT, biz_rt_ms.to_string()));
         answer.payload = Some(payload);
         answer
+    }
+}
+
+/// The payload of an answer frame, read: what a local Lark needs of the app's answer.
+///
+/// ```
+/// use lark_card::long_connection::{answer_payload, AnswerPayload};
+///
+/// let answer = AnswerPayload::parse(&answer_payload(200, Some(r#"{"toast":{}}"#)))?;
+/// assert_eq!((answer.code, answer.data.as_deref()), (200, Some(&br#"{"toast":{}}"#[..])));
+/// // Go's SDK writes `"headers":null,"data":null`; Node and Python leave them out.
+/// assert_eq!(AnswerPayload::parse(br#"{"code":200,"headers":null,"data":null}"#)?.data, None);
+/// // A JSON array of bytes instead of base64 is not Lark's format.
+/// assert!(AnswerPayload::parse(br#"{"code":200,"data":[123,125]}"#).is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AnswerPayload {
+    /// HTTP-like: 200, or 500 when the app's handler failed.
+    pub code: u16,
+    /// The answer JSON (base64-decoded), if any.
+    pub data: Option<Vec<u8>>,
+}
+
+impl AnswerPayload {
+    /// Reads an answer frame's payload.
+    pub fn parse(payload: &[u8]) -> Result<Self, serde_json::Error> {
+        use base64::Engine as _;
+        use serde::de::Error as _;
+        #[derive(serde::Deserialize)]
+        struct Raw {
+            code: u16,
+            #[serde(default)]
+            data: Option<String>,
+        }
+        let raw: Raw = serde_json::from_slice(payload)?;
+        let data = match raw.data {
+            Some(text) => Some(
+                base64::engine::general_purpose::STANDARD
+                    .decode(text)
+                    .map_err(|_| serde_json::Error::custom("`data` is not base64"))?,
+            ),
+            None => None,
+        };
+        Ok(AnswerPayload {
+            code: raw.code,
+            data,
+        })
     }
 }
 

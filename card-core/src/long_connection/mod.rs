@@ -108,7 +108,7 @@ pub use event::{
     Event, Mention, MessageReceived, MessageSender, ReceivedMessage, UserIds, IM_MESSAGE_RECEIVE_V1,
 };
 pub use fragments::FragmentLimits;
-pub use frame::{answer_payload, Frame, Header, METHOD_CONTROL, METHOD_DATA};
+pub use frame::{answer_payload, AnswerPayload, Frame, Header, METHOD_CONTROL, METHOD_DATA};
 pub use stats::LongConnectionStats;
 
 use crate::callback::{Answer, CardAction};
