@@ -62,6 +62,7 @@
 //! |---|---|---|---|
 //! | `client` | yes | [`client`]: tokens, send, update, the updater, Lark's limits and retries | an async runtime: `tokio = { version = "1", features = ["rt-multi-thread", "macros"] }` |
 //! | `redis` | no | replicas sharing the app's limits and token through Redis ([`client::RedisConfig`]) | as `client` |
+//! | `long-connection` | no | [`long_connection`]: events and card callbacks over Lark's WebSocket, no public URL; the same card handler as `callback` | as `client` |
 //! | `callback` | no | [`callback`]: typed card actions and answers, and the [`callback::Receiver`] to mount in an axum router | `axum = { version = "0.8", features = ["tokio", "http1"] }`, `tokio` with `net`, `serde = { version = "1", features = ["derive"] }` to read button values |
 //!
 //! With `default-features = false` only cards are left: the model, [`card!`], validation,
@@ -81,7 +82,8 @@
 //! - [`client::Client`] sends and updates; [`client::Updater`] streams states to sent cards;
 //!   [`lark::LarkCode`] names every code Lark answers.
 //! - [`callback::Receiver`] answers clicks with an [`callback::Answer`] built from a
-//!   [`callback::CardAction`].
+//!   [`callback::CardAction`]; [`long_connection::LongConnection`] serves the same handler
+//!   over Lark's WebSocket, with no public URL.
 //! - [`streaming_card!`] builds a [`cardkit::StreamingCard`], a card JSON 2.0 card for a
 //!   CardKit card entity, whose element ids are typed fields: streaming into a button or a
 //!   misspelt id does not compile. [`cardkit`] holds the bodies of CardKit's operations, each
@@ -101,7 +103,7 @@ pub struct ReadmeDoctests;
 // The public modules are the areas a user reaches into; the small ones stay private, their
 // items re-exported at the root, so that each item has one path (and the `card` module does
 // not stand beside the `card!` macro).
-#[cfg(feature = "callback")]
+#[cfg(any(feature = "callback", feature = "long-connection"))]
 pub mod callback;
 mod card;
 pub mod cardkit;
@@ -112,6 +114,9 @@ mod escape;
 mod interpolate;
 pub use lark_card_schema::lark;
 mod json_tree;
+#[cfg(feature = "long-connection")]
+#[cfg_attr(docsrs, doc(cfg(feature = "long-connection")))]
+pub mod long_connection;
 mod message_id;
 pub mod model;
 mod raw;

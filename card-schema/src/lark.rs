@@ -373,6 +373,21 @@ lark_codes! {
     /// 300317: the `sequence` is not above the card's last one.
     SequenceNotIncreasing = 300317 [400],
         "the sequence is not above the last one used on the card; advance it and send again", Resync;
+
+    // The long connection (`POST /callback/ws/endpoint` and its WebSocket).
+    /// 1: the long connection's endpoint is busy (`POST /callback/ws/endpoint`); the SDKs retry.
+    LongConnectionBusy = 1,
+        "the long connection service is busy (system busy)", Backoff;
+    /// 1000040343: the long connection's endpoint failed inside; the SDKs retry.
+    LongConnectionInternal = 1000040343,
+        "the long connection service failed (internal error)", Backoff;
+    /// 1000040344: the long connection's endpoint got no app id or secret.
+    LongConnectionNoCredential = 1000040344,
+        "the long connection needs the app id and secret", Never;
+    /// 1000040350: the app has [`long_connection::MAX_CONNECTIONS_PER_APP`] connections
+    /// already (`Handshake-Autherrcode` of a refused WebSocket upgrade).
+    LongConnectionLimit = 1000040350,
+        "the app has the most long connections Lark allows (50)", Never;
 }
 
 impl LarkCode {
@@ -579,6 +594,75 @@ pub mod limits {
     /// own limit, counted as Lark counts: a `plain_text` text object inside an element is
     /// one).
     pub use crate::catalogue::MAX_ELEMENTS_V2 as MAX_CARD_ELEMENTS;
+}
+
+/// The long connection (a WebSocket the app dials out to, for events and callbacks): its
+/// constants and defaults, as the official SDKs (Go `ws/const.go`, Python
+/// `lark_oapi/ws/const.py`) and Lark's guide ("使用长连接接收事件/回调") give them.
+pub mod long_connection {
+    use core::time::Duration;
+
+    /// The endpoint that answers the WebSocket URL and the `ClientConfig`: `POST
+    /// {domain}/callback/ws/endpoint` (not under `/open-apis`).
+    pub const ENDPOINT_PATH: &str = "/callback/ws/endpoint";
+    /// At most this many connections per app; the next upgrade is refused with
+    /// [`HANDSHAKE_AUTH_FAILED`] and `Handshake-Autherrcode: 1000040350`.
+    pub const MAX_CONNECTIONS_PER_APP: usize = 50;
+    /// How long the app has to answer an event or a callback frame (200341 for a callback
+    /// beyond; an event is pushed again).
+    pub const ANSWER_WITHIN: Duration = Duration::from_secs(3);
+    /// When Lark pushes an unanswered event again, after the first push.
+    pub const EVENT_RETRIES_AFTER: [Duration; 4] = [
+        Duration::from_secs(15),
+        Duration::from_secs(5 * 60),
+        Duration::from_secs(3600),
+        Duration::from_secs(6 * 3600),
+    ];
+    /// `PingInterval` when the service gives none.
+    pub const DEFAULT_PING_INTERVAL: Duration = Duration::from_secs(120);
+    /// `ReconnectInterval` when the service gives none.
+    pub const DEFAULT_RECONNECT_INTERVAL: Duration = Duration::from_secs(120);
+    /// `ReconnectNonce` when the service gives none: the first reconnection waits a random
+    /// time up to it.
+    pub const DEFAULT_RECONNECT_NONCE: Duration = Duration::from_secs(30);
+    /// `ReconnectCount` when the service gives none: negative is forever.
+    pub const DEFAULT_RECONNECT_COUNT: i64 = -1;
+    /// How long the SDKs (Go, Python) keep the fragments of an incomplete message, refreshed
+    /// by each fragment.
+    pub const FRAGMENT_TTL: Duration = Duration::from_secs(5);
+
+    /// `Handshake-Status` of an upgrade refused for its credentials or ticket (with
+    /// `Handshake-Autherrcode` 1000040350: the connection limit).
+    pub const HANDSHAKE_AUTH_FAILED: u16 = 514;
+    /// `Handshake-Status` of a forbidden upgrade.
+    pub const HANDSHAKE_FORBIDDEN: u16 = 403;
+    /// The header of a refused upgrade that gives its status.
+    pub const HEADER_HANDSHAKE_STATUS: &str = "handshake-status";
+    /// The header of a refused upgrade that gives its message.
+    pub const HEADER_HANDSHAKE_MSG: &str = "handshake-msg";
+    /// The header of a refused upgrade that gives the Lark code.
+    pub const HEADER_HANDSHAKE_AUTH_ERRCODE: &str = "handshake-autherrcode";
+
+    /// Frame header: `event`, `card`, `ping` or `pong`.
+    pub const HEADER_TYPE: &str = "type";
+    /// Frame header: the message id, the same in every fragment of a message.
+    pub const HEADER_MESSAGE_ID: &str = "message_id";
+    /// Frame header: how many fragments the message has (1 if whole).
+    pub const HEADER_SUM: &str = "sum";
+    /// Frame header: the fragment's index, from 0.
+    pub const HEADER_SEQ: &str = "seq";
+    /// Frame header: the trace id.
+    pub const HEADER_TRACE_ID: &str = "trace_id";
+    /// Frame header, added by the app to its answer: how long its handler took, in ms.
+    pub const HEADER_BIZ_RT: &str = "biz_rt";
+    /// `type` of an event (a `card.action.trigger` callback too).
+    pub const TYPE_EVENT: &str = "event";
+    /// `type` of a card frame (the old card callback; the SDKs drop it).
+    pub const TYPE_CARD: &str = "card";
+    /// `type` of a ping.
+    pub const TYPE_PING: &str = "ping";
+    /// `type` of a pong (its payload is the `ClientConfig` JSON).
+    pub const TYPE_PONG: &str = "pong";
 }
 
 #[cfg(test)]

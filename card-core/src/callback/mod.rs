@@ -9,10 +9,15 @@
 //! - [`Receiver`]: the tower `Service` to mount at your callback URL's path.
 //! - [`crypto`]: the signature and encryption, as Lark does them.
 
+// Without `callback`, the long connection uses these types but not the receiver's helpers.
+#[cfg_attr(not(feature = "callback"), allow(dead_code))]
 mod action;
+#[cfg_attr(not(feature = "callback"), allow(dead_code))]
 mod answer;
+#[cfg(feature = "callback")]
 pub mod crypto;
 mod error;
+#[cfg(feature = "callback")]
 mod receiver;
 
 pub use action::{
@@ -21,6 +26,7 @@ pub use action::{
 };
 pub use answer::{Answer, AnyVersion, Original, Toast, ToastKind, V2Card, V2};
 pub use error::CallbackError;
+#[cfg(feature = "callback")]
 pub use receiver::{
     Receiver, ReceiverBuilder, ReceiverStats, Refusal, DEFAULT_ANSWER_WITHIN, DEFAULT_MAX_BODY,
     DEFAULT_NONCE_CAPACITY, DEFAULT_REPLAY_WINDOW,

@@ -309,6 +309,18 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// The HTTP client, for the long connection's endpoint.
+    #[cfg(feature = "long-connection")]
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// The credentials, for the long connection's endpoint.
+    #[cfg(feature = "long-connection")]
+    pub(crate) fn credentials(&self) -> &Credentials {
+        &self.inner.credentials
+    }
+
     /// Sends a card; its message id is what [`Client::update_card`] takes.
     pub async fn send_card(
         &self,

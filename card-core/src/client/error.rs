@@ -140,7 +140,7 @@ pub enum ClientError {
     },
     /// A callback token refused before any request (expired, or used up); its
     /// [`lark_code`](ClientError::lark_code) is the one Lark would answer.
-    #[cfg(feature = "callback")]
+    #[cfg(any(feature = "callback", feature = "long-connection"))]
     #[error(transparent)]
     SpentToken(SpentToken),
     /// The updater stopped this message's stream after a terminal error.
@@ -155,7 +155,7 @@ pub enum ClientError {
     },
 }
 
-#[cfg(feature = "callback")]
+#[cfg(any(feature = "callback", feature = "long-connection"))]
 /// Why a callback token was refused before any request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -168,7 +168,7 @@ pub enum SpentToken {
     UsedUp,
 }
 
-#[cfg(feature = "callback")]
+#[cfg(any(feature = "callback", feature = "long-connection"))]
 impl SpentToken {
     /// The code Lark answers for such a token: 300030 or 300040.
     pub fn lark_code(self) -> LarkCode {
@@ -208,6 +208,16 @@ pub enum ConfigError {
     /// it may quote the URL, which may hold a password.
     #[error("the Redis URL is not a valid redis:// URL")]
     RedisUrl,
+    /// The long connection was given a client without an app's id and secret (a user token
+    /// cannot open it).
+    #[cfg(feature = "long-connection")]
+    #[error("the long connection needs an app's id and secret: build the client with `.app(id, secret)`")]
+    LongConnectionNeedsApp,
+    /// The long connection's TLS configuration could not be built (the platform's
+    /// certificate verifier).
+    #[cfg(feature = "long-connection")]
+    #[error("the long connection's TLS configuration could not be built")]
+    LongConnectionTls(#[source] rustls::Error),
     /// The updater was used outside a Tokio runtime: it sends in the background.
     #[error("the updater sends in the background: call it inside a Tokio runtime")]
     NoRuntime(#[source] tokio::runtime::TryCurrentError),
@@ -242,7 +252,7 @@ impl ClientError {
             ClientError::RetriesExhausted { last, .. } => last.lark_code(),
             ClientError::StreamStopped { code, .. } => *code,
             // Refused before asking: the code Lark would have answered.
-            #[cfg(feature = "callback")]
+            #[cfg(any(feature = "callback", feature = "long-connection"))]
             ClientError::SpentToken(spent) => Some(spent.lark_code()),
             _ => None,
         }

@@ -28,7 +28,7 @@
 mod api;
 mod auth;
 mod error;
-#[cfg(feature = "callback")]
+#[cfg(any(feature = "callback", feature = "long-connection"))]
 mod later;
 mod limiter;
 mod limits;
@@ -41,8 +41,10 @@ mod updater;
 
 pub use api::{Client, ClientBuilder, Domain, Recipient};
 pub use auth::Credentials;
-#[cfg(feature = "callback")]
+#[cfg(any(feature = "callback", feature = "long-connection"))]
 pub use error::SpentToken;
+#[cfg(feature = "long-connection")]
+pub(crate) use error::WithCauses;
 pub use error::{ApiError, CardContentError, ClientError, ConfigError};
 pub use limits::Limits;
 #[cfg(feature = "redis")]
