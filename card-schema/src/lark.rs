@@ -277,6 +277,30 @@ lark_codes! {
     /// 300090: a delayed update of a card that is not shared needs `open_ids`.
     DelayedOpenIdsRequired = 300090,
         "a card that is not shared needs `open_ids` in a delayed update", Never;
+    /// 1: the long connection's endpoint (`POST /callback/ws/endpoint`) is busy: try again
+    /// (the official SDKs' `SYSTEM_BUSY`).
+    WsSystemBusy = 1,
+        "the long connection's service is busy: connect again later", Backoff;
+    /// 403: the long connection's handshake was forbidden (`Handshake-Status: 403`; the SDKs'
+    /// `FORBIDDEN`, a client error they do not retry).
+    WsForbidden = 403,
+        "the long connection's handshake was forbidden", Never;
+    /// 514: the long connection's authentication failed (`Handshake-Status: 514`, the SDKs'
+    /// `AUTH_FAILED`; `Handshake-Autherrcode` says why).
+    WsAuthFailed = 514,
+        "the long connection's authentication failed", Never;
+    /// 1000040343: an internal error of the long connection's service: try again (the SDKs'
+    /// `INTERNAL_ERROR`).
+    WsInternalError = 1000040343,
+        "an internal error of the long connection's service: connect again later", Backoff;
+    /// 1000040344: the long connection's endpoint was asked without credentials (the SDKs'
+    /// `NO_CREDENTIAL`).
+    WsNoCredential = 1000040344,
+        "the long connection's endpoint was asked without credentials", Never;
+    /// 1000040350: the app already has [`limits::LONG_CONNECTIONS_PER_APP`] long connections
+    /// (`Handshake-Autherrcode` of a refused handshake; the SDKs' `EXCEED_CONN_LIMIT`).
+    WsConnectionLimit = 1000040350,
+        "the app has too many long connections (50)", Never;
 }
 
 macro_rules! card_sub_codes {
@@ -399,6 +423,27 @@ pub mod limits {
     /// How many delayed updates one callback token makes (300040 beyond): "同一个 token 只能使用
     /// 2 次" (one page says 3; 2 holds under both).
     pub const CALLBACK_TOKEN_USES: u32 = 2;
+    /// The most long connections (WebSockets) one app holds at once; the next is refused
+    /// with 1000040350: "每个应用最多建立 50 个连接".
+    pub const LONG_CONNECTIONS_PER_APP: usize = 50;
+    /// When Lark pushes an event again that was not answered within
+    /// [`CALLBACK_ANSWER_WITHIN`], counted from the first push: "15秒后、5分钟后、1小时后、6小时后"
+    /// (at most 4 more times).
+    pub const EVENT_PUSHED_AGAIN_AFTER: [Duration; 4] = [
+        Duration::from_secs(15),
+        Duration::from_secs(5 * 60),
+        Duration::from_secs(3600),
+        Duration::from_secs(6 * 3600),
+    ];
+    /// The long connection's `ClientConfig.PingInterval` Lark answers by default (seconds).
+    pub const LONG_CONNECTION_PING_INTERVAL: Duration = Duration::from_secs(120);
+    /// `ClientConfig.ReconnectInterval` by default: the wait between two reconnections.
+    pub const LONG_CONNECTION_RECONNECT_INTERVAL: Duration = Duration::from_secs(120);
+    /// `ClientConfig.ReconnectNonce` by default: the first reconnection waits a random time
+    /// up to this.
+    pub const LONG_CONNECTION_RECONNECT_NONCE: Duration = Duration::from_secs(30);
+    /// `ClientConfig.ReconnectCount` by default: negative, reconnect for ever.
+    pub const LONG_CONNECTION_RECONNECT_COUNT: i64 = -1;
 }
 
 #[cfg(test)]
