@@ -435,3 +435,55 @@ async fn a_user_message_is_pushed_again_on_the_clock_until_answered() -> TestRes
     assert_eq!(next.header("type"), Some("pong"), "{next:?}");
     Ok(())
 }
+
+#[tokio::test]
+async fn an_event_never_answered_is_pushed_again_after_15_s_5_min_1_h_and_6_h() -> TestResult {
+    let emulator = Emulator::builder().paused_clock().start().await?;
+    let (mut socket, _) = connect(&emulator).await?;
+    emulator.wait_for_long_connections(APP_ID, 1).await;
+    let first_ms = emulator.clock().now_millis();
+    let app = async {
+        let (_, payload, _) = next_event(&mut socket).await?;
+        emulator.clock().advance(Duration::from_secs(3));
+        Ok::<_, Box<dyn std::error::Error>>(payload)
+    };
+    let event = json!({ "object": { "id": "x" } });
+    let (first, pushed) = tokio::join!(app, emulator.push_event(APP_ID, "custom.event_v1", event));
+    let (first, pushed) = (first?, pushed?);
+    assert_eq!(pushed.answer_code, None);
+    let first: Value = serde_json::from_slice(&first)?;
+    assert_eq!(first["header"]["event_type"], "custom.event_v1");
+
+    let mut elapsed = Duration::from_secs(3);
+    for after in lark_card::lark::limits::EVENT_PUSHED_AGAIN_AFTER {
+        // A moment before, nothing; at the time, the same event again.
+        emulator
+            .clock()
+            .advance(after - elapsed - Duration::from_millis(1));
+        assert_eq!(emulator.events()[0].pushes.len(), pushes_before(after));
+        emulator.clock().advance(Duration::from_millis(1));
+        let (_, payload, _) = next_event(&mut socket).await?;
+        let again: Value = serde_json::from_slice(&payload)?;
+        assert_eq!(again["header"]["event_id"], first["header"]["event_id"]);
+        emulator.clock().advance(Duration::from_secs(3));
+        elapsed = after + Duration::from_secs(3);
+    }
+    let events = emulator.events();
+    let at: Vec<u64> = events[0]
+        .pushes
+        .iter()
+        .filter_map(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(0) - first_ms)
+        .collect();
+    assert_eq!(at, [0, 15_000, 300_000, 3_600_000, 21_600_000]);
+    assert_eq!(events[0].answer_code, None);
+    Ok(())
+}
+
+/// How many pushes were made before the push again at `after`.
+fn pushes_before(after: Duration) -> usize {
+    1 + lark_card::lark::limits::EVENT_PUSHED_AGAIN_AFTER
+        .iter()
+        .filter(|a| **a < after)
+        .count()
+}
