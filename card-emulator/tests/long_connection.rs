@@ -487,3 +487,75 @@ fn pushes_before(after: Duration) -> usize {
         .filter(|a| **a < after)
         .count()
 }
+
+#[tokio::test]
+async fn the_control_endpoints_push_a_user_message_list_events_and_close_connections() -> TestResult
+{
+    let emulator = Emulator::start().await?;
+    let (mut socket, _) = connect(&emulator).await?;
+    emulator.wait_for_long_connections(APP_ID, 1).await;
+    let http = reqwest::Client::new();
+    let control = |path: &str| format!("{}/__emulator{path}", emulator.base_url());
+
+    let status: Value = http
+        .get(control("/long_connection"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(status["connections"][APP_ID], 1);
+
+    let app = async {
+        let (frame, payload, _) = next_event(&mut socket).await?;
+        answer(&mut socket, frame, &json!({})).await?;
+        Ok::<_, Box<dyn std::error::Error>>(payload)
+    };
+    let push = http
+        .post(control(&format!("/apps/{APP_ID}/user_messages")))
+        .json(
+            &json!({ "chat_id": "oc_team", "text": "ping?", "chat_type": "p2p",
+                        "operator": { "open_id": "ou_http" } }),
+        )
+        .send();
+    let (payload, pushed) = tokio::join!(app, push);
+    let event: Value = serde_json::from_slice(&payload?)?;
+    let pushed: Value = pushed?.json().await?;
+    assert_eq!(pushed["answer_code"], 200);
+    assert_eq!(pushed["event_id"], event["header"]["event_id"]);
+    assert_eq!(event["event"]["message"]["chat_type"], "p2p");
+    assert_eq!(event["event"]["sender"]["sender_id"]["open_id"], "ou_http");
+    let events: Value = http.get(control("/events")).send().await?.json().await?;
+    assert_eq!(events[0]["event_type"], "im.message.receive_v1");
+
+    // An app without a connection: the push is refused, naming why.
+    let refused = http
+        .post(control("/apps/cli_nobody/events"))
+        .json(&json!({ "event_type": "x", "event": {} }))
+        .send()
+        .await?;
+    assert_eq!(refused.status(), 404);
+
+    let closed: Value = http
+        .post(control(&format!("/apps/{APP_ID}/long_connection/close")))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(closed["closed"], 1);
+    emulator.wait_for_long_connections(APP_ID, 0).await;
+    let none = http
+        .post(control(&format!("/apps/{APP_ID}/events")))
+        .json(&json!({ "event_type": "x", "event": {} }))
+        .send()
+        .await?;
+    assert_eq!(none.status(), 400);
+    let error: Value = none.json().await?;
+    assert!(
+        error["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("no long connection"),
+        "{error}"
+    );
+    Ok(())
+}
