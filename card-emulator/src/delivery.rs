@@ -329,25 +329,34 @@ impl Delivery {
         let shared = shared.clone();
         let app_id = app_id.to_owned();
         tokio::spawn(async move {
-            for after in EVENT_PUSHED_AGAIN_AFTER {
-                shared
-                    .clock
-                    .reached(now_ms.saturating_add(millis(after)))
-                    .await;
-                let at = shared.clock.now_ms();
-                let Some(connection) = delivery.hub.choose(&app_id, &mut shared.lock().rng) else {
-                    continue;
-                };
-                shared
-                    .lock()
-                    .long_connections
-                    .pushed_again(&event_id, to_system_time(at));
-                let deadline = at.saturating_add(millis(ANSWER_WITHIN));
-                if let Some(frame) = delivery.push(&shared, &connection, &bytes, deadline).await {
-                    let code = answer_code(&frame);
-                    shared.lock().long_connections.answered(&event_id, code);
-                    return;
+            let again = async {
+                for after in EVENT_PUSHED_AGAIN_AFTER {
+                    shared
+                        .clock
+                        .reached(now_ms.saturating_add(millis(after)))
+                        .await;
+                    let at = shared.clock.now_ms();
+                    let Some(connection) = delivery.hub.choose(&app_id, &mut shared.lock().rng)
+                    else {
+                        continue;
+                    };
+                    shared
+                        .lock()
+                        .long_connections
+                        .pushed_again(&event_id, to_system_time(at));
+                    let deadline = at.saturating_add(millis(ANSWER_WITHIN));
+                    if let Some(frame) = delivery.push(&shared, &connection, &bytes, deadline).await
+                    {
+                        let code = answer_code(&frame);
+                        shared.lock().long_connections.answered(&event_id, code);
+                        return;
+                    }
                 }
+            };
+            // The emulator stopping ends the wait (with a paused clock it could last for ever).
+            tokio::select! {
+                () = again => {}
+                () = delivery.hub.stopped() => {}
             }
         });
         Ok(record)

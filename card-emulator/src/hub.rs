@@ -8,6 +8,7 @@
 //! [`Hub::wait_for`].
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use lark_card::lark::limits::LONG_CONNECTIONS_PER_APP;
@@ -45,6 +46,9 @@ struct Inner {
 pub(crate) struct Hub {
     inner: Mutex<Inner>,
     changed: Notify,
+    /// Set when the server stops: pushes waiting to be made again give up.
+    stopped: AtomicBool,
+    stopping: Notify,
 }
 
 /// A connection's place in the hub; dropping it unregisters the connection.
@@ -180,6 +184,23 @@ impl Hub {
         let waiting = self.lock().pending.remove(message_id);
         if let Some(waiting) = waiting {
             let _ = waiting.send(frame);
+        }
+    }
+
+    /// The server stops: every connection is closed, and [`Hub::stopped`] ends.
+    pub(crate) fn shut_down(&self) {
+        self.stopped.store(true, Ordering::SeqCst);
+        self.stopping.notify_waiters();
+        self.close(None);
+    }
+
+    /// Ends when the server stops.
+    pub(crate) async fn stopped(&self) {
+        let stopping = self.stopping.notified();
+        tokio::pin!(stopping);
+        stopping.as_mut().enable();
+        if !self.stopped.load(Ordering::SeqCst) {
+            stopping.await;
         }
     }
 

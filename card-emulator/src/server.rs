@@ -88,7 +88,7 @@ pub(crate) async fn serve(
     }
     // Dropping the set aborts every connection task; the long connections, served by tasks
     // of their own once upgraded, are told to close.
-    app_delivery.hub.close(None);
+    app_delivery.hub.shut_down();
     connections.shutdown().await;
 }
 
