@@ -217,6 +217,60 @@ impl Click {
     }
 }
 
+/// How an interaction reached the app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// Posted to the callback URL.
+    Http,
+    /// Pushed over a long connection.
+    LongConnection,
+}
+
+/// A user's text message to the bot, pushed over the long connection as an
+/// `im.message.receive_v1` event
+/// ([`Emulator::push_user_message`](crate::Emulator::push_user_message)). The JSON of
+/// `POST /__emulator/apps/{app_id}/user_messages` has the same fields:
+/// `{"chat_id", "text", "chat_type"?, "operator"?}`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserMessage {
+    pub(crate) chat_id: String,
+    pub(crate) text: String,
+    #[serde(default = "group")]
+    pub(crate) chat_type: String,
+    #[serde(default)]
+    pub(crate) operator: Operator,
+}
+
+fn group() -> String {
+    "group".to_owned()
+}
+
+impl UserMessage {
+    /// `text` written in a group chat by the default operator.
+    pub fn new(chat_id: impl Into<String>, text: impl Into<String>) -> Self {
+        UserMessage {
+            chat_id: chat_id.into(),
+            text: text.into(),
+            chat_type: group(),
+            operator: Operator::default(),
+        }
+    }
+
+    /// Written in a one-to-one chat with the bot (`chat_type` `p2p`).
+    pub fn p2p(mut self) -> Self {
+        self.chat_type = "p2p".to_owned();
+        self
+    }
+
+    /// Written by this user.
+    pub fn by(mut self, operator: Operator) -> Self {
+        self.operator = operator;
+        self
+    }
+}
+
 /// What happened to one simulated interaction.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 #[non_exhaustive]
@@ -235,7 +289,11 @@ pub struct Interaction {
     pub tag: String,
     /// The callback's body before encryption, as posted.
     pub callback: Value,
-    /// The HTTP status of the app's answer (`None` if it did not answer).
+    /// How the callback went to the app: posted to its callback URL, or pushed over one of
+    /// its long connections (`None` when it had neither).
+    pub via: Option<Via>,
+    /// The HTTP status of the app's answer, or the `code` of its answer frame over the long
+    /// connection (`None` if it did not answer).
     pub status: Option<u16>,
     /// 0, or Lark's code for a late or bad answer ([`LarkCode`](lark_card::lark::LarkCode) names them).
     pub code: i64,

@@ -1,31 +1,46 @@
-//! Delivering callbacks: a simulated interaction becomes Lark's `card.action.trigger`
-//! callback, posted to the app's callback URL over HTTP (encrypted and signed with the app's
-//! Encrypt Key), and the app's answer is applied to the message.
+//! Delivering callbacks and events: a simulated interaction becomes Lark's
+//! `card.action.trigger` callback, pushed over one of the app's long connections if it has
+//! any, else posted to the app's callback URL over HTTP (encrypted and signed with the app's
+//! Encrypt Key), and the app's answer is applied to the message the same way whichever way it
+//! came. Other events go over the long connection only, and are pushed again while
+//! unanswered.
 //!
-//! The rules are in [`callbacks`](crate::callbacks); the element is found by
+//! The rules are in [`callbacks`](crate::callbacks) and
+//! [`long_connections`](crate::long_connections); the element is found by
 //! [`card_action`](crate::card_action), the answer checked by [`answer`](crate::answer),
-//! and what happened is kept in the state. This is the only module that makes HTTP requests.
+//! and what happened is kept in the state. This is the only module that makes HTTP requests;
+//! the live connections are the [`hub`](crate::hub)'s.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
+use base64::Engine as _;
 use lark_card::callback::crypto;
+use lark_card::lark::long_connection::EVENT_RETRIES_AFTER;
 use lark_card::lark::{self, LarkCode};
 use lark_card::Secret;
+use prost::Message as _;
 use serde_json::{json, Value};
 
 use crate::answer::{self, Applied};
-use crate::callbacks::{CallbackApp, Click, Interaction, Operator, ANSWER_WITHIN};
+use crate::callbacks::{
+    CallbackApp, Click, Interaction, Operator, UserMessage, Via, ANSWER_WITHIN,
+};
 use crate::card_action;
 use crate::clock::{millis, to_system_time};
 use crate::errors::EmulatorError;
+use crate::hub::{Chosen, Hub};
+use crate::ids::{self, Rng};
 use crate::inspect::{ClickedEntry, MessageState, RevisionKind};
+use crate::long_connections::PushedEvent;
+use crate::pbbp2::{Frame, METHOD_DATA};
 use crate::state::Shared;
 
-/// The HTTP client that posts callbacks, built on first use.
+/// The HTTP client that posts callbacks, built on first use, and the live long connections.
 #[derive(Debug, Default)]
 pub(crate) struct Delivery {
     http: Mutex<Option<reqwest::Client>>,
+    pub(crate) hub: Arc<Hub>,
 }
 
 impl Delivery {
@@ -57,26 +72,47 @@ impl Delivery {
         let now_ms = shared.clock.now_ms();
         let prepared = prepare(shared, message_id, &click, now_ms)?;
         let started = Instant::now();
-        let (status, applied) = match &prepared.app {
-            None => (
+        // Lark waits 3 seconds of the emulator's clock: real time while it runs, an advance
+        // past them while it is paused.
+        let deadline = now_ms.saturating_add(millis(ANSWER_WITHIN));
+        let connection = self.hub.choose(&prepared.app_id, &mut shared.lock().rng);
+        let (via, status, applied) = match (connection, &prepared.app) {
+            (Some(connection), _) => {
+                let body = prepared.callback.to_string();
+                let (status, applied) = match self
+                    .push(shared, &connection, body.as_bytes(), deadline)
+                    .await
+                {
+                    Some(frame) => read_answer(&frame, prepared.original_v2),
+                    None => (
+                        None,
+                        Applied::refused(
+                            LarkCode::CallbackTimeout,
+                            "no answer frame within 3 seconds",
+                        ),
+                    ),
+                };
+                (Some(Via::LongConnection), status, applied)
+            }
+            (None, None) => (
+                None,
                 None,
                 Applied::refused(
                     LarkCode::CallbackUrlMissing,
-                    "the app has no callback URL (start the emulator with --callback-url, or \
-                     POST /__emulator/apps/{app_id}/callback)",
+                    "the app has neither a long connection nor a callback URL (start the \
+                     emulator with --callback-url, POST /__emulator/apps/{app_id}/callback, or \
+                     connect a client to POST /callback/ws/endpoint)",
                 ),
             ),
-            Some(app) => {
-                // Lark waits 3 seconds of the emulator's clock: real time while it runs, an
-                // advance past them while it is paused.
-                let deadline = now_ms.saturating_add(millis(ANSWER_WITHIN));
-                tokio::select! {
+            (None, Some(app)) => {
+                let (status, applied) = tokio::select! {
                     posted = self.post(app, &prepared, now_ms) => posted?,
                     () = shared.clock.reached(deadline) => (
                         None,
                         Applied::refused(LarkCode::CallbackTimeout, "no answer within 3 seconds"),
                     ),
-                }
+                };
+                (Some(Via::Http), status, applied)
             }
         };
         let latency_ms = millis(started.elapsed());
@@ -112,6 +148,7 @@ impl Delivery {
             operator: prepared.operator,
             tag: prepared.tag,
             callback: prepared.callback,
+            via,
             status,
             code: applied.code.map_or(lark::SUCCESS, LarkCode::code),
             error: applied.error,
@@ -126,6 +163,7 @@ impl Delivery {
             &interaction.event_id,
             interaction.code,
             interaction.toast.clone(),
+            interaction.via,
         );
         state.callbacks.push_interaction(interaction.clone());
         Ok(interaction)
@@ -193,6 +231,272 @@ impl Delivery {
             )),
         }
     }
+}
+
+impl Delivery {
+    /// Pushes `body` over a connection (in fragments above the fragment size) as an `event`
+    /// data frame, and waits for its answer frame until `deadline` (the emulator's clock).
+    async fn push(
+        &self,
+        shared: &Shared,
+        connection: &Chosen,
+        body: &[u8],
+        deadline: u64,
+    ) -> Option<Frame> {
+        let now_ms = shared.clock.now_ms();
+        let (message_id, frames) = {
+            let mut state = shared.lock();
+            let size = state.long_connections.settings.fragment_size;
+            event_frames(&mut state.rng, connection.service, body, size, now_ms)
+        };
+        let answer = self.hub.expect_answer(&message_id);
+        // A connection gone meanwhile answers nothing: the deadline passes as for silence.
+        let _sent = connection.send(frames);
+        // An answer that came before the deadline wins even when the clock has passed it by
+        // the time this task runs (an advance of a paused clock).
+        let answered = tokio::select! {
+            biased;
+            answer = answer => answer.ok(),
+            () = shared.clock.reached(deadline) => None,
+        };
+        self.hub.forget(&message_id);
+        answered
+    }
+
+    /// Pushes an event (`{"schema":"2.0","header":{…},"event":…}`) to one of the app's long
+    /// connections and waits up to 3 seconds for its answer; unanswered, it is pushed again
+    /// on the emulator's clock ([`EVENT_RETRIES_AFTER`]) until answered.
+    pub(crate) async fn push_event(
+        self: &Arc<Self>,
+        shared: &Arc<Shared>,
+        app_id: &str,
+        event_type: &str,
+        event: Value,
+    ) -> Result<PushedEvent, EmulatorError> {
+        let now_ms = shared.clock.now_ms();
+        let (connection, body) = {
+            let mut state = shared.lock();
+            if !state.has_app(app_id) {
+                return Err(EmulatorError::UnknownApp(app_id.to_owned()));
+            }
+            let token = state
+                .callbacks
+                .app(app_id)
+                .map(|app| app.verification_token.clone())
+                .unwrap_or_default();
+            let connection = self
+                .hub
+                .choose(app_id, &mut state.rng)
+                .ok_or_else(|| EmulatorError::NoLongConnection(app_id.to_owned()))?;
+            let body = json!({
+                "schema": "2.0",
+                "header": {
+                    "event_id": state.rng.hex(32),
+                    "token": token,
+                    "create_time": now_ms.to_string(),
+                    "event_type": event_type,
+                    "tenant_key": "emulated_tenant",
+                    "app_id": app_id,
+                },
+                "event": event,
+            });
+            (connection, body)
+        };
+        let event_id = body["header"]["event_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let mut record = PushedEvent {
+            event_id: event_id.clone(),
+            event_type: event_type.to_owned(),
+            app_id: app_id.to_owned(),
+            body: body.clone(),
+            pushes: vec![to_system_time(now_ms)],
+            answer_code: None,
+        };
+        shared.lock().long_connections.push_event(record.clone());
+        let bytes = body.to_string().into_bytes();
+        let deadline = now_ms.saturating_add(millis(ANSWER_WITHIN));
+        if let Some(code) = self
+            .push(shared, &connection, &bytes, deadline)
+            .await
+            .map(|frame| answer_code(&frame))
+        {
+            shared.lock().long_connections.answered(&event_id, code);
+            record.answer_code = Some(code);
+            return Ok(record);
+        }
+        let delivery = self.clone();
+        let shared = shared.clone();
+        let app_id = app_id.to_owned();
+        tokio::spawn(async move {
+            let again = async {
+                for after in EVENT_RETRIES_AFTER {
+                    shared
+                        .clock
+                        .reached(now_ms.saturating_add(millis(after)))
+                        .await;
+                    let at = shared.clock.now_ms();
+                    let Some(connection) = delivery.hub.choose(&app_id, &mut shared.lock().rng)
+                    else {
+                        continue;
+                    };
+                    shared
+                        .lock()
+                        .long_connections
+                        .pushed_again(&event_id, to_system_time(at));
+                    let deadline = at.saturating_add(millis(ANSWER_WITHIN));
+                    if let Some(frame) = delivery.push(&shared, &connection, &bytes, deadline).await
+                    {
+                        let code = answer_code(&frame);
+                        shared.lock().long_connections.answered(&event_id, code);
+                        return;
+                    }
+                }
+            };
+            // The emulator stopping ends the wait (with a paused clock it could last for ever).
+            tokio::select! {
+                () = again => {}
+                () = delivery.hub.stopped() => {}
+            }
+        });
+        Ok(record)
+    }
+}
+
+/// The frames of one event: its JSON whole, or in fragments of `size` bytes, all with one
+/// `message_id` (returned with them).
+fn event_frames(
+    rng: &mut Rng,
+    service: i32,
+    body: &[u8],
+    size: Option<usize>,
+    now_ms: u64,
+) -> (String, Vec<Vec<u8>>) {
+    let message_id = format!("msg_{}", rng.hex(24));
+    let trace_id = rng.hex(32);
+    let seq_id = rng.next_u64();
+    let log_id = rng.next_u64();
+    let chunks: Vec<&[u8]> = match size {
+        Some(size) if body.len() > size => body.chunks(size.max(1)).collect(),
+        _ => vec![body],
+    };
+    let sum = chunks.len();
+    let frames = chunks
+        .into_iter()
+        .enumerate()
+        .map(|(seq, chunk)| {
+            let mut frame = Frame {
+                seq_id,
+                log_id,
+                service,
+                method: METHOD_DATA,
+                payload: Some(chunk.to_vec()),
+                ..Frame::default()
+            };
+            frame.push_header("type", "event");
+            frame.push_header("message_id", message_id.clone());
+            frame.push_header("sum", sum.to_string());
+            frame.push_header("seq", seq.to_string());
+            frame.push_header("trace_id", trace_id.clone());
+            frame.push_header("timestamp", now_ms.to_string());
+            frame.encode_to_vec()
+        })
+        .collect();
+    (message_id, frames)
+}
+
+/// The `code` of an answer frame's payload (`{"code":200,…}`), 0 if it has none.
+fn answer_code(frame: &Frame) -> i64 {
+    frame
+        .payload
+        .as_deref()
+        .and_then(|payload| serde_json::from_slice::<Value>(payload).ok())
+        .and_then(|payload| payload.get("code").and_then(Value::as_i64))
+        .unwrap_or(0)
+}
+
+/// An answer frame to a callback: `{"code":200,"data":<base64 of the answer JSON>}` (`data`
+/// left out or `null` for an empty answer). Its status is the payload's `code`.
+fn read_answer(frame: &Frame, original_v2: bool) -> (Option<u16>, Applied) {
+    let payload = frame
+        .payload
+        .as_deref()
+        .and_then(|payload| serde_json::from_slice::<Value>(payload).ok());
+    let Some(Value::Object(payload)) = payload else {
+        return (
+            None,
+            Applied::refused(
+                LarkCode::CallbackBadBody,
+                "the answer frame's payload is not a JSON object",
+            ),
+        );
+    };
+    let code = payload.get("code").and_then(Value::as_i64).unwrap_or(0);
+    let status = u16::try_from(code).ok();
+    if code != 200 {
+        return (
+            status,
+            Applied::refused(
+                LarkCode::CallbackNot200,
+                format!("the answer frame's code is {code}, not 200"),
+            ),
+        );
+    }
+    let answer = match payload.get("data") {
+        None | Some(Value::Null) => b"{}".to_vec(),
+        Some(Value::String(data)) => match base64::engine::general_purpose::STANDARD.decode(data) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                return (
+                    status,
+                    Applied::refused(
+                        LarkCode::CallbackBadBody,
+                        format!("the answer frame's `data` is not base64: {error}"),
+                    ),
+                )
+            }
+        },
+        Some(_) => {
+            return (
+                status,
+                Applied::refused(
+                    LarkCode::CallbackBadBody,
+                    "the answer frame's `data` is not a base64 string",
+                ),
+            )
+        }
+    };
+    (status, answer::check(original_v2, &answer))
+}
+
+/// A user's message to the bot: the `event` of `im.message.receive_v1`.
+pub(crate) fn message_event(rng: &mut Rng, message: &UserMessage, now_ms: u64) -> Value {
+    let operator = &message.operator;
+    let now = now_ms.to_string();
+    json!({
+        "sender": {
+            "sender_id": {
+                "union_id": operator.union_id,
+                "user_id": operator.user_id,
+                "open_id": operator.open_id,
+            },
+            "sender_type": "user",
+            "tenant_key": "emulated_tenant",
+        },
+        "message": {
+            "message_id": ids::message_id(rng),
+            "root_id": "",
+            "parent_id": "",
+            "create_time": now,
+            "update_time": now,
+            "chat_id": message.chat_id,
+            "chat_type": message.chat_type,
+            "message_type": "text",
+            "content": json!({ "text": message.text }).to_string(),
+            "mentions": [],
+        },
+    })
 }
 
 /// A callback ready to post, and what the interaction will record.
@@ -291,6 +595,7 @@ fn prepare(
             open_id: operator.open_id.clone(),
             code: None,
             toast: None,
+            via: None,
         },
         now_ms,
     );

@@ -6,13 +6,14 @@ use std::time::SystemTime;
 
 use tokio::sync::{oneshot, watch};
 
-use crate::callbacks::{CallbackApp, Click, Interaction};
+use crate::callbacks::{CallbackApp, Click, Interaction, UserMessage};
 use crate::clock::Clock;
 use crate::delivery::Delivery;
 use crate::errors::EmulatorError;
 use crate::faults::Faults;
 use crate::ids::Rng;
 use crate::inspect::{Counts, MessageState, MessageView, RecordedRequest, Revision};
+use crate::long_connections::{ClientConfig, LongConnectionSettings, PushedEvent};
 use crate::server::{self, AppState};
 use crate::state::{Shared, State};
 
@@ -83,9 +84,23 @@ pub struct EmulatorBuilder {
     seed: Option<u64>,
     start_time: Option<SystemTime>,
     paused: bool,
+    long_connections: LongConnectionSettings,
 }
 
 impl EmulatorBuilder {
+    /// The long connection's `ClientConfig` (ping interval, reconnection values) that the
+    /// endpoint and every pong hand out, instead of Lark's defaults.
+    pub fn client_config(mut self, config: ClientConfig) -> Self {
+        self.long_connections.client_config = config;
+        self
+    }
+
+    /// Events longer than `bytes` go over the long connection in fragments of `bytes`.
+    pub fn fragment_size(mut self, bytes: usize) -> Self {
+        self.long_connections.fragment_size = Some(bytes).filter(|b| *b > 0);
+        self
+    }
+
     /// Adds an app that can get tokens with this secret. Without any, the emulator has
     /// [`DEFAULT_APP_ID`] with [`DEFAULT_APP_SECRET`]. The first app is the sender of
     /// [`Emulator::send_card`].
@@ -129,6 +144,7 @@ impl EmulatorBuilder {
         for (app_id, secret) in &self.apps {
             state.add_app(app_id, secret);
         }
+        state.long_connections.settings = self.long_connections;
         let clock = Clock::new(self.start_time.unwrap_or_else(SystemTime::now), self.paused);
         let app = AppState {
             shared: Arc::new(Shared::new(clock, state)),
@@ -187,6 +203,7 @@ impl Emulator {
             seed: None,
             start_time: None,
             paused: false,
+            long_connections: LongConnectionSettings::default(),
         }
     }
 
@@ -354,6 +371,80 @@ impl Emulator {
     /// Every simulated interaction so far, oldest first.
     pub fn interactions(&self) -> Vec<Interaction> {
         self.shared.lock().callbacks.interactions().to_vec()
+    }
+
+    // ----- the long connection -----
+
+    /// How many long connections an app has now.
+    pub fn long_connections(&self, app_id: &str) -> usize {
+        self.delivery.hub.count(app_id)
+    }
+
+    /// Waits until an app has exactly `n` long connections: a client connected, or a
+    /// closed connection noticed (at once: its socket's end unregisters it).
+    pub async fn wait_for_long_connections(&self, app_id: &str, n: usize) {
+        self.delivery.hub.wait_for(app_id, n).await;
+    }
+
+    /// The long connection's settings now.
+    pub fn long_connection_settings(&self) -> LongConnectionSettings {
+        self.shared.lock().long_connections.settings
+    }
+
+    /// Hands out this `ClientConfig` from now on (the endpoint, and the next pongs).
+    pub fn set_client_config(&self, config: ClientConfig) {
+        self.shared.lock().long_connections.settings.client_config = config;
+    }
+
+    /// Events longer than `bytes` go in fragments of `bytes`; `None`: never split.
+    pub fn set_fragment_size(&self, bytes: Option<usize>) {
+        self.shared.lock().long_connections.settings.fragment_size = bytes.filter(|b| *b > 0);
+    }
+
+    /// The next `n` requests to `POST /callback/ws/endpoint` answer 'system busy' (code 1).
+    pub fn long_connection_busy_next(&self, n: u64) {
+        let mut state = self.shared.lock();
+        let settings = &mut state.long_connections.settings;
+        settings.busy_next = settings.busy_next.saturating_add(n);
+    }
+
+    /// Closes an app's long connections, as the service does when it drops them; how many.
+    pub fn close_long_connections(&self, app_id: &str) -> usize {
+        self.delivery.hub.close(Some(app_id))
+    }
+
+    /// Pushes an event (`event` is the envelope's `event` object) over one of the app's long
+    /// connections, chosen at random; returns once it is answered or 3 seconds of the
+    /// emulator's clock have passed. Unanswered, it is pushed again 15 s, 5 min, 1 h and 6 h
+    /// after the first push (see [`Emulator::events`]).
+    pub async fn push_event(
+        &self,
+        app_id: &str,
+        event_type: &str,
+        event: serde_json::Value,
+    ) -> Result<PushedEvent, EmulatorError> {
+        self.delivery
+            .push_event(&self.shared, app_id, event_type, event)
+            .await
+    }
+
+    /// Pushes a user's message to the bot: an `im.message.receive_v1` event, as
+    /// [`Emulator::push_event`].
+    pub async fn push_user_message(
+        &self,
+        app_id: &str,
+        message: UserMessage,
+    ) -> Result<PushedEvent, EmulatorError> {
+        let now = self.shared.clock.now_ms();
+        let event = crate::delivery::message_event(&mut self.shared.lock().rng, &message, now);
+        self.push_event(app_id, "im.message.receive_v1", event)
+            .await
+    }
+
+    /// Every event pushed over the long connection so far, oldest first, with its pushes and
+    /// its answer.
+    pub fn events(&self) -> Vec<PushedEvent> {
+        self.shared.lock().long_connections.events().to_vec()
     }
 
     /// Stops the server and waits until every connection is closed.

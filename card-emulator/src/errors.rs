@@ -20,6 +20,9 @@ pub enum EmulatorError {
         "no app `{0}` in the emulator (add it with `EmulatorBuilder::app` or `Emulator::add_app`)"
     )]
     UnknownApp(String),
+    /// The app has no long connection to push an event over.
+    #[error("the app `{0}` has no long connection (connect a client through POST /callback/ws/endpoint)")]
+    NoLongConnection(String),
     /// The emulator refused the operation the way the API would: the code and `msg` are
     /// the ones an HTTP client would have received.
     #[error("Lark error {code}: {msg}")]

@@ -127,6 +127,8 @@ pub struct ClickedEntry {
     pub code: Option<i64>,
     /// The toast of the answer.
     pub toast: Option<serde_json::Value>,
+    /// How the callback went to the app, once it was sent.
+    pub via: Option<crate::callbacks::Via>,
 }
 
 /// The APIs the emulator serves, for counting.

@@ -9,6 +9,7 @@
 //! | `POST /open-apis/im/v1/messages?receive_id_type=…` | cards are validated with lark-card's runtime rules (230099), 30 KB body limit (230025), 5 QPS per chat (230020), `uuid` de-duplication, dissolved chats (232009), bots removed from a chat (230002) |
 //! | `PATCH /open-apis/im/v1/messages/:message_id` | every rule of Lark's page: tokens (99991661/99991663), body exactly `{"content": string}` (230001), the message exists and is a card (230001), recalled (230011), deleted (230110), sent by another app (230017), older than 14 days (230031), shared card before and after (`update_multi`, 230001), body over 30 KB (230025), invalid card (230099 with `ext=ErrCode: …; ErrPath: …`), 5 QPS per message (230020), 50/s and 1000/min per app (HTTP 429, 99991400, `x-ogw-ratelimit-reset`) |
 //! | `PUT /open-apis/im/v1/messages/:message_id` | edits text/post; cards answer 230001 `ext=invalid msg_type.` as Lark does |
+//! | `POST /callback/ws/endpoint`, then the WebSocket of its URL | the long connection: `pbbp2.Frame`s, pings answered with the `ClientConfig`, clicks and events pushed to one connection at random, 50 connections per app (see [`long_connections`]) |
 //!
 //! Every answer carries an `X-Tt-Logid` header, and errors carry `error.log_id`. The choices
 //! made where Lark's documentation is silent are in the docs of each module (the codes are
@@ -70,6 +71,12 @@
 //! | `POST /apps/{app_id}/callback` | `{"url", "verification_token", "encrypt_key"?}` | the app's callback settings ([`CallbackApp`]) |
 //! | `POST /chats/{chat_id}/dissolve` | | dissolves a chat |
 //! | `POST /chats/{chat_id}/bot` | `{"app_id", "present"}` | removes an app's bot from a chat, or adds it back |
+//! | `GET /long_connection` | | `{"settings", "connections"}`: [`LongConnectionSettings`] and each app's number of long connections |
+//! | `POST /long_connection` | `{"ping_interval"?, "reconnect_count"?, "reconnect_interval"?, "reconnect_nonce"?, "fragment_size"?, "busy_next"?}` | changes the `ClientConfig` handed out (seconds), the fragment size (bytes, `null` for none), queues 'system busy' answers |
+//! | `POST /apps/{app_id}/long_connection/close` | | closes the app's long connections → `{"closed"}` |
+//! | `POST /apps/{app_id}/events` | `{"event_type", "event"}` | pushes an event over a long connection → [`PushedEvent`] |
+//! | `POST /apps/{app_id}/user_messages` | `{"chat_id", "text", "chat_type"?, "operator"?}` | pushes a user's message to the bot (`im.message.receive_v1`, [`UserMessage`]) → [`PushedEvent`] |
+//! | `GET /events` | | every event pushed ([`PushedEvent`]s) |
 //! | `GET /faults` | | what is queued ([`PendingFaults`]) |
 //! | `POST /faults` | below | adds faults |
 //! | `DELETE /faults` | | clears every fault |
@@ -87,7 +94,8 @@
 //! The cards can be used there: a click on a button, a choice in a select, overflow or picker,
 //! a toggled checker or a submitted form (its fields by `name`, in `form_value`) is a simulated
 //! interaction (`POST /__emulator/messages/{id}/actions`, see [`callbacks`]): its callback goes
-//! to the app's callback URL (the binary's `--callback-url`, or
+//! over one of the app's long connections if it has any (the history says "via long
+//! connection"), else to the app's callback URL (the binary's `--callback-url`, or
 //! `POST /__emulator/apps/{app_id}/callback`), the bot's toast shows in the page and its new
 //! card replaces the old one; a failed callback shows Lark's code. Elements that open a URL
 //! show it (to open in a new tab) instead of leaving the page.
@@ -142,10 +150,12 @@ pub struct ReadmeDoctests;
 
 // The modules in layers, each using only those above it:
 // - facts and plain data: clock, ids, errors, limits, tokens, faults, body, card, inspect,
-//   journal, paths, callbacks (the public types), card_action, answer, callback_registry;
+//   journal, paths, callbacks (the public types), card_action, answer, callback_registry,
+//   pbbp2 (the long connection's frames), long_connections (its settings, tickets, events);
 // - the state, which holds it all under one lock: state;
-// - on top of the state, side by side: delivery (callbacks over HTTP), routes (the API),
-//   viewer (the page);
+// - the live long connections, over the state's generator: hub;
+// - on top of the state, side by side: delivery (callbacks over HTTP or a long connection),
+//   routes (the API, the long connection's endpoint and WebSocket), viewer (the page);
 // - the server, then the `Emulator` that starts it: server, emulator.
 // tests/layers.rs fails on any import circle.
 mod answer;
@@ -159,18 +169,21 @@ mod delivery;
 mod emulator;
 mod errors;
 pub mod faults;
+mod hub;
 mod ids;
 pub mod inspect;
 mod journal;
 pub mod limits;
+pub mod long_connections;
 mod paths;
+pub mod pbbp2;
 mod routes;
 mod server;
 mod state;
 pub mod tokens;
 mod viewer;
 
-pub use callbacks::{CallbackApp, Click, Interaction, Operator};
+pub use callbacks::{CallbackApp, Click, Interaction, Operator, UserMessage, Via};
 pub use clock::Clock;
 pub use emulator::{Emulator, EmulatorBuilder, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
 pub use errors::EmulatorError;
@@ -179,5 +192,6 @@ pub use inspect::{
     ClickedEntry, Counts, Endpoint, MessageState, MessageView, RecordedRequest, Revision,
     RevisionKind,
 };
+pub use long_connections::{ClientConfig, LongConnectionSettings, PushedEvent};
 pub use paths::CONTROL_PREFIX;
 pub use state::{UPDATE_WINDOW, UUID_WINDOW};

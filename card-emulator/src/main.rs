@@ -3,11 +3,13 @@
 //! ```text
 //! lark-card-emulator [serve] [--port PORT] [--app APP_ID:APP_SECRET]... [--seed N] [--verbose]
 //!               [--callback-url URL --verification-token TOKEN [--encrypt-key KEY]]
+//!               [--ping-interval SECONDS] [--fragment-size BYTES]
 //! lark-card-emulator render CARD.json [-o CARD.html] [--png] [--dark] [--mobile] [--locale L]
 //! ```
 //!
 //! `serve` prints its base URL (`http://127.0.0.1:PORT`) as the first line on stdout, then
-//! serves until Ctrl-C; the viewer is at that URL. Without `--app` it has the app `cli_test`
+//! serves until Ctrl-C; the viewer is at that URL, and it is the domain a bot on the long
+//! connection is given (`POST /callback/ws/endpoint`). Without `--app` it has the app `cli_test`
 //! with secret `secret`.
 //!
 //! `render` writes a self-contained HTML file of one card, drawn as the viewer draws it, and
@@ -18,7 +20,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use lark_card_emulator::{CallbackApp, Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
+use lark_card_emulator::{CallbackApp, ClientConfig, Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
 
 /// The local Lark Open API for cards: token, send and update endpoints with Lark's rules,
 /// limits and error codes, on 127.0.0.1.
@@ -95,6 +97,12 @@ struct Serve {
     /// The first app's Encrypt Key: callbacks are encrypted and signed with it.
     #[arg(long, value_name = "KEY", requires = "callback_url")]
     encrypt_key: Option<String>,
+    /// The long connection's `PingInterval` handed to clients, in seconds (Lark's: 120).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    ping_interval: Option<u64>,
+    /// Events longer than BYTES go over the long connection in fragments of BYTES.
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    fragment_size: Option<u64>,
 }
 
 /// An app's credentials from the command line. No `Debug`: the secret stays out of logs.
@@ -220,6 +228,14 @@ async fn run(options: Serve) -> ExitCode {
     }
     if let Some(seed) = options.seed {
         builder = builder.seed(seed);
+    }
+    if let Some(seconds) = options.ping_interval {
+        builder = builder.client_config(
+            ClientConfig::default().ping_interval(std::time::Duration::from_secs(seconds)),
+        );
+    }
+    if let Some(bytes) = options.fragment_size {
+        builder = builder.fragment_size(usize::try_from(bytes).unwrap_or(usize::MAX));
     }
     let emulator = match builder.start().await {
         Ok(emulator) => emulator,
@@ -347,6 +363,17 @@ mod tests {
         // A URL without its token, or a key without a URL, is refused.
         assert!(parse(&["--callback-url", "http://127.0.0.1:9000/"]).is_err());
         assert!(parse(&["--encrypt-key", "ek"]).is_err());
+    }
+
+    #[test]
+    fn takes_the_long_connection_s_settings() {
+        let options =
+            parse(&["--ping-interval", "5", "--fragment-size", "1024"]).unwrap_or_default();
+        assert_eq!(
+            (options.ping_interval, options.fragment_size),
+            (Some(5), Some(1024))
+        );
+        assert!(parse(&["--ping-interval", "0"]).is_err());
     }
 
     #[test]

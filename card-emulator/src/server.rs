@@ -59,6 +59,7 @@ pub(crate) async fn serve(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let shared = app.shared.clone();
+    let app_delivery = app.delivery.clone();
     let router = routes::router()
         .merge(viewer::router())
         .fallback(routes::not_found)
@@ -85,7 +86,9 @@ pub(crate) async fn serve(
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
         }
     }
-    // Dropping the set aborts every connection task.
+    // Dropping the set aborts every connection task; the long connections, served by tasks
+    // of their own once upgraded, are told to close.
+    app_delivery.hub.shut_down();
     connections.shutdown().await;
 }
 
@@ -103,7 +106,9 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>, router: Router) {
     // case-sensitive map (the Python SDK's `get_log_id`) find them.
     let served = hyper::server::conn::http1::Builder::new()
         .title_case_headers(true)
-        .serve_connection(TokioIo::new(stream), service);
+        .serve_connection(TokioIo::new(stream), service)
+        // The long connection's WebSocket is an upgrade of one of these connections.
+        .with_upgrades();
     tokio::select! {
         result = served => {
             if let Err(error) = result {

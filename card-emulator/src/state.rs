@@ -23,6 +23,7 @@ use crate::ids::{self, Rng};
 use crate::inspect::{bump, Counts, Endpoint, MessageState};
 use crate::journal::Journal;
 use crate::limits::{AppLimiter, Window};
+use crate::long_connections::LongConnectionRegistry;
 use crate::tokens::Tokens;
 use lark_card::lark::LarkCode;
 
@@ -182,6 +183,7 @@ pub(crate) struct State {
     /// What the viewer follows: a version bumped on each change, and rejected requests.
     pub(crate) journal: Journal,
     pub(crate) callbacks: CallbackRegistry,
+    pub(crate) long_connections: LongConnectionRegistry,
 }
 
 impl State {
@@ -200,6 +202,7 @@ impl State {
             rng: Rng::new(seed),
             journal: Journal::default(),
             callbacks: CallbackRegistry::default(),
+            long_connections: LongConnectionRegistry::default(),
         }
     }
 
@@ -221,6 +224,13 @@ impl State {
                 );
             }
         }
+    }
+
+    /// Whether `secret` is the secret of `app_id`.
+    pub(crate) fn app_secret_is(&self, app_id: &str, secret: &str) -> bool {
+        self.apps
+            .get(app_id)
+            .is_some_and(|app| app.secret == secret)
     }
 
     pub(crate) fn has_app(&self, app_id: &str) -> bool {

@@ -46,6 +46,7 @@ use lark_card_render::{Options, Theme, Width};
 use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 
+use crate::callbacks::Via;
 use crate::inspect::{MessageState, MessageView, RevisionKind};
 use crate::paths::VIEWER_PREFIX;
 use crate::state::Shared;
@@ -392,6 +393,11 @@ async fn history_page(
                                         None => span.muted { "waiting for the answer" },
                                         Some(0) => span { "answered" },
                                         Some(code) => span.badge.rejected data-code=(code) { "code " (code) },
+                                    }
+                                    @match clicked.via {
+                                        Some(Via::LongConnection) => span.via data-via="long_connection" { "via long connection" },
+                                        Some(Via::Http) => span.via data-via="http" { "via callback URL" },
+                                        None => {},
                                     }
                                     @if let Some(toast) = &clicked.toast {
                                         span.toast { "toast: " (toast.get("content").and_then(|c| c.as_str()).unwrap_or_default()) }

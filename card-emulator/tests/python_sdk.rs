@@ -1,6 +1,8 @@
 //! Lark's official Python SDK (`lark-oapi`) against the emulator: `tests/python/update_card.py`
-//! must pass, and the SDK's callback dispatcher (`tests/python/callback_app.py`) must accept the
-//! emulator's callbacks and have its answers applied. When `python3` has no `lark-oapi`, the
+//! must pass, the SDK's callback dispatcher (`tests/python/callback_app.py`) must accept the
+//! emulator's callbacks and have its answers applied, and the SDK's long connection client
+//! (`tests/python/long_connection_app.py`) must connect, receive a click and a user's message,
+//! and have its answer applied. When `python3` has no `lark-oapi`, the
 //! test installs it into a virtual environment of its own under the target directory; when
 //! Python or that install is not available, the workspace's one rule applies
 //! (`card_test_support`): a notice outside CI, a failure under `CI=true`.
@@ -10,7 +12,7 @@ use std::time::Duration;
 
 use card_test_support::PYTHON_LARK_OAPI;
 use lark_card::lark::LarkCode;
-use lark_card_emulator::{CallbackApp, Click, Emulator, Operator};
+use lark_card_emulator::{CallbackApp, Click, Emulator, Operator, UserMessage, Via};
 use tokio::io::AsyncBufReadExt;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -142,6 +144,80 @@ async fn the_official_python_sdk_accepts_the_emulator_s_callbacks() -> TestResul
     }
     drop(app.stdin.take());
     let _ = tokio::time::timeout(Duration::from_secs(10), app.wait()).await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_official_python_sdk_answers_a_click_over_the_long_connection() -> TestResult {
+    // Events over 100 bytes go in fragments: the SDK puts them together.
+    let emulator = Emulator::builder()
+        .app("cli_python_ws", "python-ws-secret")
+        .fragment_size(100)
+        .start()
+        .await?;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/long_connection_app.py");
+    let Some(python) = python_with_lark_oapi().await else {
+        return Ok(());
+    };
+    let mut app = tokio::process::Command::new(&python)
+        .arg(&script)
+        .args([emulator.base_url(), "cli_python_ws", "python-ws-secret"])
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let stdout = app.stdout.take().ok_or("no stdout")?;
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    // Connected, or the script ended (then it failed: it serves until killed).
+    tokio::select! {
+        () = emulator.wait_for_long_connections("cli_python_ws", 1) => {}
+        status = app.wait() => {
+            return Err(format!("long_connection_app.py ended before connecting: {status:?}").into());
+        }
+    }
+
+    let card = r#"{"schema":"2.0","config":{"update_multi":true},"body":{"elements":[{"tag":"button","element_id":"approve","text":{"tag":"plain_text","content":"Approve"},"behaviors":[{"type":"callback","value":{"action":"approve"}}]}]}}"#;
+    let id = emulator.send_card_as("cli_python_ws", "oc_python", card)?;
+    let interaction = emulator
+        .click(
+            &id,
+            Click::element("approve").by(Operator::new("ou_python_ws")),
+        )
+        .await?;
+    assert_eq!(interaction.via, Some(Via::LongConnection));
+    assert_eq!(interaction.code, 0, "{:?}", interaction.error);
+    assert_eq!(interaction.status, Some(200));
+    assert_eq!(
+        interaction.toast,
+        Some(serde_json::json!({ "type": "success", "content": "python ws saw approve" }))
+    );
+    assert!(interaction.card_applied);
+    let content = emulator.message(&id).map(|m| m.content).unwrap_or_default();
+    assert!(
+        content.contains(&format!(
+            "Python over the long connection: approve by ou_python_ws in {id}"
+        )),
+        "{content}"
+    );
+
+    // A user's message reaches the SDK's message handler, and is acknowledged.
+    let pushed = emulator
+        .push_user_message(
+            "cli_python_ws",
+            UserMessage::new("oc_python", "hi from a user"),
+        )
+        .await?;
+    assert_eq!(pushed.answer_code, Some(200));
+    // The SDK logs on stdout too: the script's own line is the one that starts `message: `.
+    let line = loop {
+        let line = lines
+            .next_line()
+            .await?
+            .ok_or("the script's stdout ended")?;
+        if line.starts_with("message: ") {
+            break line;
+        }
+    };
+    assert_eq!(line, r#"message: {"text":"hi from a user"}"#);
     Ok(())
 }
 

@@ -388,6 +388,15 @@ lark_codes! {
     /// already (`Handshake-Autherrcode` of a refused WebSocket upgrade).
     LongConnectionLimit = 1000040350,
         "the app has the most long connections Lark allows (50)", Never;
+    /// 403: the long connection's handshake was forbidden (`Handshake-Status: 403`; the SDKs'
+    /// `FORBIDDEN`, a client error they do not retry).
+    LongConnectionForbidden = 403,
+        "the long connection's handshake was forbidden", Never;
+    /// 514: the long connection's authentication failed (`Handshake-Status: 514`, the SDKs'
+    /// `AUTH_FAILED`; with `Handshake-Autherrcode` 1000040350 the connection limit, alone a
+    /// bad ticket, which a new endpoint call replaces).
+    LongConnectionAuthFailed = 514,
+        "the long connection's authentication failed", Never;
 }
 
 impl LarkCode {
@@ -633,9 +642,9 @@ pub mod long_connection {
 
     /// `Handshake-Status` of an upgrade refused for its credentials or ticket (with
     /// `Handshake-Autherrcode` 1000040350: the connection limit).
-    pub const HANDSHAKE_AUTH_FAILED: u16 = 514;
+    pub const HANDSHAKE_AUTH_FAILED: u16 = super::LarkCode::LongConnectionAuthFailed.code() as u16;
     /// `Handshake-Status` of a forbidden upgrade.
-    pub const HANDSHAKE_FORBIDDEN: u16 = 403;
+    pub const HANDSHAKE_FORBIDDEN: u16 = super::LarkCode::LongConnectionForbidden.code() as u16;
     /// The header of a refused upgrade that gives its status.
     pub const HEADER_HANDSHAKE_STATUS: &str = "handshake-status";
     /// The header of a refused upgrade that gives its message.

@@ -11,6 +11,7 @@ mod actions;
 mod auth;
 mod control;
 mod extract;
+mod long_connection;
 mod messages;
 
 use std::sync::Arc;
@@ -57,9 +58,12 @@ where
             "/open-apis/interactive/v1/card/update",
             post(actions::update_card_later),
         )
+        .merge(long_connection::router())
         .nest(
             CONTROL_PREFIX,
-            control::router().merge(actions::control_router()),
+            control::router()
+                .merge(actions::control_router())
+                .merge(long_connection::control_router()),
         )
 }
 

@@ -348,6 +348,7 @@ impl State {
         event_id: &str,
         code: i64,
         toast: Option<Value>,
+        via: Option<crate::callbacks::Via>,
     ) {
         let entry = self.messages.get_mut(id).and_then(|message| {
             message
@@ -360,6 +361,7 @@ impl State {
         if let Some(clicked) = entry {
             clicked.code = Some(code);
             clicked.toast = toast;
+            clicked.via = via;
             self.journal.changed();
         }
     }
