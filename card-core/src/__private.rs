@@ -140,6 +140,25 @@ pub fn placeholder<S: Sharing>() -> Card<S> {
     Card::from_parts(CardJson::default())
 }
 
+/// What `card!(V2Card, { ... })` makes of the card JSON 2.0 card it checked.
+#[diagnostic::on_unimplemented(
+    message = "`card!` cannot build a `{Self}`: the type before the card can only be `V2Card`",
+    label = "not `V2Card`",
+    note = "`card!(V2Card, {{ \"schema\": \"2.0\", ... }})` builds a `lark_card::callback::V2Card` (feature `callback`); without a type, `card!` builds a `Card`"
+)]
+pub trait FromCheckedV2 {
+    /// The card, which `card!` checked to be card JSON 2.0.
+    fn from_checked_v2(card: Card<crate::card::Shared>) -> Self;
+}
+
+#[cfg(feature = "callback")]
+impl FromCheckedV2 for crate::callback::V2Card {
+    #[inline]
+    fn from_checked_v2(card: Card<crate::card::Shared>) -> Self {
+        crate::callback::V2Card::checked(card)
+    }
+}
+
 /// `streaming_card!`: the card it checked, with the struct of its element ids.
 #[inline]
 pub fn streaming_card<Ids>(

@@ -82,8 +82,11 @@
 //! - [`client::Client`] sends and updates; [`client::Updater`] streams states to sent cards;
 //!   [`lark::LarkCode`] names every code Lark answers.
 //! - [`callback::Receiver`] answers clicks with an [`callback::Answer`] built from a
-//!   [`callback::CardAction`]; [`long_connection::LongConnection`] serves the same handler
-//!   over Lark's WebSocket, with no public URL.
+//!   [`callback::CardAction`]; a click on a 2.0 card is answered with a
+//!   [`callback::V2Card`], which `card!(V2Card, { "schema": "2.0", ... })` builds when the
+//!   program compiles and [`callback::V2Card::new`] checks at run time.
+//! - [`long_connection::LongConnection`] serves the same click handler over Lark's
+//!   WebSocket, with no public URL.
 //! - [`streaming_card!`] builds a [`cardkit::StreamingCard`], a card JSON 2.0 card for a
 //!   CardKit card entity, whose element ids are typed fields: streaming into a button or a
 //!   misspelt id does not compile. [`cardkit`] holds the bodies of CardKit's operations, each
@@ -141,6 +144,7 @@ pub use card::{
 /// # Grammar
 ///
 /// ```text
+/// input  := value | V2Card , value        (the second: see "A card known to be 2.0" below)
 /// value  := null | true | false | number | "string" | [ item,* ] | { "key": value,* } | rust
 /// item   := value
 ///         | for PAT in EXPR { item,* }
@@ -245,6 +249,26 @@ pub use card::{
 /// let card = lark_card::card!({ "elements": [ { "tag": "hr" } ] });
 /// // error: `Card<NoUpdateMulti>` cannot update a sent card: the card is not shared (`update_multi`)
 /// let body = lark_card::UpdateBody::new(&card);
+/// ```
+///
+/// # A card known to be 2.0: `card!(V2Card, { ... })`
+///
+/// The answer to a click on a card JSON 2.0 card must be 2.0 too (feature `callback`):
+/// `Answer::v2().card(..)` takes a [`callback::V2Card`]. Name that type before the card and
+/// `card!` builds one, with no `Result` to handle: it checks the literal `"schema": "2.0"`
+/// when the program compiles (a 1.0 card there is a compile error on the card). A card made
+/// at run time is checked by [`callback::V2Card::new`].
+///
+/// ```
+/// # #[cfg(feature = "callback")] {
+/// use lark_card::{card, callback::{Answer, Toast, V2Card}};
+///
+/// let done = card!(V2Card, { "schema": "2.0", "body": { "elements": [
+///     { "tag": "markdown", "content": "Approved" }
+/// ] } });
+/// let answer = Answer::v2().toast(Toast::success("Done")).card(done);
+/// assert!(answer.has_card());
+/// # }
 /// ```
 pub use lark_card_macros::card;
 /// Builds a [`Card`] from a card JSON file, read and checked when your program compiles.

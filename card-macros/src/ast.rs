@@ -241,9 +241,9 @@ pub fn parse(input: TokenStream) -> Result<Value> {
     card.parse2(input)
 }
 
-/// `streaming_card!`'s input: the card, after the name of the user's ids struct if one is
-/// given (`AnswerIds, { ... }`).
-pub fn parse_streaming(input: TokenStream) -> Result<(Option<Ident>, Value)> {
+/// The card after a type name, if one is given: the user's ids struct of `streaming_card!`
+/// (`AnswerIds, { ... }`), or the type `card!` builds (`V2Card, { ... }`).
+pub fn parse_named(input: TokenStream) -> Result<(Option<Ident>, Value)> {
     let named = |input: ParseStream| {
         let name = if input.peek(Ident) && input.peek2(Token![,]) {
             let name: Ident = input.parse()?;

@@ -8,6 +8,7 @@ use lark_card_schema::{
 };
 use std::collections::HashMap;
 
+use proc_macro2::Ident;
 use syn::Error;
 
 use crate::ast::{self, NodeId, NumberValue, Range, Value};
@@ -361,16 +362,32 @@ fn collect_named(value: &Value, named: &mut Vec<Named>) {
     }
 }
 
+/// Where a card that must be 2.0 is not: its `schema` value, or the whole card without one.
+fn not_v2(card: &Value, checked: &Checked) -> Option<Range> {
+    if checked.report.version != Version::V1 {
+        return None;
+    }
+    let schema = match card {
+        Value::Object(o) => o.entries.iter().find(|e| e.name == "schema"),
+        _ => None,
+    };
+    Some(schema.map_or_else(|| card.range(), |e| e.value.range()))
+}
+
+/// What `card!(V2Card, { ... })` asks beyond `card!`: a card JSON 2.0 card, since the type
+/// says so. The message begins with the run-time error of `V2Card::new` (`CallbackError::NotV2`).
+pub fn named_v2(name: &Ident, card: &Value, checked: &Checked) -> Option<Error> {
+    let range = not_v2(card, checked)?;
+    Some(range.error(format_args!(
+        "the card is not card JSON 2.0 (it has no `\"schema\": \"2.0\"`), so it cannot be a `{name}` (hint: add `\"schema\": \"2.0\"` and move the elements into `\"body\": {{ \"elements\": [...] }}`; to answer a click on a 1.0 card, use `Answer::new().card(card!({{ ... }}))`)"
+    )))
+}
+
 /// What `streaming_card!` asks beyond `card!`: a card JSON 2.0 card (CardKit takes no other),
 /// and ids that can name a field.
 pub fn streaming(card: &Value, checked: &Checked, named: &[Named]) -> Vec<Error> {
     let mut errors = Vec::new();
-    if checked.report.version == Version::V1 {
-        let schema = match card {
-            Value::Object(o) => o.entries.iter().find(|e| e.name == "schema"),
-            _ => None,
-        };
-        let range = schema.map_or_else(|| card.range(), |e| e.value.range());
+    if let Some(range) = not_v2(card, checked) {
         errors.push(range.error(ViolationKind::CardKitNeedsV2));
     }
     for element in named {

@@ -28,6 +28,16 @@ pub fn failed(error: Error) -> TokenStream {
     }}
 }
 
+/// The expansion of a card with errors whose type is named (`card!(V2Card, { ... })`): the
+/// errors, then `value`, a placeholder of that type.
+pub fn failed_as(error: Error, value: TokenStream) -> TokenStream {
+    let errors = error.into_compile_error();
+    quote! {{
+        #errors
+        #value
+    }}
+}
+
 /// The expansion of a streaming card with errors: the errors, then `value` (the card's ids
 /// around a placeholder card, when the card parsed), so that `card.ids().answer` after it
 /// reports nothing more.

@@ -374,6 +374,15 @@ fn json(v: &Value) -> TokenStream {
     }
 }
 
+/// The expression `card!(V2Card, { ... })` expands to: the checked 2.0 card `card` as the
+/// named type, spanned at the name so that a type `card!` cannot build is reported there.
+pub fn named_v2(name: &Ident, card: TokenStream) -> TokenStream {
+    let convert = quote_spanned!(name.span()=>
+        <#name as ::lark_card::__private::FromCheckedV2>::from_checked_v2
+    );
+    quote!(#convert(#card))
+}
+
 /// The expression `streaming_card!` expands to: a struct of the card's element ids, one field
 /// per named element (spanned at its `element_id`), and the card with it. `card` is the
 /// card's expression, or a placeholder when the card has errors, so that the ids are still

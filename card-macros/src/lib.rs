@@ -70,21 +70,33 @@ pub fn __update_body_size(input: TokenStream) -> TokenStream {
 }
 
 /// The whole pipeline, on `proc_macro2` tokens so that it runs in unit tests.
+///
+/// `card!(V2Card, { ... })` names the type it builds: the card must be card JSON 2.0, and
+/// becomes that type without a run-time check.
 fn expand(input: TokenStream2) -> TokenStream2 {
-    let card: ast::Value = match ast::parse(input) {
-        Ok(card) => card,
+    let (name, card) = match ast::parse_named(input) {
+        Ok(parsed) => parsed,
         Err(error) => return diag::failed(error),
     };
     let mut checked = check::check(&card, None);
-    match diag::combine(std::mem::take(&mut checked.errors)) {
-        Some(errors) => diag::failed(errors),
-        None => expand::card(&card, &checked),
+    let mut errors = std::mem::take(&mut checked.errors);
+    if let Some(name) = &name {
+        errors.extend(check::named_v2(name, &card, &checked));
+    }
+    match (diag::combine(errors), &name) {
+        (Some(errors), None) => diag::failed(errors),
+        (Some(errors), Some(name)) => {
+            let placeholder = quote::quote!(::lark_card::__private::placeholder());
+            diag::failed_as(errors, expand::named_v2(name, placeholder))
+        }
+        (None, None) => expand::card(&card, &checked),
+        (None, Some(name)) => expand::named_v2(name, expand::card(&card, &checked)),
     }
 }
 
 /// `streaming_card!`: the stages of `card!`, the streaming card's own checks, and the ids.
 fn expand_streaming(input: TokenStream2) -> TokenStream2 {
-    let (name, card) = match ast::parse_streaming(input) {
+    let (name, card) = match ast::parse_named(input) {
         Ok(parsed) => parsed,
         Err(error) => return diag::failed_streaming(error, TokenStream2::new()),
     };

@@ -478,3 +478,31 @@ fn a_streaming_card_with_bad_or_repeated_ids_reports_them_without_more() {
     assert_eq!(out.matches("pub twice:").count(), 1, "{out}");
     assert!(!out.contains("has space:"), "{out}");
 }
+
+#[test]
+fn a_card_named_v2_card_is_the_checked_card_converted_without_a_result() {
+    let out = expand(quote!(V2Card, { "schema": "2.0", "body": { "elements": [] } }));
+    assert!(
+        out.contains("<V2Card as ::lark_card::__private::FromCheckedV2>::from_checked_v2("),
+        "{out}"
+    );
+    assert!(out.contains("::lark_card::Shared"), "{out}");
+    assert!(!out.contains("compile_error"), "{out}");
+}
+
+#[test]
+fn a_v1_card_named_v2_card_is_refused_around_a_placeholder_of_the_type() {
+    let out = expand(quote!(V2Card, { "config": { "update_multi": true }, "elements": [] }));
+    assert!(
+        out.contains("the card is not card JSON 2.0 (it has no `\\\"schema\\\": \\\"2.0\\\"`), so it cannot be a `V2Card`"),
+        "{out}"
+    );
+    assert!(out.contains("FromCheckedV2>::from_checked_v2("), "{out}");
+    assert!(
+        out.contains("::lark_card::__private::placeholder()"),
+        "{out}"
+    );
+    // An unnamed card is as before.
+    let out = expand(quote!({ "config": { "update_multi": true }, "elements": [] }));
+    assert!(!out.contains("from_checked_v2"), "{out}");
+}

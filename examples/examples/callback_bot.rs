@@ -58,12 +58,11 @@ fn approval_card(what: TrustedMarkdown) -> Card<Shared> {
     })
 }
 
-/// A card of one markdown line, already safe to render.
-fn decided(markdown: String) -> Option<V2Card> {
-    V2Card::new(card!({ "schema": "2.0", "body": { "elements": [
+/// A card of one markdown line, already safe to render: card JSON 2.0, as the clicked card is.
+fn decided(markdown: String) -> V2Card {
+    card!(V2Card, { "schema": "2.0", "body": { "elements": [
         { "tag": "markdown", "content": (trusted_markdown(markdown)) }
-    ] } }))
-    .ok()
+    ] } })
 }
 
 /// `<at id=…></at>` for an open id Lark sent; anything else is shown as text.
@@ -83,17 +82,14 @@ fn mention(open_id: &str) -> String {
 async fn on_click(action: CardAction) -> Answer {
     let answer = match action.action.value::<Decision>() {
         Ok(Decision::Approve) => {
-            let card = decided(format!("Approved by {}", mention(&action.operator.open_id)));
-            let answer = Answer::v2().toast(Toast::success("Approved"));
-            match card {
-                Some(card) => answer.card(card),
-                None => answer,
-            }
+            Answer::v2()
+                .toast(Toast::success("Approved"))
+                .card(decided(format!(
+                    "Approved by {}",
+                    mention(&action.operator.open_id)
+                )))
         }
-        Ok(Decision::Reject) => match decided("Rejected".to_owned()) {
-            Some(card) => Answer::v2().card(card),
-            None => Answer::v2(),
-        },
+        Ok(Decision::Reject) => Answer::v2().card(decided("Rejected".to_owned())),
         Err(_) => Answer::v2().toast(Toast::error("This button is not one of the bot's")),
     };
     answer.into()

@@ -37,10 +37,24 @@ enum Decision {
 }
 
 fn decided(text: String) -> V2Card {
-    V2Card::new(card!({ "schema": "2.0", "body": { "elements": [
+    card!(V2Card, { "schema": "2.0", "body": { "elements": [
         { "tag": "markdown", "content": (trusted_markdown(text)) }
-    ] } }))
-    .unwrap_or_else(|e| panic!("{e}"))
+    ] } })
+}
+
+/// `V2Card::new` checks a card made at run time: only `"schema": "2.0"` is 2.0, and a card
+/// written `"schema": "1.0"` is refused too (it was let through when `new` tested only that a
+/// `schema` was there).
+#[test]
+fn v2_card_new_takes_2_0_cards_only() {
+    let v2 = card!({ "schema": "2.0", "body": { "elements": [] } });
+    let built = card!(V2Card, { "schema": "2.0", "body": { "elements": [] } });
+    assert_eq!(V2Card::new(v2.clone()).ok(), Some(built.clone()));
+    assert_eq!(built.into_card(), v2);
+    let v1 = card!({ "config": { "update_multi": true }, "elements": [] });
+    assert!(V2Card::new(v1).is_err());
+    let v1_named = card!({ "schema": "1.0", "config": { "update_multi": true }, "elements": [] });
+    assert!(V2Card::new(v1_named).is_err());
 }
 
 /// The approval bot's handler.

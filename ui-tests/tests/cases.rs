@@ -5,13 +5,15 @@
 //!
 //! A case declares, on its second line, either `// path: <json path>` (rejected at run time
 //! at that path), `// runtime: refused as not shared`, `// runtime: refused by
-//! StreamingCard::from_json as not 2.0` (a `streaming_card!` of a 1.0 card), or
+//! StreamingCard::from_json as not 2.0` (a `streaming_card!` of a 1.0 card), `// runtime:
+//! refused by V2Card::from_json as not 2.0` (a `card!(V2Card, ...)` of a 1.0 card), or
 //! `// runtime: none, <why>` (the
 //! mistake is Rust syntax or types, which JSON cannot hold). A case that reads its card with
 //! `include_card!("cards/...")` is checked with that file (`ui/cards`).
 
 use std::path::{Path, PathBuf};
 
+use lark_card::callback::{CallbackError, V2Card};
 use lark_card::cardkit::{StreamingCard, StreamingCardError};
 use lark_card::{Card, CardError, NoUpdateMulti, Shared, UpdateBody};
 
@@ -19,6 +21,7 @@ enum Expect {
     Path(String),
     NotShared,
     NotV2,
+    NotV2Card,
     CompileOnly,
 }
 
@@ -63,6 +66,8 @@ fn read_case(path: &Path) -> Case {
         Expect::NotShared
     } else if mode == "// runtime: refused by StreamingCard::from_json as not 2.0" {
         Expect::NotV2
+    } else if mode == "// runtime: refused by V2Card::from_json as not 2.0" {
+        Expect::NotV2Card
     } else if mode.starts_with("// runtime: none, ") {
         Expect::CompileOnly
     } else {
@@ -149,6 +154,18 @@ fn every_case_is_rejected_at_run_time_as_at_compile_time() {
                 }
                 other => panic!("{name}: expected NotV2, got {other:?}"),
             },
+            Expect::NotV2Card => match V2Card::from_json(&card_after_type(&case.card)) {
+                // The compile error begins with the runtime one, and goes on to the fix.
+                Err(error @ CallbackError::NotV2) => {
+                    let expected = format!("error: {error}");
+                    assert!(
+                        case.stderr.contains(&expected),
+                        "{name}: the runtime error `{error}` does not open the compile error:\n{}",
+                        case.stderr
+                    );
+                }
+                other => panic!("{name}: expected NotV2, got {other:?}"),
+            },
             Expect::Path(path) => {
                 let message = runtime_error(name, &case.card, path);
                 // A file's errors read `error: cards/x.json:5:21: at `path`: message`.
@@ -170,6 +187,14 @@ fn every_case_is_rejected_at_run_time_as_at_compile_time() {
         checked >= 40,
         "only {checked} cases are checked at run time"
     );
+}
+
+/// The card of `card!(V2Card, { ... })`: what follows the type's name.
+fn card_after_type(text: &str) -> String {
+    match text.split_once(',') {
+        Some((name, card)) if !name.contains('{') => card.to_string(),
+        _ => text.to_string(),
+    }
 }
 
 /// The runtime error of a case's card, checked to be at `path`; its message.

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::error::CallbackError;
 use crate::card::{Card, Shared};
+use crate::model::SchemaVersion;
 use crate::template::TemplateCard;
 
 /// The kind of a toast, which sets its icon and colour.
@@ -90,14 +91,21 @@ impl Toast {
     }
 }
 
-/// A card checked to be card JSON 2.0: what answers a callback from a 2.0 card, which Lark
-/// refuses to turn into a 1.0 card (200830).
+/// A card JSON 2.0 card: what answers a click on a 2.0 card, which Lark refuses to turn into a
+/// 1.0 card (200830).
+///
+/// `card!(V2Card, { ... })` builds one from a card whose literal `"schema": "2.0"` it checked
+/// when the program compiled (a 1.0 card there is a compile error); [`V2Card::new`] and
+/// [`V2Card::from_json`] check a card made at run time.
 ///
 /// ```
 /// use lark_card::{card, callback::V2Card};
 ///
-/// let v2 = V2Card::new(card!({ "schema": "2.0", "body": { "elements": [] } }));
-/// assert!(v2.is_ok());
+/// let done = card!(V2Card, { "schema": "2.0", "body": { "elements": [] } });
+/// # let _: V2Card = done;
+///
+/// // Made at run time: checked.
+/// assert!(V2Card::new(card!({ "schema": "2.0", "body": { "elements": [] } })).is_ok());
 /// let v1 = V2Card::new(card!({ "config": { "update_multi": true }, "elements": [] }));
 /// assert!(v1.is_err());
 /// ```
@@ -107,11 +115,16 @@ pub struct V2Card(Card<Shared>);
 impl V2Card {
     /// The card, if it is card JSON 2.0; [`CallbackError::NotV2`] otherwise.
     pub fn new(card: Card<Shared>) -> Result<Self, CallbackError> {
-        if card.json().schema.is_some() {
+        if card.json().schema == Some(SchemaVersion::V2) {
             Ok(V2Card(card))
         } else {
             Err(CallbackError::NotV2)
         }
+    }
+
+    /// What `card!(V2Card, { ... })` expands to: a card it checked to be 2.0.
+    pub(crate) fn checked(card: Card<Shared>) -> Self {
+        V2Card(card)
     }
 
     /// Reads and checks card JSON, like [`Card::from_json`], and requires it to be 2.0.
@@ -136,6 +149,31 @@ impl TryFrom<Card<Shared>> for V2Card {
     fn try_from(card: Card<Shared>) -> Result<Self, CallbackError> {
         V2Card::new(card)
     }
+}
+
+/// What [`Answer::v2`]'s [`card`](Answer::card) takes: a card known to be card JSON 2.0, a
+/// [`V2Card`]. A [`Card`] is not one, so that a 1.0 card answering a 2.0 card (which Lark
+/// refuses, 200830) is a compile error that names the fix.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not known to be card JSON 2.0, so it cannot answer a click on a 2.0 card",
+    label = "not a `V2Card`",
+    note = "Lark refuses to turn a 2.0 card into a 1.0 card (200830)",
+    note = "write the card as `card!(V2Card, {{ \"schema\": \"2.0\", ... }})`, or check a card made at run time with `V2Card::new(card)?`"
+)]
+pub trait IntoV2Card: sealed_v2::Sealed {
+    /// The card.
+    fn into_v2_card(self) -> V2Card;
+}
+
+impl IntoV2Card for V2Card {
+    fn into_v2_card(self) -> V2Card {
+        self
+    }
+}
+
+mod sealed_v2 {
+    pub trait Sealed {}
+    impl Sealed for super::V2Card {}
 }
 
 mod sealed {
@@ -187,9 +225,9 @@ impl AnswerCard {
 /// ```
 /// use lark_card::{card, callback::{Answer, Toast, V2Card}};
 ///
-/// let done = V2Card::new(card!({ "schema": "2.0", "body": { "elements": [
+/// let done = card!(V2Card, { "schema": "2.0", "body": { "elements": [
 ///     { "tag": "markdown", "content": "Done" }
-/// ] } }))?;
+/// ] } });
 /// let answer = Answer::v2().toast(Toast::success("Saved")).card(done);
 /// assert_eq!(
 ///     answer.to_json()?,
@@ -263,9 +301,10 @@ impl Answer<V2> {
         }
     }
 
-    /// The card replaces the clicked one, for everyone.
-    pub fn card(mut self, card: V2Card) -> Self {
-        self.card = Some(AnswerCard::Raw(content(card.card())));
+    /// The card replaces the clicked one, for everyone: a [`V2Card`], from
+    /// `card!(V2Card, { ... })` or [`V2Card::new`].
+    pub fn card(mut self, card: impl IntoV2Card) -> Self {
+        self.card = Some(AnswerCard::Raw(content(card.into_v2_card().card())));
         self
     }
 }

@@ -5,7 +5,8 @@
 //! - [`CardAction`]: the callback. [`ElementAction::value`] reads the element's `value` into your
 //!   own type, [`FormValue`] the fields of a submitted form.
 //! - [`Answer`]: a [`Toast`] and/or a new card; `Answer<V2>` takes [`V2Card`]s only, as a
-//!   2.0 card may not become a 1.0 one.
+//!   2.0 card may not become a 1.0 one: `card!(V2Card, { ... })` builds one without a
+//!   `Result`.
 //! - [`Receiver`]: the tower `Service` to mount at your callback URL's path.
 //! - [`crypto`]: the signature and encryption, as Lark does them.
 
@@ -24,7 +25,7 @@ pub use action::{
     CallbackHeader, CallbackToken, CardAction, Context, ElementAction, FormValue, Operator,
     CARD_ACTION_TRIGGER,
 };
-pub use answer::{Answer, AnyVersion, Original, Toast, ToastKind, V2Card, V2};
+pub use answer::{Answer, AnyVersion, IntoV2Card, Original, Toast, ToastKind, V2Card, V2};
 pub use error::CallbackError;
 #[cfg(feature = "callback")]
 pub use receiver::{

@@ -1,7 +1,11 @@
 // `card!` expands to fully qualified paths: it works without the prelude.
 #![no_implicit_prelude]
 
+use ::lark_card::callback::V2Card;
+
 fn main() {
+    let answer: V2Card = ::lark_card::card!(V2Card, { "schema": "2.0", "body": { "elements": [] } });
+    ::std::assert!(answer.card().json().body.is_some());
     let names = ["ann", "bob"];
     let urgent = true;
     let card = ::lark_card::card!({
