@@ -505,38 +505,45 @@ struct Size {
     elements: usize,
 }
 
+// The large card is as large as Lark takes: 24 rows are 199 elements as Lark counts them.
 const SIZES: [Size; 3] = [
     Size {
         name: "small",
         rows: 0,
-        elements: 5,
+        elements: 7,
     },
     Size {
         name: "medium",
         rows: 5,
-        elements: 30,
+        elements: 47,
     },
     Size {
         name: "large",
-        rows: 29,
-        elements: 150,
+        rows: 24,
+        elements: 199,
     },
 ];
 
-/// Elements as Lark counts them (the 200-element limit of card JSON 2.0): every element of
-/// every `elements` list, at any depth, and every column.
+/// Elements as Lark counts them (the 200-element limit of card JSON 2.0, "200 个元素（如
+/// `tag` 为 `plain_text` 的文本元素）或组件"): every element of every `elements` list, at any
+/// depth, every column, and every `plain_text` text object of the body.
 fn count_elements(value: &Value) -> usize {
     match value {
-        Value::Object(map) => map
-            .iter()
-            .map(|(key, v)| {
-                let own = match (key.as_str(), v) {
-                    ("elements" | "columns", Value::Array(items)) => items.len(),
-                    _ => 0,
-                };
-                own + count_elements(v)
-            })
-            .sum(),
+        Value::Object(map) => {
+            let own_text = usize::from(map.get("tag") == Some(&Value::from("plain_text")));
+            own_text
+                + map
+                    .iter()
+                    .map(|(key, v)| match (key.as_str(), v) {
+                        // The header's texts are not among the card's elements.
+                        ("header", _) => 0,
+                        ("elements" | "columns", Value::Array(items)) => {
+                            items.len() + count_elements(v)
+                        }
+                        _ => count_elements(v),
+                    })
+                    .sum::<usize>()
+        }
         Value::Array(items) => items.iter().map(count_elements).sum(),
         _ => 0,
     }
