@@ -15,7 +15,7 @@ use crate::client::ConfigError;
 #[non_exhaustive]
 pub enum LongConnectionError {
     /// The endpoint answered a code: a client error (wrong credentials, an app without the
-    /// long connection...) unless [`LarkCode::class`] says it may be retried (1, 1000040343).
+    /// long connection...) unless [`LarkCode::retry`] says it may be retried (1, 1000040343).
     #[error("Lark's long connection endpoint answered {} ({}): {msg}", code.code(), code.meaning())]
     Endpoint {
         /// Lark's code.
