@@ -16,10 +16,12 @@ use std::time::Instant;
 
 use base64::Engine as _;
 use lark_card::callback::crypto;
-use lark_card::lark::long_connection::EVENT_RETRIES_AFTER;
+use lark_card::lark::long_connection::{
+    EVENT_RETRIES_AFTER, HEADER_MESSAGE_ID, HEADER_TRACE_ID, HEADER_TYPE, TYPE_EVENT,
+};
 use lark_card::lark::{self, LarkCode};
+use lark_card::long_connection::{Frame, METHOD_DATA};
 use lark_card::Secret;
-use prost::Message as _;
 use serde_json::{json, Value};
 
 use crate::answer::{self, Applied};
@@ -33,7 +35,6 @@ use crate::hub::{Chosen, Hub};
 use crate::ids::{self, Rng};
 use crate::inspect::{ClickedEntry, MessageState, RevisionKind};
 use crate::long_connections::PushedEvent;
-use crate::pbbp2::{Frame, METHOD_DATA};
 use crate::state::Shared;
 
 /// The HTTP client that posts callbacks, built on first use, and the live long connections.
@@ -377,31 +378,23 @@ fn event_frames(
     let trace_id = rng.hex(32);
     let seq_id = rng.next_u64();
     let log_id = rng.next_u64();
-    let chunks: Vec<&[u8]> = match size {
-        Some(size) if body.len() > size => body.chunks(size.max(1)).collect(),
-        _ => vec![body],
+    let mut event = Frame {
+        seq_id,
+        log_id,
+        service,
+        method: METHOD_DATA,
+        payload: Some(body.to_vec()),
+        ..Frame::default()
     };
-    let sum = chunks.len();
-    let frames = chunks
-        .into_iter()
-        .enumerate()
-        .map(|(seq, chunk)| {
-            let mut frame = Frame {
-                seq_id,
-                log_id,
-                service,
-                method: METHOD_DATA,
-                payload: Some(chunk.to_vec()),
-                ..Frame::default()
-            };
-            frame.push_header("type", "event");
-            frame.push_header("message_id", message_id.clone());
-            frame.push_header("sum", sum.to_string());
-            frame.push_header("seq", seq.to_string());
-            frame.push_header("trace_id", trace_id.clone());
-            frame.push_header("timestamp", now_ms.to_string());
-            frame.encode_to_vec()
-        })
+    event.push_header(HEADER_TYPE, TYPE_EVENT);
+    event.push_header(HEADER_MESSAGE_ID, message_id.clone());
+    event.push_header(HEADER_TRACE_ID, trace_id);
+    event.push_header("timestamp", now_ms.to_string());
+    // Each fragment gets `sum` and `seq`; one frame (`sum` 1) when the body fits.
+    let frames = event
+        .into_fragments(size.unwrap_or(usize::MAX))
+        .iter()
+        .map(Frame::encode)
         .collect();
     (message_id, frames)
 }

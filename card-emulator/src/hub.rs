@@ -15,7 +15,8 @@ use lark_card::lark::long_connection::MAX_CONNECTIONS_PER_APP;
 use tokio::sync::{mpsc, oneshot, Notify};
 
 use crate::ids::Rng;
-use crate::pbbp2::Frame;
+use lark_card::lark::long_connection::HEADER_MESSAGE_ID;
+use lark_card::long_connection::Frame;
 
 /// What a socket task is told to do.
 #[derive(Debug)]
@@ -178,7 +179,7 @@ impl Hub {
 
     /// A data frame from a client: the answer awaited with its `message_id`, if any.
     pub(crate) fn answer(&self, frame: Frame) {
-        let Some(message_id) = frame.header("message_id") else {
+        let Some(message_id) = frame.header(HEADER_MESSAGE_ID) else {
             return;
         };
         let waiting = self.lock().pending.remove(message_id);

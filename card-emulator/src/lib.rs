@@ -9,7 +9,7 @@
 //! | `POST /open-apis/im/v1/messages?receive_id_type=…` | cards are validated with lark-card's runtime rules (230099), 30 KB body limit (230025), 5 QPS per chat (230020), `uuid` de-duplication, dissolved chats (232009), bots removed from a chat (230002) |
 //! | `PATCH /open-apis/im/v1/messages/:message_id` | every rule of Lark's page: tokens (99991661/99991663), body exactly `{"content": string}` (230001), the message exists and is a card (230001), recalled (230011), deleted (230110), sent by another app (230017), older than 14 days (230031), shared card before and after (`update_multi`, 230001), body over 30 KB (230025), invalid card (230099 with `ext=ErrCode: …; ErrPath: …`), 5 QPS per message (230020), 50/s and 1000/min per app (HTTP 429, 99991400, `x-ogw-ratelimit-reset`) |
 //! | `PUT /open-apis/im/v1/messages/:message_id` | edits text/post; cards answer 230001 `ext=invalid msg_type.` as Lark does |
-//! | `POST /callback/ws/endpoint`, then the WebSocket of its URL | the long connection: `pbbp2.Frame`s, pings answered with the `ClientConfig`, clicks and events pushed to one connection at random, 50 connections per app (see [`long_connections`]) |
+//! | `POST /callback/ws/endpoint`, then the WebSocket of its URL | the long connection: `pbbp2.Frame`s (the client's [`Frame`](lark_card::long_connection::Frame)), pings answered with the `ClientConfig`, clicks and events pushed to one connection at random, 50 connections per app (see [`long_connections`]) |
 //!
 //! Every answer carries an `X-Tt-Logid` header, and errors carry `error.log_id`. The choices
 //! made where Lark's documentation is silent are in the docs of each module (the codes are
@@ -151,7 +151,8 @@ pub struct ReadmeDoctests;
 // The modules in layers, each using only those above it:
 // - facts and plain data: clock, ids, errors, limits, tokens, faults, body, card, inspect,
 //   journal, paths, callbacks (the public types), card_action, answer, callback_registry,
-//   pbbp2 (the long connection's frames), long_connections (its settings, tickets, events);
+//   long_connections (the long connection's settings, tickets, events; its frames are the
+//   client's `lark_card::long_connection::Frame`);
 // - the state, which holds it all under one lock: state;
 // - the live long connections, over the state's generator: hub;
 // - on top of the state, side by side: delivery (callbacks over HTTP or a long connection),
@@ -176,7 +177,6 @@ mod journal;
 pub mod limits;
 pub mod long_connections;
 mod paths;
-pub mod pbbp2;
 mod routes;
 mod server;
 mod state;

@@ -13,7 +13,8 @@
 //! - The URL's ticket opens one connection; a used or unknown ticket is refused with HTTP 403
 //!   and `Handshake-Status: 403`; the 51st connection of an app with HTTP 403 and
 //!   `Handshake-Status: 514`, `Handshake-Autherrcode: 1000040350`, `Handshake-Msg`.
-//! - Frames are binary `pbbp2.Frame`s ([`pbbp2`](crate::pbbp2)); text and undecodable
+//! - Frames are binary `pbbp2.Frame`s ([`Frame`](lark_card::long_connection::Frame), the
+//!   client's codec); text and undecodable
 //!   messages are ignored. A `ping` control frame is answered by a `pong` whose payload is the
 //!   `ClientConfig` JSON.
 //! - A simulated interaction of an app with a connection goes to one of them chosen at random
@@ -28,61 +29,16 @@
 //!   first push (the emulator's clock), until answered.
 
 use std::collections::HashMap;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
-use lark_card::lark::long_connection::{
-    DEFAULT_PING_INTERVAL, DEFAULT_RECONNECT_COUNT, DEFAULT_RECONNECT_INTERVAL,
-    DEFAULT_RECONNECT_NONCE,
-};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
-/// The long connection's `ClientConfig`, in seconds, as the endpoint and every pong carry
-/// it (`{"ReconnectCount","ReconnectInterval","ReconnectNonce","PingInterval"}`). The default
-/// is Lark's: reconnect for ever, every 120 s after a first wait of up to 30 s; a ping every
-/// 120 s.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClientConfig {
-    /// How often to try reconnecting; negative: for ever.
-    #[serde(rename = "ReconnectCount")]
-    pub reconnect_count: i64,
-    /// Seconds between two reconnections.
-    #[serde(rename = "ReconnectInterval")]
-    pub reconnect_interval: u64,
-    /// The first reconnection waits a random time up to this many seconds.
-    #[serde(rename = "ReconnectNonce")]
-    pub reconnect_nonce: u64,
-    /// Seconds between two pings.
-    #[serde(rename = "PingInterval")]
-    pub ping_interval: u64,
-}
-
-impl Default for ClientConfig {
-    fn default() -> Self {
-        ClientConfig {
-            reconnect_count: DEFAULT_RECONNECT_COUNT,
-            reconnect_interval: DEFAULT_RECONNECT_INTERVAL.as_secs(),
-            reconnect_nonce: DEFAULT_RECONNECT_NONCE.as_secs(),
-            ping_interval: DEFAULT_PING_INTERVAL.as_secs(),
-        }
-    }
-}
-
-impl ClientConfig {
-    /// With this ping interval (whole seconds, at least 1).
-    pub fn ping_interval(mut self, every: Duration) -> Self {
-        self.ping_interval = every.as_secs().max(1);
-        self
-    }
-
-    /// With these reconnection values.
-    pub fn reconnect(mut self, count: i64, interval: Duration, nonce: Duration) -> Self {
-        self.reconnect_count = count;
-        self.reconnect_interval = interval.as_secs();
-        self.reconnect_nonce = nonce.as_secs();
-        self
-    }
-}
+/// The long connection's `ClientConfig` (`{"ReconnectCount","ReconnectInterval",
+/// "ReconnectNonce","PingInterval"}`, in seconds), as the endpoint and every pong carry it:
+/// the client's own type. The default is Lark's: reconnect for ever, every 120 s after a
+/// first wait of up to 30 s; a ping every 120 s.
+pub use lark_card::long_connection::ClientConfig;
 
 /// How the emulator's long connections behave: the `ClientConfig` it hands out, the size
 /// above which events are split into fragments, and 'system busy' answers queued.

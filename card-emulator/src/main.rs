@@ -230,9 +230,9 @@ async fn run(options: Serve) -> ExitCode {
         builder = builder.seed(seed);
     }
     if let Some(seconds) = options.ping_interval {
-        builder = builder.client_config(
-            ClientConfig::default().ping_interval(std::time::Duration::from_secs(seconds)),
-        );
+        let mut config = ClientConfig::default();
+        config.ping_interval = std::time::Duration::from_secs(seconds.max(1));
+        builder = builder.client_config(config);
     }
     if let Some(bytes) = options.fragment_size {
         builder = builder.fragment_size(usize::try_from(bytes).unwrap_or(usize::MAX));

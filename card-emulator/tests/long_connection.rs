@@ -6,14 +6,12 @@ mod common;
 
 use std::time::Duration;
 
-use base64::Engine as _;
 use common::{TestResult, APP_ID, APP_SECRET};
 use futures_util::{SinkExt, StreamExt};
 use lark_card::lark::long_connection::MAX_CONNECTIONS_PER_APP;
 use lark_card::lark::LarkCode;
-use lark_card_emulator::pbbp2::{Frame, METHOD_CONTROL, METHOD_DATA};
+use lark_card::long_connection::{answer_payload, Frame, METHOD_CONTROL, METHOD_DATA};
 use lark_card_emulator::{CallbackApp, Click, ClientConfig, Emulator, Operator, UserMessage, Via};
-use prost::Message as _;
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::{self, Message};
@@ -58,7 +56,7 @@ async fn connect(emulator: &Emulator) -> Result<(Socket, i32), Box<dyn std::erro
 async fn next_frame(socket: &mut Socket) -> Result<Frame, Box<dyn std::error::Error>> {
     loop {
         match socket.next().await.ok_or("the connection closed")?? {
-            Message::Binary(bytes) => return Ok(Frame::decode(bytes.as_ref())?),
+            Message::Binary(bytes) => return Ok(Frame::decode(&bytes)?),
             Message::Close(_) => return Err("the connection closed".into()),
             _ => {}
         }
@@ -90,25 +88,20 @@ async fn next_event(
 
 /// Answers an event frame as the SDKs do: the frame echoed with `biz_rt`, and
 /// `{"code":200,"data":<base64 of the answer>}`.
-async fn answer(socket: &mut Socket, mut frame: Frame, answer: &Value) -> TestResult {
-    frame.push_header("biz_rt", "3");
-    let data = base64::engine::general_purpose::STANDARD.encode(answer.to_string());
-    frame.payload = Some(
-        json!({ "code": 200, "data": data })
-            .to_string()
-            .into_bytes(),
-    );
-    socket
-        .send(Message::Binary(frame.encode_to_vec().into()))
-        .await?;
+async fn answer(socket: &mut Socket, frame: Frame, answer: &Value) -> TestResult {
+    let answer = frame.answer(3, answer_payload(200, Some(&answer.to_string())));
+    socket.send(Message::Binary(answer.encode().into())).await?;
     Ok(())
 }
 
 #[tokio::test]
 async fn the_endpoint_checks_credentials_and_hands_out_the_client_config() -> TestResult {
-    let config = ClientConfig::default()
-        .ping_interval(Duration::from_secs(7))
-        .reconnect(3, Duration::from_secs(2), Duration::from_secs(1));
+    let config = ClientConfig::new(
+        Duration::from_secs(7),
+        3,
+        Duration::from_secs(2),
+        Duration::from_secs(1),
+    );
     let emulator = Emulator::builder().client_config(config).start().await?;
     let answer = endpoint(&emulator, APP_ID, APP_SECRET).await?;
     assert_eq!(answer["code"], 0);
@@ -159,7 +152,7 @@ async fn the_endpoint_checks_credentials_and_hands_out_the_client_config() -> Te
             .long_connection_settings()
             .client_config
             .ping_interval,
-        9
+        Duration::from_secs(9)
     );
     Ok(())
 }
@@ -168,7 +161,12 @@ async fn the_endpoint_checks_credentials_and_hands_out_the_client_config() -> Te
 async fn a_ping_gets_a_pong_with_the_client_config_and_a_ticket_opens_one_connection() -> TestResult
 {
     let emulator = Emulator::builder()
-        .client_config(ClientConfig::default().ping_interval(Duration::from_secs(5)))
+        .client_config(ClientConfig::new(
+            Duration::from_secs(5),
+            -1,
+            Duration::from_secs(120),
+            Duration::from_secs(30),
+        ))
         .start()
         .await?;
     let answer = endpoint(&emulator, APP_ID, APP_SECRET).await?;
@@ -182,9 +180,7 @@ async fn a_ping_gets_a_pong_with_the_client_config_and_a_ticket_opens_one_connec
         .await?;
     socket.send(Message::Text("hello".into())).await?;
     socket
-        .send(Message::Binary(
-            Frame::control(42, "ping").encode_to_vec().into(),
-        ))
+        .send(Message::Binary(Frame::ping(42).encode().into()))
         .await?;
     let pong = next_frame(&mut socket).await?;
     assert_eq!(
@@ -427,9 +423,7 @@ async fn a_user_message_is_pushed_again_on_the_clock_until_answered() -> TestRes
     // Answered: not pushed at 5 minutes.
     emulator.clock().advance(Duration::from_secs(300));
     socket
-        .send(Message::Binary(
-            Frame::control(1, "ping").encode_to_vec().into(),
-        ))
+        .send(Message::Binary(Frame::ping(1).encode().into()))
         .await?;
     let next = next_frame(&mut socket).await?;
     assert_eq!(next.header("type"), Some("pong"), "{next:?}");

@@ -60,6 +60,21 @@ pub(crate) struct RawClientConfig {
     ping_interval: Option<i64>,
 }
 
+/// As the service sends it: `{"ReconnectCount":-1,"ReconnectInterval":120,"ReconnectNonce":30,
+/// "PingInterval":120}`, the durations in whole seconds (for a local Lark's endpoint, pongs
+/// and settings).
+impl serde::Serialize for ClientConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("ClientConfig", 4)?;
+        out.serialize_field("ReconnectCount", &self.reconnect_count)?;
+        out.serialize_field("ReconnectInterval", &self.reconnect_interval.as_secs())?;
+        out.serialize_field("ReconnectNonce", &self.reconnect_nonce.as_secs())?;
+        out.serialize_field("PingInterval", &self.ping_interval.as_secs())?;
+        out.end()
+    }
+}
+
 fn seconds(value: i64) -> Duration {
     Duration::from_secs(u64::try_from(value).unwrap_or(0))
 }
@@ -81,15 +96,10 @@ impl ClientConfig {
     }
 
     /// The JSON the service sends (`{"ReconnectCount":-1,"ReconnectInterval":120,...}`, in
-    /// whole seconds): for a local Lark's endpoint and pongs.
+    /// whole seconds): for a local Lark's endpoint and pongs. The same as its
+    /// [`Serialize`](serde::Serialize).
     pub fn to_json(&self) -> String {
-        serde_json::json!({
-            "ReconnectCount": self.reconnect_count,
-            "ReconnectInterval": self.reconnect_interval.as_secs(),
-            "ReconnectNonce": self.reconnect_nonce.as_secs(),
-            "PingInterval": self.ping_interval.as_secs(),
-        })
-        .to_string()
+        serde_json::to_string(self).unwrap_or_default()
     }
 
     /// Applies a `ClientConfig` JSON object (a pong's payload, the endpoint's
@@ -144,16 +154,31 @@ mod tests {
     }
 
     #[test]
-    fn the_json_reads_back() {
+    fn the_json_is_the_services_in_whole_seconds_and_reads_back() {
         let config = ClientConfig::new(
-            Duration::from_secs(5),
+            Duration::from_millis(5_900),
             2,
             Duration::from_secs(3),
             Duration::from_secs(1),
         );
+        let json = config.to_json();
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&json).ok(),
+            Some(serde_json::json!({
+                "ReconnectCount": 2, "ReconnectInterval": 3, "ReconnectNonce": 1, "PingInterval": 5
+            }))
+        );
+        assert_eq!(serde_json::to_string(&config).ok(), Some(json.clone()));
         let mut read = ClientConfig::default();
-        assert!(read.apply_json(config.to_json().as_bytes()).is_ok());
-        assert_eq!(read, config);
+        assert!(read.apply_json(json.as_bytes()).is_ok());
+        assert_eq!(read.ping_interval, Duration::from_secs(5));
+        assert_eq!(
+            read,
+            ClientConfig {
+                ping_interval: Duration::from_secs(5),
+                ..config
+            }
+        );
     }
 
     #[test]

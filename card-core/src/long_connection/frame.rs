@@ -241,6 +241,21 @@ impl Frame {
             .map(|header| header.value.as_str())
     }
 
+    /// Adds a header after the others (a frame may repeat a key: [`header`](Frame::header)
+    /// reads the first). For a local Lark building an event, and tests.
+    ///
+    /// ```
+    /// use lark_card::long_connection::{Frame, METHOD_DATA};
+    ///
+    /// let mut event = Frame { service: 7, method: METHOD_DATA, ..Frame::default() };
+    /// event.push_header("type", "event");
+    /// event.push_header("message_id", String::from("msg_1"));
+    /// assert_eq!((event.kind(), event.header("message_id")), (Some("event"), Some("msg_1")));
+    /// ```
+    pub fn push_header(&mut self, key: impl Into<String>, value: impl Into<String>) {
+        self.headers.push(Header::new(key, value));
+    }
+
     /// The `type` header: `event`, `card`, `ping`, `pong`.
     pub fn kind(&self) -> Option<&str> {
         self.header(facts::HEADER_TYPE)
@@ -287,12 +302,8 @@ impl Frame {
                 fragment
                     .headers
                     .retain(|h| h.key != facts::HEADER_SUM && h.key != facts::HEADER_SEQ);
-                fragment
-                    .headers
-                    .push(Header::new(facts::HEADER_SUM, sum.to_string()));
-                fragment
-                    .headers
-                    .push(Header::new(facts::HEADER_SEQ, seq.to_string()));
+                fragment.push_header(facts::HEADER_SUM, sum.to_string());
+                fragment.push_header(facts::HEADER_SEQ, seq.to_string());
                 fragment.payload = Some(part.to_vec());
                 fragment
             })
@@ -303,9 +314,7 @@ impl Frame {
     /// the handler took, in milliseconds) and `payload` as given (see [`answer_payload`]).
     pub fn answer(&self, biz_rt_ms: u128, payload: Vec<u8>) -> Self {
         let mut answer = self.clone();
-        answer
-            .headers
-            .push(Header::new(facts::HEADER_BIZ_RT, biz_rt_ms.to_string()));
+        answer.push_header(facts::HEADER_BIZ_RT, biz_rt_ms.to_string());
         answer.payload = Some(payload);
         answer
     }
@@ -373,4 +382,47 @@ pub fn answer_payload(status: u16, answer_json: Option<&str>) -> Vec<u8> {
     }
     out.push('}');
     out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frame_survives_encoding_with_every_field_and_repeated_headers() {
+        let mut frame = Frame {
+            seq_id: u64::MAX,
+            log_id: 1 << 60,
+            service: -3,
+            method: METHOD_DATA,
+            payload_encoding: Some("gzip".into()),
+            payload_type: Some("json".into()),
+            payload: Some(b"{\"a\":1}".to_vec()),
+            log_id_new: Some("abc".into()),
+            ..Frame::default()
+        };
+        frame.push_header(facts::HEADER_TYPE, facts::TYPE_EVENT);
+        frame.push_header("sum", "1");
+        frame.push_header("sum", "2");
+        assert_eq!(
+            frame.headers,
+            [
+                Header::new("type", "event"),
+                Header::new("sum", "1"),
+                Header::new("sum", "2")
+            ]
+        );
+        assert_eq!(frame.header("sum"), Some("1"));
+        let bytes = frame.encode();
+        assert_eq!(bytes.len(), prost::Message::encoded_len(&frame));
+        assert_eq!(Frame::decode(&bytes), Ok(frame));
+    }
+
+    #[test]
+    fn required_zeros_are_written_and_garbage_is_an_error() {
+        let ping = Frame::ping(0);
+        // SeqID, LogID, service and method at zero: 4 × 2 bytes, then the header.
+        assert_eq!(&ping.encode()[..8], &[8, 0, 16, 0, 24, 0, 32, 0]);
+        assert!(Frame::decode(&[0xff, 0xff, 0xff]).is_err());
+    }
 }

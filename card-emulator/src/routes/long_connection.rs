@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRef, Query, State};
@@ -12,8 +13,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use lark_card::lark::long_connection::TYPE_PING;
 use lark_card::lark::{self, LarkCode};
-use prost::Message as _;
+use lark_card::long_connection::{Frame, METHOD_CONTROL, METHOD_DATA};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -23,7 +25,6 @@ use crate::callbacks::UserMessage;
 use crate::delivery::{message_event, Delivery};
 use crate::hub::{Outgoing, Registration};
 use crate::long_connections::Ticket;
-use crate::pbbp2::{Frame, METHOD_CONTROL, METHOD_DATA};
 use crate::state::Shared;
 
 /// Where the WebSocket is served.
@@ -228,12 +229,10 @@ fn receive(bytes: &[u8], shared: &Shared, delivery: &Delivery) -> Option<Vec<u8>
             return None;
         }
     };
-    match (frame.method, frame.header("type")) {
-        (METHOD_CONTROL, Some("ping")) => {
+    match (frame.method, frame.kind()) {
+        (METHOD_CONTROL, Some(TYPE_PING)) => {
             let config = shared.lock().long_connections.settings.client_config;
-            let mut pong = Frame::control(frame.service, "pong");
-            pong.payload = serde_json::to_vec(&config).ok();
-            Some(pong.encode_to_vec())
+            Some(Frame::pong(frame.service, &config).encode())
         }
         (METHOD_DATA, _) => {
             delivery.hub.answer(frame);
@@ -291,16 +290,16 @@ async fn change_settings(
     let settings = &mut state.long_connections.settings;
     let config = &mut settings.client_config;
     if let Some(secs) = change.ping_interval {
-        config.ping_interval = secs.max(1);
+        config.ping_interval = Duration::from_secs(secs.max(1));
     }
     if let Some(count) = change.reconnect_count {
         config.reconnect_count = count;
     }
     if let Some(secs) = change.reconnect_interval {
-        config.reconnect_interval = secs;
+        config.reconnect_interval = Duration::from_secs(secs);
     }
     if let Some(secs) = change.reconnect_nonce {
-        config.reconnect_nonce = secs;
+        config.reconnect_nonce = Duration::from_secs(secs);
     }
     if let Some(size) = change.fragment_size {
         settings.fragment_size = size.filter(|s| *s > 0);
