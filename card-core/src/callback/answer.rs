@@ -157,7 +157,7 @@ impl TryFrom<Card<Shared>> for V2Card {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not known to be card JSON 2.0, so it cannot answer a click on a 2.0 card",
     label = "not a `V2Card`",
-    note = "Lark refuses to turn a 2.0 card into a 1.0 card (200830)",
+    note = "Lark refuses to turn a 2.0 card into a 1.0 card (`lark_card::lark::LarkCode::CallbackV2ToV1`)",
     note = "write the card as `card!(V2Card, {{ \"schema\": \"2.0\", ... }})`, or check a card made at run time with `V2Card::new(card)?`"
 )]
 pub trait IntoV2Card: sealed_v2::Sealed {
