@@ -23,6 +23,7 @@ try:
         P2CardActionTrigger,
         P2CardActionTriggerResponse,
     )
+    from card_answer import card_answer
 except ImportError as error:
     sys.stderr.write(
         f"lark-oapi is not installed ({error}); install it with `pip install lark-oapi`\n"
@@ -31,30 +32,7 @@ except ImportError as error:
 
 
 def on_card_action(data: P2CardActionTrigger) -> P2CardActionTriggerResponse:
-    event = data.event
-    value = event.action.value or {}
-    what = value.get("action", "?")
-    who = event.operator.open_id
-    return P2CardActionTriggerResponse(
-        {
-            "toast": {"type": "success", "content": f"python saw {what}"},
-            "card": {
-                "type": "raw",
-                "data": {
-                    "schema": "2.0",
-                    "body": {
-                        "elements": [
-                            {
-                                "tag": "markdown",
-                                "content": f"Python: {what} by {who} "
-                                f"in {event.context.open_message_id}",
-                            }
-                        ]
-                    },
-                },
-            },
-        }
-    )
+    return card_answer(data, "python saw", "Python")
 
 
 def main() -> None:

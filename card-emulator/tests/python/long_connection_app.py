@@ -22,6 +22,7 @@ try:
         P2CardActionTrigger,
         P2CardActionTriggerResponse,
     )
+    from card_answer import card_answer
 except ImportError as error:
     sys.stderr.write(
         f"lark-oapi is not installed ({error}); install it with `pip install lark-oapi`\n"
@@ -30,31 +31,7 @@ except ImportError as error:
 
 
 def on_card_action(data: P2CardActionTrigger) -> P2CardActionTriggerResponse:
-    event = data.event
-    value = event.action.value or {}
-    what = value.get("action", "?")
-    who = event.operator.open_id
-    return P2CardActionTriggerResponse(
-        {
-            "toast": {"type": "success", "content": f"python ws saw {what}"},
-            "card": {
-                "type": "raw",
-                "data": {
-                    "schema": "2.0",
-                    "config": {"update_multi": True},
-                    "body": {
-                        "elements": [
-                            {
-                                "tag": "markdown",
-                                "content": f"Python over the long connection: {what} by {who} "
-                                f"in {event.context.open_message_id}",
-                            }
-                        ]
-                    },
-                },
-            },
-        }
-    )
+    return card_answer(data, "python ws saw", "Python over the long connection")
 
 
 def on_message(data: P2ImMessageReceiveV1) -> None:
