@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use lark_card::lark::LarkCode;
+use lark_card::MessageId;
 
 use crate::callbacks::{CallbackApp, Interaction, TOKEN_LIFETIME, TOKEN_USES};
 use crate::clock::millis;
@@ -14,7 +15,7 @@ use crate::errors::ApiError;
 /// A token handed out with a callback.
 #[derive(Debug)]
 struct IssuedToken {
-    message_id: String,
+    message_id: MessageId,
     app_id: String,
     issued_ms: u64,
     uses: u32,
@@ -44,11 +45,17 @@ impl CallbackRegistry {
     }
 
     /// Remembers the token of a callback about `message_id`, unused.
-    pub(crate) fn issue_token(&mut self, token: &str, message_id: &str, app_id: &str, now: u64) {
+    pub(crate) fn issue_token(
+        &mut self,
+        token: &str,
+        message_id: &MessageId,
+        app_id: &str,
+        now: u64,
+    ) {
         self.tokens.insert(
             token.to_owned(),
             IssuedToken {
-                message_id: message_id.to_owned(),
+                message_id: message_id.clone(),
                 app_id: app_id.to_owned(),
                 issued_ms: now,
                 uses: 0,
@@ -65,7 +72,7 @@ impl CallbackRegistry {
         token: &str,
         app_id: &str,
         now: u64,
-    ) -> Result<&str, ApiError> {
+    ) -> Result<&MessageId, ApiError> {
         let Some(issued) = self.tokens.get(token) else {
             return Err(ApiError::with_msg(
                 LarkCode::CallbackTokenExpired,

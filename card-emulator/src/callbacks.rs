@@ -39,6 +39,7 @@
 
 use std::time::SystemTime;
 
+use lark_card::MessageId;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -276,7 +277,7 @@ impl UserMessage {
 #[non_exhaustive]
 pub struct Interaction {
     /// The card's message.
-    pub message_id: String,
+    pub message_id: MessageId,
     /// The app that sent the card.
     pub app_id: String,
     /// The token of the callback, for the delayed update.

@@ -21,7 +21,7 @@ use lark_card::lark::long_connection::{
 };
 use lark_card::lark::{self, LarkCode};
 use lark_card::long_connection::{Frame, METHOD_DATA};
-use lark_card::Secret;
+use lark_card::{MessageId, Secret};
 use serde_json::{json, Value};
 
 use crate::answer::{self, Applied};
@@ -67,7 +67,7 @@ impl Delivery {
     pub(crate) async fn click(
         &self,
         shared: &Shared,
-        message_id: &str,
+        message_id: &MessageId,
         click: Click,
     ) -> Result<Interaction, EmulatorError> {
         let now_ms = shared.clock.now_ms();
@@ -494,7 +494,7 @@ pub(crate) fn message_event(rng: &mut Rng, message: &UserMessage, now_ms: u64) -
 
 /// A callback ready to post, and what the interaction will record.
 struct Prepared {
-    message_id: String,
+    message_id: MessageId,
     app_id: String,
     app: Option<CallbackApp>,
     token: String,
@@ -512,14 +512,14 @@ struct Prepared {
 /// lock (the slow part); the rest happens under it.
 fn prepare(
     shared: &Shared,
-    message_id: &str,
+    message_id: &MessageId,
     click: &Click,
     now_ms: u64,
 ) -> Result<Prepared, EmulatorError> {
     let message = shared
         .lock()
         .message(message_id)
-        .ok_or_else(|| EmulatorError::UnknownMessage(message_id.to_owned()))?;
+        .ok_or_else(|| EmulatorError::UnknownMessage(message_id.clone()))?;
     if message.state != MessageState::Live {
         return Err(EmulatorError::Api {
             code: LarkCode::MessageRecalled.code(),

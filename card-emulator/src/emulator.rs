@@ -4,6 +4,7 @@ use std::net::{SocketAddr, TcpListener as StdTcpListener};
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use lark_card::MessageId;
 use tokio::sync::{oneshot, watch};
 
 use crate::callbacks::{CallbackApp, Click, Interaction, UserMessage};
@@ -252,7 +253,7 @@ impl Emulator {
     // ----- inspection -----
 
     /// A message as it is now, if it exists.
-    pub fn message(&self, message_id: &str) -> Option<MessageView> {
+    pub fn message(&self, message_id: &MessageId) -> Option<MessageView> {
         self.shared.lock().message(message_id)
     }
 
@@ -265,7 +266,7 @@ impl Emulator {
     /// `PATCH`, a callback's answer or a delayed update, each labelled by its
     /// [`RevisionKind`](crate::RevisionKind)), and in order with them each simulated
     /// interaction with its answer's code and toast. Empty for an unknown message.
-    pub fn history(&self, message_id: &str) -> Vec<Revision> {
+    pub fn history(&self, message_id: &MessageId) -> Vec<Revision> {
         self.shared.lock().history(message_id).unwrap_or_default()
     }
 
@@ -284,7 +285,7 @@ impl Emulator {
     /// Sends a card to a chat as the first app, with the send endpoint's rules (the card is
     /// validated; a dissolved chat is refused) but no token, rate limit or fault. Returns the
     /// message id.
-    pub fn send_card(&self, chat_id: &str, content: &str) -> Result<String, EmulatorError> {
+    pub fn send_card(&self, chat_id: &str, content: &str) -> Result<MessageId, EmulatorError> {
         self.shared.send_card(None, chat_id, content)
     }
 
@@ -294,18 +295,18 @@ impl Emulator {
         app_id: &str,
         chat_id: &str,
         content: &str,
-    ) -> Result<String, EmulatorError> {
+    ) -> Result<MessageId, EmulatorError> {
         self.shared.send_card(Some(app_id), chat_id, content)
     }
 
     /// Recalls a message: updating it answers 230011.
-    pub fn recall(&self, message_id: &str) -> Result<(), EmulatorError> {
+    pub fn recall(&self, message_id: &MessageId) -> Result<(), EmulatorError> {
         self.shared
             .set_message_state(message_id, MessageState::Recalled)
     }
 
     /// Deletes a message: updating it answers 230110.
-    pub fn delete(&self, message_id: &str) -> Result<(), EmulatorError> {
+    pub fn delete(&self, message_id: &MessageId) -> Result<(), EmulatorError> {
         self.shared
             .set_message_state(message_id, MessageState::Deleted)
     }
@@ -362,7 +363,7 @@ impl Emulator {
     /// URL, and its answer is applied. See [`callbacks`](crate::callbacks).
     pub async fn click(
         &self,
-        message_id: &str,
+        message_id: &MessageId,
         click: Click,
     ) -> Result<Interaction, EmulatorError> {
         self.delivery.click(&self.shared, message_id, click).await

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use lark_card::lark::LarkCode;
+use lark_card::MessageId;
 
 /// What can go wrong when starting or driving the emulator from Rust.
 #[derive(Debug, thiserror::Error)]
@@ -14,7 +15,7 @@ pub enum EmulatorError {
     Io(#[from] std::io::Error),
     /// No message has this id.
     #[error("no message `{0}` in the emulator")]
-    UnknownMessage(String),
+    UnknownMessage(MessageId),
     /// No app has this id.
     #[error(
         "no app `{0}` in the emulator (add it with `EmulatorBuilder::app` or `Emulator::add_app`)"

@@ -6,6 +6,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use lark_card::MessageId;
+
 /// SplitMix64: a 64-bit state, one addition and a few multiplications per number.
 #[derive(Clone, Debug)]
 pub(crate) struct Rng {
@@ -57,14 +59,21 @@ impl Rng {
 }
 
 /// A message id as Lark issues them: `om_` and 32 hexadecimal digits.
-pub(crate) fn message_id(rng: &mut Rng) -> String {
-    format!("om_{}", rng.hex(32))
+#[allow(
+    clippy::expect_used,
+    reason = "`om_` and hexadecimal digits are a message id by construction; no input reaches this"
+)]
+pub(crate) fn message_id(rng: &mut Rng) -> MessageId {
+    MessageId::new(format!("om_{}", rng.hex(32))).expect("`om_` and hex digits form a message id")
 }
 
-/// Whether `id` has the shape of a message id the emulator issues.
-pub(crate) fn is_message_id(id: &str) -> bool {
-    id.strip_prefix("om_")
-        .is_some_and(|hex| hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+/// `id` as a message id, if it has the shape of those the emulator issues (`om_` and 32
+/// hexadecimal digits: stricter than [`MessageId`], which takes any id Lark might issue).
+pub(crate) fn parse_message_id(id: &str) -> Option<MessageId> {
+    let shaped = id
+        .strip_prefix("om_")
+        .is_some_and(|hex| hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()));
+    shaped.then(|| MessageId::new(id).ok()).flatten()
 }
 
 /// A tenant access token: `t-` and 40 hexadecimal digits, like Lark's example.
@@ -134,9 +143,9 @@ mod tests {
     fn message_ids_have_lark_shape() {
         let mut rng = Rng::new(7);
         let id = message_id(&mut rng);
-        assert!(is_message_id(&id), "{id}");
-        assert!(!is_message_id("om_short"));
-        assert!(!is_message_id("c-0123456789abcdef0123456789abcdef"));
+        assert_eq!(parse_message_id(id.as_str()), Some(id));
+        assert_eq!(parse_message_id("om_short"), None);
+        assert_eq!(parse_message_id("c-0123456789abcdef0123456789abcdef"), None);
     }
 
     #[test]

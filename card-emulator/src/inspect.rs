@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 
+use lark_card::MessageId;
 use serde::{Serialize, Serializer};
 
 use crate::clock::millis;
@@ -32,8 +33,9 @@ pub enum MessageState {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct MessageView {
-    /// `om_…`.
-    pub message_id: String,
+    /// Its id (`om_…`): what [`Emulator::message`](crate::Emulator::message) and the other
+    /// methods about one message take.
+    pub message_id: MessageId,
     /// The app that sent it.
     pub app_id: String,
     /// The chat it is in (`oc_…`; a stable made-up one for messages sent to a user).
@@ -150,11 +152,11 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
-    /// The endpoint of a request, and the message id it names, if any.
-    pub(crate) fn classify<'a>(
+    /// The endpoint of a request, and the message id it names, if any (and well formed).
+    pub(crate) fn classify(
         method: &axum::http::Method,
-        path: &'a str,
-    ) -> (Endpoint, Option<&'a str>) {
+        path: &str,
+    ) -> (Endpoint, Option<MessageId>) {
         use axum::http::Method;
         const MESSAGES: &str = "/open-apis/im/v1/messages";
         if path == "/open-apis/auth/v3/tenant_access_token/internal" && method == Method::POST {
@@ -172,10 +174,10 @@ impl Endpoint {
             .filter(|id| !id.is_empty() && !id.contains('/'))
         {
             if method == Method::PATCH {
-                return (Endpoint::UpdateCard, Some(id));
+                return (Endpoint::UpdateCard, crate::ids::parse_message_id(id));
             }
             if method == Method::PUT {
-                return (Endpoint::EditMessage, Some(id));
+                return (Endpoint::EditMessage, crate::ids::parse_message_id(id));
             }
         }
         (Endpoint::Other, None)
@@ -190,8 +192,9 @@ pub struct Counts {
     pub requests: u64,
     /// Requests per endpoint.
     pub by_endpoint: BTreeMap<Endpoint, u64>,
-    /// `PATCH` and `PUT` requests per message id in the path (any outcome).
-    pub by_message: BTreeMap<String, u64>,
+    /// `PATCH` and `PUT` requests per message id in the path (any outcome; a path id that
+    /// is no message id at all is counted in `requests` only).
+    pub by_message: BTreeMap<MessageId, u64>,
     /// Authenticated requests per app.
     pub by_app: BTreeMap<String, u64>,
     /// Answers per HTTP status.
@@ -215,7 +218,7 @@ impl Counts {
     }
 
     /// `PATCH`/`PUT` requests naming one message.
-    pub fn message(&self, message_id: &str) -> u64 {
+    pub fn message(&self, message_id: &MessageId) -> u64 {
         self.by_message.get(message_id).copied().unwrap_or(0)
     }
 

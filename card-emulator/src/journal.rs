@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use lark_card::MessageId;
 use tokio::sync::watch;
 
 /// Most rejected requests remembered per message.
@@ -23,7 +24,7 @@ pub(crate) struct Rejection {
 #[derive(Debug)]
 pub(crate) struct Journal {
     changes: watch::Sender<u64>,
-    rejections: HashMap<String, Vec<Rejection>>,
+    rejections: HashMap<MessageId, Vec<Rejection>>,
 }
 
 impl Default for Journal {
@@ -42,8 +43,8 @@ impl Journal {
     }
 
     /// A request for message `id` was refused.
-    pub(crate) fn reject(&mut self, id: &str, rejection: Rejection) {
-        let list = self.rejections.entry(id.to_owned()).or_default();
+    pub(crate) fn reject(&mut self, id: MessageId, rejection: Rejection) {
+        let list = self.rejections.entry(id).or_default();
         if list.len() == REJECTIONS_KEPT {
             list.remove(0);
         }
@@ -57,7 +58,7 @@ impl Journal {
     }
 
     /// The refused requests of a message, oldest first.
-    pub(crate) fn rejections(&self, id: &str) -> &[Rejection] {
+    pub(crate) fn rejections(&self, id: &MessageId) -> &[Rejection] {
         self.rejections.get(id).map_or(&[], Vec::as_slice)
     }
 
@@ -73,11 +74,12 @@ mod tests {
     use lark_card::lark::LarkCode;
 
     #[test]
-    fn rejections_are_bounded() {
+    fn rejections_are_bounded() -> Result<(), lark_card::InvalidMessageId> {
+        let id: MessageId = "om_1".parse()?;
         let mut journal = Journal::default();
         for n in 0..=REJECTIONS_KEPT {
             journal.reject(
-                "om_1",
+                id.clone(),
                 Rejection {
                     at_ms: n as u64,
                     method: "PATCH".to_owned(),
@@ -86,8 +88,9 @@ mod tests {
                 },
             );
         }
-        assert_eq!(journal.rejections("om_1").len(), REJECTIONS_KEPT);
-        assert_eq!(journal.rejections("om_1")[0].at_ms, 1);
+        assert_eq!(journal.rejections(&id).len(), REJECTIONS_KEPT);
+        assert_eq!(journal.rejections(&id)[0].at_ms, 1);
         assert_eq!(journal.version(), REJECTIONS_KEPT as u64 + 1);
+        Ok(())
     }
 }

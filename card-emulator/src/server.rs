@@ -170,8 +170,8 @@ async fn handle(
             state.requests.push_back(recorded);
             state.counts.requests += 1;
             bump(&mut state.counts.by_endpoint, endpoint);
-            if let Some(id) = message_id {
-                bump(&mut state.counts.by_message, id.to_owned());
+            if let Some(id) = &message_id {
+                bump(&mut state.counts.by_message, id.clone());
             }
         }
         let (latency, transport) = shared.faults.take_transport();

@@ -13,8 +13,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use serde_json::Value;
-
 use crate::callback_registry::CallbackRegistry;
 use crate::clock::Clock;
 use crate::errors::{ApiError, EmulatorError};
@@ -26,6 +24,7 @@ use crate::limits::{AppLimiter, Window};
 use crate::long_connections::LongConnectionRegistry;
 use crate::tokens::Tokens;
 use lark_card::lark::LarkCode;
+use lark_card::MessageId;
 
 pub use lark_card::lark::limits::{UPDATE_WINDOW, UUID_WINDOW};
 
@@ -70,7 +69,7 @@ impl Shared {
         app_id: Option<&str>,
         chat_id: &str,
         content: &str,
-    ) -> Result<String, EmulatorError> {
+    ) -> Result<MessageId, EmulatorError> {
         let card = crate::card::check_card(content);
         let now = self.clock.now_ms();
         let mut state = self.lock();
@@ -81,7 +80,7 @@ impl Shared {
                 .first_app()
                 .ok_or_else(|| EmulatorError::UnknownApp(String::new()))?,
         };
-        let data = state.send(
+        let (id, _) = state.send(
             SendInput {
                 app_id,
                 receive_id_type: "chat_id".to_owned(),
@@ -94,22 +93,19 @@ impl Shared {
             now,
             None,
         )?;
-        data.get("message_id")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| EmulatorError::UnknownMessage(String::new()))
+        Ok(id)
     }
 
     /// Recalls or deletes a message.
     pub(crate) fn set_message_state(
         &self,
-        id: &str,
+        id: &MessageId,
         state: MessageState,
     ) -> Result<(), EmulatorError> {
         if self.lock().set_message_state(id, state) {
             Ok(())
         } else {
-            Err(EmulatorError::UnknownMessage(id.to_owned()))
+            Err(EmulatorError::UnknownMessage(id.clone()))
         }
     }
 
@@ -169,13 +165,13 @@ pub(crate) struct State {
     /// The first app added.
     first_app: Option<String>,
     pub(crate) tokens: Tokens,
-    messages: HashMap<String, Message>,
+    messages: HashMap<MessageId, Message>,
     /// Message ids in the order they were sent.
-    order: Vec<String>,
+    order: Vec<MessageId>,
     chats: HashMap<String, Chat>,
     chat_limits: HashMap<String, Window>,
     /// `(app, uuid)` → `(message id, when sent)`.
-    uuids: HashMap<(String, String), (String, u64)>,
+    uuids: HashMap<(String, String), (MessageId, u64)>,
     pub(crate) counts: Counts,
     /// The newest API requests, oldest first.
     pub(crate) requests: std::collections::VecDeque<crate::inspect::RecordedRequest>,

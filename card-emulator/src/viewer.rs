@@ -51,6 +51,7 @@ use crate::inspect::{MessageState, MessageView, RevisionKind};
 use crate::paths::VIEWER_PREFIX;
 use crate::state::Shared;
 use lark_card::lark::LarkCode;
+use lark_card::MessageId;
 
 /// The policy of every viewer page: the viewer's script and styles from the emulator itself,
 /// style attributes (the renderer writes only checked values into them), nothing else.
@@ -283,7 +284,7 @@ fn message_markup(shown: &Shown, look: &Look) -> Markup {
                 @if shown.rejections > 0 { span.badge.rejected { (shown.rejections) " rejected" } }
                 a.history href=(format!("{VIEWER_PREFIX}/messages/{id}")) { "history" }
             }
-            div.bubble { (content_markup(&view.msg_type, &view.content, &look.options(id))) }
+            div.bubble { (content_markup(&view.msg_type, &view.content, &look.options(id.as_str()))) }
         }
     }
 }
@@ -357,13 +358,17 @@ async fn history_page(
     look: Result<Query<Look>, QueryRejection>,
 ) -> Response {
     let look = look.map(|Query(look)| look).unwrap_or_default();
-    let (view, history, rejections) = {
-        let state = shared.lock();
-        (
-            state.message(&id),
-            state.history(&id).unwrap_or_default(),
-            state.journal.rejections(&id).to_vec(),
-        )
+    // A path that is no message id names no message either.
+    let (view, history, rejections) = match id.parse::<MessageId>() {
+        Ok(message_id) => {
+            let state = shared.lock();
+            (
+                state.message(&message_id),
+                state.history(&message_id).unwrap_or_default(),
+                state.journal.rejections(&message_id).to_vec(),
+            )
+        }
+        Err(_) => (None, Vec::new(), Vec::new()),
     };
     let Some(view) = view else {
         let mut response = html_response(layout(

@@ -23,6 +23,7 @@ use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
 use lark_card::callback::{Answer, CardAction, Receiver, Toast, V2Card};
 use lark_card::lark::{LarkCode, SUCCESS};
+use lark_card::MessageId;
 use serde_json::{json, Value};
 
 /// One browser at a time: the machine has two cores, and the live-update test measures a
@@ -182,7 +183,7 @@ impl Browser {
 }
 
 /// `document.querySelector` for a message's element.
-fn message_selector(id: &str) -> String {
+fn message_selector(id: &MessageId) -> String {
     format!("[data-message-id=\"{id}\"]")
 }
 

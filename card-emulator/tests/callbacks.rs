@@ -15,7 +15,7 @@ use axum::routing::post;
 use common::{call, TestResult, APP_ID, APP_SECRET, OTHER_APP_ID, OTHER_APP_SECRET};
 use lark_card::callback::crypto;
 use lark_card::lark::LarkCode;
-use lark_card::Secret;
+use lark_card::{MessageId, Secret};
 use lark_card_emulator::callbacks::ANSWER_WITHIN;
 use lark_card_emulator::{CallbackApp, Click, Emulator, Operator, RevisionKind};
 use serde_json::{json, Value};
@@ -117,7 +117,7 @@ async fn emulator() -> Result<Emulator, Box<dyn std::error::Error>> {
 }
 
 /// The contents a message had (its history without the interactions).
-fn contents(emulator: &Emulator, id: &str) -> Vec<String> {
+fn contents(emulator: &Emulator, id: &MessageId) -> Vec<String> {
     emulator
         .history(id)
         .into_iter()

@@ -149,7 +149,7 @@ async fn forced_230020_hits_the_next_updates() -> TestResult {
         );
     }
     assert_eq!(lark.patch(&id, &shared_card("v2")).await?.code(), 0);
-    assert_eq!(lark.emulator.counts().throttled.get(&id), Some(&2));
+    assert_eq!(lark.emulator.counts().throttled.get(id.as_str()), Some(&2));
     Ok(())
 }
 

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use common::*;
 use lark_card::lark::LarkCode;
+use lark_card::MessageId;
 use lark_card_emulator::{Emulator, Endpoint, MessageState};
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -70,10 +71,18 @@ async fn messages_history_and_counts_over_http() -> TestResult {
     assert_eq!(all.body.as_array().map(Vec::len), Some(1));
     let counts = call(lark.http.get(lark.url("/__emulator/counts"))).await?;
     assert_eq!(counts.body["by_endpoint"]["update_card"], 1);
-    assert_eq!(counts.body["by_message"][&id], 1);
+    assert_eq!(counts.body["by_message"][id.as_str()], 1);
 
     let missing = call(lark.http.get(lark.url("/__emulator/messages/om_nope"))).await?;
     assert_eq!(missing.status, 404);
+    // A path that is no message id at all names no message either, and says why.
+    let malformed = call(lark.http.get(lark.url("/__emulator/messages/c-token"))).await?;
+    assert_eq!(malformed.status, 404);
+    assert!(
+        malformed.text.contains("start with `om_`"),
+        "{}",
+        malformed.text
+    );
     Ok(())
 }
 
@@ -86,10 +95,10 @@ async fn control_over_http() -> TestResult {
             .json(&json!({ "chat_id": CHAT, "content": shared_card("v1") })),
     )
     .await?;
-    let id = sent.body["message_id"]
+    let id: MessageId = sent.body["message_id"]
         .as_str()
         .ok_or("no message id")?
-        .to_owned();
+        .parse()?;
 
     call(
         lark.http

@@ -47,7 +47,7 @@ async fn five_updates_per_second_per_message_then_230020() -> TestResult {
     assert_eq!(lark.patch(&id, &shared_card("v5")).await?.code(), 0);
 
     let counts = lark.emulator.counts();
-    assert_eq!(counts.throttled.get(&id), Some(&2));
+    assert_eq!(counts.throttled.get(id.as_str()), Some(&2));
     assert_eq!(counts.throttled_total(), 2);
     assert_eq!(counts.code(LarkCode::MessageRateLimited.code()), 2);
     assert_eq!(counts.message(&id), 8);

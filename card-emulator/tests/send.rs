@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use common::*;
 use lark_card::lark::LarkCode;
+use lark_card::MessageId;
 use lark_card_emulator::MessageState;
 use serde_json::json;
 
@@ -34,12 +35,13 @@ async fn a_card_is_stored_and_answered_like_lark() -> TestResult {
         "{created}"
     );
 
-    let view = lark.emulator.message(id).ok_or("message not stored")?;
+    let id: MessageId = id.parse()?;
+    let view = lark.emulator.message(&id).ok_or("message not stored")?;
     assert_eq!(view.content, card);
     assert!(view.shared);
     assert_eq!(view.state, MessageState::Live);
     assert_eq!(view.app_id, APP_ID);
-    assert_eq!(lark.emulator.history(id).len(), 1);
+    assert_eq!(lark.emulator.history(&id).len(), 1);
     Ok(())
 }
 
@@ -359,10 +361,10 @@ async fn text_messages_are_stored_but_are_not_cards() -> TestResult {
         .send("chat_id", CHAT, "text", r#"{"txt":"hello"}"#)
         .await?;
     assert_eq!(bad.code(), LarkCode::InvalidParameter.code());
-    let id = reply.body["data"]["message_id"]
+    let id: MessageId = reply.body["data"]["message_id"]
         .as_str()
-        .unwrap_or("")
-        .to_owned();
+        .ok_or("no message id")?
+        .parse()?;
     let view = lark.emulator.message(&id).ok_or("not stored")?;
     assert_eq!((view.msg_type.as_str(), view.shared), ("text", false));
     Ok(())

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use common::*;
 use lark_card::lark::LarkCode;
+use lark_card::MessageId;
 use lark_card_emulator::RevisionKind;
 use serde_json::json;
 
@@ -191,7 +192,7 @@ async fn a_recalled_message_is_230011() -> TestResult {
     );
     assert!(lark
         .emulator
-        .recall("om_00000000000000000000000000000000")
+        .recall(&"om_00000000000000000000000000000000".parse()?)
         .is_err());
     Ok(())
 }
@@ -414,10 +415,10 @@ async fn put_edits_a_text_message() -> TestResult {
     let sent = lark
         .send("chat_id", CHAT, "text", r#"{"text":"hello"}"#)
         .await?;
-    let id = sent.body["data"]["message_id"]
+    let id: MessageId = sent.body["data"]["message_id"]
         .as_str()
-        .unwrap_or("")
-        .to_owned();
+        .ok_or("no message id")?
+        .parse()?;
     let reply = call(
         lark.http
             .put(lark.url(&format!("/open-apis/im/v1/messages/{id}")))

@@ -186,7 +186,7 @@ async fn offline() -> Result<(), Box<dyn Error>> {
 
     let approved = emulator
         .click(
-            expense.as_str(),
+            &expense,
             Click::element("approve").by(Operator::new("ou_7d8a6e6df7621556ce0d21922b676706")),
         )
         .await?;
@@ -198,7 +198,7 @@ async fn offline() -> Result<(), Box<dyn Error>> {
     );
     let rejected = emulator
         .click(
-            holiday.as_str(),
+            &holiday,
             Click::value(serde_json::json!({ "action": "reject" })),
         )
         .await?;
@@ -215,12 +215,12 @@ async fn offline() -> Result<(), Box<dyn Error>> {
     // Give a late update (none expected here) a moment, then show the cards.
     tokio::time::sleep(Duration::from_millis(10)).await;
     let holiday_card = emulator
-        .message(holiday.as_str())
+        .message(&holiday)
         .map(|m| m.content)
         .unwrap_or_default();
     println!("rejected card: {holiday_card}");
     let expense_card = emulator
-        .message(expense.as_str())
+        .message(&expense)
         .map(|m| m.content)
         .unwrap_or_default();
     println!("{expense_card}");

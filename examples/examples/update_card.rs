@@ -102,14 +102,14 @@ async fn main() -> Result<(), Box<dyn Error>> {
         let counts = emulator.counts();
         println!(
             "the emulator holds {} revisions of {id}; throttled: {}, rate-limited: {}",
-            emulator.history(id.as_str()).len(),
+            emulator.history(&id).len(),
             counts.throttled_total(),
             counts.rate_limited_total(),
         );
     }
     let content = match &emulator {
         Some(emulator) => emulator
-            .history(id.as_str())
+            .history(&id)
             .pop()
             .map(|revision| revision.content)
             .ok_or("the emulator holds no card")?,

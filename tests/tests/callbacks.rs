@@ -13,7 +13,7 @@ use lark_card::callback::{
 use lark_card::client::{Client, ClientError, SpentToken};
 use lark_card::lark::LarkCode;
 use lark_card::Secret;
-use lark_card::{card, trusted_markdown, Card, Shared};
+use lark_card::{card, trusted_markdown, Card, MessageId, Shared};
 use lark_card_emulator::{CallbackApp, Click, Emulator, Operator, RevisionKind};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -111,7 +111,7 @@ async fn bot(receiver: Receiver) -> (Emulator, String) {
     (emulator, url)
 }
 
-fn text_of(emulator: &Emulator, id: &str) -> String {
+fn text_of(emulator: &Emulator, id: &MessageId) -> String {
     emulator.message(id).map(|m| m.content).unwrap_or_default()
 }
 
@@ -311,7 +311,7 @@ fn unix_now() -> String {
 }
 
 /// A simulated click that must get through: the bot still serves.
-async fn still_serving(emulator: &Emulator, id: &str) {
+async fn still_serving(emulator: &Emulator, id: &MessageId) {
     let interaction = emulator
         .click(id, Click::element("approve"))
         .await

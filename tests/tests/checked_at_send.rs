@@ -207,11 +207,11 @@ async fn update_card_refuses_before_any_request() {
         "{:?}",
         emulator.requests()
     );
-    assert_eq!(emulator.history(id.as_str()).len(), 1);
+    assert_eq!(emulator.history(&id).len(), 1);
 
     client
         .update_card(&id, &with_lines(5))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(emulator.history(id.as_str()).len(), 2);
+    assert_eq!(emulator.history(&id).len(), 2);
 }

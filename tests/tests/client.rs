@@ -62,7 +62,7 @@ async fn send_then_update_puts_the_exact_content_on_the_wire() {
         .update_card(&id, &card)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let history = emulator.history(id.as_str());
+    let history = emulator.history(&id);
     assert_eq!(history.len(), 2, "{history:?}");
     assert_eq!(history[1].content, card.to_content());
     let counts = emulator.counts();
@@ -123,7 +123,7 @@ async fn a_template_card_updates_a_sent_card() {
     // template, a card content error with its sub-code, not a transport failure.
     match result {
         Ok(()) => {
-            let last = emulator.history(id.as_str()).pop().map(|r| r.content);
+            let last = emulator.history(&id).pop().map(|r| r.content);
             assert_eq!(last, Some(template.to_content()));
         }
         Err(e) => assert_eq!(e.lark_code(), Some(LarkCode::CardContentFailed), "{e}"),
@@ -135,17 +135,17 @@ async fn recalled_deleted_and_old_messages_are_terminal_and_not_retried() {
     let emulator = emulator().await;
     let client = client(&emulator);
 
-    type Action = fn(&Emulator, &str) -> Result<(), lark_card_emulator::EmulatorError>;
+    type Action = fn(&Emulator, &MessageId) -> Result<(), lark_card_emulator::EmulatorError>;
     let endings: [(Action, LarkCode); 2] = [
         (Emulator::recall, LarkCode::MessageRecalled),
         (Emulator::delete, LarkCode::MessageDeleted),
     ];
     for (end, expected) in endings {
         let id = sent(&emulator, &client).await;
-        end(&emulator, id.as_str()).unwrap_or_else(|e| panic!("{e}"));
+        end(&emulator, &id).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(code(client.update_card(&id, &progress(1)).await), expected);
         assert_eq!(
-            emulator.counts().message(id.as_str()),
+            emulator.counts().message(&id),
             1,
             "{expected:?} was retried"
         );
@@ -164,7 +164,7 @@ async fn recalled_deleted_and_old_messages_are_terminal_and_not_retried() {
     let counts = emulator.counts();
     assert_eq!(counts.code(LarkCode::MessageTooOld.code()), 1);
     assert_eq!(counts.code(LarkCode::TenantTokenInvalid.code()), 1);
-    assert_eq!(counts.message(old.as_str()), 2);
+    assert_eq!(counts.message(&old), 2);
 }
 
 #[tokio::test]
@@ -189,7 +189,7 @@ async fn a_card_lark_cannot_build_is_230099_with_its_sub_code_and_path() {
         "{}",
         error.msg
     );
-    assert_eq!(emulator.counts().message(id.as_str()), 1);
+    assert_eq!(emulator.counts().message(&id), 1);
 }
 
 #[tokio::test]
@@ -231,7 +231,7 @@ async fn every_documented_code_maps_to_its_variant_and_terminal_ones_are_not_ret
         .filter(|code| code.retry() == Retry::Never);
     let mut checked = 0;
     for variant in terminal {
-        let before = emulator.counts().message(id.as_str());
+        let before = emulator.counts().message(&id);
         emulator.faults().error_next(1, variant.code());
         assert_eq!(
             code(client.update_card(&id, &progress(1)).await),
@@ -239,7 +239,7 @@ async fn every_documented_code_maps_to_its_variant_and_terminal_ones_are_not_ret
             "{variant:?}"
         );
         assert_eq!(
-            emulator.counts().message(id.as_str()),
+            emulator.counts().message(&id),
             before + 1,
             "{variant:?} was retried"
         );
@@ -257,14 +257,14 @@ async fn frequency_limits_and_internal_errors_are_retried_with_backoff() {
         (LarkCode::MessageRateLimited.code(), 2),
         (LarkCode::InternalError.code(), 2),
     ] {
-        let before = emulator.counts().message(id.as_str());
+        let before = emulator.counts().message(&id);
         emulator.faults().error_next(times, number);
         client
             .update_card(&id, &progress(1))
             .await
             .unwrap_or_else(|e| panic!("{number}: {e}"));
         assert_eq!(
-            emulator.counts().message(id.as_str()),
+            emulator.counts().message(&id),
             before + times + 1,
             "{number}"
         );
@@ -286,7 +286,7 @@ async fn server_errors_and_dropped_connections_are_retried() {
         .update_card(&id, &progress(2))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let last = emulator.history(id.as_str()).pop().map(|r| r.content);
+    let last = emulator.history(&id).pop().map(|r| r.content);
     assert_eq!(last, Some(progress(2).to_content()));
 }
 
@@ -314,7 +314,7 @@ async fn retries_end_and_the_last_error_is_kept() {
     };
     assert_eq!(attempts, 3);
     assert_eq!(last.lark_code(), Some(LarkCode::MessageRateLimited));
-    assert_eq!(emulator.counts().message(id.as_str()), 3);
+    assert_eq!(emulator.counts().message(&id), 3);
 }
 
 #[tokio::test]
@@ -335,7 +335,7 @@ async fn http_429_waits_for_the_reset_the_gateway_names() {
         start.elapsed()
     );
     assert_eq!(emulator.counts().status(429), 1);
-    assert_eq!(emulator.counts().message(id.as_str()), 2);
+    assert_eq!(emulator.counts().message(&id), 2);
 }
 
 #[tokio::test]
@@ -444,7 +444,7 @@ async fn the_client_keeps_under_5_updates_per_second_per_message() {
         0,
         "Lark had to throttle the client"
     );
-    assert_eq!(counts.message(id.as_str()), 15);
+    assert_eq!(counts.message(&id), 15);
 }
 
 #[tokio::test]
@@ -474,7 +474,7 @@ async fn a_failed_send_is_retried_and_makes_one_message() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(emulator.messages().len(), 1);
-    assert!(emulator.message(id.as_str()).is_some());
+    assert!(emulator.message(&id).is_some());
     assert_eq!(emulator.counts().injected_failures, 1);
 }
 

@@ -171,7 +171,7 @@ fn finals(emulator: &Emulator, ids: &[MessageId]) -> usize {
     ids.iter()
         .filter(|id| {
             emulator
-                .message(id.as_str())
+                .message(id)
                 .is_some_and(|m| m.content.contains("final"))
         })
         .count()
@@ -256,7 +256,7 @@ async fn a_fleet_bound_by_the_app_limit_is_served_in_order() {
     // Every accepted update, in the order the emulator accepted them.
     let mut accepted: Vec<(std::time::SystemTime, usize)> = Vec::new();
     for (index, id) in all.iter().enumerate() {
-        for revision in emulator.history(id.as_str()) {
+        for revision in emulator.history(id) {
             if revision.kind == RevisionKind::Updated {
                 accepted.push((revision.at, index));
             }

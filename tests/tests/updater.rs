@@ -46,7 +46,7 @@ fn message(emulator: &Emulator) -> MessageId {
 /// The state numbers the message went through, in order.
 fn states(emulator: &Emulator, id: &MessageId) -> Vec<u32> {
     emulator
-        .history(id.as_str())
+        .history(id)
         .iter()
         .filter_map(|r| {
             let at = r.content.find("state ")? + "state ".len();
@@ -145,9 +145,7 @@ async fn a_terminal_error_stops_that_stream_and_is_reported() {
         .flush(&stopped)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    emulator
-        .recall(stopped.as_str())
-        .unwrap_or_else(|e| panic!("{e}"));
+    emulator.recall(&stopped).unwrap_or_else(|e| panic!("{e}"));
     updater
         .push(&stopped, &state(2))
         .unwrap_or_else(|e| panic!("{e}"));
@@ -206,7 +204,7 @@ async fn updates_that_waited_for_a_token_fetch_leave_at_the_app_spacing_not_at_o
     // Turns taken while the token was fetched would all be spent the moment it came.
     let mut applied: Vec<_> = ids
         .iter()
-        .filter_map(|id| emulator.history(id.as_str()).pop().map(|r| r.at))
+        .filter_map(|id| emulator.history(id).pop().map(|r| r.at))
         .collect();
     applied.sort();
     assert_eq!(applied.len(), 3);
@@ -222,9 +220,7 @@ async fn a_delivered_idle_stream_is_forgotten_and_counted_in_the_report() {
     let (emulator, client) = setup().await;
     let ids: Vec<MessageId> = (0..3).map(|_| message(&emulator)).collect();
     let stopped = message(&emulator);
-    emulator
-        .recall(stopped.as_str())
-        .unwrap_or_else(|e| panic!("{e}"));
+    emulator.recall(&stopped).unwrap_or_else(|e| panic!("{e}"));
     let updater = client.updater();
     for id in ids.iter().chain([&stopped]) {
         updater

@@ -16,8 +16,8 @@ use std::error::Error;
 use std::time::Duration;
 
 use lark_card::callback::{crypto, Answer, CardAction, Receiver, Refusal, Toast, V2Card};
-use lark_card::Secret;
 use lark_card::{card, trusted_markdown};
+use lark_card::{MessageId, Secret};
 use lark_card_emulator::{
     CallbackApp, Click, Emulator, Operator, DEFAULT_APP_ID, DEFAULT_APP_SECRET,
 };
@@ -105,7 +105,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let sequential_p99 = report("sequential", latencies);
 
     // In parallel: 16 cards clicked at once, in rounds.
-    let cards: Vec<String> = (0..16)
+    let cards: Vec<MessageId> = (0..16)
         .map(|_| emulator.send_card("oc_bench", CARD))
         .collect::<Result<_, _>>()?;
     let emulator = std::sync::Arc::new(emulator);

@@ -417,8 +417,11 @@ async fn row(
         // Every card's last content, as the emulator holds it, is its final state.
         for report in &reports {
             for id in report["ids"].as_array().into_iter().flatten() {
-                let id = id.as_str().unwrap_or_default();
-                if e.message(id).is_some_and(|m| m.content.contains("final")) {
+                let id = id.as_str().and_then(|id| id.parse::<MessageId>().ok());
+                if id
+                    .and_then(|id| e.message(&id))
+                    .is_some_and(|m| m.content.contains("final"))
+                {
                     final_ok += 1;
                 }
             }

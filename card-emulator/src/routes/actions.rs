@@ -15,7 +15,7 @@ use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use super::auth::authenticate;
-use super::extract::{JsonBody, Param, Problem, Received, Refused};
+use super::extract::{JsonBody, MessageParam, Param, Problem, Received, Refused};
 use super::with_code;
 use crate::callbacks::{CallbackApp, Click};
 use crate::card::CheckedCard;
@@ -159,7 +159,7 @@ async fn set_callback(
 async fn act(
     State(shared): State<Arc<Shared>>,
     State(delivery): State<Arc<Delivery>>,
-    Param(id): Param,
+    MessageParam(id): MessageParam,
     JsonBody(click): JsonBody<Click>,
 ) -> Result<Response, Problem> {
     let interaction = delivery.click(&shared, &id, click).await?;

@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::extract::{JsonBody, Param, Problem};
+use super::extract::{JsonBody, MessageParam, Param, Problem};
 use crate::errors::EmulatorError;
 use crate::inspect::MessageState;
 use crate::state::Shared;
@@ -72,22 +72,22 @@ async fn send_card(
     ok(json!({ "message_id": id }))
 }
 
-async fn message(State(shared): State<Arc<Shared>>, Param(id): Param) -> Answer {
+async fn message(State(shared): State<Arc<Shared>>, MessageParam(id): MessageParam) -> Answer {
     let view = shared.lock().message(&id);
     view.map_or_else(|| Err(EmulatorError::UnknownMessage(id).into()), ok)
 }
 
-async fn history(State(shared): State<Arc<Shared>>, Param(id): Param) -> Answer {
+async fn history(State(shared): State<Arc<Shared>>, MessageParam(id): MessageParam) -> Answer {
     let history = shared.lock().history(&id);
     history.map_or_else(|| Err(EmulatorError::UnknownMessage(id).into()), ok)
 }
 
-async fn recall(State(shared): State<Arc<Shared>>, Param(id): Param) -> Answer {
+async fn recall(State(shared): State<Arc<Shared>>, MessageParam(id): MessageParam) -> Answer {
     shared.set_message_state(&id, MessageState::Recalled)?;
     ok(json!({ "message_id": id, "state": MessageState::Recalled }))
 }
 
-async fn delete(State(shared): State<Arc<Shared>>, Param(id): Param) -> Answer {
+async fn delete(State(shared): State<Arc<Shared>>, MessageParam(id): MessageParam) -> Answer {
     shared.set_message_state(&id, MessageState::Deleted)?;
     ok(json!({ "message_id": id, "state": MessageState::Deleted }))
 }

@@ -11,6 +11,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use lark_card::MessageId;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
@@ -157,5 +158,22 @@ impl<S: Send + Sync> FromRequestParts<S> for Param {
             .await
             .map(|Path(value)| Param(value))
             .map_err(Problem::bad_request)
+    }
+}
+
+/// The message id of a control path (`/messages/{id}/…`), or a 404: a path that is no
+/// message id names no message either.
+#[derive(Debug)]
+pub(crate) struct MessageParam(pub(crate) MessageId);
+
+impl<S: Send + Sync> FromRequestParts<S> for MessageParam {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Param(id) = Param::from_request_parts(parts, state).await?;
+        id.parse().map(MessageParam).map_err(|error| Problem {
+            status: StatusCode::NOT_FOUND,
+            message: format!("no message `{id}` in the emulator: {error}"),
+        })
     }
 }

@@ -25,6 +25,7 @@ use crate::limits::{MAX_CARD_BODY, MAX_TEXT_BODY};
 use crate::state::{SendInput, Shared, RECEIVE_ID_TYPES};
 use lark_card::lark::limits::MAX_UUID_CHARS;
 use lark_card::lark::LarkCode;
+use lark_card::MessageId;
 
 /// `POST /open-apis/im/v1/messages?receive_id_type=…`.
 pub(crate) async fn send(
@@ -84,19 +85,22 @@ fn send_message(
     }
     // Validate the card before taking the lock: it is the only slow step.
     let card = (msg_type == "interactive").then(|| check_card(&content));
-    shared.lock().send(
-        SendInput {
-            app_id,
-            receive_id_type,
-            receive_id,
-            msg_type,
-            content,
-            uuid,
-            card,
-        },
-        now,
-        Some(&shared.faults),
-    )
+    shared
+        .lock()
+        .send(
+            SendInput {
+                app_id,
+                receive_id_type,
+                receive_id,
+                msg_type,
+                content,
+                uuid,
+                card,
+            },
+            now,
+            Some(&shared.faults),
+        )
+        .map(|(_, data)| data)
 }
 
 /// `PATCH /open-apis/im/v1/messages/:message_id`: replaces a shared card.
@@ -123,7 +127,7 @@ fn patch_message(
     shared
         .lock()
         .gate(&app_id, Endpoint::UpdateCard, now, &shared.faults)?;
-    check_message_id(id)?;
+    let id = check_message_id(id)?;
     // Lark measures the request body, not the card: `{"content":"…"}` with its escapes.
     if body.len > MAX_CARD_BODY {
         return Err(ApiError::new(LarkCode::ContentTooLong));
@@ -132,7 +136,7 @@ fn patch_message(
     let card = check_card(&content);
     shared
         .lock()
-        .update_card(&app_id, id, content, card, now, &shared.faults)
+        .update_card(&app_id, &id, content, card, now, &shared.faults)
 }
 
 /// `PUT /open-apis/im/v1/messages/:message_id`: edits text and post messages only.
@@ -159,21 +163,21 @@ fn edit_message(
     shared
         .lock()
         .gate(&app_id, Endpoint::EditMessage, now, &shared.faults)?;
-    check_message_id(id)?;
+    let id = check_message_id(id)?;
     if body.len > MAX_TEXT_BODY {
         return Err(ApiError::new(LarkCode::ContentTooLong));
     }
     let fields = json_object(body)?;
     let msg_type = string_field(&fields, "msg_type")?;
     let content = string_field(&fields, "content")?;
-    shared.lock().edit(&app_id, id, &msg_type, content, now)
+    shared.lock().edit(&app_id, &id, &msg_type, content, now)
 }
 
 /// 99992354 for a path id that is no message id at all (a callback token `c-…`, say): Lark's
 /// gateway cannot even look it up.
-fn check_message_id(id: &str) -> Result<(), ApiError> {
-    if ids::is_message_id(id) {
-        return Ok(());
+fn check_message_id(id: &str) -> Result<MessageId, ApiError> {
+    if let Some(id) = ids::parse_message_id(id) {
+        return Ok(id);
     }
     let shown: String = id.chars().take(100).collect();
     Err(ApiError::with_msg(

@@ -13,6 +13,7 @@ use crate::inspect::{bump, ClickedEntry, MessageState, MessageView, Revision, Re
 use crate::limits::{Window, PER_CHAT_PER_SECOND, PER_MESSAGE_PER_SECOND, PER_MESSAGE_WINDOW};
 use lark_card::lark::limits::{UPDATE_WINDOW, UUID_WINDOW};
 use lark_card::lark::LarkCode;
+use lark_card::MessageId;
 
 /// One entry of a message's history (see [`Revision`]).
 #[derive(Debug)]
@@ -36,7 +37,7 @@ impl Entry {
 
 #[derive(Debug)]
 pub(super) struct Message {
-    id: String,
+    id: MessageId,
     app_id: String,
     chat_id: String,
     receive_id: String,
@@ -114,14 +115,14 @@ pub(crate) struct SendInput {
 impl State {
     // ----- messages -----
 
-    /// Sends a message. `faults` is `None` for the library's back door, which skips the
-    /// per-chat limit.
+    /// Sends a message; its id, and the answer's `data`. `faults` is `None` for the library's
+    /// back door, which skips the per-chat limit.
     pub(crate) fn send(
         &mut self,
         input: SendInput,
         now: u64,
         faults: Option<&Faults>,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<(MessageId, Value), ApiError> {
         let chat_id = chat_of(&input.receive_id_type, &input.receive_id)?;
         self.check_chat(&input.app_id, &chat_id)?;
 
@@ -130,7 +131,7 @@ impl State {
             if let Some((id, at)) = self.uuids.get(&key) {
                 if now < at.saturating_add(millis(UUID_WINDOW)) {
                     if let Some(message) = self.messages.get(id) {
-                        return Ok(message.data());
+                        return Ok((message.id.clone(), message.data()));
                     }
                 }
             }
@@ -187,14 +188,14 @@ impl State {
             self.uuids.insert((input.app_id, uuid), (id.clone(), now));
         }
         self.messages.insert(id.clone(), message);
-        self.order.push(id);
+        self.order.push(id.clone());
         self.journal.changed();
-        Ok(data)
+        Ok((id, data))
     }
 
     /// The checks every change to an existing message passes: it exists, is neither deleted
     /// nor recalled, belongs to the app, and its chat still exists.
-    fn existing(&mut self, app_id: &str, id: &str) -> Result<&mut Message, ApiError> {
+    fn existing(&mut self, app_id: &str, id: &MessageId) -> Result<&mut Message, ApiError> {
         let chat_id = match self.messages.get(id) {
             None => {
                 return Err(ApiError::with_ext(
@@ -224,7 +225,7 @@ impl State {
     pub(crate) fn update_card(
         &mut self,
         app_id: &str,
-        id: &str,
+        id: &MessageId,
         content: String,
         card: Result<CheckedCard, ApiError>,
         now: u64,
@@ -241,7 +242,7 @@ impl State {
             return Err(ApiError::new(LarkCode::MessageTooOld));
         }
         if faults.take_message_throttle() || !message.limiter.try_hit(now) {
-            bump(&mut self.counts.throttled, id.to_owned());
+            bump(&mut self.counts.throttled, id.to_string());
             return Err(ApiError::new(LarkCode::MessageRateLimited));
         }
         if !message.shared {
@@ -271,7 +272,7 @@ impl State {
     pub(crate) fn edit(
         &mut self,
         app_id: &str,
-        id: &str,
+        id: &MessageId,
         msg_type: &str,
         content: String,
         now: u64,
@@ -309,7 +310,7 @@ impl State {
     /// whether the message exists.
     pub(crate) fn replace_card_content(
         &mut self,
-        id: &str,
+        id: &MessageId,
         content: String,
         kind: RevisionKind,
         now: u64,
@@ -328,7 +329,7 @@ impl State {
     }
 
     /// Records an interaction with a message, in its history, before the app answers.
-    pub(crate) fn record_click(&mut self, id: &str, clicked: ClickedEntry, now: u64) {
+    pub(crate) fn record_click(&mut self, id: &MessageId, clicked: ClickedEntry, now: u64) {
         if let Some(message) = self.messages.get_mut(id) {
             let content = message.content.clone();
             message.history.push(Entry {
@@ -344,7 +345,7 @@ impl State {
     /// Records the app's answer to an interaction recorded by [`State::record_click`].
     pub(crate) fn record_click_answer(
         &mut self,
-        id: &str,
+        id: &MessageId,
         event_id: &str,
         code: i64,
         toast: Option<Value>,
@@ -379,7 +380,7 @@ impl State {
         let message_id = self
             .callbacks
             .usable_token(&update.token, app_id, now)?
-            .to_owned();
+            .clone();
         match self.messages.get(&message_id) {
             None => {
                 return Err(ApiError::with_msg(
@@ -419,7 +420,7 @@ impl State {
     }
 
     /// Recalls or deletes a message; whether it existed.
-    pub(crate) fn set_message_state(&mut self, id: &str, state: MessageState) -> bool {
+    pub(crate) fn set_message_state(&mut self, id: &MessageId, state: MessageState) -> bool {
         match self.messages.get_mut(id) {
             Some(message) => {
                 message.state = state;
@@ -430,7 +431,7 @@ impl State {
         }
     }
 
-    pub(crate) fn message(&self, id: &str) -> Option<MessageView> {
+    pub(crate) fn message(&self, id: &MessageId) -> Option<MessageView> {
         self.messages.get(id).map(Message::view)
     }
 
@@ -442,7 +443,7 @@ impl State {
             .collect()
     }
 
-    pub(crate) fn history(&self, id: &str) -> Option<Vec<Revision>> {
+    pub(crate) fn history(&self, id: &MessageId) -> Option<Vec<Revision>> {
         self.messages.get(id).map(|message| {
             message
                 .history

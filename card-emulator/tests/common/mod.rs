@@ -6,6 +6,7 @@
 
 use std::error::Error;
 
+use lark_card::MessageId;
 use lark_card_emulator::Emulator;
 use reqwest::header::HeaderMap;
 use serde_json::{json, Value};
@@ -106,8 +107,13 @@ impl Lark {
         .await
     }
 
-    /// `PATCH` with `{"content": content}` and this harness's token.
-    pub async fn patch(&self, id: &str, content: &str) -> Result<Reply, Box<dyn Error>> {
+    /// `PATCH` with `{"content": content}` and this harness's token. `id` is whatever goes
+    /// in the path: a message id, or something that is not one.
+    pub async fn patch(
+        &self,
+        id: impl std::fmt::Display,
+        content: &str,
+    ) -> Result<Reply, Box<dyn Error>> {
         self.patch_with(&self.token, id, json!({ "content": content }).to_string())
             .await
     }
@@ -116,7 +122,7 @@ impl Lark {
     pub async fn patch_with(
         &self,
         token: &str,
-        id: &str,
+        id: impl std::fmt::Display,
         body: impl Into<reqwest::Body>,
     ) -> Result<Reply, Box<dyn Error>> {
         call(
@@ -163,12 +169,12 @@ impl Lark {
     }
 
     /// Sends a card over HTTP and returns its id.
-    pub async fn send_card(&self, content: &str) -> Result<String, Box<dyn Error>> {
+    pub async fn send_card(&self, content: &str) -> Result<MessageId, Box<dyn Error>> {
         let reply = self.send("chat_id", CHAT, "interactive", content).await?;
-        reply.body["data"]["message_id"]
+        let id = reply.body["data"]["message_id"]
             .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| format!("send failed: {}", reply.text).into())
+            .ok_or_else(|| format!("send failed: {}", reply.text))?;
+        Ok(id.parse()?)
     }
 }
 

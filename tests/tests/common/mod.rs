@@ -34,7 +34,7 @@ pub async fn sent(emulator: &Emulator, client: &Client) -> MessageId {
         .send_card(&lark_card::client::Recipient::chat("oc_team"), &progress(0))
         .await
         .unwrap_or_else(|e| panic!("send failed: {e}"))
-        .tap(|id| assert!(emulator.message(id.as_str()).is_some()))
+        .tap(|id| assert!(emulator.message(id).is_some()))
 }
 
 pub trait Tap: Sized {
