@@ -33,37 +33,66 @@ impl RedisServer {
     /// `None` (with a notice) if `redis-server` is missing and this is not CI.
     fn start() -> Option<RedisServer> {
         let binary = REDIS_SERVER.require(on_path(&["redis-server"]), "the Redis fleet tests")?;
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .unwrap_or_else(|e| panic!("no free port: {e}"));
         let mut server = RedisServer {
             binary,
-            port,
+            port: 0,
             child: None,
         };
-        server.spawn();
-        Some(server)
+        // Redis cannot pick its own port (`--port 0` turns TCP off), so the test picks a free
+        // one, which another process may take before Redis binds it: then Redis exits without
+        // listening, and another port is tried.
+        for _ in 0..5 {
+            server.port = TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map(|a| a.port())
+                .unwrap_or_else(|e| panic!("no free port: {e}"));
+            if server.launch() {
+                return Some(server);
+            }
+        }
+        panic!("redis-server did not listen on any of five free ports");
     }
 
     fn url(&self) -> String {
         format!("redis://127.0.0.1:{}/", self.port)
     }
 
+    /// Starts Redis again on its port (the restart tests).
     fn spawn(&mut self) {
-        let child = Command::new(&self.binary)
+        assert!(
+            self.launch(),
+            "redis-server did not listen again on port {}",
+            self.port
+        );
+    }
+
+    /// Starts `redis-server` on `self.port`; whether it listens. Its log line `Ready to
+    /// accept connections` is the event waited for; its output ending first means it exited.
+    fn launch(&mut self) -> bool {
+        let mut child = Command::new(&self.binary)
             .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
             .args(["--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start redis-server: {e}"));
-        self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(Instant::now() < deadline, "redis-server did not start");
-            std::thread::sleep(Duration::from_millis(20));
+        let Some(stdout) = child.stdout.take() else {
+            panic!("redis-server's output is not piped");
+        };
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+        let ready = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .any(|line| line.contains("Ready to accept connections"));
+        if ready {
+            // Drained, so that Redis never blocks on a full pipe.
+            std::thread::spawn(move || lines.for_each(drop));
+            self.child = Some(child);
+        } else {
+            let _ = child.kill();
+            let _ = child.wait();
         }
+        ready
     }
 
     fn kill(&mut self) {

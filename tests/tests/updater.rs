@@ -1,5 +1,9 @@
 //! The updater against the emulator: per message, states are sent in order, coalesced to the
 //! latest, within 5 per second, and the final state is always delivered, through faults.
+//!
+//! The tests pace their pushes by the updater's own events, never by sleeping: states are
+//! pushed in bursts, and each burst ends with `flush`, which returns once the burst's last
+//! state is delivered. A burst pushed while its first state is being sent is what coalesces.
 
 use std::time::Duration;
 
@@ -37,10 +41,9 @@ fn state(n: u32) -> Card<Shared> {
 }
 
 fn message(emulator: &Emulator) -> MessageId {
-    let id = emulator
+    emulator
         .send_card("oc_team", &state(0).to_content())
-        .unwrap_or_else(|e| panic!("{e}"));
-    MessageId::new(id).unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The state numbers the message went through, in order.
@@ -60,20 +63,27 @@ async fn states_arrive_in_order_coalesced_and_the_last_one_is_delivered() {
     let (emulator, client) = setup().await;
     let id = message(&emulator);
     let updater = client.updater();
-    for n in 1..=40 {
-        updater
-            .push(&id, &state(n))
-            .unwrap_or_else(|e| panic!("{e}"));
-        tokio::time::sleep(Duration::from_millis(10)).await;
+    // Four bursts of ten states, each flushed: its last state must be delivered.
+    for burst in 0..4 {
+        for n in burst * 10 + 1..=burst * 10 + 10 {
+            updater
+                .push(&id, &state(n))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        updater.flush(&id).await.unwrap_or_else(|e| panic!("{e}"));
     }
-    updater.flush(&id).await.unwrap_or_else(|e| panic!("{e}"));
     let seen = states(&emulator, &id);
-    assert_eq!(seen.last(), Some(&40), "{seen:?}");
     assert!(
         seen.windows(2).all(|w| w[0] < w[1]),
         "out of order: {seen:?}"
     );
-    // 40 states in ~0.4 s cannot all be sent at 5 per second: older ones were skipped.
+    for last in [10, 20, 30, 40] {
+        assert!(
+            seen.contains(&last),
+            "burst ending {last} not delivered: {seen:?}"
+        );
+    }
+    // Ten states pushed at once cannot all be sent at 5 per second: older ones were skipped.
     assert!(seen.len() < 40, "{seen:?}");
     assert_eq!(emulator.counts().throttled_total(), 0);
     let status = updater.status(&id).unwrap_or_else(|| panic!("no status"));
@@ -89,13 +99,20 @@ async fn many_messages_stream_at_once_without_throttles() {
     let (emulator, client) = setup().await;
     let ids: Vec<MessageId> = (0..8).map(|_| message(&emulator)).collect();
     let updater = client.updater();
-    for n in 1..=15 {
-        for id in &ids {
-            updater
-                .push(id, &state(n))
-                .unwrap_or_else(|e| panic!("{e}"));
+    // Three bursts of five states to every message; the streams run side by side, so waiting
+    // for each in turn waits for the slowest.
+    for burst in 0..3 {
+        for n in burst * 5 + 1..=burst * 5 + 5 {
+            for id in &ids {
+                updater
+                    .push(id, &state(n))
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        for id in &ids {
+            updater.flush(id).await.unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(states(&emulator, id).last(), Some(&(burst * 5 + 5)));
+        }
     }
     let report = updater.finish().await;
     assert!(report.all_delivered(), "{report:?}");
@@ -112,16 +129,17 @@ async fn the_final_state_is_delivered_through_faults() {
     let id = message(&emulator);
     emulator.faults().fail_fraction(0.3, 7);
     let updater = client.updater();
-    for n in 1..=20 {
-        updater
-            .push(&id, &state(n))
-            .unwrap_or_else(|e| panic!("{e}"));
-        if n == 10 {
+    for burst in 0..4 {
+        for n in burst * 5 + 1..=burst * 5 + 5 {
+            updater
+                .push(&id, &state(n))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        if burst == 1 {
             emulator.faults().throttle_message_next(3).drop_next(1);
         }
-        tokio::time::sleep(Duration::from_millis(15)).await;
+        updater.flush(&id).await.unwrap_or_else(|e| panic!("{e}"));
     }
-    updater.flush(&id).await.unwrap_or_else(|e| panic!("{e}"));
     emulator.faults().clear();
     let seen = states(&emulator, &id);
     assert_eq!(seen.last(), Some(&20), "{seen:?}");
