@@ -19,11 +19,11 @@ pub(crate) enum JsonNode {
 
 impl Node for JsonNode {
     // Runtime errors are located by their JSON path, which the validator keeps.
-    fn id(&self) -> usize {
-        0
-    }
+    type Id = ();
 
-    fn view(&self) -> View<'_> {
+    fn id(&self) {}
+
+    fn view(&self) -> View<'_, ()> {
         match self {
             JsonNode::Null => View::Null,
             JsonNode::Bool(b) => View::Bool(*b),
@@ -35,7 +35,7 @@ impl Node for JsonNode {
                     .iter()
                     .map(|(key, value)| Entry {
                         key,
-                        key_span: 0,
+                        key_id: (),
                         value,
                     })
                     .collect(),

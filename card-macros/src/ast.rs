@@ -62,8 +62,8 @@ impl ToTokens for Range {
 }
 
 /// The id of a node (a value, a key, a spread), given when the node is parsed or read, in
-/// the order met. The validator of `lark-card-schema` names nodes by id, and the checker and
-/// the JSON reader look their span or file position up by it.
+/// the order met. The validator names a node by its `check::Place` (this id and its span);
+/// the JSON reader of `include_card!` keeps each node's line and column by it.
 pub type NodeId = usize;
 
 thread_local! {

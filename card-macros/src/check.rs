@@ -6,7 +6,6 @@ use lark_card_schema::lark::limits::MAX_CARD_BODY as MAX_BODY_BYTES;
 use lark_card_schema::{
     validate_card, Entry, Item, Node, Number, Report, Severity, Version, View, ViolationKind,
 };
-use std::collections::HashMap;
 
 use proc_macro2::Ident;
 use syn::Error;
@@ -14,12 +13,28 @@ use syn::Error;
 use crate::ast::{self, NodeId, NumberValue, Range, Value};
 use crate::json::Positions;
 
+/// What the validator names a node by: where the node is in the source (so that every
+/// violation has a place to point at, with no table to look it up in), and its parse-time
+/// number (for its line and column in a file read by `include_card!`).
+#[derive(Clone, Copy, Debug)]
+pub struct Place {
+    /// The node's number.
+    pub id: NodeId,
+    /// Where it is.
+    pub range: Range,
+}
+
 impl Node for Value {
-    fn id(&self) -> usize {
-        self.id()
+    type Id = Place;
+
+    fn id(&self) -> Place {
+        Place {
+            id: Value::id(self),
+            range: self.range(),
+        }
     }
 
-    fn view(&self) -> View<'_> {
+    fn view(&self) -> View<'_, Place> {
         match self {
             Value::Null(..) => View::Null,
             Value::Bool(b, ..) => View::Bool(*b),
@@ -35,7 +50,10 @@ impl Node for Value {
                     .iter()
                     .map(|e| Entry {
                         key: &e.name,
-                        key_span: e.key.id,
+                        key_id: Place {
+                            id: e.key.id,
+                            range: Range::one(e.key.lit.span()),
+                        },
                         value: &e.value,
                     })
                     .collect(),
@@ -45,7 +63,7 @@ impl Node for Value {
     }
 }
 
-fn items(items: &[ast::Item]) -> Vec<Item<'_>> {
+fn items(items: &[ast::Item]) -> Vec<Item<'_, Place>> {
     items
         .iter()
         .map(|item| match item {
@@ -57,73 +75,18 @@ fn items(items: &[ast::Item]) -> Vec<Item<'_>> {
                 self::items(then),
                 otherwise.as_deref().map(self::items).unwrap_or_default(),
             ]),
-            ast::Item::Spread(rust) => Item::Spread(rust.id),
+            ast::Item::Spread(rust) => Item::Spread(Place {
+                id: rust.id,
+                range: rust.range,
+            }),
         })
         .collect()
 }
 
-/// Where each node the validator can name is: node ids to source ranges.
-struct Spans {
-    ranges: HashMap<NodeId, Range>,
-}
-
-impl Spans {
-    fn of(card: &Value) -> Spans {
-        let mut spans = Spans {
-            ranges: HashMap::new(),
-        };
-        spans.value(card);
-        spans
-    }
-
-    fn value(&mut self, value: &Value) {
-        self.ranges.insert(value.id(), value.range());
-        match value {
-            Value::Array(a) => self.items(&a.items),
-            Value::Object(o) => {
-                for entry in &o.entries {
-                    self.ranges
-                        .insert(entry.key.id, Range::one(entry.key.lit.span()));
-                    self.value(&entry.value);
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn items(&mut self, items: &[ast::Item]) {
-        for item in items {
-            match item {
-                ast::Item::Value(v) => self.value(v),
-                ast::Item::For { body, .. } => self.items(body),
-                ast::Item::If {
-                    then, otherwise, ..
-                } => {
-                    self.items(then);
-                    if let Some(otherwise) = otherwise {
-                        self.items(otherwise);
-                    }
-                }
-                ast::Item::Spread(rust) => {
-                    self.ranges.insert(rust.id, rust.range);
-                }
-            }
-        }
-    }
-
-    /// The range of a node; the whole card if the id is unknown (it never is).
-    fn get(&self, id: usize, card: &Value) -> Range {
-        self.ranges
-            .get(&id)
-            .copied()
-            .unwrap_or_else(|| card.range())
-    }
-}
-
 /// What the checks found: errors (the card does not compile) and warnings.
 pub struct Checked {
-    /// The validator's report (spans as node ids).
-    pub report: Report,
+    /// The validator's report (each violation with its [`Place`]).
+    pub report: Report<Place>,
     /// Compile errors, every one found.
     pub errors: Vec<Error>,
     /// `(where, field, note)` of deprecated fields.
@@ -158,18 +121,17 @@ impl File<'_> {
 /// Checks a card written in `card!` (`file` is `None`) or read from a file.
 pub fn check(card: &Value, file: Option<&File<'_>>) -> Checked {
     let report = validate_card(card);
-    let spans = Spans::of(card);
     let mut errors = Vec::new();
     let mut deprecated = Vec::new();
     for violation in &report.violations {
-        let range = spans.get(violation.node, card);
+        let range = violation.node.range;
         match (&violation.kind, violation.severity(), file) {
             (ViolationKind::Deprecated { field, note }, Severity::Warning, _) => {
                 deprecated.push((range, *field, *note));
             }
             (kind, _, None) => errors.push(range.error(kind)),
             (kind, _, Some(file)) => {
-                errors.push(range.error(file.locate(violation.node, &violation.path, kind)))
+                errors.push(range.error(file.locate(violation.node.id, &violation.path, kind)))
             }
         }
     }

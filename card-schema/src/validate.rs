@@ -32,13 +32,13 @@ impl Sharing {
 
 /// What the validator found.
 #[derive(Debug)]
-pub struct Report {
+pub struct Report<I> {
     /// The card version.
     pub version: Version,
     /// Whether the card is shared.
     pub sharing: Sharing,
     /// Every broken rule, in the order met.
-    pub violations: Vec<Violation>,
+    pub violations: Vec<Violation<I>>,
     /// How many elements the card has, as Lark counts them for its limit (300305): elements,
     /// the columns of a column set and the `plain_text` text objects inside elements (those
     /// written out; loops and spreads add more).
@@ -53,7 +53,7 @@ pub struct Report {
     pub checks_at_send: bool,
 }
 
-impl Report {
+impl<I> Report<I> {
     /// Whether any violation is an error (warnings do not count).
     pub fn has_errors(&self) -> bool {
         self.violations
@@ -63,7 +63,7 @@ impl Report {
 }
 
 /// Validates a whole card.
-pub fn validate_card(card: &dyn Node) -> Report {
+pub fn validate_card<I: Copy>(card: &dyn Node<Id = I>) -> Report<I> {
     let mut walk = Walk {
         version: Version::V1,
         path: Vec::new(),
@@ -99,7 +99,7 @@ pub fn validate_card(card: &dyn Node) -> Report {
     walk.finish(sharing)
 }
 
-fn detect_version(entries: &[Entry<'_>], walk: &mut Walk) -> Version {
+fn detect_version<I: Copy>(entries: &[Entry<'_, I>], walk: &mut Walk<I>) -> Version {
     let Some(schema) = entries.iter().find(|e| e.key == "schema") else {
         return Version::V1;
     };
@@ -120,7 +120,7 @@ fn detect_version(entries: &[Entry<'_>], walk: &mut Walk) -> Version {
     }
 }
 
-fn sharing(entries: &[Entry<'_>], walk: &mut Walk) -> Sharing {
+fn sharing<I: Copy>(entries: &[Entry<'_, I>], walk: &mut Walk<I>) -> Sharing {
     let update_multi = entries
         .iter()
         .find(|e| e.key == "config")
@@ -155,7 +155,7 @@ struct Style {
 }
 
 impl Style {
-    fn declared(card: &[Entry<'_>]) -> Style {
+    fn declared<I: Copy>(card: &[Entry<'_, I>]) -> Style {
         let mut style = Style::default();
         let Some(config) = card.iter().find(|e| e.key == "config") else {
             return style;
@@ -217,10 +217,10 @@ fn markdown_tables(source: &str) -> usize {
         .count()
 }
 
-struct Walk {
+struct Walk<I> {
     version: Version,
     path: Vec<String>,
-    violations: Vec<Violation>,
+    violations: Vec<Violation<I>>,
     element_ids: Vec<String>,
     elements: usize,
     depth: usize,
@@ -235,7 +235,7 @@ struct Walk {
     checks_at_send: bool,
 }
 
-fn found(view: &View<'_>) -> &'static str {
+fn found<I>(view: &View<'_, I>) -> &'static str {
     match view {
         View::Null => "`null`",
         View::Bool(_) => "a boolean",
@@ -247,8 +247,8 @@ fn found(view: &View<'_>) -> &'static str {
     }
 }
 
-impl Walk {
-    fn finish(self, sharing: Sharing) -> Report {
+impl<I: Copy> Walk<I> {
+    fn finish(self, sharing: Sharing) -> Report<I> {
         Report {
             version: self.version,
             sharing,
@@ -259,7 +259,7 @@ impl Walk {
         }
     }
 
-    fn report(&mut self, span: usize, kind: ViolationKind) {
+    fn report(&mut self, span: I, kind: ViolationKind) {
         let path = self.path.concat();
         self.violations.push(Violation {
             node: span,
@@ -283,7 +283,7 @@ impl Walk {
         }
     }
 
-    fn value(&mut self, kind: &Kind, node: &dyn Node) {
+    fn value(&mut self, kind: &Kind, node: &dyn Node<Id = I>) {
         let view = node.view();
         if let View::Dynamic = view {
             self.dynamic = true;
@@ -378,7 +378,7 @@ impl Walk {
     }
 
     /// A value outside an enumeration that also takes the card's own names (`config.style`).
-    fn custom_name(&mut self, def: &'static EnumDef, span: usize, value: &str) {
+    fn custom_name(&mut self, def: &'static EnumDef, span: I, value: &str) {
         let Some(set) = def.custom else {
             return;
         };
@@ -399,7 +399,7 @@ impl Walk {
     }
 
     /// Counts an element against the per-card limits of its tag.
-    fn count_tag(&mut self, tag: &str, span: usize) {
+    fn count_tag(&mut self, tag: &str, span: I) {
         let Some(&(tag, max, page)) = PER_CARD.iter().find(|(t, _, _)| *t == tag) else {
             return;
         };
@@ -424,7 +424,7 @@ impl Walk {
         }
     }
 
-    fn items(&mut self, kind: &Kind, items: &[Item<'_>], index: &mut usize) {
+    fn items(&mut self, kind: &Kind, items: &[Item<'_, I>], index: &mut usize) {
         for item in items {
             match item {
                 Item::Value(node) => {
@@ -457,7 +457,7 @@ impl Walk {
     /// element ids, elements per tag), since only one of them is present; afterwards the card
     /// has the larger index, element count and count per tag of any branch, and the element
     /// ids of all of them (an id after the `if` must differ from every branch's).
-    fn branches(&mut self, kind: &Kind, branches: &[Vec<Item<'_>>], index: &mut usize) {
+    fn branches(&mut self, kind: &Kind, branches: &[Vec<Item<'_, I>>], index: &mut usize) {
         let (start, elements, ids) = (*index, self.elements, self.element_ids.len());
         let (mut end, mut most, mut seen) = (start, elements, Vec::new());
         let counts = self.tag_counts.clone();
@@ -487,11 +487,11 @@ impl Walk {
         self.tag_counts = most_counts;
     }
 
-    fn duplicate_keys(&mut self, entries: &[Entry<'_>]) {
+    fn duplicate_keys(&mut self, entries: &[Entry<'_, I>]) {
         for (i, entry) in entries.iter().enumerate() {
             if entries[..i].iter().any(|e| e.key == entry.key) {
                 self.report(
-                    entry.key_span,
+                    entry.key_id,
                     ViolationKind::DuplicateKey {
                         key: entry.key.to_string(),
                     },
@@ -503,8 +503,8 @@ impl Walk {
     fn union(
         &mut self,
         def: &'static UnionDef,
-        span: usize,
-        entries: &[Entry<'_>],
+        span: I,
+        entries: &[Entry<'_, I>],
         slot: Option<Slot>,
     ) {
         let Some(tag_entry) = entries.iter().find(|e| e.key == def.key) else {
@@ -516,7 +516,7 @@ impl Walk {
                         field: entry.key.to_string(),
                         key: def.key,
                     };
-                    self.report(entry.key_span, kind);
+                    self.report(entry.key_id, kind);
                 }
                 self.unchecked_keys(entries);
                 self.elements += usize::from(slot.is_some());
@@ -605,8 +605,8 @@ impl Walk {
     fn object(
         &mut self,
         def: &'static ObjectDef,
-        span: usize,
-        entries: &[Entry<'_>],
+        span: I,
+        entries: &[Entry<'_, I>],
         discriminator: Option<&'static str>,
     ) {
         let is_element = discriminator == Some(ELEMENT.key)
@@ -630,7 +630,7 @@ impl Walk {
                 let kind = ViolationKind::UnknownMarker {
                     key: entry.key.to_string(),
                 };
-                self.report(entry.key_span, kind);
+                self.report(entry.key_id, kind);
                 continue;
             }
             let field = def.field(entry.key).or_else(|| {
@@ -661,7 +661,7 @@ impl Walk {
                     field: entry.key.to_string(),
                     suggestion,
                 };
-                self.report(entry.key_span, kind);
+                self.report(entry.key_id, kind);
                 continue;
             };
             self.enter_key(entry.key);
@@ -689,7 +689,7 @@ impl Walk {
                         names.iter().copied().filter(|n| present(n)).collect();
                     if present.len() > 1 {
                         let last = entries.iter().rev().find(|e| present.contains(&e.key));
-                        let at = last.map_or(span, |e| e.key_span);
+                        let at = last.map_or(span, |e| e.key_id);
                         self.report(
                             at,
                             ViolationKind::Exclusive {
@@ -778,7 +778,7 @@ impl Walk {
     /// The keys inside the object's `$unchecked`, after checking the marker's rules: an object
     /// written out, no key also checked, none of [`ALWAYS_CHECKED`]. What they hold is not
     /// looked at.
-    fn unchecked_keys<'a>(&mut self, entries: &[Entry<'a>]) -> Vec<&'a str> {
+    fn unchecked_keys<'a>(&mut self, entries: &[Entry<'a, I>]) -> Vec<&'a str> {
         let mut keys = Vec::new();
         for entry in entries.iter().filter(|e| e.key == UNCHECKED) {
             let View::Object(inner) = entry.value.view() else {
@@ -789,12 +789,12 @@ impl Walk {
             self.duplicate_keys(&inner);
             for field in &inner {
                 if let Some(name) = ALWAYS_CHECKED.iter().find(|n| **n == field.key) {
-                    self.report(field.key_span, ViolationKind::MustBeChecked { field: name });
+                    self.report(field.key_id, ViolationKind::MustBeChecked { field: name });
                 } else if entries.iter().any(|e| e.key == field.key) {
                     let kind = ViolationKind::CheckedAndUnchecked {
                         field: field.key.to_string(),
                     };
-                    self.report(field.key_span, kind);
+                    self.report(field.key_id, kind);
                 }
                 keys.push(field.key);
             }
@@ -803,7 +803,7 @@ impl Walk {
         keys
     }
 
-    fn field(&mut self, owner: &ObjectDef, field: &'static Field, entry: &Entry<'_>) {
+    fn field(&mut self, owner: &ObjectDef, field: &'static Field, entry: &Entry<'_, I>) {
         if !field.since.includes(self.version) {
             let kind = ViolationKind::WrongVersion {
                 what: format!("field `{}` of `{}`", field.name, owner.name),
@@ -811,12 +811,12 @@ impl Walk {
                 card: self.version,
                 hint: field.other_version,
             };
-            self.report(entry.key_span, kind);
+            self.report(entry.key_id, kind);
             return;
         }
         if let Some(note) = field.deprecated {
             self.report(
-                entry.key_span,
+                entry.key_id,
                 ViolationKind::Deprecated {
                     field: field.name,
                     note,
@@ -855,7 +855,7 @@ impl Walk {
 }
 
 /// Where the `content` string of a text object is.
-fn content_span(text: &[Entry<'_>]) -> Option<usize> {
+fn content_span<I: Copy>(text: &[Entry<'_, I>]) -> Option<I> {
     text.iter()
         .find(|e| e.key == "content")
         .map(|e| e.value.id())

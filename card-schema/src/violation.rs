@@ -16,17 +16,17 @@ pub enum Severity {
 
 /// A broken rule, where it was broken, and the JSON path to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Violation {
+pub struct Violation<I> {
     /// Where: the [`Node::id`](crate::tree::Node::id) of the offending value (for `card!`,
-    /// the id its parser gave the node; runtime validation locates by `path` alone).
-    pub node: usize,
+    /// its place in the source; runtime validation locates by `path` alone).
+    pub node: I,
     /// The JSON path to the offending value, such as `elements[1].actions[0].type`.
     pub path: String,
     /// Which rule.
     pub kind: ViolationKind,
 }
 
-impl Violation {
+impl<I> Violation<I> {
     /// Error or warning.
     pub fn severity(&self) -> Severity {
         match self.kind {
@@ -481,7 +481,7 @@ impl fmt::Display for ViolationKind {
     }
 }
 
-impl fmt::Display for Violation {
+impl<I> fmt::Display for Violation<I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.path.is_empty() {
             write!(f, "{}", self.kind)

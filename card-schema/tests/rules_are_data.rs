@@ -20,7 +20,7 @@ enum J {
     If(Vec<Vec<J>>),
 }
 
-fn item(j: &J) -> Item<'_> {
+fn item(j: &J) -> Item<'_, ()> {
     match j {
         J::If(branches) => Item::Conditional(
             branches
@@ -33,11 +33,11 @@ fn item(j: &J) -> Item<'_> {
 }
 
 impl Node for J {
-    fn id(&self) -> usize {
-        0
-    }
+    type Id = ();
 
-    fn view(&self) -> View<'_> {
+    fn id(&self) {}
+
+    fn view(&self) -> View<'_, ()> {
         match self {
             J::S(s) => View::String(s),
             J::A(items) => View::Array(items.iter().map(item).collect()),
@@ -47,7 +47,7 @@ impl Node for J {
                     .iter()
                     .map(|(key, value)| Entry {
                         key,
-                        key_span: 0,
+                        key_id: (),
                         value,
                     })
                     .collect(),
