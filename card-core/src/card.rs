@@ -102,7 +102,7 @@ impl<S: Sharing> Serialize for Card<S> {
 }
 
 impl<S: Sharing> Card<S> {
-    /// The typed card JSON.
+    /// The typed card JSON, to read fields back (a test's assertions, say).
     pub fn json(&self) -> &CardJson {
         &self.json
     }

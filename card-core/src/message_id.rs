@@ -61,7 +61,7 @@ impl MessageId {
         Ok(MessageId(value))
     }
 
-    /// The id.
+    /// The id as Lark writes it (`om_…`), for a URL path or a log line.
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -85,7 +85,7 @@ impl CallbackApp {
         self
     }
 
-    /// The callback URL.
+    /// Where the emulator posts this app's callbacks (when it has no long connection).
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -94,12 +94,12 @@ impl CallbackApp {
 /// Who interacts, by default `ou_emulated_user`.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 pub struct Operator {
-    /// `ou_…`.
+    /// The user's `open_id` (`ou_…`): the id the callback's `operator` always carries.
     pub open_id: String,
-    /// `on_…`.
+    /// The user's `union_id` (`on_…`); [`Operator::new`] derives it from the open id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub union_id: Option<String>,
-    /// The user id.
+    /// The user's `user_id` in the tenant; [`Operator::new`] derives it from the open id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }

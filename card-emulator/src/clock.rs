@@ -83,7 +83,8 @@ impl Clock {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The emulated time now.
+    /// The emulated time now: the start time plus the time run (while not paused) and
+    /// advanced.
     pub fn now(&self) -> SystemTime {
         to_system_time(self.now_ms())
     }

@@ -240,12 +240,14 @@ impl Emulator {
         self.addr
     }
 
-    /// The emulator's clock.
+    /// The emulator's clock, which every rule reads (rate-limit windows, token and card
+    /// ages, callback deadlines): pause and advance it to cross a window without waiting.
     pub fn clock(&self) -> &Clock {
         &self.shared.clock
     }
 
-    /// Fault injection.
+    /// Fault injection for the next API requests: latency, dropped connections, HTTP
+    /// failures, forced Lark errors and throttles (see [`Faults`]).
     pub fn faults(&self) -> &Faults {
         &self.shared.faults
     }
@@ -275,7 +277,8 @@ impl Emulator {
         self.shared.lock().requests.iter().cloned().collect()
     }
 
-    /// Request counts so far.
+    /// Request counts so far, per endpoint, message, app, status and code: a copy, taken
+    /// now.
     pub fn counts(&self) -> Counts {
         self.shared.lock().counts.clone()
     }

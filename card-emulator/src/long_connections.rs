@@ -57,9 +57,10 @@ pub struct LongConnectionSettings {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PushedEvent {
-    /// `header.event_id`.
+    /// `header.event_id`: the same in every push of the event, so that an app can tell a
+    /// push again from a new event.
     pub event_id: String,
-    /// `header.event_type`.
+    /// `header.event_type` (`im.message.receive_v1`, say).
     pub event_type: String,
     /// The app it was pushed to.
     pub app_id: String,

@@ -74,7 +74,8 @@ pub struct CallbackHeader {
     /// The app's tenant.
     #[serde(default)]
     pub tenant_key: String,
-    /// The app's id.
+    /// The app the card belongs to (`cli_…`): which app a callback is for, when one
+    /// receiver serves several.
     #[serde(default)]
     pub app_id: String,
 }

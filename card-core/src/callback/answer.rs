@@ -15,13 +15,13 @@ use crate::template::TemplateCard;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ToastKind {
-    /// Information.
+    /// `info`: a neutral notice.
     Info,
-    /// Success.
+    /// `success`: the action worked.
     Success,
-    /// An error.
+    /// `error`: the action failed (say why in the text).
     Error,
-    /// A warning.
+    /// `warning`: the action went through, or was refused, with a caveat.
     Warning,
 }
 
@@ -80,12 +80,12 @@ impl Toast {
         self
     }
 
-    /// Its kind.
+    /// Its kind: the icon and colour Lark shows.
     pub fn kind(&self) -> ToastKind {
         self.kind
     }
 
-    /// Its text.
+    /// Its text in the default language (see [`Toast::i18n`] for the others).
     pub fn content(&self) -> &str {
         &self.content
     }
@@ -132,12 +132,12 @@ impl V2Card {
         V2Card::new(Card::<Shared>::from_json(text)?)
     }
 
-    /// The card.
+    /// The card, checked to be 2.0, as a card of any version.
     pub fn card(&self) -> &Card<Shared> {
         &self.0
     }
 
-    /// The card, by value.
+    /// The card, by value, as a card of any version (to send it, say).
     pub fn into_card(self) -> Card<Shared> {
         self.0
     }

@@ -371,7 +371,8 @@ impl fmt::Debug for Receiver {
 }
 
 impl Receiver {
-    /// A builder.
+    /// Starts configuring a receiver: its Verification Token, Encrypt Key and limits, then
+    /// its handler in [`ReceiverBuilder::build`].
     pub fn builder() -> ReceiverBuilder {
         ReceiverBuilder {
             verification_token: None,

@@ -541,7 +541,8 @@ impl StreamContent {
         &self.target
     }
 
-    /// The text.
+    /// The whole text the target shows after this call, not only what was added since the
+    /// last one (1 to [`MAX_STREAM_CONTENT_CHARS`] characters).
     pub fn content(&self) -> &str {
         &self.content
     }

@@ -116,12 +116,12 @@ impl<Ids> StreamingCard<Ids> {
         &self.ids
     }
 
-    /// The card.
+    /// The card itself, to send or create as a CardKit card entity.
     pub fn card(&self) -> &Card<Shared> {
         &self.card
     }
 
-    /// The card, by value.
+    /// The card itself, by value (the element ids are dropped).
     pub fn into_card(self) -> Card<Shared> {
         self.card
     }

@@ -203,7 +203,7 @@ impl StreamTarget {
         }
     }
 
-    /// The element's id.
+    /// The streamed element's id, for the path of the streaming call.
     pub fn element_id(&self) -> &ElementId {
         &self.id
     }

@@ -66,7 +66,7 @@ impl Sequence {
             .ok_or(SequenceError::OutOfRange { value })
     }
 
-    /// The number.
+    /// The number as Lark's bodies carry it (`1..=2147483647`).
     pub fn get(self) -> i32 {
         self.0
     }

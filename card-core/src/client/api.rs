@@ -189,7 +189,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The client.
+    /// Builds the client; [`ClientError::Config`] without credentials, with a base URL that
+    /// is not `http(s)://`, or when the HTTP client cannot be made.
     pub fn build(self) -> Result<Client, ClientError> {
         let credentials = self.credentials.ok_or(ConfigError::NoCredentials)?;
         let base_url = self.domain.base_url().to_string();
@@ -290,7 +291,8 @@ struct Envelope {
 }
 
 impl Client {
-    /// A builder.
+    /// Starts configuring a client: its credentials, then the domain, retries and limits
+    /// where Lark's defaults do not fit.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             credentials: None,

@@ -49,9 +49,9 @@ impl CardContentError {
 /// An answer of Lark with a non-zero `code`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
-    /// The code, by name.
+    /// The code, by name (its number, retry class and meaning come with it).
     pub code: LarkCode,
-    /// The HTTP status.
+    /// The HTTP status Lark answered with (400 for most business errors, 200 for some).
     pub status: u16,
     /// Lark's `msg`, as sent.
     pub msg: String,

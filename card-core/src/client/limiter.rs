@@ -80,7 +80,7 @@ impl Limiter {
         }
     }
 
-    /// The limits kept.
+    /// The limits this limiter keeps to, as configured.
     pub fn limits(&self) -> &Limits {
         &self.limits
     }

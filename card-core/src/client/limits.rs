@@ -66,7 +66,7 @@ pub(crate) struct KeyWindow {
     pub name: String,
     /// Requests allowed in any window (at least 1).
     pub limit: usize,
-    /// The window.
+    /// How long the window is: `limit` requests in any stretch of this length.
     pub span: Duration,
 }
 

@@ -60,7 +60,7 @@ struct Shared {
 /// when this one was), and when the answer came.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Delivery {
-    /// The message.
+    /// The message the state was delivered to.
     pub message_id: MessageId,
     /// The state's version: 1 for the first state pushed, and so on.
     pub version: u64,

@@ -18,7 +18,7 @@ pub struct MessageReceived {
     pub header: CallbackHeader,
     /// Who sent it.
     pub sender: MessageSender,
-    /// The message.
+    /// The message: its ids, chat, type and content.
     pub message: ReceivedMessage,
 }
 

@@ -42,12 +42,12 @@ pub const METHOD_DATA: i32 = 1;
 pub struct Header {
     /// The key (`type`, `message_id`, `sum`, `seq`, `trace_id`, `biz_rt`, ...).
     pub key: String,
-    /// The value.
+    /// The value, always text (numbers such as `sum` and `seq` too).
     pub value: String,
 }
 
 impl Header {
-    /// A header.
+    /// A header of this key and value.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         Header {
             key: key.into(),
@@ -98,7 +98,7 @@ impl prost::Message for Header {
 /// token of a card action.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Frame {
-    /// `SeqID`.
+    /// `SeqID`: the frame's sequence number on the connection.
     pub seq_id: u64,
     /// `LogID` (it can exceed 2^53).
     pub log_id: u64,
@@ -106,11 +106,13 @@ pub struct Frame {
     pub service: i32,
     /// `method`: [`METHOD_CONTROL`] or [`METHOD_DATA`].
     pub method: i32,
-    /// `headers`.
+    /// `headers`: the frame's `type` and, for events, their `message_id` and fragment
+    /// numbers (see [`Frame::header`]).
     pub headers: Vec<Header>,
-    /// `payload_encoding`.
+    /// `payload_encoding`: kept as received and written back as given; the client decodes
+    /// the payload as UTF-8 JSON whatever it says.
     pub payload_encoding: Option<String>,
-    /// `payload_type`.
+    /// `payload_type`: kept as received and written back as given, like `payload_encoding`.
     pub payload_type: Option<String>,
     /// `payload`: JSON, UTF-8.
     pub payload: Option<Vec<u8>>,
