@@ -9,7 +9,7 @@ use lark_card::lark::limits::{
     CARD_ENTITY_LIFETIME, MAX_CARD_ELEMENTS, PER_APP_PER_SECOND, PER_CARD_ENTITY_PER_SECOND,
     STREAMING_AUTO_CLOSE,
 };
-use lark_card::lark::{LarkCode, STREAMING_SUMMARY, SUCCESS};
+use lark_card::lark::{streaming_print, LarkCode, STREAMING_SUMMARY, SUCCESS};
 use lark_card::MessageId;
 use lark_card_emulator::{Emulator, RevisionKind};
 use reqwest::Method;
@@ -226,6 +226,32 @@ async fn a_card_sent_by_card_id_shows_the_entity_card_as_it_streams() {
         )
         .await;
     assert_eq!(status, 404);
+
+    // The viewer: the chat list's summary, and Lark's printing defaults for the script.
+    let page = kit
+        .http
+        .get(format!(
+            "{}/__emulator/viewer/chats",
+            kit.emulator.base_url()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!(">{STREAMING_SUMMARY}</span>")),
+        "{page}"
+    );
+    let defaults = format!(
+        "data-print-frequency-ms=\"{}\" data-print-step=\"{}\" data-print-strategy=\"{}\"",
+        streaming_print::DEFAULT_FREQUENCY_MS,
+        streaming_print::DEFAULT_STEP,
+        streaming_print::DEFAULT_STRATEGY
+    );
+    assert!(page.contains(&defaults), "{page}");
+    assert!(page.contains(&format!("data-card-id=\"{card_id}\"")));
 }
 
 #[tokio::test]
