@@ -70,8 +70,8 @@
 //! 300302, 300305, 200860, 200220).
 //!
 //! Tests read and steer it through [`Emulator`]: messages and their history, request counts,
-//! a controllable [`Clock`], and [`Faults`] (latency, HTTP 5xx, dropped connections, forced
-//! 230020, 429 and 99991663). The same is served over HTTP under `/__emulator/…`, so the
+//! a controllable [`Clock`], and [`Faults`] (latency, HTTP 5xx before or after the request
+//! was handled, dropped connections, forced 230020, 429 and 99991663). The same is served over HTTP under `/__emulator/…`, so the
 //! `lark-card-emulator` binary serves tests written in any language.
 //!
 //! # The `/__emulator` endpoints
@@ -137,6 +137,7 @@
 //!
 //! ```json
 //! {"latency_ms": 200, "fail_next": {"count": 2, "status": 503},
+//!  "fail_after_next": {"count": 1, "status": 502},
 //!  "fail_fraction": {"p": 0.1, "seed": 7, "status": 500}, "drop_next": 1,
 //!  "invalidate_token_next": 1, "rate_limit_app_next": 2, "throttle_message_next": 3,
 //!  "error_next": {"count": 1, "code": 230028}}

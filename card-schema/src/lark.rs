@@ -181,7 +181,8 @@ lark_codes! {
     /// 230020: the per-message (update) or per-chat (send) frequency limit was hit. The
     /// emulator also answers it beyond CardKit's [`limits::PER_CARD_ENTITY_PER_SECOND`]: the
     /// CardKit pages give the limit ("单个卡片实体的操作频率上限为 10 次/秒") but no code for
-    /// it, and clients of CardKit (larksuite/openclaw-lark, `src/card/`) handle 230020 there.
+    /// it, and Lark's own CardKit client (larksuite/openclaw-lark, `src/card/card-error.ts`,
+    /// `isCardRateLimitError`) handles 230020 from CardKit's endpoints.
     MessageRateLimited = 230020 [400, "This operation triggers the frequency limit."],
         "the frequency limit of the message (or chat) was hit", Backoff;
     /// 230022: the content was judged sensitive.

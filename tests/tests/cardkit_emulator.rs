@@ -988,3 +988,46 @@ async fn id_convert_gives_the_card_id_of_a_card_message() {
     let shown = kit.emulator.message(&sent).unwrap().content_json().unwrap();
     assert_eq!(shown["body"]["elements"][0]["content"], "converted");
 }
+
+#[tokio::test]
+async fn an_answer_lost_after_the_operation_was_applied_is_retried_safely_with_its_uuid() {
+    let kit = Kit::new().await;
+    let card_id = kit.create(&streaming_card(false)).await;
+    let path = format!("/open-apis/cardkit/v1/cards/{card_id}/elements");
+    let add = |uuid: Option<&str>, sequence: i64| {
+        let mut body = json!({
+            "type": "append", "sequence": sequence,
+            "elements": json!([{ "tag": "hr" }]).to_string(),
+        });
+        if let Some(uuid) = uuid {
+            body["uuid"] = json!(uuid);
+        }
+        body
+    };
+    kit.emulator.faults().fail_after_next(1, 502);
+    let (status, _) = kit.call(Method::POST, &path, add(Some("hr-1"), 1)).await;
+    assert_eq!(status, 502);
+    // Applied although the client saw a failure.
+    let count = |kit: &Kit| {
+        kit.card(&card_id)["body"]["elements"]
+            .as_array()
+            .map(Vec::len)
+    };
+    assert_eq!(count(&kit), Some(3));
+    // The retry with its uuid: success, not applied twice.
+    assert_eq!(
+        kit.code(Method::POST, &path, add(Some("hr-1"), 1)).await,
+        SUCCESS
+    );
+    assert_eq!(count(&kit), Some(3));
+    // Without a uuid the same retry is refused: its sequence was used.
+    kit.emulator.faults().fail_after_next(1, 500);
+    let (status, _) = kit.call(Method::POST, &path, add(None, 2)).await;
+    assert_eq!(status, 500);
+    assert_eq!(
+        kit.code(Method::POST, &path, add(None, 2)).await,
+        code(LarkCode::SequenceNotIncreasing)
+    );
+    assert_eq!(count(&kit), Some(4));
+    assert_eq!(kit.emulator.faults().pending().failures_after, 0);
+}
