@@ -28,7 +28,8 @@
 //! (`{"type":"card","data":{"card_id":…}}` in a send or reply), and the message then shows its
 //! current card, each operation a [`RevisionKind::CardKit`] entry of the message's history.
 //! Streaming mode closes itself 10 minutes after it was last enabled; both times run on the
-//! emulator's [`Clock`] (see [`CardEntityView`]).
+//! emulator's [`Clock`] (see [`CardEntityView`]). While it is on, a callback's answer does
+//! not change the card (Lark's rule: close streaming mode first).
 //!
 //! Every answer carries an `X-Tt-Logid` header, and errors carry `error.log_id`. The choices
 //! made where Lark's documentation is silent are in the docs of each module (the codes are
@@ -65,7 +66,8 @@
 //! 1 to 64 characters: 10002), then the entity: unknown (200740), another app's (300311),
 //! expired (200750); a `uuid` applied before (success, or 200770); the `sequence` (300317);
 //! 10 per second per entity (230020 — counted here, so the refusals below use up the budget
-//! too); for streamed text, streaming mode (200850, 300309); then the operation itself
+//! too); an interaction with its message waiting for the app's answer (200810); for streamed
+//! text, streaming mode (200850, 300309); then the operation itself
 //! (300310, 300312, 300313, 300314, 300315, 300121, 300122) and the card it leaves (300301,
 //! 300302, 300305, 200860, 200220).
 //!

@@ -1031,3 +1031,111 @@ async fn an_answer_lost_after_the_operation_was_applied_is_retried_safely_with_i
     assert_eq!(count(&kit), Some(4));
     assert_eq!(kit.emulator.faults().pending().failures_after, 0);
 }
+
+/// A bot's callback URL that answers `answer` to each callback once the test lets it: each
+/// request arrives on the receiver, and waits for one permit of the semaphore.
+async fn slow_bot(
+    answer: Value,
+) -> (
+    String,
+    tokio::sync::mpsc::UnboundedReceiver<()>,
+    std::sync::Arc<tokio::sync::Semaphore>,
+) {
+    let (arrived, arrivals) = tokio::sync::mpsc::unbounded_channel();
+    let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(0));
+    let permits = gate.clone();
+    let handler = move || {
+        let arrived = arrived.clone();
+        let permits = permits.clone();
+        let answer = answer.to_string();
+        async move {
+            let _ = arrived.send(());
+            if let Ok(permit) = permits.acquire().await {
+                permit.forget();
+            }
+            ([("content-type", "application/json")], answer)
+        }
+    };
+    let app = axum::Router::new().route("/callback", axum::routing::post(handler));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/callback", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, arrivals, gate)
+}
+
+#[tokio::test]
+async fn while_a_click_waits_for_the_bot_the_card_refuses_operations_and_streaming_ignores_callback_cards(
+) {
+    let kit = Kit::new().await;
+    let answered = json!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "markdown", "element_id": "answer", "content": "from the callback" }
+    ] } });
+    let (url, mut arrivals, gate) =
+        slow_bot(json!({ "card": { "type": "raw", "data": answered } })).await;
+    kit.emulator
+        .set_callback(APP, lark_card_emulator::CallbackApp::new(url, "vtoken"));
+    let card = json!({
+        "schema": "2.0",
+        "config": { "streaming_mode": true },
+        "body": { "elements": [
+            { "tag": "markdown", "element_id": "answer", "content": "Thinking…" },
+            { "tag": "button", "element_id": "stop",
+              "text": { "tag": "plain_text", "content": "Stop" },
+              "behaviors": [ { "type": "callback", "value": { "action": "stop" } } ] }
+        ] }
+    });
+    let card_id = kit.create(&card).await;
+    let (_, message_id) = kit.send(&card_id).await;
+    let message_id = message_id.unwrap();
+
+    let click = kit.emulator.click(
+        message_id.as_str(),
+        lark_card_emulator::Click::element("stop"),
+    );
+    let during = async {
+        arrivals.recv().await;
+        let refused = kit.stream(&card_id, "answer", "Thinking… more", 1).await;
+        gate.add_permits(1);
+        refused
+    };
+    let (interaction, refused) = tokio::join!(click, during);
+    assert_eq!(refused, code(LarkCode::CardInInteraction));
+    let interaction = interaction.unwrap();
+    assert_eq!(interaction.code, SUCCESS);
+    // Streaming: the callback's card is not applied.
+    assert!(!interaction.card_applied);
+    assert_eq!(kit.card(&card_id), card);
+    assert_eq!(
+        kit.stream(&card_id, "answer", "Thinking… more", 1).await,
+        SUCCESS
+    );
+
+    // Streaming closed, the callback's card replaces the card, of the entity too.
+    assert_eq!(
+        kit.settings(
+            &card_id,
+            json!({ "config": { "streaming_mode": false } }),
+            2
+        )
+        .await,
+        SUCCESS
+    );
+    gate.add_permits(1);
+    let interaction = kit
+        .emulator
+        .click(
+            message_id.as_str(),
+            lark_card_emulator::Click::element("stop"),
+        )
+        .await
+        .unwrap();
+    assert!(interaction.card_applied);
+    assert_eq!(kit.card(&card_id), answered);
+    assert_eq!(
+        kit.emulator
+            .message(message_id.as_str())
+            .unwrap()
+            .content_json(),
+        Some(answered)
+    );
+}
