@@ -359,6 +359,19 @@ async fn the_sequence_must_rise_above_the_last_applied_one() {
         kit.stream(&card_id, "answer", "ab", 1).await,
         code(LarkCode::SequenceNotIncreasing)
     );
+    // Lark's `msg` for the code, with the detail after `ext=`.
+    let (status, answer) = kit
+        .call(
+            Method::PUT,
+            &format!("/open-apis/cardkit/v1/cards/{card_id}/elements/answer/content"),
+            json!({ "content": "ab", "sequence": 1 }),
+        )
+        .await;
+    assert_eq!(status, 400);
+    let msg = answer["msg"].as_str().unwrap_or_default();
+    let documented = LarkCode::SequenceNotIncreasing.msg().unwrap_or("none");
+    assert!(msg.starts_with(documented) && msg.contains("ext="), "{msg}");
+    assert!(answer["error"]["log_id"].is_string());
     // Gaps are fine; going back is not, whatever the operation.
     assert_eq!(kit.stream(&card_id, "answer", "abc", 5).await, SUCCESS);
     assert_eq!(

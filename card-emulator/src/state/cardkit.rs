@@ -164,7 +164,7 @@ impl State {
                 return if *applied == operation.fingerprint {
                     Ok(())
                 } else {
-                    Err(ApiError::with_msg(
+                    Err(ApiError::with_ext(
                         LarkCode::UuidConflict,
                         format!("the uuid `{uuid}` was used by another operation on this card"),
                     ))
@@ -175,7 +175,7 @@ impl State {
             .last_sequence
             .filter(|last| operation.sequence <= *last)
         {
-            return Err(ApiError::with_msg(
+            return Err(ApiError::with_ext(
                 LarkCode::SequenceNotIncreasing,
                 format!(
                     "sequence number compare failed: {} is not above {last}, the card's last",
@@ -284,7 +284,7 @@ impl State {
         if message.msg_type != "interactive" {
             return Err(ApiError::with_msg(
                 LarkCode::BadParam,
-                "the message is not a card",
+                "invalid request parameter: the message is not a card",
             ));
         }
         let card: Value = serde_json::from_str(&message.content)
