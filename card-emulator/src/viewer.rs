@@ -438,6 +438,9 @@ async fn history_page(
                             li.revision data-kind=(kind_label(revision.kind)) {
                                 div.meta {
                                     strong { (kind_text(revision.kind)) }
+                                    @if let Some(operation) = &revision.operation {
+                                        code.operation data-operation=(operation) { (operation) }
+                                    }
                                     time { (clock_text(ms_of(revision.at))) }
                                 }
                                 div.bubble { (content_markup(&view.msg_type, &revision.content, &look.options(&format!("{id}-r{n}")))) }

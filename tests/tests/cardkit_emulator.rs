@@ -252,6 +252,23 @@ async fn a_card_sent_by_card_id_shows_the_entity_card_as_it_streams() {
     );
     assert!(page.contains(&defaults), "{page}");
     assert!(page.contains(&format!("data-card-id=\"{card_id}\"")));
+    let history = kit
+        .http
+        .get(format!(
+            "{}/__emulator/viewer/messages/{message_id}",
+            kit.emulator.base_url()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        history.matches("data-operation=\"stream_content\"").count(),
+        2,
+        "{history}"
+    );
 }
 
 #[tokio::test]

@@ -12,7 +12,8 @@
 //! streaming mode on (200850 for the first request after it closed itself, 300309
 //! after that or when it was closed by settings); then the change itself and the card it
 //! leaves (`card_entity`). Only an applied operation moves the entity's `sequence` on and
-//! records its `uuid`.
+//! records its `uuid`. Unlike a message's card, the card an operation leaves is checked under
+//! the lock: it depends on the entity's card as it is then.
 
 use serde_json::Value;
 
