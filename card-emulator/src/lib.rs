@@ -23,7 +23,9 @@
 //! CardKit's operations carry a `sequence` strictly above the entity's last applied one
 //! (300317) and may carry a `uuid`: a repeated `uuid` of an applied operation answers success
 //! without applying it again, the same `uuid` with another operation 200770. Each entity takes
-//! 10 operations a second (230020 beyond: the pages give the limit but no code), only from the
+//! 10 operations a second (230020 beyond: the pages give the limit but no code; the streaming
+//! guide also says streaming mode "does not trigger the QPS limit", and the emulator keeps the
+//! 10 a second, the budget both statements allow), only from the
 //! app that created it (300311), for 14 days (200750); it is sent once, by `card_id`
 //! (`{"type":"card","data":{"card_id":…}}` in a send or reply), and the message then shows its
 //! current card, each operation a [`RevisionKind::CardKit`] entry of the message's history.

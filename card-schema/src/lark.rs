@@ -544,7 +544,7 @@ card_sub_codes! {
     AudioNotForwardable = 300220, "audio elem don't support forward";
 }
 
-/// The limits of the token, send and update endpoints.
+/// The limits of the token, send, update and CardKit endpoints.
 pub mod limits {
     use core::time::Duration;
 
