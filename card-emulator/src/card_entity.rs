@@ -576,13 +576,15 @@ fn replace_element(card: &mut Value, id: &str, element: &Value) -> Result<(), Ap
 fn patch_element(card: &mut Value, id: &str, partial: &Map<String, Value>) -> Result<(), ApiError> {
     let pointer = find(card, id).ok_or_else(|| not_found(id))?;
     if let Some(new_id) = partial.get("element_id") {
-        let valid = new_id
-            .as_str()
-            .is_some_and(|new_id| ElementId::new(new_id).is_ok());
-        if !valid {
+        let problem = match new_id.as_str().map(ElementId::new) {
+            Some(Ok(_)) => None,
+            Some(Err(invalid)) => Some(invalid.to_string()),
+            None => Some("it must be a string".to_owned()),
+        };
+        if let Some(problem) = problem {
             return Err(ApiError::with_msg(
                 LarkCode::BadParam,
-                "invalid request parameter: partial_element.element_id: a letter, then letters, digits or `_`, at most 20 characters",
+                format!("invalid request parameter: partial_element.element_id: {problem}"),
             ));
         }
     }

@@ -690,6 +690,15 @@ async fn an_element_keeps_its_tag() {
         code(LarkCode::TagCannotChange)
     );
 
+    // A new `element_id` follows the rules of one.
+    let bad_rename = json!({
+        "partial_element": json!({ "element_id": "9lives" }).to_string(),
+        "sequence": 1,
+    });
+    assert_eq!(
+        kit.code(Method::PATCH, &path, bad_rename).await,
+        code(LarkCode::BadParam)
+    );
     // A patch changes fields, and an `element_id` renames.
     let rename = json!({
         "partial_element": json!({ "content": "Done", "element_id": "result" }).to_string(),
