@@ -103,12 +103,15 @@ impl CardEntity {
 
     /// Records the streaming mode after an applied change: on since `now` when the change
     /// enabled it (settings that set it on, or a full update that turned it on), unchanged
-    /// when it stays on otherwise, off when the card says so.
-    pub(crate) fn after_change(&mut self, enabled: bool, now: u64) {
+    /// when it stays on otherwise, off when the card says so. A time-out not yet reported
+    /// stays unreported until a change sets the mode itself.
+    pub(crate) fn after_change(&mut self, change: &Change, now: u64) {
         if !streaming_mode(&self.card) {
             self.streaming_since = None;
-            self.timeout_unreported = false;
-        } else if enabled || self.streaming_since.is_none() {
+            if change.sets_streaming() {
+                self.timeout_unreported = false;
+            }
+        } else if change.enables_streaming() || self.streaming_since.is_none() {
             self.streaming_since = Some(now);
             self.timeout_unreported = false;
         }
@@ -324,6 +327,16 @@ impl Change {
                 LarkCode::ElementUpdateFailed
             }
             Change::DeleteElements(_) => LarkCode::DeleteElementFailed,
+        }
+    }
+
+    /// Whether the change sets streaming mode, on or off (a full update sets the whole card).
+    fn sets_streaming(&self) -> bool {
+        match self {
+            Change::FullUpdate(_) => true,
+            Change::Settings { config, .. } => config.contains_key("streaming_mode"),
+            Change::Batch(changes) => changes.iter().any(Change::sets_streaming),
+            _ => false,
         }
     }
 
