@@ -96,6 +96,12 @@ pub(crate) fn log_id(now_ms: u64, rng: &mut Rng) -> String {
     )
 }
 
+/// A card entity id as CardKit issues them: 19 decimal digits starting with 7, like
+/// `7355372766134157313` on the create page.
+pub(crate) fn card_id(rng: &mut Rng) -> String {
+    format!("7{:018}", rng.next_u64() % 1_000_000_000_000_000_000)
+}
+
 /// A chat id for the one-to-one chat with a user: stable for the same user (FNV-1a).
 pub(crate) fn p2p_chat_id(receive_id: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;

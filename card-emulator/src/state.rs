@@ -11,9 +11,10 @@
 //! taken), and a single lock makes the order of requests, and so the rate-limit counts, exact.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::callback_registry::CallbackRegistry;
+use crate::card_entity::CardEntity;
 use crate::clock::Clock;
 use crate::errors::{ApiError, EmulatorError};
 use crate::faults::Faults;
@@ -28,21 +29,27 @@ use lark_card::MessageId;
 
 pub use lark_card::lark::limits::{UPDATE_WINDOW, UUID_WINDOW};
 
+mod cardkit;
 mod messages;
 
+pub(crate) use cardkit::CardOperation;
 use messages::Message;
 pub(crate) use messages::{DelayedUpdate, SendInput, RECEIVE_ID_TYPES};
 
 /// What the server tasks and the [`Emulator`](crate::Emulator) handle share.
 #[derive(Debug)]
 pub(crate) struct Shared {
-    pub(crate) clock: Clock,
+    /// Shared with the state, whose time-based changes (streaming mode closing itself) are
+    /// settled when it is read.
+    pub(crate) clock: Arc<Clock>,
     pub(crate) faults: Faults,
     state: Mutex<State>,
 }
 
 impl Shared {
-    pub(crate) fn new(clock: Clock, state: State) -> Shared {
+    pub(crate) fn new(clock: Clock, mut state: State) -> Shared {
+        let clock = Arc::new(clock);
+        state.clock = Some(clock.clone());
         Shared {
             clock,
             faults: Faults::default(),
@@ -89,6 +96,7 @@ impl Shared {
                 content: content.to_owned(),
                 uuid: None,
                 card: Some(card),
+                parent_id: None,
             },
             now,
             None,
@@ -180,6 +188,10 @@ pub(crate) struct State {
     pub(crate) journal: Journal,
     pub(crate) callbacks: CallbackRegistry,
     pub(crate) long_connections: LongConnectionRegistry,
+    /// CardKit's card entities by `card_id`.
+    card_entities: HashMap<String, CardEntity>,
+    /// The emulator's clock, for what settles with time when the state is read.
+    clock: Option<Arc<Clock>>,
 }
 
 impl State {
@@ -199,6 +211,8 @@ impl State {
             journal: Journal::default(),
             callbacks: CallbackRegistry::default(),
             long_connections: LongConnectionRegistry::default(),
+            card_entities: HashMap::new(),
+            clock: None,
         }
     }
 
