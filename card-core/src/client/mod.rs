@@ -27,6 +27,7 @@
 
 mod api;
 mod auth;
+mod cardkit;
 mod error;
 #[cfg(any(feature = "callback", feature = "long-connection"))]
 mod later;
@@ -37,10 +38,13 @@ mod ratelimit;
 #[cfg(feature = "redis")]
 mod redis;
 mod retry;
+mod sequences;
+mod stream;
 mod updater;
 
 pub use api::{Client, ClientBuilder, Domain, Recipient};
 pub use auth::Credentials;
+pub use cardkit::{CardEntity, Destination};
 #[cfg(any(feature = "callback", feature = "long-connection"))]
 pub use error::SpentToken;
 #[cfg(feature = "long-connection")]
@@ -50,6 +54,7 @@ pub use limits::Limits;
 #[cfg(feature = "redis")]
 pub use redis::RedisConfig;
 pub use retry::RetryPolicy;
+pub use stream::{CardStream, StreamReport, StreamedCard};
 pub use updater::{Delivered, Deliveries, Delivery, StreamStatus, Updater, UpdaterReport};
 
 #[cfg(test)]
