@@ -67,14 +67,12 @@ impl Client {
     /// 1.0 card is not a [`StreamingCard`], so it does not compile here. The entity can be
     /// sent once ([`CardEntity::send`]) and operated for 14 days.
     ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let emulator = lark_card_emulator::Emulator::builder().app("cli_a1b2c3", "app secret").start().await?;
+    /// ```no_run
     /// use lark_card::client::{Client, Recipient};
     /// use lark_card::cardkit::Settings;
     ///
-    /// let client = Client::builder().app("cli_a1b2c3", "app secret").base_url(emulator.base_url()).build()?;
+    /// # async fn run() -> Result<(), lark_card::client::ClientError> {
+    /// let client = Client::builder().app("cli_a1b2c3", "app secret").build()?;
     /// let card = lark_card::streaming_card!({
     ///     "schema": "2.0",
     ///     "config": { "streaming_mode": true },
@@ -82,11 +80,21 @@ impl Client {
     /// });
     /// let entity = client.create_card(&card).await?;
     /// let message = entity.send(&Recipient::chat("oc_84983ff6516d731e5b5f68d4ea2e1da5").into()).await?;
-    /// entity.stream_text(&card.ids().answer, "The answer").await?;
-    /// entity.stream_text(&card.ids().answer, "The answer is 42.").await?;
+    /// entity.stream_text(&card.ids().answer, "The answer").await?; // sequence 1
+    /// entity.stream_text(&card.ids().answer, "The answer is 42.").await?; // sequence 2
     /// entity.settings(&Settings::streaming(false).with_summary("The answer is 42.")).await?;
     /// # let _ = message;
     /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// A card JSON 1.0 card is not a `StreamingCard`: CardKit takes 2.0 only (Lark answers
+    /// 300303), so this does not compile.
+    ///
+    /// ```compile_fail
+    /// # async fn run(client: lark_card::client::Client) {
+    /// let v1 = lark_card::card!({ "config": { "update_multi": true }, "elements": [ { "tag": "hr" } ] });
+    /// client.create_card(&v1).await;
     /// # }
     /// ```
     pub async fn create_card<Ids>(
@@ -211,11 +219,11 @@ impl CardEntity {
         let text = text.into();
         self.operate(|sequence, uuid| {
             let body = StreamContent::new(&target, text.as_str(), sequence)?.with_uuid(uuid);
-            Ok(self.request(
+            self.request(
                 Method::PUT,
                 format!("/elements/{}/content", target.as_str()),
                 &body,
-            )?)
+            )
         })
         .await
     }
@@ -229,11 +237,11 @@ impl CardEntity {
     ) -> Result<Sequence, ClientError> {
         self.operate(|sequence, uuid| {
             let body = StreamContent::new(target, text(), sequence)?.with_uuid(uuid);
-            Ok(self.request(
+            self.request(
                 Method::PUT,
                 format!("/elements/{}/content", target.as_str()),
                 &body,
-            )?)
+            )
         })
         .await
     }
@@ -243,7 +251,7 @@ impl CardEntity {
     pub async fn settings(&self, settings: &Settings) -> Result<Sequence, ClientError> {
         self.operate(|sequence, uuid| {
             let body = UpdateSettings::new(settings, sequence)?.with_uuid(uuid);
-            Ok(self.request(Method::PATCH, "/settings".into(), &body)?)
+            self.request(Method::PATCH, "/settings".into(), &body)
         })
         .await
     }
@@ -255,7 +263,7 @@ impl CardEntity {
     {
         self.operate(|sequence, uuid| {
             let body = FullUpdate::new(card, sequence)?.with_uuid(uuid);
-            Ok(self.request(Method::PUT, String::new(), &body)?)
+            self.request(Method::PUT, String::new(), &body)
         })
         .await
     }
@@ -268,7 +276,7 @@ impl CardEntity {
     ) -> Result<Sequence, ClientError> {
         self.operate(|sequence, uuid| {
             let body = AddElements::new(placement, elements, sequence).with_uuid(uuid);
-            Ok(self.request(Method::POST, "/elements".into(), &body)?)
+            self.request(Method::POST, "/elements".into(), &body)
         })
         .await
     }
@@ -282,7 +290,7 @@ impl CardEntity {
         let element = element.into();
         self.operate(|sequence, uuid| {
             let body = PatchElement::new(element.clone(), fields, sequence)?.with_uuid(uuid);
-            Ok(self.request(Method::PATCH, format!("/elements/{element}"), &body)?)
+            self.request(Method::PATCH, format!("/elements/{element}"), &body)
         })
         .await
     }
@@ -296,7 +304,7 @@ impl CardEntity {
         let target = target.into();
         self.operate(|sequence, uuid| {
             let body = ReplaceElement::new(target.clone(), element, sequence).with_uuid(uuid);
-            Ok(self.request(Method::PUT, format!("/elements/{target}"), &body)?)
+            self.request(Method::PUT, format!("/elements/{target}"), &body)
         })
         .await
     }
@@ -310,7 +318,7 @@ impl CardEntity {
         let element = element.into();
         self.operate(|sequence, uuid| {
             let body = DeleteElement::new(element.clone(), sequence).with_uuid(uuid);
-            Ok(self.request(Method::DELETE, format!("/elements/{element}"), &body)?)
+            self.request(Method::DELETE, format!("/elements/{element}"), &body)
         })
         .await
     }
@@ -319,7 +327,7 @@ impl CardEntity {
     pub async fn batch_update(&self, actions: &[BatchAction]) -> Result<Sequence, ClientError> {
         self.operate(|sequence, uuid| {
             let body = BatchUpdate::new(actions, sequence)?.with_uuid(uuid);
-            Ok(self.request(Method::POST, "/batch_update".into(), &body)?)
+            self.request(Method::POST, "/batch_update".into(), &body)
         })
         .await
     }
