@@ -17,6 +17,8 @@ use crate::long_connections::{ClientConfig, LongConnectionSettings, PushedEvent}
 use crate::server::{self, AppState};
 use crate::state::{Shared, State};
 
+mod cardkit;
+
 /// The app an emulator has when none is configured (and the binary's default).
 pub const DEFAULT_APP_ID: &str = "cli_test";
 /// The secret of [`DEFAULT_APP_ID`].

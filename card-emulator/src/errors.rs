@@ -15,6 +15,9 @@ pub enum EmulatorError {
     /// No message has this id.
     #[error("no message `{0}` in the emulator")]
     UnknownMessage(String),
+    /// No CardKit card entity has this id.
+    #[error("no card entity `{0}` in the emulator")]
+    UnknownCardEntity(String),
     /// No app has this id.
     #[error(
         "no app `{0}` in the emulator (add it with `EmulatorBuilder::app` or `Emulator::add_app`)"

@@ -87,6 +87,11 @@ pub enum RevisionKind {
     /// Lark undid a delayed update made before the callback's answer (the update must
     /// follow the answer): the card is back to what it was before that update.
     Undone,
+    /// The message was sent by `card_id` and an operation on its CardKit card entity changed
+    /// the card ([`Revision::operation`] names it: `stream_content`, `settings`,
+    /// `full_update`, `add_elements`, `replace_element`, `patch_element`, `delete_element`,
+    /// `batch_update`, or `streaming_timed_out` when streaming mode closed itself).
+    CardKit,
 }
 
 impl RevisionKind {
@@ -110,6 +115,9 @@ pub struct Revision {
     /// For [`RevisionKind::Clicked`]: the interaction and its answer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interaction: Option<ClickedEntry>,
+    /// For [`RevisionKind::CardKit`]: the operation on the card entity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
 }
 
 /// A simulated interaction as a message's history shows it: what was clicked, by whom, and
@@ -145,6 +153,28 @@ pub enum Endpoint {
     EditMessage,
     /// `POST /open-apis/interactive/v1/card/update`: the delayed update of a callback.
     UpdateCardLater,
+    /// `POST /open-apis/im/v1/messages/:message_id/reply`.
+    ReplyMessage,
+    /// `POST /open-apis/cardkit/v1/cards`: create a card entity.
+    CreateCardEntity,
+    /// `PUT /open-apis/cardkit/v1/cards/:card_id`: replace the whole card.
+    UpdateCardEntity,
+    /// `PATCH /open-apis/cardkit/v1/cards/:card_id/settings`.
+    CardSettings,
+    /// `POST /open-apis/cardkit/v1/cards/:card_id/batch_update`.
+    BatchUpdateCard,
+    /// `POST /open-apis/cardkit/v1/cards/:card_id/elements`.
+    AddElements,
+    /// `PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`.
+    ReplaceElement,
+    /// `PATCH /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`.
+    PatchElement,
+    /// `DELETE /open-apis/cardkit/v1/cards/:card_id/elements/:element_id`.
+    DeleteElement,
+    /// `PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id/content`: stream text.
+    StreamContent,
+    /// `POST /open-apis/cardkit/v1/cards/id_convert`: a message id to its card id.
+    CardIdConvert,
     /// Any other path or method (answered 404).
     Other,
 }
@@ -166,6 +196,17 @@ impl Endpoint {
         if path == MESSAGES && method == Method::POST {
             return (Endpoint::SendMessage, None);
         }
+        if let Some(endpoint) = Endpoint::cardkit(method, path) {
+            return (endpoint, None);
+        }
+        let reply = path
+            .strip_prefix(MESSAGES)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .and_then(|rest| rest.strip_suffix("/reply"))
+            .is_some_and(|id| !id.is_empty() && !id.contains('/'));
+        if reply && method == Method::POST {
+            return (Endpoint::ReplyMessage, None);
+        }
         if let Some(id) = path
             .strip_prefix(MESSAGES)
             .and_then(|rest| rest.strip_prefix('/'))
@@ -179,6 +220,29 @@ impl Endpoint {
             }
         }
         (Endpoint::Other, None)
+    }
+}
+
+impl Endpoint {
+    /// The CardKit endpoint of a request, if it is one.
+    fn cardkit(method: &axum::http::Method, path: &str) -> Option<Endpoint> {
+        use axum::http::Method;
+        let rest = path.strip_prefix("/open-apis/cardkit/v1/cards")?;
+        let parts: Vec<&str> = rest.split('/').skip(1).collect();
+        let endpoint = match (method, parts.as_slice()) {
+            (&Method::POST, []) => Endpoint::CreateCardEntity,
+            (&Method::POST, ["id_convert"]) => Endpoint::CardIdConvert,
+            (&Method::PUT, [_]) => Endpoint::UpdateCardEntity,
+            (&Method::PATCH, [_, "settings"]) => Endpoint::CardSettings,
+            (&Method::POST, [_, "batch_update"]) => Endpoint::BatchUpdateCard,
+            (&Method::POST, [_, "elements"]) => Endpoint::AddElements,
+            (&Method::PUT, [_, "elements", _]) => Endpoint::ReplaceElement,
+            (&Method::PATCH, [_, "elements", _]) => Endpoint::PatchElement,
+            (&Method::DELETE, [_, "elements", _]) => Endpoint::DeleteElement,
+            (&Method::PUT, [_, "elements", _, "content"]) => Endpoint::StreamContent,
+            _ => return None,
+        };
+        Some(endpoint)
     }
 }
 

@@ -9,7 +9,26 @@
 //! | `POST /open-apis/im/v1/messages?receive_id_type=…` | cards are validated with lark-card's runtime rules (230099), 30 KB body limit (230025), 5 QPS per chat (230020), `uuid` de-duplication, dissolved chats (232009), bots removed from a chat (230002) |
 //! | `PATCH /open-apis/im/v1/messages/:message_id` | every rule of Lark's page: tokens (99991661/99991663), body exactly `{"content": string}` (230001), the message exists and is a card (230001), recalled (230011), deleted (230110), sent by another app (230017), older than 14 days (230031), shared card before and after (`update_multi`, 230001), body over 30 KB (230025), invalid card (230099 with `ext=ErrCode: …; ErrPath: …`), 5 QPS per message (230020), 50/s and 1000/min per app (HTTP 429, 99991400, `x-ogw-ratelimit-reset`) |
 //! | `PUT /open-apis/im/v1/messages/:message_id` | edits text/post; cards answer 230001 `ext=invalid msg_type.` as Lark does |
+//! | `POST /open-apis/im/v1/messages/:message_id/reply` | the send's rules and content forms, in the chat of the message replied to (recalled 230011, deleted 230110) |
+//! | `POST /open-apis/cardkit/v1/cards` | a CardKit card entity of a card JSON 2.0 card (`type: card_json`; 300303 for 1.0, 300302 for `update_multi: false`, 300301, 300305 over 200 elements, 200860 over 30 KB, 200220 for a card lark-card's rules refuse, 300307 empty) → `data.card_id` |
+//! | `PUT /open-apis/cardkit/v1/cards/:card_id` | full update |
+//! | `PATCH /open-apis/cardkit/v1/cards/:card_id/settings` | `config` (streaming mode, summary, `streaming_config`) and `card_link` |
+//! | `POST /open-apis/cardkit/v1/cards/:card_id/batch_update` | `partial_update_setting`, `add_elements`, `delete_elements`, `partial_update_element`, `update_element`: all or none |
+//! | `POST /open-apis/cardkit/v1/cards/:card_id/elements` | `insert_before` / `insert_after` a `target_element_id`, or `append` (to a container, or the body) |
+//! | `PUT`, `PATCH`, `DELETE /open-apis/cardkit/v1/cards/:card_id/elements/:element_id` | replace, patch (the tag never changes: 300312), delete (with a JSON body `{uuid?, sequence}`) an element |
+//! | `PUT /open-apis/cardkit/v1/cards/:card_id/elements/:element_id/content` | streams text into a `markdown` element or `plain_text` text object (300310 otherwise) while streaming mode is on (200850 once after it closed itself, then 300309) |
+//! | `POST /open-apis/cardkit/v1/cards/id_convert` | a card message's `card_id` (a message sent as card JSON 2.0 becomes a card entity) |
 //! | `POST /callback/ws/endpoint`, then the WebSocket of its URL | the long connection: `pbbp2.Frame`s (the client's [`Frame`](lark_card::long_connection::Frame)), pings answered with the `ClientConfig`, clicks and events pushed to one connection at random, 50 connections per app (see [`long_connections`]) |
+//!
+//! CardKit's operations carry a `sequence` strictly above the entity's last applied one
+//! (300317) and may carry a `uuid`: a repeated `uuid` of an applied operation answers success
+//! without applying it again, the same `uuid` with another operation 200770. Each entity takes
+//! 10 operations a second (230020 beyond: the pages give the limit but no code), only from the
+//! app that created it (300311), for 14 days (200750); it is sent once, by `card_id`
+//! (`{"type":"card","data":{"card_id":…}}` in a send or reply), and the message then shows its
+//! current card, each operation a [`RevisionKind::CardKit`] entry of the message's history.
+//! Streaming mode closes itself 10 minutes after it was last enabled; both times run on the
+//! emulator's [`Clock`] (see [`CardEntityView`]).
 //!
 //! Every answer carries an `X-Tt-Logid` header, and errors carry `error.log_id`. The choices
 //! made where Lark's documentation is silent are in the docs of each module (the codes are
@@ -37,7 +56,18 @@
 //! 7. 5 per second per message, or per chat for a send (230020) — counted here, so the
 //!    refusals below use up the budget too;
 //! 8. for an update: the card as sent was shared (230001), the new card is valid (230099)
-//!    and shared (230001); for a send: the card is valid (230099).
+//!    and shared (230001); for a send: the card is valid (230099), or the card entity it
+//!    names exists, is the app's, unexpired and not sent yet (230099, sub-code 11310).
+//!
+//! A CardKit endpoint checks steps 1 to 3 the same way, then the path (`card_id` of 1 to 20
+//! characters, `element_id` a letter then letters, digits or `_`: 10002), the body (a JSON
+//! object with the documented fields and lengths, `sequence` in `1..=2147483647`, `uuid` of
+//! 1 to 64 characters: 10002), then the entity: unknown (200740), another app's (300311),
+//! expired (200750); a `uuid` applied before (success, or 200770); the `sequence` (300317);
+//! 10 per second per entity (230020 — counted here, so the refusals below use up the budget
+//! too); for streamed text, streaming mode (200850, 300309); then the operation itself
+//! (300310, 300312, 300313, 300314, 300315, 300121, 300122) and the card it leaves (300301,
+//! 300302, 300305, 200860, 200220).
 //!
 //! Tests read and steer it through [`Emulator`]: messages and their history, request counts,
 //! a controllable [`Clock`], and [`Faults`] (latency, HTTP 5xx, dropped connections, forced
@@ -80,6 +110,8 @@
 //! | `GET /faults` | | what is queued ([`PendingFaults`]) |
 //! | `POST /faults` | below | adds faults |
 //! | `DELETE /faults` | | clears every fault |
+//! | `GET /cards` | | every CardKit card entity ([`CardEntityView`]s, oldest first) |
+//! | `GET /cards/{card_id}` | | one card entity: its card now, `streaming_mode`, `summary`, `last_sequence`, `message_id` |
 //! | `GET /viewer/…` | | the viewer's own paths ([below](#the-viewer)) |
 //!
 //! Answers are JSON; errors are `{"error": "…"}` with HTTP 400 or 404.
@@ -165,6 +197,7 @@ mod callback_registry;
 pub mod callbacks;
 mod card;
 mod card_action;
+mod card_entity;
 pub mod clock;
 mod delivery;
 mod emulator;
@@ -184,6 +217,7 @@ pub mod tokens;
 mod viewer;
 
 pub use callbacks::{CallbackApp, Click, Interaction, Operator, UserMessage, Via};
+pub use card_entity::CardEntityView;
 pub use clock::Clock;
 pub use emulator::{Emulator, EmulatorBuilder, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
 pub use errors::EmulatorError;

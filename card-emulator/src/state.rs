@@ -11,11 +11,12 @@
 //! taken), and a single lock makes the order of requests, and so the rate-limit counts, exact.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use serde_json::Value;
 
 use crate::callback_registry::CallbackRegistry;
+use crate::card_entity::CardEntity;
 use crate::clock::Clock;
 use crate::errors::{ApiError, EmulatorError};
 use crate::faults::Faults;
@@ -29,21 +30,27 @@ use lark_card::lark::LarkCode;
 
 pub use lark_card::lark::limits::{UPDATE_WINDOW, UUID_WINDOW};
 
+mod cardkit;
 mod messages;
 
+pub(crate) use cardkit::CardOperation;
 use messages::Message;
 pub(crate) use messages::{DelayedUpdate, SendInput, RECEIVE_ID_TYPES};
 
 /// What the server tasks and the [`Emulator`](crate::Emulator) handle share.
 #[derive(Debug)]
 pub(crate) struct Shared {
-    pub(crate) clock: Clock,
+    /// Shared with the state, whose time-based changes (streaming mode closing itself) are
+    /// settled when it is read.
+    pub(crate) clock: Arc<Clock>,
     pub(crate) faults: Faults,
     state: Mutex<State>,
 }
 
 impl Shared {
-    pub(crate) fn new(clock: Clock, state: State) -> Shared {
+    pub(crate) fn new(clock: Clock, mut state: State) -> Shared {
+        let clock = Arc::new(clock);
+        state.clock = Some(clock.clone());
         Shared {
             clock,
             faults: Faults::default(),
@@ -90,6 +97,7 @@ impl Shared {
                 content: content.to_owned(),
                 uuid: None,
                 card: Some(card),
+                parent_id: None,
             },
             now,
             None,
@@ -184,6 +192,10 @@ pub(crate) struct State {
     pub(crate) journal: Journal,
     pub(crate) callbacks: CallbackRegistry,
     pub(crate) long_connections: LongConnectionRegistry,
+    /// CardKit's card entities by `card_id`.
+    card_entities: HashMap<String, CardEntity>,
+    /// The emulator's clock, for what settles with time when the state is read.
+    clock: Option<Arc<Clock>>,
 }
 
 impl State {
@@ -203,6 +215,8 @@ impl State {
             journal: Journal::default(),
             callbacks: CallbackRegistry::default(),
             long_connections: LongConnectionRegistry::default(),
+            card_entities: HashMap::new(),
+            clock: None,
         }
     }
 

@@ -209,7 +209,7 @@ impl Shown {
 /// The chats, in the order their first message was sent, each with its messages in order.
 fn chats_markup(shared: &Shared, look: &Look) -> Markup {
     let (version, messages) = {
-        let state = shared.lock();
+        let mut state = shared.lock();
         let messages: Vec<Shown> = state
             .messages()
             .into_iter()
@@ -336,6 +336,7 @@ fn kind_label(kind: RevisionKind) -> &'static str {
         RevisionKind::CallbackAnswer => "callback_answer",
         RevisionKind::DelayedUpdate => "delayed_update",
         RevisionKind::Undone => "undone",
+        RevisionKind::CardKit => "card_kit",
     }
 }
 
@@ -348,6 +349,7 @@ fn kind_text(kind: RevisionKind) -> &'static str {
         RevisionKind::CallbackAnswer => "card of a callback's answer",
         RevisionKind::DelayedUpdate => "delayed update (callback token)",
         RevisionKind::Undone => "undone: a delayed update came before the callback's answer",
+        RevisionKind::CardKit => "changed by a CardKit operation",
     }
 }
 
@@ -358,7 +360,7 @@ async fn history_page(
 ) -> Response {
     let look = look.map(|Query(look)| look).unwrap_or_default();
     let (view, history, rejections) = {
-        let state = shared.lock();
+        let mut state = shared.lock();
         (
             state.message(&id),
             state.history(&id).unwrap_or_default(),

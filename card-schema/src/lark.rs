@@ -37,6 +37,26 @@ pub const SUCCESS: i64 = 0;
 /// ([`LarkCode::NotStreamable`]).
 pub const STREAMABLE_TAGS: &[&str] = &["markdown", "plain_text"];
 
+/// What the chat list shows for a card entity while its streaming mode is on and its
+/// `config.summary.content` is empty or absent: "为卡片开启流式更新模式后，该摘要将默认为
+/// “[生成中...]”" ("流式更新卡片",
+/// <https://open.feishu.cn/document/cardkit-v1/streaming-updates-openapi-overview>). Closing
+/// streaming mode does not reset a summary the card set.
+pub const STREAMING_SUMMARY: &str = "[生成中...]";
+
+/// How streamed text is printed when the card's `streaming_config` does not say: the
+/// defaults of "流式更新卡片"
+/// (<https://open.feishu.cn/document/cardkit-v1/streaming-updates-openapi-overview>).
+pub mod streaming_print {
+    /// `print_frequency_ms`: milliseconds between two printing steps ("默认为 70 ms").
+    pub const DEFAULT_FREQUENCY_MS: u32 = 70;
+    /// `print_step`: characters printed per step ("默认为 1").
+    pub const DEFAULT_STEP: u32 = 1;
+    /// `print_strategy`: `fast` ("默认为 fast"): text not yet printed when new text comes is
+    /// shown at once, then the new text is printed; `delay` prints the old text out first.
+    pub const DEFAULT_STRATEGY: &str = "fast";
+}
+
 /// Whether, and how, a request that got a code may be retried.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Retry {
@@ -158,7 +178,10 @@ lark_codes! {
     /// 230018: the chat's settings forbid the operation.
     ChatForbids = 230018 [400, "These operations are NOT allowed at current group settings."],
         "the chat's settings forbid this operation", Never;
-    /// 230020: the per-message (update) or per-chat (send) frequency limit was hit.
+    /// 230020: the per-message (update) or per-chat (send) frequency limit was hit. The
+    /// emulator also answers it beyond CardKit's [`limits::PER_CARD_ENTITY_PER_SECOND`]: the
+    /// CardKit pages give the limit ("单个卡片实体的操作频率上限为 10 次/秒") but no code for
+    /// it, and clients of CardKit (larksuite/openclaw-lark, `src/card/`) handle 230020 there.
     MessageRateLimited = 230020 [400, "This operation triggers the frequency limit."],
         "the frequency limit of the message (or chat) was hit", Backoff;
     /// 230022: the content was judged sensitive.

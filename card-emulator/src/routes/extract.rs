@@ -106,9 +106,9 @@ impl Problem {
 impl From<EmulatorError> for Problem {
     fn from(error: EmulatorError) -> Problem {
         let status = match error {
-            EmulatorError::UnknownMessage(_) | EmulatorError::UnknownApp(_) => {
-                StatusCode::NOT_FOUND
-            }
+            EmulatorError::UnknownMessage(_)
+            | EmulatorError::UnknownApp(_)
+            | EmulatorError::UnknownCardEntity(_) => StatusCode::NOT_FOUND,
             _ => StatusCode::BAD_REQUEST,
         };
         Problem {

@@ -1,4 +1,5 @@
-//! The message endpoints: send (`POST`), update a card (`PATCH`), edit a text message (`PUT`).
+//! The message endpoints: send (`POST`), reply (`POST …/reply`), update a card (`PATCH`), edit
+//! a text message (`PUT`).
 //!
 //! Each checks in the order Lark's stack does: the gateway first (token, app rate limit, bot
 //! ability, path id), then the request body (size, shape), then the message itself (see
@@ -69,16 +70,7 @@ fn send_message(
     let receive_id = string_field(&fields, "receive_id")?;
     let msg_type = string_field(&fields, "msg_type")?;
     let content = string_field(&fields, "content")?;
-    let uuid = match fields.get("uuid") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(uuid)) if uuid.chars().count() <= MAX_UUID_CHARS => Some(uuid.clone()),
-        Some(_) => {
-            return Err(ApiError::with_ext(
-                LarkCode::InvalidParameter,
-                format!("uuid must be a string of at most {MAX_UUID_CHARS} characters"),
-            ))
-        }
-    };
+    let uuid = uuid_field(&fields)?;
     if matches!(msg_type.as_str(), "interactive" | "post") && body.len > MAX_CARD_BODY {
         return Err(ApiError::new(LarkCode::ContentTooLong));
     }
@@ -93,10 +85,80 @@ fn send_message(
             content,
             uuid,
             card,
+            parent_id: None,
         },
         now,
         Some(&shared.faults),
     )
+}
+
+/// `POST /open-apis/im/v1/messages/:message_id/reply`: a message in the chat of the message
+/// replied to, with the same `content` forms as a send (a card JSON, or a card entity's
+/// `{"type":"card","data":{"card_id":…}}`); `reply_in_thread` is accepted and ignored.
+pub(crate) async fn reply(
+    State(shared): State<Arc<Shared>>,
+    received: Received,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Response, Refused> {
+    let id = path.map(|Path(id)| id).unwrap_or_default();
+    let data = reply_message(&shared, &headers, &id, &received.body)
+        .map_err(|error| received.refuse(error))?;
+    Ok(success("success", data))
+}
+
+fn reply_message(
+    shared: &Shared,
+    headers: &HeaderMap,
+    id: &str,
+    body: &ReadBody,
+) -> Result<Value, ApiError> {
+    let now = shared.clock.now_ms();
+    let app_id = authenticate(shared, headers, now)?;
+    shared
+        .lock()
+        .gate(&app_id, Endpoint::ReplyMessage, now, &shared.faults)?;
+    check_message_id(id)?;
+    if body.len > MAX_TEXT_BODY {
+        return Err(ApiError::new(LarkCode::ContentTooLong));
+    }
+    let fields = json_object(body)?;
+    let msg_type = string_field(&fields, "msg_type")?;
+    let content = string_field(&fields, "content")?;
+    let uuid = uuid_field(&fields)?;
+    if matches!(msg_type.as_str(), "interactive" | "post") && body.len > MAX_CARD_BODY {
+        return Err(ApiError::new(LarkCode::ContentTooLong));
+    }
+    let card = (msg_type == "interactive").then(|| check_card(&content));
+    shared.lock().reply(
+        SendInput {
+            app_id,
+            receive_id_type: String::new(),
+            receive_id: String::new(),
+            msg_type,
+            content,
+            uuid,
+            card,
+            parent_id: None,
+        },
+        id,
+        now,
+        &shared.faults,
+    )
+}
+
+/// The optional `uuid` of a send or reply.
+fn uuid_field(fields: &Map<String, Value>) -> Result<Option<String>, ApiError> {
+    match fields.get("uuid") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(uuid)) if uuid.chars().count() <= MAX_UUID_CHARS => {
+            Ok(Some(uuid.clone()))
+        }
+        Some(_) => Err(ApiError::with_ext(
+            LarkCode::InvalidParameter,
+            format!("uuid must be a string of at most {MAX_UUID_CHARS} characters"),
+        )),
+    }
 }
 
 /// `PATCH /open-apis/im/v1/messages/:message_id`: replaces a shared card.

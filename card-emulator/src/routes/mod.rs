@@ -9,6 +9,7 @@
 
 mod actions;
 mod auth;
+mod cardkit;
 mod control;
 mod extract;
 mod long_connection;
@@ -55,15 +56,21 @@ where
             patch(messages::update_card).put(messages::edit),
         )
         .route(
+            "/open-apis/im/v1/messages/{message_id}/reply",
+            post(messages::reply),
+        )
+        .route(
             "/open-apis/interactive/v1/card/update",
             post(actions::update_card_later),
         )
         .merge(long_connection::router())
+        .merge(cardkit::router())
         .nest(
             CONTROL_PREFIX,
             control::router()
                 .merge(actions::control_router())
-                .merge(long_connection::control_router()),
+                .merge(long_connection::control_router())
+                .merge(cardkit::control_router()),
         )
 }
 

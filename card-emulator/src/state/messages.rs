@@ -16,11 +16,13 @@ use lark_card::lark::LarkCode;
 
 /// One entry of a message's history (see [`Revision`]).
 #[derive(Debug)]
-struct Entry {
+pub(super) struct Entry {
     at_ms: u64,
     kind: RevisionKind,
     content: String,
     interaction: Option<ClickedEntry>,
+    /// For [`RevisionKind::CardKit`]: the operation.
+    operation: Option<&'static str>,
 }
 
 impl Entry {
@@ -30,6 +32,18 @@ impl Entry {
             kind,
             content,
             interaction: None,
+            operation: None,
+        }
+    }
+
+    /// The card a CardKit operation on the message's card entity left.
+    pub(super) fn cardkit(at_ms: u64, operation: &'static str, content: String) -> Entry {
+        Entry {
+            at_ms,
+            kind: RevisionKind::CardKit,
+            content,
+            interaction: None,
+            operation: Some(operation),
         }
     }
 }
@@ -38,17 +52,22 @@ impl Entry {
 pub(super) struct Message {
     id: String,
     app_id: String,
-    chat_id: String,
+    pub(super) chat_id: String,
     receive_id: String,
     receive_id_type: String,
-    msg_type: String,
-    content: String,
+    pub(super) msg_type: String,
+    pub(super) content: String,
     shared: bool,
     created_ms: u64,
-    updated_ms: u64,
-    state: MessageState,
-    history: Vec<Entry>,
+    pub(super) updated_ms: u64,
+    pub(super) state: MessageState,
+    pub(super) history: Vec<Entry>,
     limiter: Window,
+    /// The CardKit card entity it was sent by (`{"type":"card","data":{"card_id":…}}`): its
+    /// content follows the entity's card.
+    pub(super) card_id: Option<String>,
+    /// The message it replies to.
+    parent_id: Option<String>,
 }
 
 impl Message {
@@ -83,6 +102,8 @@ impl Message {
             "deleted": self.state == MessageState::Deleted,
             "updated": self.updated_ms != self.created_ms,
             "chat_id": self.chat_id,
+            "parent_id": self.parent_id,
+            "root_id": self.parent_id,
             "sender": {
                 "id": self.app_id,
                 "id_type": "app_id",
@@ -109,6 +130,8 @@ pub(crate) struct SendInput {
     pub(crate) uuid: Option<String>,
     /// The card check for `interactive` messages, done before the lock was taken.
     pub(crate) card: Option<Result<CheckedCard, ApiError>>,
+    /// For a reply: the message replied to (in the chat of `receive_id`).
+    pub(crate) parent_id: Option<String>,
 }
 
 impl State {
@@ -147,7 +170,14 @@ impl State {
             }
         }
 
+        // A card entity sent by its id: the message shows the entity's card.
+        let by_card_id = if input.msg_type == "interactive" {
+            self.card_for_send(&input.app_id, &input.content, now)?
+        } else {
+            None
+        };
         let shared = match (&input.card, input.msg_type.as_str()) {
+            _ if by_card_id.is_some() => true,
             (Some(Err(error)), _) => return Err(error.clone()),
             (Some(Ok(card)), _) => card.shared,
             (None, "interactive") => crate::card::check_card(&input.content)?.shared,
@@ -167,6 +197,13 @@ impl State {
                 break candidate;
             }
         };
+        let (card_id, content) = match by_card_id {
+            Some((card_id, card)) => {
+                self.link_card_entity(&card_id, &id);
+                (Some(card_id), card)
+            }
+            None => (None, input.content),
+        };
         let message = Message {
             id: id.clone(),
             app_id: input.app_id.clone(),
@@ -174,13 +211,15 @@ impl State {
             receive_id: input.receive_id,
             receive_id_type: input.receive_id_type,
             msg_type: input.msg_type,
-            content: input.content.clone(),
+            content: content.clone(),
             shared,
             created_ms: now,
             updated_ms: now,
             state: MessageState::Live,
-            history: vec![Entry::content(now, RevisionKind::Sent, input.content)],
+            history: vec![Entry::content(now, RevisionKind::Sent, content)],
             limiter: Window::new(PER_MESSAGE_PER_SECOND, millis(PER_MESSAGE_WINDOW)),
+            card_id,
+            parent_id: input.parent_id,
         };
         let data = message.data();
         if let Some(uuid) = input.uuid {
@@ -194,7 +233,7 @@ impl State {
 
     /// The checks every change to an existing message passes: it exists, is neither deleted
     /// nor recalled, belongs to the app, and its chat still exists.
-    fn existing(&mut self, app_id: &str, id: &str) -> Result<&mut Message, ApiError> {
+    pub(super) fn existing(&mut self, app_id: &str, id: &str) -> Result<&mut Message, ApiError> {
         let chat_id = match self.messages.get(id) {
             None => {
                 return Err(ApiError::with_ext(
@@ -336,6 +375,7 @@ impl State {
                 kind: RevisionKind::Clicked,
                 content,
                 interaction: Some(clicked),
+                operation: None,
             });
             self.journal.changed();
         }
@@ -430,11 +470,14 @@ impl State {
         }
     }
 
-    pub(crate) fn message(&self, id: &str) -> Option<MessageView> {
+    /// A message now (streaming modes due to close are closed first).
+    pub(crate) fn message(&mut self, id: &str) -> Option<MessageView> {
+        self.settle();
         self.messages.get(id).map(Message::view)
     }
 
-    pub(crate) fn messages(&self) -> Vec<MessageView> {
+    pub(crate) fn messages(&mut self) -> Vec<MessageView> {
+        self.settle();
         self.order
             .iter()
             .filter_map(|id| self.messages.get(id))
@@ -442,7 +485,8 @@ impl State {
             .collect()
     }
 
-    pub(crate) fn history(&self, id: &str) -> Option<Vec<Revision>> {
+    pub(crate) fn history(&mut self, id: &str) -> Option<Vec<Revision>> {
+        self.settle();
         self.messages.get(id).map(|message| {
             message
                 .history
@@ -452,6 +496,7 @@ impl State {
                     kind: entry.kind,
                     content: entry.content.clone(),
                     interaction: entry.interaction.clone(),
+                    operation: entry.operation.map(str::to_owned),
                 })
                 .collect()
         })
