@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use card_test_support::{on_path, REDIS_SERVER};
 use lark_card::cardkit::{
-    BatchAction, CardId, ElementId, OperationUuid, PartialElement, Placement, Sequence, Settings,
-    StreamContent, StreamingCard,
+    BatchAction, CardId, ElementId, PartialElement, Placement, Sequence, Settings, StreamContent,
+    StreamTarget, StreamingCard,
 };
 use lark_card::client::{CardStream, Client, ClientError, Destination, Recipient, RedisConfig};
 use lark_card::lark::limits::{
@@ -26,20 +26,34 @@ use common::{client, emulator, APP, SECRET};
 
 const CHAT: &str = "oc_stream";
 
-fn answer_card() -> StreamingCard<impl Sized> {
-    lark_card::streaming_card!({
+struct AnswerIds {
+    answer: StreamTarget,
+    status: StreamTarget,
+    rule: ElementId,
+}
+
+fn answer_card() -> StreamingCard<AnswerIds> {
+    lark_card::streaming_card!(AnswerIds, {
         "schema": "2.0",
-        "config": { "summary": { "content": "" } },
+        "config": { "streaming_mode": true, "summary": { "content": "" } },
         "body": { "elements": [
             { "tag": "markdown", "element_id": "answer", "content": "Thinking…" },
-            { "tag": "div", "element_id": "status_row", "text": { "tag": "plain_text", "element_id": "status", "content": "working" } },
+            { "tag": "div", "text": { "tag": "plain_text", "element_id": "status", "content": "working" } },
             { "tag": "hr", "element_id": "rule" }
         ] }
     })
 }
 
-fn ok<T, E: std::fmt::Display>(result: Result<T, E>) -> T {
-    result.unwrap_or_else(|e| panic!("{e}"))
+fn ok<T, E: std::error::Error>(result: Result<T, E>) -> T {
+    result.unwrap_or_else(|e| {
+        let mut message = e.to_string();
+        let mut cause = e.source();
+        while let Some(error) = cause {
+            message.push_str(&format!(": {error}"));
+            cause = error.source();
+        }
+        panic!("{message}")
+    })
 }
 
 /// The text of the element `id` in a card JSON.
@@ -139,9 +153,7 @@ async fn every_operation_takes_the_next_sequence_of_one_counter_and_a_uuid() {
             &PartialElement::new().set("content", "patched"),
         )
         .await));
-    sequences.push(ok(entity
-        .replace_element(ok(ElementId::new("rule")), &hr)
-        .await));
+    sequences.push(ok(entity.replace_element(&ids.rule, &hr).await));
     sequences.push(ok(entity.delete_element(ok(ElementId::new("note"))).await));
     let collapse = BatchAction::PartialUpdateElement(
         ids.status.element_id().clone(),
@@ -152,14 +164,18 @@ async fn every_operation_takes_the_next_sequence_of_one_counter_and_a_uuid() {
     let numbers: Vec<i32> = sequences.iter().map(|s| s.get()).collect();
     assert_eq!(numbers, (1..=8).collect::<Vec<_>>());
 
-    // On the wire: the sequence and `<card_id>_<sequence>` as uuid in every body, DELETE with
+    // On the wire: the sequence and the handle's uuid for it in every body, DELETE with
     // its JSON body.
     let sent = operations(&emulator);
     assert_eq!(sent.len(), 8, "{sent:?}");
     for (n, body) in sent.iter().enumerate() {
         let sequence = i64::try_from(n + 1).unwrap_or(0);
         assert_eq!(body["sequence"], json!(sequence), "{body}");
-        assert_eq!(body["uuid"], json!(format!("{id}_{sequence}")), "{body}");
+        assert_eq!(
+            body["uuid"],
+            json!(entity.operation_uuid(ok(Sequence::new(sequence))).as_str()),
+            "{body}"
+        );
     }
     let delete = emulator
         .requests()
@@ -172,7 +188,7 @@ async fn every_operation_takes_the_next_sequence_of_one_counter_and_a_uuid() {
     );
     assert_eq!(
         serde_json::from_str::<Value>(&delete.body).unwrap_or(Value::Null),
-        json!({ "uuid": format!("{id}_6"), "sequence": 6 })
+        json!({ "uuid": entity.operation_uuid(ok(Sequence::new(6))).as_str(), "sequence": 6 })
     );
     let view = emulator
         .card_entity(&id)
@@ -198,9 +214,7 @@ async fn every_operation_takes_the_next_sequence_of_one_counter_and_a_uuid() {
 async fn a_card_entity_is_sent_as_a_reply_by_card_id() {
     let emulator = emulator().await;
     let client = client(&emulator);
-    let question = ok(client
-        .send_card(&Recipient::chat(CHAT), &common::progress(0))
-        .await);
+    let question = common::sent(&emulator, &client).await;
     let card = answer_card();
     let stream = ok(client
         .stream(&card, Destination::reply(question.clone()))
@@ -391,7 +405,7 @@ async fn a_counter_behind_the_card_catches_up_after_300317() {
 async fn a_retry_after_a_5xx_that_came_after_the_operation_was_applied_is_applied_once() {
     let emulator = emulator().await;
     let client = client(&emulator);
-    let card = lark_card::streaming_card!({ "schema": "2.0", "body": { "elements": [
+    let card = lark_card::streaming_card!({ "schema": "2.0", "config": { "streaming_mode": true }, "body": { "elements": [
         { "tag": "markdown", "element_id": "answer", "content": "" }
     ] } });
     let entity = ok(client.create_card(&card).await);
@@ -405,9 +419,9 @@ async fn a_retry_after_a_5xx_that_came_after_the_operation_was_applied_is_applie
         "applied once",
         sequence,
     ))
-    .with_uuid(OperationUuid::of(&id, sequence));
+    .with_uuid(entity.operation_uuid(sequence));
     let token = ok(emulator.tenant_token(APP));
-    let answer: Value = ok(ok(reqwest::Client::new()
+    let answer = ok(ok(reqwest::Client::new()
         .put(format!(
             "{}/open-apis/cardkit/v1/cards/{id}/elements/answer/content",
             emulator.base_url()
@@ -417,8 +431,9 @@ async fn a_retry_after_a_5xx_that_came_after_the_operation_was_applied_is_applie
         .body(ok(serde_json::to_string(&body)))
         .send()
         .await)
-    .json()
+    .text()
     .await);
+    let answer: Value = ok(serde_json::from_str(&answer));
     assert_eq!(answer["code"], json!(0));
     emulator.faults().fail_next(1, 503);
     let taken = ok(entity.stream_text(&card.ids().answer, "applied once").await);

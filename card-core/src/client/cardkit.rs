@@ -153,8 +153,8 @@ impl Client {
 ///
 /// Every operation takes the next `sequence` of the card's one counter (shared by every
 /// handle of the card in this client, and through Redis by the app's replicas), goes when the
-/// card's 10 operations a second and the app's limits allow, and carries the `uuid`
-/// `<card_id>_<sequence>`: a retry after a failure that may have come after Lark applied
+/// card's 10 operations a second and the app's limits allow, and carries a `uuid` of its own
+/// ([`CardEntity::operation_uuid`]): a retry after a failure that may have come after Lark applied
 /// the operation (a 5xx, a timeout) sends the same `sequence` and `uuid`, which Lark applies
 /// once. Lark's refusal of a sequence that is not above its last (300317) moves the counter
 /// up and sends again; 200740 and 200750 are [`ClientError::CardEntityGone`]. Each operation
@@ -195,6 +195,20 @@ impl CardEntity {
     /// The card entity's id.
     pub fn card_id(&self) -> &CardId {
         &self.card_id
+    }
+
+    /// The `uuid` this handle sends with the operation of `sequence`:
+    /// `<card_id>_<sequence>_<handle>`, the handle's part random. A retry of the operation
+    /// sends it again; another process operating the card (whose counter may reuse the
+    /// sequence) sends another.
+    pub fn operation_uuid(&self, sequence: Sequence) -> OperationUuid {
+        let uuid = format!(
+            "{}_{}",
+            OperationUuid::of(&self.card_id, sequence),
+            self.holder
+        );
+        // At most 20 + 1 + 10 + 1 + 16 characters: within the 64 Lark takes.
+        OperationUuid::new(uuid).unwrap_or_else(|_| OperationUuid::of(&self.card_id, sequence))
     }
 
     /// The client.
@@ -386,7 +400,7 @@ impl CardEntity {
             *last = (*last).max(sequence.get());
             let request = match current.take() {
                 Some((sent, request)) if sent == sequence => request,
-                _ => match build(sequence, OperationUuid::of(&self.card_id, sequence)) {
+                _ => match build(sequence, self.operation_uuid(sequence)) {
                     Ok(request) => request,
                     Err(error) => {
                         release(&shared, card, holder).await;
@@ -410,8 +424,11 @@ impl CardEntity {
                 Err(error) => error,
             };
             match error.lark_code() {
-                Some(LarkCode::SequenceNotIncreasing) if resyncs < RESYNCS => {
-                    // The counter is behind the card's: jump, twice as far each time.
+                // The counter is behind the card's (a uuid used by another operation means
+                // that too): jump, twice as far each time.
+                Some(LarkCode::SequenceNotIncreasing | LarkCode::UuidConflict)
+                    if resyncs < RESYNCS =>
+                {
                     take = Take::Jump {
                         floor: *last,
                         jump: 1 << resyncs,

@@ -326,6 +326,21 @@ fn size(card: &Value) -> usize {
     }
 }
 
+/// Whether the card fits in 30 KB with a summary of [`SUMMARY_CHARS`] of the widest
+/// characters set: closing it with one does not take it over.
+fn fits(mut card: Value) -> bool {
+    if let Value::Object(map) = &mut card {
+        let config = map
+            .entry("config")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let Value::Object(config) = config {
+            let widest = "\u{10000}".repeat(SUMMARY_CHARS);
+            config.insert("summary".into(), serde_json::json!({ "content": widest }));
+        }
+    }
+    size(&card) <= MAX_CARD_BODY
+}
+
 /// How many elements the card has, as Lark counts them for its 200.
 fn element_count(card: &Value) -> usize {
     serde_json::from_value::<crate::json_tree::JsonNode>(card.clone())
@@ -597,11 +612,12 @@ impl Worker {
         after(text, self.frozen(id))
     }
 
-    /// Whether the card with `text` in `id` fits in 30 KB.
+    /// Whether the card with `text` in `id` fits in 30 KB, with room for the summary it is
+    /// closed with.
     fn fits(&self, id: &ElementId, text: &str) -> bool {
         let mut card = self.model.clone();
         set_text(&mut card, id.as_str(), text);
-        size(&card) <= MAX_CARD_BODY
+        fits(card)
     }
 
     async fn run(mut self) {
@@ -864,7 +880,7 @@ impl Worker {
         if let Some(list) = body_elements(&mut card) {
             list.extend(values.iter().cloned());
         }
-        if size(&card) <= MAX_CARD_BODY && element_count(&card) <= MAX_CARD_ELEMENTS {
+        if element_count(&card) <= MAX_CARD_ELEMENTS && fits(card.clone()) {
             self.entity
                 .add_elements(&Placement::Append(None), &elements)
                 .await?;
@@ -930,11 +946,25 @@ impl Worker {
                 .find(|s| !s.is_empty())
                 .unwrap_or_default()
         });
-        let mut settings = Settings::streaming(false);
-        if !summary.is_empty() {
-            settings = settings.with_summary(summary);
+        let closing = Settings::streaming(false);
+        if summary.is_empty() {
+            self.entity.settings(&closing).await?;
+        } else {
+            match self
+                .entity
+                .settings(&closing.clone().with_summary(summary))
+                .await
+            {
+                // A summary too long for the room left: closed without it, rather than not.
+                Err(error) if error.lark_code() == Some(LarkCode::CardEntityTooLarge) => {
+                    tracing::debug!(card_id = %self.entity.card_id(), "the summary does not fit in the card: closing without it");
+                    self.entity.settings(&closing).await?;
+                }
+                other => {
+                    other?;
+                }
+            }
         }
-        self.entity.settings(&settings).await?;
         self.count(1);
         Ok(())
     }
