@@ -271,15 +271,16 @@ async fn cardkit(cards: usize, seconds: f64) -> Result<Measured, BoxError> {
     }
     let mut whole = 0usize;
     for (report, text) in reports.iter().zip(&texts) {
-        let [streamed] = report.cards.as_slice() else {
-            continue;
-        };
-        let entity = emulator.card_entity(&streamed.card_id);
-        let on_card = entity
-            .as_ref()
-            .and_then(|e| e.card_json())
-            .and_then(|card| text_in(&card, "answer"));
-        if entity.is_some_and(|e| !e.streaming_mode) && on_card.as_ref() == Some(text) {
+        // A long run rolls over into more cards: their texts together are the answer.
+        let mut on_cards = String::new();
+        let mut closed = true;
+        for streamed in &report.cards {
+            let entity = emulator.card_entity(&streamed.card_id);
+            closed &= entity.as_ref().is_some_and(|e| !e.streaming_mode);
+            let card = entity.and_then(|e| e.card_json());
+            on_cards.push_str(&card.and_then(|c| text_in(&c, "answer")).unwrap_or_default());
+        }
+        if closed && on_cards == *text {
             whole += 1;
         }
     }
