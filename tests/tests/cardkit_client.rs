@@ -255,12 +255,24 @@ async fn a_stream_coalesces_to_the_newest_text_within_10_a_second_and_closes_wit
     let client = client(&emulator);
     let card = answer_card();
     let stream = ok(client.stream(&card, Recipient::chat(CHAT)).await);
+    let mut watch = stream.watch();
     let mut text = String::new();
     for n in 0..300 {
         text.push_str(&format!("word{n} "));
         ok(stream.push(&card.ids().answer, text.as_str()));
         if n % 50 == 0 {
             ok(stream.flush().await);
+        }
+    }
+    // The watcher sees every push reach the card.
+    loop {
+        let progress = watch
+            .changed()
+            .await
+            .unwrap_or_else(|| panic!("the stream ended"));
+        assert!(progress.accepted <= progress.pushed);
+        if progress.accepted == 300 {
+            break;
         }
     }
     let report = ok(stream.finish("300 words").await);
@@ -361,6 +373,50 @@ async fn streaming_mode_closed_by_lark_after_10_minutes_is_reopened_and_the_text
     assert_eq!(settings[1], json!({ "config": { "streaming_mode": true } }));
     assert_eq!(settings[2]["config"]["streaming_mode"], json!(false));
     assert!(!emulator.card_entity(id).is_some_and(|e| e.streaming_mode));
+}
+
+#[tokio::test]
+async fn when_streaming_mode_cannot_be_reopened_the_text_goes_as_full_updates() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let card = answer_card();
+    let stream = ok(client.stream(&card, Recipient::chat(CHAT)).await);
+    let answer = &card.ids().answer;
+    ok(stream.push(answer, "first"));
+    ok(stream.flush().await);
+    // The text is refused (300309), and so is the settings call that would reopen it.
+    emulator
+        .faults()
+        .error_next(2, LarkCode::StreamingClosed.code());
+    ok(stream.push(answer, "first, second"));
+    ok(stream.flush().await);
+    ok(stream.push(answer, "first, second, third"));
+    let report = ok(stream.finish("three").await);
+    assert_eq!(report.reopened, 0);
+    let id = &report.cards[0].card_id;
+    let full = bodies(
+        &emulator,
+        "PUT",
+        &format!("/open-apis/cardkit/v1/cards/{id}"),
+    );
+    assert_eq!(full.len(), 2, "{full:?}");
+    let last: Value =
+        serde_json::from_str(full[1]["card"]["data"].as_str().unwrap_or("")).unwrap_or(Value::Null);
+    assert_eq!(
+        text_in(&last, "answer").as_deref(),
+        Some("first, second, third")
+    );
+    // The refused text was not sent again as it was: one content request per text before.
+    assert_eq!(streamed(&emulator), ["first", "first, second"]);
+    let view = emulator
+        .card_entity(id)
+        .unwrap_or_else(|| panic!("no entity"));
+    assert!(!view.streaming_mode);
+    assert_eq!(view.summary.as_deref(), Some("three"));
+    assert_eq!(
+        text_in(&entity_card(&emulator, id), "answer").as_deref(),
+        Some("first, second, third")
+    );
 }
 
 #[tokio::test]
@@ -585,6 +641,13 @@ async fn a_text_over_30_kb_continues_in_new_cards_split_not_lost_or_repeated() {
     ok(stream.push(&card.ids().answer, text.as_str()));
     let report = ok(stream.finish("a long answer").await);
     assert!(report.cards.len() >= 3, "{:?}", report.cards);
+    let applied: u64 = report
+        .cards
+        .iter()
+        .filter_map(|c| emulator.card_entity(&c.card_id))
+        .map(|view| view.operations)
+        .sum();
+    assert_eq!(report.operations, applied);
     let parts = texts(&emulator, &report.cards, "answer");
     assert_eq!(parts.concat(), text);
     for (n, streamed) in report.cards.iter().enumerate() {

@@ -16,6 +16,11 @@
 //!   a slot comes), sleeps until it without asking Redis again, and is granted in slot order;
 //!   so no replica polls for a turn, and between two updates of a message no other message
 //!   gets more than two (the one it had reserved, and one granted during the round trip);
+//! - each CardKit card entity's `sequence` counter is one counter in Redis, and a replica
+//!   holds the card (a key with an expiry, taken by a Lua script with the next sequence)
+//!   while one of its requests on the card is in flight, so the fleet's operations on a card
+//!   reach Lark one at a time with increasing sequences (no 300317); the card's 10 operations
+//!   a second are a key's window like a message's 5;
 //! - the tenant token is fetched once for the fleet: the first replica to miss it takes a
 //!   lock (with an expiry), fetches it and stores it in Redis until five minutes before it
 //!   expires; the others wait for it. A token Lark calls invalid (99991663) is removed from

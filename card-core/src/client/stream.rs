@@ -40,8 +40,8 @@ pub struct StreamReport {
     /// The cards written to, in order: more than one when the text did not fit in one card
     /// (30 KB, 200 elements).
     pub cards: Vec<StreamedCard>,
-    /// Operations Lark accepted (texts, settings, elements added, full updates), over every
-    /// card.
+    /// Operations Lark accepted on the card entities (texts, settings, elements added, full
+    /// updates), over every card; making and sending a card are not operations.
     pub operations: u64,
     /// Times streaming mode was found closed by Lark (200850, 300309) and reopened.
     pub reopened: u64,
@@ -59,6 +59,25 @@ pub struct StreamProgress {
     pub operations: u64,
     /// When `accepted` last moved.
     pub at: Instant,
+}
+
+/// The progress of a stream as it changes, from [`CardStream::watch`].
+#[derive(Debug)]
+pub struct ProgressWatch(watch::Receiver<StreamProgress>);
+
+impl ProgressWatch {
+    /// Waits for the next change and answers the progress then (changes in between are
+    /// seen as one); `None` once the stream's handle and its worker are gone.
+    pub async fn changed(&mut self) -> Option<StreamProgress> {
+        self.0.changed().await.ok()?;
+        let progress = self.0.borrow_and_update().clone();
+        Some(progress)
+    }
+
+    /// The progress now.
+    pub fn now(&self) -> StreamProgress {
+        self.0.borrow().clone()
+    }
 }
 
 /// A text waiting: the newest pushed for an element, and the oldest push it stands for.
@@ -443,12 +462,10 @@ impl CardStream {
         self.shared.progress.borrow().clone()
     }
 
-    /// Waits until the progress changes, and answers it (`None` once the stream ended).
-    pub async fn progress_changed(&self) -> Option<StreamProgress> {
-        let mut watcher = self.shared.progress.subscribe();
-        watcher.changed().await.ok()?;
-        let progress = watcher.borrow().clone();
-        Some(progress)
+    /// A watcher of the stream's progress: each change as it happens (for progress displays,
+    /// and to measure how long a text takes to reach the card).
+    pub fn watch(&self) -> ProgressWatch {
+        ProgressWatch(self.shared.progress.subscribe())
     }
 
     /// A future that ends when the stream has ended: closed (after [`CardStream::finish`],
@@ -880,7 +897,8 @@ impl Worker {
         if let Some(list) = body_elements(&mut card) {
             list.extend(values.iter().cloned());
         }
-        if element_count(&card) <= MAX_CARD_ELEMENTS && fits(card.clone()) {
+        let added = element_count(&card) <= MAX_CARD_ELEMENTS && fits(card.clone());
+        if added {
             self.entity
                 .add_elements(&Placement::Append(None), &elements)
                 .await?;
@@ -898,7 +916,9 @@ impl Worker {
             self.next_card(Some(values)).await?;
         }
         let mut state = lock(&self.shared);
-        state.operations += 1;
+        if added {
+            state.operations += 1;
+        }
         if state.appends.front().is_some_and(|(v, _)| *v == version) {
             state.appends.pop_front();
         }
@@ -927,7 +947,6 @@ impl Worker {
         self.model = card;
         self.shown.clear();
         let mut state = lock(&self.shared);
-        state.operations += 2;
         state.cards.push(StreamedCard {
             card_id: self.entity.card_id().clone(),
             message_id,
