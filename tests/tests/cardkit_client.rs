@@ -628,10 +628,11 @@ async fn a_text_over_30_kb_continues_in_new_cards_split_not_lost_or_repeated() {
     let client = client(&emulator);
     let card = answer_card();
     let stream = ok(client.stream(&card, Recipient::chat(CHAT)).await);
-    // About 80 KB as Lark counts it (quotes and newlines escaped twice), pushed in chunks.
+    // Over Lark's 100,000 characters of one streamed text (a card holds far fewer), with
+    // quotes and newlines (escaped twice in the request), pushed in chunks.
     let mut text = String::new();
     let mut n = 0;
-    while text.len() < 70_000 {
+    while text.chars().count() < 110_000 {
         text.push_str(&format!("line {n}: \"quoted\" ünïcödé text\n"));
         n += 1;
         if n % 40 == 0 {
@@ -650,6 +651,20 @@ async fn a_text_over_30_kb_continues_in_new_cards_split_not_lost_or_repeated() {
     assert_eq!(report.operations, applied);
     let parts = texts(&emulator, &report.cards, "answer");
     assert_eq!(parts.concat(), text);
+    // Each card ends at the end of a line, and is summarised by its first line.
+    for part in &parts[..parts.len() - 1] {
+        assert!(
+            part.ends_with('\n'),
+            "{:?}",
+            &part[part.len().saturating_sub(40)..]
+        );
+    }
+    for (part, streamed) in parts.iter().zip(&report.cards).take(parts.len() - 1) {
+        let view = emulator
+            .card_entity(&streamed.card_id)
+            .unwrap_or_else(|| panic!("no entity"));
+        assert_eq!(view.summary.as_deref(), part.lines().next());
+    }
     for (n, streamed) in report.cards.iter().enumerate() {
         let view = emulator
             .card_entity(&streamed.card_id)
@@ -669,6 +684,25 @@ async fn a_text_over_30_kb_continues_in_new_cards_split_not_lost_or_repeated() {
         emulator.counts().code(LarkCode::CardEntityTooLarge.code()),
         0
     );
+}
+
+#[tokio::test]
+async fn a_text_that_rewrites_what_an_earlier_card_holds_goes_on_in_the_current_card() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let card = answer_card();
+    let stream = ok(client.stream(&card, Recipient::chat(CHAT)).await);
+    let long: String = (0..5000).map(|n| format!("line {n}\n")).collect();
+    ok(stream.push(&card.ids().answer, long.as_str()));
+    ok(stream.flush().await);
+    assert_eq!(stream.cards().len(), 2);
+    // Shares "line " with the earlier card's text, then differs: the rest shows here.
+    ok(stream.push(&card.ids().answer, "line one, rewritten"));
+    let report = ok(stream.finish("rewritten").await);
+    assert_eq!(report.cards.len(), 2);
+    let parts = texts(&emulator, &report.cards, "answer");
+    assert!(long.starts_with(&parts[0]) && parts[0].len() > long.len() / 2);
+    assert_eq!(parts[1], "one, rewritten");
 }
 
 #[tokio::test]

@@ -17,7 +17,7 @@ use crate::cardkit::{
     CardId, ElementId, IntoStreamTarget, Placement, Settings, StreamTarget, StreamTargetError,
     StreamingCard,
 };
-use crate::lark::limits::{MAX_CARD_BODY, MAX_CARD_ELEMENTS, MAX_STREAM_CONTENT_CHARS};
+use crate::lark::limits::{MAX_CARD_BODY, MAX_CARD_ELEMENTS};
 use crate::message_id::MessageId;
 use crate::model::Element;
 
@@ -381,8 +381,7 @@ fn summary_of(text: &str) -> String {
 impl CardStream {
     /// Queues the whole text of an element and returns at once; an older text of the
     /// element still waiting is replaced. Fails at once if the element is not in the card
-    /// (a target of another card), if the text is empty or over Lark's 100,000 characters,
-    /// or if the stream stopped (its error, as [`ClientError::CardStreamStopped`]).
+    /// (a target of another card), if the text is empty, or if the stream stopped (its error, as [`ClientError::CardStreamStopped`]).
     pub fn push(
         &self,
         target: impl IntoStreamTarget,
@@ -397,16 +396,10 @@ impl CardStream {
             }
             .into());
         }
-        let chars = text.chars().count();
-        if chars == 0 {
+        // No limit on the length: the part that earlier cards do not hold is sent, and a
+        // card holds far fewer than Lark's 100,000 characters of one text.
+        if text.is_empty() {
             return Err(crate::cardkit::BodyError::EmptyContent.into());
-        }
-        if chars > MAX_STREAM_CONTENT_CHARS {
-            return Err(crate::cardkit::BodyError::ContentTooLong {
-                chars,
-                max: MAX_STREAM_CONTENT_CHARS,
-            }
-            .into());
         }
         let mut state = self.open()?;
         state.pushed += 1;
@@ -586,15 +579,30 @@ struct Worker {
     entity: CardEntity,
     /// Per element: the part of its text that earlier cards hold.
     frozen: Vec<(ElementId, String)>,
-    /// Per element: the text the current card shows (of what was streamed).
-    shown: Vec<(ElementId, String)>,
+    /// Per element: the text the current card shows (of what was streamed), and the whole
+    /// text that this card and the earlier ones hold together.
+    shown: Vec<(ElementId, Shown)>,
     /// Streaming mode could not be reopened: texts go as full updates.
     full_updates: bool,
 }
 
+/// What the current card shows of an element.
+#[derive(Clone)]
+struct Shown {
+    /// The element's text in this card.
+    text: String,
+    /// The start of the pushed text that the cards so far hold: earlier cards, then `text`.
+    through: String,
+}
+
 /// `text` without `prefix`, if it starts with it; else the whole text.
-fn after<'a>(text: &'a str, prefix: &str) -> &'a str {
-    text.strip_prefix(prefix).unwrap_or(text)
+/// The length in bytes of the longest start `text` and `other` share (at a character
+/// boundary).
+fn common_start(text: &str, other: &str) -> usize {
+    text.char_indices()
+        .zip(other.chars())
+        .find(|((_, a), b)| a != b)
+        .map_or_else(|| text.len().min(other.len()), |((i, _), _)| i)
 }
 
 impl Worker {
@@ -613,20 +621,37 @@ impl Worker {
         self.shown
             .iter()
             .find(|(e, _)| e == id)
-            .map(|(_, t)| t.as_str())
+            .map(|(_, s)| s.text.as_str())
     }
 
-    fn set_shown(&mut self, id: &ElementId, text: &str) {
+    /// Records that the card shows `text` for `id`: the end of `through`, the start of the
+    /// pushed text the cards so far hold.
+    fn set_shown(&mut self, id: &ElementId, text: &str, through: &str) {
         set_text(&mut self.model, id.as_str(), text);
+        let shown = Shown {
+            text: text.to_string(),
+            through: through.to_string(),
+        };
         match self.shown.iter_mut().find(|(e, _)| e == id) {
-            Some((_, t)) => *t = text.to_string(),
-            None => self.shown.push((id.clone(), text.to_string())),
+            Some((_, s)) => *s = shown,
+            None => self.shown.push((id.clone(), shown)),
         }
     }
 
-    /// The part of `text` for the current card.
+    /// The part of `text` for the current card: what follows the start it shares with what
+    /// earlier cards hold (all of it but that part, for a text that extends it).
     fn visible<'a>(&self, id: &ElementId, text: &'a str) -> &'a str {
-        after(text, self.frozen(id))
+        &text[common_start(text, self.frozen(id))..]
+    }
+
+    /// The current card is closed with what it shows: the earlier cards hold that now.
+    fn freeze(&mut self) {
+        for (element, shown) in std::mem::take(&mut self.shown) {
+            match self.frozen.iter_mut().find(|(e, _)| *e == element) {
+                Some((_, t)) => *t = shown.through,
+                None => self.frozen.push((element, shown.through)),
+            }
+        }
     }
 
     /// Whether the card with `text` in `id` fits in 30 KB, with room for the summary it is
@@ -713,11 +738,11 @@ impl Worker {
         }
         if self.full_updates {
             self.full_update_with(&id, &visible).await?;
-            self.set_shown(&id, &visible);
+            self.set_shown(&id, &visible, &text);
             self.accepted(&target, version, true);
             return Ok(());
         }
-        let mut sent = (visible, version);
+        let mut sent = (visible, version, text);
         let result = {
             let this = &*self;
             let sent = &mut sent;
@@ -731,14 +756,14 @@ impl Worker {
                     if let Some((text, version)) = newest {
                         let visible = this.visible(&id, &text);
                         if version != sent.1 && this.fits(&id, visible) {
-                            *sent = (visible.to_string(), version);
+                            *sent = (visible.to_string(), version, text.clone());
                         }
                     }
                     sent.0.clone()
                 })
                 .await
         };
-        let (visible, version) = sent;
+        let (visible, version, text) = sent;
         match result {
             Ok(_) => {}
             Err(error) if error.lark_code().map(LarkCode::retry) == Some(Retry::Reopen) => {
@@ -746,7 +771,7 @@ impl Worker {
             }
             Err(error) => return Err(error),
         }
-        self.set_shown(&id, &visible);
+        self.set_shown(&id, &visible, &text);
         self.accepted(&target, version, true);
         Ok(())
     }
@@ -830,7 +855,8 @@ impl Worker {
         text: &str,
     ) -> Result<(), ClientError> {
         let id = target.element_id().clone();
-        let visible = self.visible(&id, text).to_string();
+        let held = common_start(text, self.frozen(&id));
+        let visible = text[held..].to_string();
         let shown = self.shown(&id).unwrap_or("").to_string();
         // The longest start of the text that fits (sizes grow with the length).
         let bounds: Vec<usize> = visible
@@ -857,6 +883,17 @@ impl Worker {
         if visible.starts_with(&shown) && cut < shown.len() {
             cut = shown.len();
         }
+        if cut == 0 && self.shown.is_empty() {
+            // A new card with nothing streamed yet, and no room for one character: a new
+            // card would be no roomier.
+            let mut card = self.model.clone();
+            set_text(&mut card, id.as_str(), &visible);
+            return Err(crate::CardError::TooLarge {
+                size: size(&card),
+                limit: MAX_CARD_BODY,
+            }
+            .into());
+        }
         let head = &visible[..cut];
         if !head.is_empty() && head != shown {
             if self.full_updates {
@@ -864,23 +901,10 @@ impl Worker {
             } else {
                 self.stream(target, head).await?;
             }
-            self.set_shown(&id, head);
             self.count(1);
         }
-        // Every element's text shown so far stays in this card.
-        let frozen_here = self.shown.clone();
-        for (element, shown) in frozen_here {
-            let before = self.frozen(&element).to_string();
-            let total = if element == id {
-                format!("{before}{head}")
-            } else {
-                format!("{before}{shown}")
-            };
-            match self.frozen.iter_mut().find(|(e, _)| *e == element) {
-                Some((_, t)) => *t = total,
-                None => self.frozen.push((element, total)),
-            }
-        }
+        // The card holds the text up to the cut (or what it showed, if nothing was added).
+        self.set_shown(&id, head, &text[..held + cut]);
         self.next_card(None).await
     }
 
@@ -905,14 +929,6 @@ impl Worker {
             self.model = card;
         } else {
             // This card is closed whole with what it shows; the elements open the next.
-            let shown = self.shown.clone();
-            for (element, text) in shown {
-                let total = format!("{}{text}", self.frozen(&element));
-                match self.frozen.iter_mut().find(|(e, _)| *e == element) {
-                    Some((_, t)) => *t = total,
-                    None => self.frozen.push((element, total)),
-                }
-            }
             self.next_card(Some(values)).await?;
         }
         let mut state = lock(&self.shared);
@@ -926,15 +942,17 @@ impl Worker {
         Ok(())
     }
 
-    /// Closes the current card and goes on in a new one, made of the card given (with
-    /// `elements` added at the end of its body), sent after it.
+    /// Closes the current card (the earlier cards hold what it shows from then on) and goes
+    /// on in a new one, made of the card given (with `elements` added at the end of its body),
+    /// sent after it.
     async fn next_card(&mut self, elements: Option<Vec<Value>>) -> Result<(), ClientError> {
         let summary = self
             .shown
             .iter()
-            .map(|(_, t)| summary_of(t))
+            .map(|(_, s)| summary_of(&s.text))
             .find(|s| !s.is_empty());
         self.close(summary).await?;
+        self.freeze();
         let mut card = self.template.clone();
         if let Some(elements) = elements {
             if let Some(list) = body_elements(&mut card) {
@@ -961,7 +979,7 @@ impl Worker {
         let summary = summary.unwrap_or_else(|| {
             self.shown
                 .iter()
-                .map(|(_, t)| summary_of(t))
+                .map(|(_, s)| summary_of(&s.text))
                 .find(|s| !s.is_empty())
                 .unwrap_or_default()
         });
