@@ -1028,3 +1028,36 @@ impl Worker {
         self.shared.changed(&mut state);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_common_start_ends_at_a_character_boundary() {
+        assert_eq!(common_start("naïve text", "naïve tex"), "naïve tex".len());
+        assert_eq!(common_start("naïve", "naive"), 2);
+        assert_eq!(common_start("abc", "abcdef"), 3);
+        assert_eq!(common_start("", "abc"), 0);
+        // 'é' and 'ê' share their first byte: the start ends before them, not inside.
+        assert_eq!(common_start("café", "cafê"), 3);
+    }
+
+    #[test]
+    fn a_made_summary_is_the_first_line_with_text_cut_short() {
+        assert_eq!(summary_of("\n  \n  First line  \nsecond"), "First line");
+        assert_eq!(summary_of(&"é".repeat(100)).chars().count(), SUMMARY_CHARS);
+        assert_eq!(summary_of(""), "");
+    }
+
+    #[test]
+    fn a_card_with_room_for_a_summary_fits() {
+        let small = serde_json::json!({ "schema": "2.0", "body": { "elements": [
+            { "tag": "markdown", "element_id": "a", "content": "x" }
+        ] } });
+        assert!(fits(small.clone()));
+        let mut big = small;
+        set_text(&mut big, "a", &"x".repeat(MAX_CARD_BODY));
+        assert!(!fits(big));
+    }
+}
