@@ -697,6 +697,9 @@ async fn a_text_that_rewrites_what_an_earlier_card_holds_goes_on_in_the_current_
     ok(stream.flush().await);
     assert_eq!(stream.cards().len(), 2);
     // Shares "line " with the earlier card's text, then differs: the rest shows here.
+    // A text that goes back to a start of what the earlier card holds: nothing to send.
+    ok(stream.push(&card.ids().answer, "line 0\nline 1\n"));
+    ok(stream.flush().await);
     ok(stream.push(&card.ids().answer, "line one, rewritten"));
     let report = ok(stream.finish("rewritten").await);
     assert_eq!(report.cards.len(), 2);

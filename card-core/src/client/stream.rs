@@ -731,8 +731,9 @@ impl Worker {
         if !self.fits(&id, &visible) {
             return self.roll_over_text(&target, &text).await;
         }
-        if self.shown(&id) == Some(visible.as_str()) {
-            // Already on the card (the part of a text an earlier card does not hold).
+        if visible.is_empty() || self.shown(&id) == Some(visible.as_str()) {
+            // Already on the card, or held whole by earlier cards (a text that went back to a
+            // start of what they hold): nothing for this card.
             self.accepted(&target, version, false);
             return Ok(());
         }
