@@ -449,7 +449,7 @@ fn escape(key: &str) -> String {
 
 /// 300313 for an `element_id` the card does not have, worded as Lark's runtime message.
 fn not_found(id: &str) -> ApiError {
-    ApiError::with_msg(
+    ApiError::with_ext(
         LarkCode::ElementUpdateFailed,
         format!("ErrMsg: not find elementID: {id}"),
     )
@@ -468,7 +468,7 @@ fn tag_of(element: &Value) -> Option<&str> {
 fn check_element_objects(elements: &[Value], failure: LarkCode) -> Result<(), ApiError> {
     for (n, element) in elements.iter().enumerate() {
         if tag_of(element).is_none() {
-            return Err(ApiError::with_msg(
+            return Err(ApiError::with_ext(
                 failure,
                 format!("element [{n}] is not an object with a `tag`"),
             ));
@@ -502,7 +502,7 @@ fn add_elements(
             let (parent, index) = parent_index(&pointer)
                 .filter(|(parent, _)| card.pointer(parent).is_some_and(Value::is_array))
                 .ok_or_else(|| {
-                    ApiError::with_msg(failure, format!("`{target}` is not in a list of elements"))
+                    ApiError::with_ext(failure, format!("`{target}` is not in a list of elements"))
                 })?;
             let at = if matches!(placement, Placement::InsertAfter(_)) {
                 index + 1
@@ -517,7 +517,7 @@ fn add_elements(
                 .pointer_mut(&pointer)
                 .ok_or_else(|| not_found(target))?;
             let key = children_key(container).ok_or_else(|| {
-                ApiError::with_msg(failure, format!("`{target}` is not a container"))
+                ApiError::with_ext(failure, format!("`{target}` is not a container"))
             })?;
             if let Some(object) = container.as_object_mut() {
                 object
@@ -540,7 +540,7 @@ fn add_elements(
     let list = card
         .pointer_mut(&list_pointer)
         .and_then(Value::as_array_mut)
-        .ok_or_else(|| ApiError::with_msg(failure, "no list of elements to add to"))?;
+        .ok_or_else(|| ApiError::with_ext(failure, "no list of elements to add to"))?;
     let at = at.unwrap_or(list.len()).min(list.len());
     for (n, element) in elements.iter().enumerate() {
         list.insert(at + n, element.clone());
@@ -554,7 +554,7 @@ fn replace_element(card: &mut Value, id: &str, element: &Value) -> Result<(), Ap
     let pointer = find(card, id).ok_or_else(|| not_found(id))?;
     let old = card.pointer_mut(&pointer).ok_or_else(|| not_found(id))?;
     if tag_of(old) != tag_of(element) {
-        return Err(ApiError::with_msg(
+        return Err(ApiError::with_ext(
             LarkCode::TagCannotChange,
             format!(
                 "the element `{id}` is a `{}`; it cannot become a `{}`",
@@ -582,14 +582,14 @@ fn patch_element(card: &mut Value, id: &str, partial: &Map<String, Value>) -> Re
         if !valid {
             return Err(ApiError::with_msg(
                 LarkCode::BadParam,
-                "partial_element.element_id: a letter, then letters, digits or `_`, at most 20 characters",
+                "invalid request parameter: partial_element.element_id: a letter, then letters, digits or `_`, at most 20 characters",
             ));
         }
     }
     let element = card.pointer_mut(&pointer).ok_or_else(|| not_found(id))?;
     if let Some(tag) = partial.get("tag") {
         if tag.as_str() != tag_of(element) {
-            return Err(ApiError::with_msg(
+            return Err(ApiError::with_ext(
                 LarkCode::TagCannotChange,
                 format!(
                     "the element `{id}` is a `{}`; its tag cannot change",
@@ -612,7 +612,7 @@ fn stream_content(card: &mut Value, id: &str, content: &str) -> Result<(), ApiEr
     let element = card.pointer_mut(&pointer).ok_or_else(|| not_found(id))?;
     let tag = tag_of(element).unwrap_or_default().to_owned();
     if !STREAMABLE_TAGS.contains(&tag.as_str()) {
-        return Err(ApiError::with_msg(
+        return Err(ApiError::with_ext(
             LarkCode::NotStreamable,
             format!("the element `{id}` is a `{tag}`: only a `markdown` element or a `plain_text` text object can be streamed into"),
         ));
@@ -626,7 +626,7 @@ fn stream_content(card: &mut Value, id: &str, content: &str) -> Result<(), ApiEr
 fn delete_element(card: &mut Value, id: &str) -> Result<(), ApiError> {
     let pointer = find(card, id).ok_or_else(|| not_found(id))?;
     let (parent, index) = parent_index(&pointer).ok_or_else(|| {
-        ApiError::with_msg(
+        ApiError::with_ext(
             LarkCode::DeleteElementFailed,
             "the element is not in a list",
         )
@@ -636,7 +636,7 @@ fn delete_element(card: &mut Value, id: &str) -> Result<(), ApiError> {
         .and_then(Value::as_array_mut)
         .filter(|list| index < list.len())
         .ok_or_else(|| {
-            ApiError::with_msg(
+            ApiError::with_ext(
                 LarkCode::DeleteElementFailed,
                 format!("`{id}` is not in a list of elements"),
             )
@@ -649,7 +649,7 @@ fn delete_element(card: &mut Value, id: &str) -> Result<(), ApiError> {
 /// lark-card's rules refuse when no more precise code applies.
 pub(crate) fn check_entity_card(card: &Value, failure: LarkCode) -> Result<(), ApiError> {
     let Some(object) = card.as_object() else {
-        return Err(ApiError::with_msg(
+        return Err(ApiError::with_ext(
             LarkCode::CardKitContentFailed,
             "the card JSON is not an object",
         ));
@@ -658,13 +658,13 @@ pub(crate) fn check_entity_card(card: &Value, failure: LarkCode) -> Result<(), A
         return Err(ApiError::new(LarkCode::CardDslEmpty));
     }
     if object.get("schema").and_then(Value::as_str) != Some("2.0") {
-        return Err(ApiError::with_msg(
+        return Err(ApiError::with_ext(
             LarkCode::CardKitNeedsV2,
             "CardKit takes card JSON 2.0 only: `\"schema\": \"2.0\"`",
         ));
     }
     if object.get("config").and_then(|c| c.get("update_multi")) == Some(&Value::Bool(false)) {
-        return Err(ApiError::with_msg(
+        return Err(ApiError::with_ext(
             LarkCode::CardEntityNotShared,
             "a card entity is shared: `update_multi` cannot be false",
         ));
@@ -674,7 +674,7 @@ pub(crate) fn check_entity_card(card: &Value, failure: LarkCode) -> Result<(), A
         Ok(checked) => {
             let size = checked.update_body_size();
             if size > MAX_CARD_BODY {
-                return Err(ApiError::with_msg(
+                return Err(ApiError::with_ext(
                     LarkCode::CardEntityTooLarge,
                     format!("the card is {size} bytes as a request body; at most {MAX_CARD_BODY}"),
                 ));
@@ -700,9 +700,9 @@ pub(crate) fn check_entity_card(card: &Value, failure: LarkCode) -> Result<(), A
                 })
                 .map(|error| format!("{} (at `{}`)", error.kind, error.path))
                 .unwrap_or_default();
-            Err(ApiError::with_msg(precise.unwrap_or(failure), first))
+            Err(ApiError::with_ext(precise.unwrap_or(failure), first))
         }
-        Err(other) => Err(ApiError::with_msg(failure, other.to_string())),
+        Err(other) => Err(ApiError::with_ext(failure, other.to_string())),
     }
 }
 

@@ -928,3 +928,124 @@ async fn a_choice_in_a_select_an_overflow_and_a_checker_calls_back_with_what_was
     assert!(browser.console_errors().await?.is_empty());
     browser.close().await
 }
+
+#[tokio::test]
+async fn streamed_text_is_typed_and_the_chat_list_shows_the_summary() -> TestResult {
+    let _turn = TURN.lock().await;
+    let lark = Lark::start().await?;
+    let card = json!({
+        "schema": "2.0",
+        "config": { "streaming_mode": true, "streaming_config": {
+            "print_frequency_ms": { "default": 30 }, "print_step": { "default": 2 },
+            "print_strategy": "fast" } },
+        "body": { "elements": [ { "tag": "markdown", "element_id": "answer", "content": "Hello" } ] }
+    });
+    let created = call(
+        lark.http
+            .post(lark.url("/open-apis/cardkit/v1/cards"))
+            .bearer_auth(&lark.token)
+            .json(&json!({ "type": "card_json", "data": card.to_string() })),
+    )
+    .await?;
+    let card_id = created.body["data"]["card_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let sent = call(
+        lark.http
+            .post(lark.url("/open-apis/im/v1/messages?receive_id_type=chat_id"))
+            .bearer_auth(&lark.token)
+            .json(&json!({ "receive_id": CHAT, "msg_type": "interactive",
+                "content": json!({ "type": "card", "data": { "card_id": card_id } }).to_string() })),
+    )
+    .await?;
+    assert_eq!(sent.code(), SUCCESS, "{}", sent.text);
+    let id = sent.body["data"]["message_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let Some(browser) = Browser::start().await? else {
+        return Ok(());
+    };
+    browser.client.goto(&lark.url("/")).await?;
+    browser
+        .until(
+            "return document.documentElement.dataset.live === 'connected'",
+            Duration::from_secs(5),
+        )
+        .await?;
+    let summary = browser
+        .eval("const s = document.querySelector('[data-summary]'); return s && s.textContent")
+        .await?;
+    assert_eq!(summary, json!(lark_card::lark::STREAMING_SUMMARY));
+
+    // Every text the element shows, as it changes.
+    let element = format!(
+        "{} .lk-el[data-element-id=\"answer\"]",
+        message_selector(&id)
+    );
+    browser
+        .eval(&format!(
+            "window.__seen = []; new MutationObserver(function () {{ \
+               const e = document.querySelector('{element}'); \
+               if (e) window.__seen.push([e.textContent, e.hasAttribute('data-typing')]); \
+             }}).observe(document.getElementById('chats'), {{ subtree: true, childList: true, characterData: true }}); \
+             return true"
+        ))
+        .await?;
+    let full = "Hello, world: typed two characters at a time";
+    let streamed = call(
+        lark.http
+            .put(lark.url(&format!(
+                "/open-apis/cardkit/v1/cards/{card_id}/elements/answer/content"
+            )))
+            .bearer_auth(&lark.token)
+            .json(&json!({ "content": full, "sequence": 1 })),
+    )
+    .await?;
+    assert_eq!(streamed.code(), SUCCESS);
+    browser
+        .until(
+            &format!(
+                "const e = document.querySelector('{element}'); \
+                 return !!e && e.textContent === '{full}' && !e.hasAttribute('data-typing')"
+            ),
+            Duration::from_secs(10),
+        )
+        .await?;
+    let seen = browser.eval("return window.__seen").await?;
+    let typed: Vec<String> = seen
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry[1] == json!(true))
+        .filter_map(|entry| entry[0].as_str().map(str::to_owned))
+        .collect();
+    // Typed from "Hello" on, two characters a step, each text a prefix of the whole.
+    assert!(typed.len() >= 10, "{seen}");
+    for text in &typed {
+        assert!(full.starts_with(text.as_str()), "{text:?}");
+        assert_eq!((text.chars().count() - "Hello".len()) % 2, 0, "{text:?}");
+    }
+    assert_eq!(typed.first().map(String::as_str), Some("Hello"));
+
+    // Closed with a summary: the chat list shows it.
+    let closed = call(
+        lark.http
+            .patch(lark.url(&format!("/open-apis/cardkit/v1/cards/{card_id}/settings")))
+            .bearer_auth(&lark.token)
+            .json(&json!({ "sequence": 2, "settings": json!({ "config": {
+                "streaming_mode": false, "summary": { "content": "Answered" } } }).to_string() })),
+    )
+    .await?;
+    assert_eq!(closed.code(), SUCCESS);
+    browser
+        .until(
+            "const s = document.querySelector('[data-summary]'); \
+             return !!s && s.textContent === 'Answered' && s.dataset.streaming === 'false'",
+            LIVE_BOUND,
+        )
+        .await?;
+    assert!(browser.console_errors().await?.is_empty());
+    browser.close().await
+}

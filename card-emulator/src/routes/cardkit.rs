@@ -130,8 +130,14 @@ fn check_chars(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
 
 /// A field Lark takes as a JSON string holding JSON.
 fn parse_json(field: &str, value: &str, code: LarkCode) -> Result<Value, ApiError> {
-    serde_json::from_str(value)
-        .map_err(|error| ApiError::with_msg(code, format!("{field} is not JSON: {error}")))
+    serde_json::from_str(value).map_err(|error| {
+        let detail = format!("{field} is not JSON: {error}");
+        if code == LarkCode::BadParam {
+            bad_param(detail)
+        } else {
+            ApiError::with_ext(code, detail)
+        }
+    })
 }
 
 fn object(field: &str, value: Value) -> Result<Map<String, Value>, ApiError> {
