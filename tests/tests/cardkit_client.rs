@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use card_test_support::{on_path, REDIS_SERVER};
 use lark_card::cardkit::{
-    BatchAction, CardId, ElementId, PartialElement, Placement, Sequence, Settings, StreamContent,
-    StreamTarget, StreamingCard,
+    BatchAction, CardId, ElementId, PartialElement, Placement, Sequence, Settings, StreamTarget,
+    StreamingCard,
 };
 use lark_card::client::{CardStream, Client, ClientError, Destination, Recipient, RedisConfig};
 use lark_card::lark::limits::{
@@ -467,49 +467,41 @@ async fn a_retry_after_a_5xx_that_came_after_the_operation_was_applied_is_applie
     let entity = ok(client.create_card(&card).await);
     ok(entity.send(&Recipient::chat(CHAT).into()).await);
     let id = entity.card_id().clone();
-    // Lark applied the operation of sequence 1, and its answer was lost in a 503: the
-    // request reaches the emulator (applied), then the client sees the 503.
-    let sequence = Sequence::FIRST;
-    let body = ok(StreamContent::new(
-        &card.ids().answer,
-        "applied once",
-        sequence,
-    ))
-    .with_uuid(entity.operation_uuid(sequence));
-    let token = ok(emulator.tenant_token(APP));
-    let answer = ok(ok(reqwest::Client::new()
-        .put(format!(
-            "{}/open-apis/cardkit/v1/cards/{id}/elements/answer/content",
-            emulator.base_url()
-        ))
-        .bearer_auth(token)
-        .header("Content-Type", "application/json; charset=utf-8")
-        .body(ok(serde_json::to_string(&body)))
-        .send()
-        .await)
-    .text()
-    .await);
-    let answer: Value = ok(serde_json::from_str(&answer));
-    assert_eq!(answer["code"], json!(0));
-    emulator.faults().fail_next(1, 503);
-    let taken = ok(entity.stream_text(&card.ids().answer, "applied once").await);
-    // The retry carried the same sequence and uuid: Lark applied it once, and the counter
-    // goes on from it.
-    assert_eq!(taken, sequence);
+    // Lark applies each operation, and its answer is lost in a 503: the retry carries the
+    // same sequence and uuid, which Lark applies once.
+    emulator.faults().fail_after_next(1, 503);
+    let first = ok(entity.stream_text(&card.ids().answer, "applied once").await);
+    assert_eq!(first, Sequence::FIRST);
+    // Adding an element twice would be refused (its `element_id` taken) or show it twice.
+    let note = Element::Markdown(Markdown {
+        content: Some("note".into()),
+        element_id: Some("note".into()),
+        ..Default::default()
+    });
+    emulator.faults().fail_after_next(1, 503);
+    let second = ok(entity
+        .add_elements(&Placement::Append(None), std::slice::from_ref(&note))
+        .await);
+    assert_eq!(second.get(), 2);
     let view = emulator
         .card_entity(&id)
         .unwrap_or_else(|| panic!("no entity"));
-    assert_eq!((view.operations, view.last_sequence), (1, Some(sequence)));
-    assert_eq!(emulator.counts().status(503), 1);
-    assert_eq!(
-        emulator
-            .counts()
-            .code(LarkCode::SequenceNotIncreasing.code()),
-        0
-    );
+    assert_eq!((view.operations, view.last_sequence), (2, Some(second)));
+    let counts = emulator.counts();
+    assert_eq!(counts.status(503), 2);
+    assert_eq!(counts.code(LarkCode::SequenceNotIncreasing.code()), 0);
+    assert_eq!(counts.code(LarkCode::DuplicateElementId.code()), 0);
+    let shown = entity_card(&emulator, &id);
+    let elements = shown["body"]["elements"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(elements.len(), 2, "{shown}");
+    assert_eq!(text_in(&shown, "answer").as_deref(), Some("applied once"));
+    // The counter goes on from there.
     assert_eq!(
         ok(entity.settings(&Settings::streaming(false)).await).get(),
-        2
+        3
     );
 }
 
