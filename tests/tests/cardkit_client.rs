@@ -606,6 +606,27 @@ async fn a_dropped_stream_sends_what_waits_and_closes_in_the_background() {
     );
 }
 
+#[tokio::test]
+async fn a_cancelled_stream_drops_what_waits_and_closes() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let card = answer_card();
+    let stream = ok(client.stream(&card, Recipient::chat(CHAT)).await);
+    ok(stream.push(&card.ids().answer, "kept"));
+    ok(stream.flush().await);
+    // Held by the card's 10 a second (one text may already be on its way).
+    ok(stream.push(&card.ids().answer, "kept, then"));
+    ok(stream.push(&card.ids().answer, "kept, then dropped"));
+    let report = ok(stream.cancel("Stopped").await);
+    let view = emulator
+        .card_entity(&report.cards[0].card_id)
+        .unwrap_or_else(|| panic!("no entity"));
+    assert!(!view.streaming_mode);
+    assert_eq!(view.summary.as_deref(), Some("Stopped"));
+    // At most the text in flight when it was cancelled went after the first.
+    assert!(streamed(&emulator).len() <= 2);
+}
+
 /// The texts of `id` in each card of the report, in order.
 fn texts(emulator: &Emulator, cards: &[lark_card::client::StreamedCard], id: &str) -> Vec<String> {
     cards

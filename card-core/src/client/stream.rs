@@ -529,6 +529,19 @@ impl CardStream {
         }
     }
 
+    /// Stops streaming without sending what is waiting (a text being sent still goes), then
+    /// closes streaming mode and sets the summary, as [`CardStream::finish`] does: for a
+    /// "Stop" button. The texts dropped count as done in [`CardStream::progress`].
+    pub async fn cancel(self, summary: impl Into<String>) -> Result<StreamReport, ClientError> {
+        {
+            let mut state = lock(&self.shared);
+            state.texts.clear();
+            state.appends.clear();
+            self.shared.changed(&mut state);
+        }
+        self.finish(summary).await
+    }
+
     /// Asks the worker to close, with this summary (`None`: one made of the text).
     fn close(&self, summary: Option<String>) {
         let mut state = lock(&self.shared);
