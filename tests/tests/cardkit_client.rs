@@ -420,6 +420,61 @@ async fn when_streaming_mode_cannot_be_reopened_the_text_goes_as_full_updates() 
 }
 
 #[tokio::test]
+async fn a_card_in_an_ongoing_interaction_is_retried_with_the_same_sequence_and_uuid() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let card = answer_card();
+    let entity = ok(client.create_card(&card).await);
+    ok(entity.send(&Recipient::chat(CHAT).into()).await);
+    emulator
+        .faults()
+        .error_next(1, LarkCode::CardInInteraction.code());
+    let taken = ok(entity
+        .stream_text(&card.ids().answer, "after the callback")
+        .await);
+    assert_eq!(taken, Sequence::FIRST);
+    let sent = operations(&emulator);
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0], sent[1]);
+    assert_eq!(
+        emulator.counts().code(LarkCode::CardInInteraction.code()),
+        1
+    );
+}
+
+#[tokio::test]
+async fn with_redis_unreachable_a_replica_goes_on_with_its_own_counter() {
+    let emulator = emulator().await;
+    // A port nothing listens on.
+    let port = ok(std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr())).port();
+    let client = ok(Client::builder()
+        .app(APP, SECRET)
+        .base_url(emulator.base_url())
+        .redis(
+            RedisConfig::new(format!("redis://127.0.0.1:{port}/"))
+                .timeout(Duration::from_millis(50)),
+        )
+        .build());
+    let card = answer_card();
+    let stream = ok(client.stream(&card, Recipient::chat(CHAT)).await);
+    for text in ["one", "one two", "one two three"] {
+        ok(stream.push(&card.ids().answer, text));
+        ok(stream.flush().await);
+    }
+    let report = ok(stream.finish("three").await);
+    let view = emulator
+        .card_entity(&report.cards[0].card_id)
+        .unwrap_or_else(|| panic!("no entity"));
+    assert_eq!(view.last_sequence.map(Sequence::get), Some(4));
+    assert_eq!(
+        emulator
+            .counts()
+            .code(LarkCode::SequenceNotIncreasing.code()),
+        0
+    );
+}
+
+#[tokio::test]
 async fn a_counter_behind_the_card_catches_up_after_300317() {
     let emulator = emulator().await;
     let first = client(&emulator);
