@@ -103,12 +103,15 @@ impl CardEntity {
 
     /// Records the streaming mode after an applied change: on since `now` when the change
     /// enabled it (settings that set it on, or a full update that turned it on), unchanged
-    /// when it stays on otherwise, off when the card says so.
-    pub(crate) fn after_change(&mut self, enabled: bool, now: u64) {
+    /// when it stays on otherwise, off when the card says so. A time-out not yet reported
+    /// stays unreported until a change sets the mode itself.
+    pub(crate) fn after_change(&mut self, change: &Change, now: u64) {
         if !streaming_mode(&self.card) {
             self.streaming_since = None;
-            self.timeout_unreported = false;
-        } else if enabled || self.streaming_since.is_none() {
+            if change.sets_streaming() {
+                self.timeout_unreported = false;
+            }
+        } else if change.enables_streaming() || self.streaming_since.is_none() {
             self.streaming_since = Some(now);
             self.timeout_unreported = false;
         }
@@ -324,6 +327,16 @@ impl Change {
                 LarkCode::ElementUpdateFailed
             }
             Change::DeleteElements(_) => LarkCode::DeleteElementFailed,
+        }
+    }
+
+    /// Whether the change sets streaming mode, on or off (a full update sets the whole card).
+    fn sets_streaming(&self) -> bool {
+        match self {
+            Change::FullUpdate(_) => true,
+            Change::Settings { config, .. } => config.contains_key("streaming_mode"),
+            Change::Batch(changes) => changes.iter().any(Change::sets_streaming),
+            _ => false,
         }
     }
 
@@ -576,13 +589,15 @@ fn replace_element(card: &mut Value, id: &str, element: &Value) -> Result<(), Ap
 fn patch_element(card: &mut Value, id: &str, partial: &Map<String, Value>) -> Result<(), ApiError> {
     let pointer = find(card, id).ok_or_else(|| not_found(id))?;
     if let Some(new_id) = partial.get("element_id") {
-        let valid = new_id
-            .as_str()
-            .is_some_and(|new_id| ElementId::new(new_id).is_ok());
-        if !valid {
+        let problem = match new_id.as_str().map(ElementId::new) {
+            Some(Ok(_)) => None,
+            Some(Err(invalid)) => Some(invalid.to_string()),
+            None => Some("it must be a string".to_owned()),
+        };
+        if let Some(problem) = problem {
             return Err(ApiError::with_msg(
                 LarkCode::BadParam,
-                "invalid request parameter: partial_element.element_id: a letter, then letters, digits or `_`, at most 20 characters",
+                format!("invalid request parameter: partial_element.element_id: {problem}"),
             ));
         }
     }

@@ -608,6 +608,9 @@ pub mod limits {
     pub const MAX_SETTINGS_CHARS: usize = 100_000;
     /// The longest `card_id`, in characters.
     pub const MAX_CARD_ID_CHARS: usize = 20;
+    /// The longest `message_id` that `POST /open-apis/cardkit/v1/cards/id_convert` takes, in
+    /// characters ("转换 ID" page: 1 to 50).
+    pub const MAX_CONVERT_MESSAGE_ID_CHARS: usize = 50;
     /// The longest `element_id` (a letter, then letters, digits or `_`), in characters.
     pub const MAX_ELEMENT_ID_CHARS: usize = 20;
     /// The shortest `uuid` (idempotency key) of a CardKit operation, in characters.

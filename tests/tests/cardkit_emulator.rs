@@ -690,6 +690,15 @@ async fn an_element_keeps_its_tag() {
         code(LarkCode::TagCannotChange)
     );
 
+    // A new `element_id` follows the rules of one.
+    let bad_rename = json!({
+        "partial_element": json!({ "element_id": "9lives" }).to_string(),
+        "sequence": 1,
+    });
+    assert_eq!(
+        kit.code(Method::PATCH, &path, bad_rename).await,
+        code(LarkCode::BadParam)
+    );
     // A patch changes fields, and an `element_id` renames.
     let rename = json!({
         "partial_element": json!({ "content": "Done", "element_id": "result" }).to_string(),
@@ -880,12 +889,16 @@ async fn streaming_mode_closes_itself_ten_minutes_after_it_was_last_enabled() {
         entity.card_json().unwrap()["config"]["streaming_mode"],
         false
     );
+    // An operation that leaves streaming mode alone does not hide the time-out.
+    let patch = json!({ "partial_element": json!({ "content": "…" }).to_string(), "sequence": 2 });
+    let answer_path = format!("/open-apis/cardkit/v1/cards/{card_id}/elements/answer");
+    assert_eq!(kit.code(Method::PATCH, &answer_path, patch).await, SUCCESS);
     assert_eq!(
-        kit.stream(&card_id, "answer", "late", 2).await,
+        kit.stream(&card_id, "answer", "late", 3).await,
         code(LarkCode::StreamingTimedOut)
     );
     assert_eq!(
-        kit.stream(&card_id, "answer", "later", 3).await,
+        kit.stream(&card_id, "answer", "later", 4).await,
         code(LarkCode::StreamingClosed)
     );
     let history = kit.emulator.history(message_id.as_str());
@@ -899,18 +912,18 @@ async fn streaming_mode_closes_itself_ten_minutes_after_it_was_last_enabled() {
     );
     // The other operations work without streaming mode.
     let patch =
-        json!({ "partial_element": json!({ "content": "final" }).to_string(), "sequence": 4 });
+        json!({ "partial_element": json!({ "content": "final" }).to_string(), "sequence": 5 });
     let path = format!("/open-apis/cardkit/v1/cards/{card_id}/elements/answer");
     assert_eq!(kit.code(Method::PATCH, &path, patch).await, SUCCESS);
 
     // Reopened, it streams again, for ten minutes from the reopening.
     assert_eq!(
-        kit.settings(&card_id, json!({ "config": { "streaming_mode": true } }), 5)
+        kit.settings(&card_id, json!({ "config": { "streaming_mode": true } }), 6)
             .await,
         SUCCESS
     );
     assert_eq!(
-        kit.stream(&card_id, "answer", "final answer", 6).await,
+        kit.stream(&card_id, "answer", "final answer", 7).await,
         SUCCESS
     );
     clock.advance(STREAMING_AUTO_CLOSE - Duration::from_millis(1));

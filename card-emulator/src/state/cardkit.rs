@@ -201,7 +201,7 @@ impl State {
             return Err(ApiError::new(LarkCode::StreamingClosed));
         }
         entity.card = card_entity::apply(&entity.card, &operation.change)?;
-        entity.after_change(operation.change.enables_streaming(), now);
+        entity.after_change(&operation.change, now);
         entity.last_sequence = Some(operation.sequence);
         if let Some(uuid) = operation.uuid {
             entity.uuids.insert(uuid, operation.fingerprint);
