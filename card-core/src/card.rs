@@ -427,6 +427,7 @@ impl UpdateBody {
     }
 
     /// The size in bytes of the body for this `content`, as Lark counts it for its 30 KB.
+    #[cfg(feature = "client")]
     pub(crate) fn size_of(content: &str) -> usize {
         Self::encode(content).len()
     }

@@ -103,12 +103,15 @@ impl CardEntity {
 
     /// Records the streaming mode after an applied change: on since `now` when the change
     /// enabled it (settings that set it on, or a full update that turned it on), unchanged
-    /// when it stays on otherwise, off when the card says so.
-    pub(crate) fn after_change(&mut self, enabled: bool, now: u64) {
+    /// when it stays on otherwise, off when the card says so. A time-out not yet reported
+    /// stays unreported until a change sets the mode itself.
+    pub(crate) fn after_change(&mut self, change: &Change, now: u64) {
         if !streaming_mode(&self.card) {
             self.streaming_since = None;
-            self.timeout_unreported = false;
-        } else if enabled || self.streaming_since.is_none() {
+            if change.sets_streaming() {
+                self.timeout_unreported = false;
+            }
+        } else if change.enables_streaming() || self.streaming_since.is_none() {
             self.streaming_since = Some(now);
             self.timeout_unreported = false;
         }
@@ -327,6 +330,16 @@ impl Change {
         }
     }
 
+    /// Whether the change sets streaming mode, on or off (a full update sets the whole card).
+    fn sets_streaming(&self) -> bool {
+        match self {
+            Change::FullUpdate(_) => true,
+            Change::Settings { config, .. } => config.contains_key("streaming_mode"),
+            Change::Batch(changes) => changes.iter().any(Change::sets_streaming),
+            _ => false,
+        }
+    }
+
     /// Whether the change turns streaming mode on explicitly (which restarts its 10 minutes).
     pub(crate) fn enables_streaming(&self) -> bool {
         match self {
@@ -449,7 +462,7 @@ fn escape(key: &str) -> String {
 
 /// 300313 for an `element_id` the card does not have, worded as Lark's runtime message.
 fn not_found(id: &str) -> ApiError {
-    ApiError::with_msg(
+    ApiError::with_ext(
         LarkCode::ElementUpdateFailed,
         format!("ErrMsg: not find elementID: {id}"),
     )
@@ -468,7 +481,7 @@ fn tag_of(element: &Value) -> Option<&str> {
 fn check_element_objects(elements: &[Value], failure: LarkCode) -> Result<(), ApiError> {
     for (n, element) in elements.iter().enumerate() {
         if tag_of(element).is_none() {
-            return Err(ApiError::with_msg(
+            return Err(ApiError::with_ext(
                 failure,
                 format!("element [{n}] is not an object with a `tag`"),
             ));
@@ -502,7 +515,7 @@ fn add_elements(
             let (parent, index) = parent_index(&pointer)
                 .filter(|(parent, _)| card.pointer(parent).is_some_and(Value::is_array))
                 .ok_or_else(|| {
-                    ApiError::with_msg(failure, format!("`{target}` is not in a list of elements"))
+                    ApiError::with_ext(failure, format!("`{target}` is not in a list of elements"))
                 })?;
             let at = if matches!(placement, Placement::InsertAfter(_)) {
                 index + 1
@@ -517,7 +530,7 @@ fn add_elements(
                 .pointer_mut(&pointer)
                 .ok_or_else(|| not_found(target))?;
             let key = children_key(container).ok_or_else(|| {
-                ApiError::with_msg(failure, format!("`{target}` is not a container"))
+                ApiError::with_ext(failure, format!("`{target}` is not a container"))
             })?;
             if let Some(object) = container.as_object_mut() {
                 object
@@ -540,7 +553,7 @@ fn add_elements(
     let list = card
         .pointer_mut(&list_pointer)
         .and_then(Value::as_array_mut)
-        .ok_or_else(|| ApiError::with_msg(failure, "no list of elements to add to"))?;
+        .ok_or_else(|| ApiError::with_ext(failure, "no list of elements to add to"))?;
     let at = at.unwrap_or(list.len()).min(list.len());
     for (n, element) in elements.iter().enumerate() {
         list.insert(at + n, element.clone());
@@ -554,7 +567,7 @@ fn replace_element(card: &mut Value, id: &str, element: &Value) -> Result<(), Ap
     let pointer = find(card, id).ok_or_else(|| not_found(id))?;
     let old = card.pointer_mut(&pointer).ok_or_else(|| not_found(id))?;
     if tag_of(old) != tag_of(element) {
-        return Err(ApiError::with_msg(
+        return Err(ApiError::with_ext(
             LarkCode::TagCannotChange,
             format!(
                 "the element `{id}` is a `{}`; it cannot become a `{}`",
@@ -576,20 +589,22 @@ fn replace_element(card: &mut Value, id: &str, element: &Value) -> Result<(), Ap
 fn patch_element(card: &mut Value, id: &str, partial: &Map<String, Value>) -> Result<(), ApiError> {
     let pointer = find(card, id).ok_or_else(|| not_found(id))?;
     if let Some(new_id) = partial.get("element_id") {
-        let valid = new_id
-            .as_str()
-            .is_some_and(|new_id| ElementId::new(new_id).is_ok());
-        if !valid {
+        let problem = match new_id.as_str().map(ElementId::new) {
+            Some(Ok(_)) => None,
+            Some(Err(invalid)) => Some(invalid.to_string()),
+            None => Some("it must be a string".to_owned()),
+        };
+        if let Some(problem) = problem {
             return Err(ApiError::with_msg(
                 LarkCode::BadParam,
-                "partial_element.element_id: a letter, then letters, digits or `_`, at most 20 characters",
+                format!("invalid request parameter: partial_element.element_id: {problem}"),
             ));
         }
     }
     let element = card.pointer_mut(&pointer).ok_or_else(|| not_found(id))?;
     if let Some(tag) = partial.get("tag") {
         if tag.as_str() != tag_of(element) {
-            return Err(ApiError::with_msg(
+            return Err(ApiError::with_ext(
                 LarkCode::TagCannotChange,
                 format!(
                     "the element `{id}` is a `{}`; its tag cannot change",
@@ -612,7 +627,7 @@ fn stream_content(card: &mut Value, id: &str, content: &str) -> Result<(), ApiEr
     let element = card.pointer_mut(&pointer).ok_or_else(|| not_found(id))?;
     let tag = tag_of(element).unwrap_or_default().to_owned();
     if !STREAMABLE_TAGS.contains(&tag.as_str()) {
-        return Err(ApiError::with_msg(
+        return Err(ApiError::with_ext(
             LarkCode::NotStreamable,
             format!("the element `{id}` is a `{tag}`: only a `markdown` element or a `plain_text` text object can be streamed into"),
         ));
@@ -626,7 +641,7 @@ fn stream_content(card: &mut Value, id: &str, content: &str) -> Result<(), ApiEr
 fn delete_element(card: &mut Value, id: &str) -> Result<(), ApiError> {
     let pointer = find(card, id).ok_or_else(|| not_found(id))?;
     let (parent, index) = parent_index(&pointer).ok_or_else(|| {
-        ApiError::with_msg(
+        ApiError::with_ext(
             LarkCode::DeleteElementFailed,
             "the element is not in a list",
         )
@@ -636,7 +651,7 @@ fn delete_element(card: &mut Value, id: &str) -> Result<(), ApiError> {
         .and_then(Value::as_array_mut)
         .filter(|list| index < list.len())
         .ok_or_else(|| {
-            ApiError::with_msg(
+            ApiError::with_ext(
                 LarkCode::DeleteElementFailed,
                 format!("`{id}` is not in a list of elements"),
             )
@@ -649,7 +664,7 @@ fn delete_element(card: &mut Value, id: &str) -> Result<(), ApiError> {
 /// lark-card's rules refuse when no more precise code applies.
 pub(crate) fn check_entity_card(card: &Value, failure: LarkCode) -> Result<(), ApiError> {
     let Some(object) = card.as_object() else {
-        return Err(ApiError::with_msg(
+        return Err(ApiError::with_ext(
             LarkCode::CardKitContentFailed,
             "the card JSON is not an object",
         ));
@@ -658,13 +673,13 @@ pub(crate) fn check_entity_card(card: &Value, failure: LarkCode) -> Result<(), A
         return Err(ApiError::new(LarkCode::CardDslEmpty));
     }
     if object.get("schema").and_then(Value::as_str) != Some("2.0") {
-        return Err(ApiError::with_msg(
+        return Err(ApiError::with_ext(
             LarkCode::CardKitNeedsV2,
             "CardKit takes card JSON 2.0 only: `\"schema\": \"2.0\"`",
         ));
     }
     if object.get("config").and_then(|c| c.get("update_multi")) == Some(&Value::Bool(false)) {
-        return Err(ApiError::with_msg(
+        return Err(ApiError::with_ext(
             LarkCode::CardEntityNotShared,
             "a card entity is shared: `update_multi` cannot be false",
         ));
@@ -674,7 +689,7 @@ pub(crate) fn check_entity_card(card: &Value, failure: LarkCode) -> Result<(), A
         Ok(checked) => {
             let size = checked.update_body_size();
             if size > MAX_CARD_BODY {
-                return Err(ApiError::with_msg(
+                return Err(ApiError::with_ext(
                     LarkCode::CardEntityTooLarge,
                     format!("the card is {size} bytes as a request body; at most {MAX_CARD_BODY}"),
                 ));
@@ -700,9 +715,9 @@ pub(crate) fn check_entity_card(card: &Value, failure: LarkCode) -> Result<(), A
                 })
                 .map(|error| format!("{} (at `{}`)", error.kind, error.path))
                 .unwrap_or_default();
-            Err(ApiError::with_msg(precise.unwrap_or(failure), first))
+            Err(ApiError::with_ext(precise.unwrap_or(failure), first))
         }
-        Err(other) => Err(ApiError::with_msg(failure, other.to_string())),
+        Err(other) => Err(ApiError::with_ext(failure, other.to_string())),
     }
 }
 

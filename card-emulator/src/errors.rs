@@ -15,9 +15,6 @@ pub enum EmulatorError {
     /// No message has this id.
     #[error("no message `{0}` in the emulator")]
     UnknownMessage(String),
-    /// No CardKit card entity has this id.
-    #[error("no card entity `{0}` in the emulator")]
-    UnknownCardEntity(String),
     /// No app has this id.
     #[error(
         "no app `{0}` in the emulator (add it with `EmulatorBuilder::app` or `Emulator::add_app`)"
@@ -26,6 +23,9 @@ pub enum EmulatorError {
     /// The app has no long connection to push an event over.
     #[error("the app `{0}` has no long connection (connect a client through POST /callback/ws/endpoint)")]
     NoLongConnection(String),
+    /// No CardKit card entity has this id.
+    #[error("no card entity `{0}` in the emulator")]
+    UnknownCardEntity(String),
     /// The emulator refused the operation the way the API would: the code and `msg` are
     /// the ones an HTTP client would have received.
     #[error("Lark error {code}: {msg}")]

@@ -5,6 +5,9 @@
 //! would see the real thing:
 //! - transport faults (latency, dropped connections, HTTP 5xx) hit every API request, the
 //!   token endpoint included, before anything else looks at it;
+//! - a lost answer (HTTP 5xx after the request was handled: what it changed stays changed)
+//!   hits the next API requests after the API answered them, as a gateway failing on the way
+//!   back would: the case a client's `uuid` is for;
 //! - a forced token invalidation answers the next requests that carry a token with 99991663
 //!   on HTTP 200, as Lark's gateway sometimes does;
 //! - a forced app rate limit answers HTTP 429 / 99991400 where the gateway counts requests;
@@ -51,6 +54,8 @@ struct FaultState {
     latency: Option<Duration>,
     /// `(requests left, HTTP status)`, served front to back.
     fail: VecDeque<(u64, u16)>,
+    /// The same, for answers lost after the request was handled.
+    fail_after: VecDeque<(u64, u16)>,
     /// `(probability, generator, HTTP status)`.
     fraction: Option<(f64, Rng, u16)>,
     drop: u64,
@@ -69,6 +74,8 @@ pub struct PendingFaults {
     pub latency_ms: Option<u64>,
     /// Requests still to answer with an HTTP error status.
     pub failures: u64,
+    /// Requests still to handle and then answer with an HTTP error status.
+    pub failures_after: u64,
     /// The probability of a random HTTP error, if set.
     pub fail_fraction: Option<f64>,
     /// Connections still to drop.
@@ -149,6 +156,15 @@ impl Faults {
         self
     }
 
+    /// Handles the next `n` API requests, then answers each with HTTP `status` (a 5xx; other
+    /// numbers become 500) instead of its answer: what the request changed stays changed (a
+    /// message sent, a CardKit operation applied) but the client sees a failure, as when an
+    /// answer is lost on its way back. Queued after any earlier ones.
+    pub fn fail_after_next(&self, n: u64, status: u16) -> &Self {
+        push(&mut self.lock().fail_after, n, error_status(status));
+        self
+    }
+
     /// Answers each API request with HTTP 500 with probability `p` (0 to 1), drawn from a
     /// generator seeded with `seed`, so a run can be repeated exactly.
     pub fn fail_fraction(&self, p: f64, seed: u64) -> &Self {
@@ -221,6 +237,7 @@ impl Faults {
         PendingFaults {
             latency_ms: state.latency.map(crate::clock::millis),
             failures: state.fail.iter().map(|(n, _)| n).sum(),
+            failures_after: state.fail_after.iter().map(|(n, _)| n).sum(),
             fail_fraction: state.fraction.as_ref().map(|(p, _, _)| *p),
             drops: state.drop,
             token_invalidations: state.invalidate_token,
@@ -248,6 +265,11 @@ impl Faults {
             Transport::Pass
         };
         (latency, action)
+    }
+
+    /// The HTTP status to answer instead of the API's answer, for a lost answer.
+    pub(crate) fn take_failure_after(&self) -> Option<u16> {
+        take(&mut self.lock().fail_after)
     }
 
     pub(crate) fn take_token_invalidation(&self) -> bool {

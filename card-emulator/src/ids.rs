@@ -61,12 +61,6 @@ pub(crate) fn message_id(rng: &mut Rng) -> String {
     format!("om_{}", rng.hex(32))
 }
 
-/// A card entity id as CardKit issues them: 19 decimal digits starting with 7, like
-/// `7355372766134157313` on the create page.
-pub(crate) fn card_id(rng: &mut Rng) -> String {
-    format!("7{:018}", rng.next_u64() % 1_000_000_000_000_000_000)
-}
-
 /// Whether `id` has the shape of a message id the emulator issues.
 pub(crate) fn is_message_id(id: &str) -> bool {
     id.strip_prefix("om_")
@@ -91,6 +85,12 @@ pub(crate) fn log_id(now_ms: u64, rng: &mut Rng) -> String {
         rem % 60,
         rng.hex(20).to_ascii_uppercase()
     )
+}
+
+/// A card entity id as CardKit issues them: 19 decimal digits starting with 7, like
+/// `7355372766134157313` on the create page.
+pub(crate) fn card_id(rng: &mut Rng) -> String {
+    format!("7{:018}", rng.next_u64() % 1_000_000_000_000_000_000)
 }
 
 /// A chat id for the one-to-one chat with a user: stable for the same user (FNV-1a).

@@ -262,7 +262,8 @@ pub struct Counts {
     pub by_status: BTreeMap<u16, u64>,
     /// Answers per Lark `code` (0 for success).
     pub by_code: BTreeMap<i64, u64>,
-    /// 230020 answers per message id (updates) or chat id (sends).
+    /// 230020 answers per message id (updates), chat id (sends) or card id (CardKit
+    /// operations beyond 10 a second per card entity).
     pub throttled: BTreeMap<String, u64>,
     /// HTTP 429 answers per app.
     pub rate_limited: BTreeMap<String, u64>,

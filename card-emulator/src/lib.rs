@@ -23,12 +23,15 @@
 //! CardKit's operations carry a `sequence` strictly above the entity's last applied one
 //! (300317) and may carry a `uuid`: a repeated `uuid` of an applied operation answers success
 //! without applying it again, the same `uuid` with another operation 200770. Each entity takes
-//! 10 operations a second (230020 beyond: the pages give the limit but no code), only from the
+//! 10 operations a second (230020 beyond: the pages give the limit but no code; the streaming
+//! guide also says streaming mode "does not trigger the QPS limit", and the emulator keeps the
+//! 10 a second, the budget both statements allow), only from the
 //! app that created it (300311), for 14 days (200750); it is sent once, by `card_id`
 //! (`{"type":"card","data":{"card_id":…}}` in a send or reply), and the message then shows its
 //! current card, each operation a [`RevisionKind::CardKit`] entry of the message's history.
 //! Streaming mode closes itself 10 minutes after it was last enabled; both times run on the
-//! emulator's [`Clock`] (see [`CardEntityView`]).
+//! emulator's [`Clock`] (see [`CardEntityView`]). While it is on, a callback's answer does
+//! not change the card (Lark's rule: close streaming mode first).
 //!
 //! Every answer carries an `X-Tt-Logid` header, and errors carry `error.log_id`. The choices
 //! made where Lark's documentation is silent are in the docs of each module (the codes are
@@ -65,13 +68,14 @@
 //! 1 to 64 characters: 10002), then the entity: unknown (200740), another app's (300311),
 //! expired (200750); a `uuid` applied before (success, or 200770); the `sequence` (300317);
 //! 10 per second per entity (230020 — counted here, so the refusals below use up the budget
-//! too); for streamed text, streaming mode (200850, 300309); then the operation itself
+//! too); an interaction with its message waiting for the app's answer (200810); for streamed
+//! text, streaming mode (200850, 300309); then the operation itself
 //! (300310, 300312, 300313, 300314, 300315, 300121, 300122) and the card it leaves (300301,
 //! 300302, 300305, 200860, 200220).
 //!
 //! Tests read and steer it through [`Emulator`]: messages and their history, request counts,
-//! a controllable [`Clock`], and [`Faults`] (latency, HTTP 5xx, dropped connections, forced
-//! 230020, 429 and 99991663). The same is served over HTTP under `/__emulator/…`, so the
+//! a controllable [`Clock`], and [`Faults`] (latency, HTTP 5xx before or after the request
+//! was handled, dropped connections, forced 230020, 429 and 99991663). The same is served over HTTP under `/__emulator/…`, so the
 //! `lark-card-emulator` binary serves tests written in any language.
 //!
 //! # The `/__emulator` endpoints
@@ -137,6 +141,7 @@
 //!
 //! ```json
 //! {"latency_ms": 200, "fail_next": {"count": 2, "status": 503},
+//!  "fail_after_next": {"count": 1, "status": 502},
 //!  "fail_fraction": {"p": 0.1, "seed": 7, "status": 500}, "drop_next": 1,
 //!  "invalidate_token_next": 1, "rate_limit_app_next": 2, "throttle_message_next": 3,
 //!  "error_next": {"count": 1, "code": 230028}}

@@ -22,8 +22,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use lark_card_emulator::{CallbackApp, ClientConfig, Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
 
-/// The local Lark Open API for cards: token, send and update endpoints with Lark's rules,
-/// limits and error codes, on 127.0.0.1.
+/// The local Lark Open API for cards: token, send, update and CardKit endpoints with Lark's
+/// rules, limits and error codes, on 127.0.0.1.
 #[derive(Parser)]
 #[command(
     name = "lark-card-emulator",

@@ -201,10 +201,17 @@ async fn handle(
         .extensions_mut()
         .insert(ReceivedBody(Arc::new(body)));
     let method = request.method().clone();
-    let response = match router.oneshot(request).await {
+    let mut response = match router.oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
     };
+    if !control {
+        if let Some(status) = shared.faults.take_failure_after() {
+            // Handled, and its answer lost on the way back.
+            shared.lock().counts.injected_failures += 1;
+            response = gateway_failure(status, &log_id);
+        }
+    }
     let response = finish(&shared, response, &log_id, !control, complete);
     if let (Some(id), Endpoint::UpdateCard | Endpoint::EditMessage) = (message_id, endpoint) {
         let code = response.extensions().get::<ReplyCode>().map(|c| c.0);

@@ -19,6 +19,15 @@
 //! `multi_url`, an `open_url` behavior) show it as a link with `target=_blank` and
 //! `rel=noopener`: the page never navigates away.
 //!
+//! A message sent by a CardKit card entity carries `data-card-id`, `data-streaming` and the
+//! card's printing settings (`data-print-frequency-ms`, `data-print-step`,
+//! `data-print-strategy`, Lark's defaults when the card sets none). When its markdown text
+//! grows by an operation, the script types the new text as Lark's clients do: `print_step`
+//! characters every `print_frequency_ms`; text that does not extend the old one shows at once;
+//! with `fast`, text still unprinted when new text comes shows at once, with `delay` it is
+//! typed out first (the element has `data-typing` while it types). The chat list shows the
+//! entity's summary (`[data-summary]`: "[生成中...]" while it streams without one).
+//!
 //! Card text is never code: the HTML is built with maud (escaped by construction), and every
 //! page is sent with a Content-Security-Policy that allows only the viewer's own script file
 //! (`script-src 'self'`), so a card that carries `<script>` or `onerror=` shows it as text.
@@ -47,6 +56,7 @@ use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 
 use crate::callbacks::Via;
+use crate::card_entity::CardEntityView;
 use crate::inspect::{MessageState, MessageView, RevisionKind};
 use crate::paths::VIEWER_PREFIX;
 use crate::state::Shared;
@@ -192,16 +202,19 @@ fn layout(title: &str, look: &Look, body: Markup) -> Markup {
 struct Shown {
     view: MessageView,
     rejections: usize,
+    /// The CardKit card entity the message was sent by, if it was.
+    entity: Option<CardEntityView>,
 }
 
 impl Shown {
     fn revision(&self) -> String {
         format!(
-            "{}-{}-{:?}-{}",
+            "{}-{}-{:?}-{}-{}",
             self.view.updates,
             ms_of(self.view.updated_at),
             self.view.state,
-            self.rejections
+            self.rejections,
+            self.entity.as_ref().map_or(0, |entity| entity.operations)
         )
     }
 }
@@ -210,11 +223,12 @@ impl Shown {
 fn chats_markup(shared: &Shared, look: &Look) -> Markup {
     let (version, messages) = {
         let mut state = shared.lock();
-        let messages: Vec<Shown> = state
-            .messages()
+        let views = state.messages();
+        let messages: Vec<Shown> = views
             .into_iter()
             .map(|view| Shown {
                 rejections: state.journal.rejections(&view.message_id).len(),
+                entity: state.card_entity_of_message(&view.message_id),
                 view,
             })
             .collect();
@@ -232,7 +246,16 @@ fn chats_markup(shared: &Shared, look: &Look) -> Markup {
             nav.chat-list {
                 @if chats.is_empty() { p.empty { "No messages yet: send a card to this emulator." } }
                 @for (chat, list) in &chats {
-                    a href=(format!("#chat-{chat}")) data-chat-link=(chat) { (chat) span.count { (list.len()) } }
+                    a href=(format!("#chat-{chat}")) data-chat-link=(chat) {
+                        span.chat-name { (chat) span.count { (list.len()) } }
+                        // Lark's chat list previews the last message: a card entity's summary
+                        // ("[生成中...]" while it streams without one).
+                        @if let Some(entity) = list.last().and_then(|shown| shown.entity.as_ref()) {
+                            @if let Some(summary) = &entity.summary {
+                                span.summary data-summary data-streaming=(entity.streaming_mode) { (summary) }
+                            }
+                        }
+                    }
                 }
             }
             div.chat-panes {
@@ -272,7 +295,12 @@ fn message_markup(shown: &Shown, look: &Look) -> Markup {
     let id = &view.message_id;
     html! {
         article.message data-message-id=(id) data-rev=(shown.revision())
-            data-state=(state_label(view.state)) data-app-id=(view.app_id) {
+            data-state=(state_label(view.state)) data-app-id=(view.app_id)
+            data-card-id=[shown.entity.as_ref().and_then(|e| e.card_id.as_ref()).map(|id| id.as_str())]
+            data-streaming=[shown.entity.as_ref().map(|e| e.streaming_mode)]
+            data-print-frequency-ms=[shown.entity.as_ref().map(|e| e.print_frequency_ms)]
+            data-print-step=[shown.entity.as_ref().map(|e| e.print_step)]
+            data-print-strategy=[shown.entity.as_ref().map(|e| e.print_strategy.as_str())] {
             div.meta {
                 span.sender { (view.app_id) }
                 time { (clock_text(ms_of(view.created_at))) }
@@ -410,6 +438,9 @@ async fn history_page(
                             li.revision data-kind=(kind_label(revision.kind)) {
                                 div.meta {
                                     strong { (kind_text(revision.kind)) }
+                                    @if let Some(operation) = &revision.operation {
+                                        code.operation data-operation=(operation) { (operation) }
+                                    }
                                     time { (clock_text(ms_of(revision.at))) }
                                 }
                                 div.bubble { (content_markup(&view.msg_type, &revision.content, &look.options(&format!("{id}-r{n}")))) }

@@ -928,3 +928,257 @@ async fn a_choice_in_a_select_an_overflow_and_a_checker_calls_back_with_what_was
     assert!(browser.console_errors().await?.is_empty());
     browser.close().await
 }
+
+#[tokio::test]
+async fn streamed_text_is_typed_and_the_chat_list_shows_the_summary() -> TestResult {
+    let _turn = TURN.lock().await;
+    let lark = Lark::start().await?;
+    let card = json!({
+        "schema": "2.0",
+        "config": { "streaming_mode": true, "streaming_config": {
+            "print_frequency_ms": { "default": 30 }, "print_step": { "default": 2 },
+            "print_strategy": "fast" } },
+        "body": { "elements": [ { "tag": "markdown", "element_id": "answer", "content": "Hello" } ] }
+    });
+    let created = call(
+        lark.http
+            .post(lark.url("/open-apis/cardkit/v1/cards"))
+            .bearer_auth(&lark.token)
+            .json(&json!({ "type": "card_json", "data": card.to_string() })),
+    )
+    .await?;
+    let card_id = created.body["data"]["card_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let sent = call(
+        lark.http
+            .post(lark.url("/open-apis/im/v1/messages?receive_id_type=chat_id"))
+            .bearer_auth(&lark.token)
+            .json(&json!({ "receive_id": CHAT, "msg_type": "interactive",
+                "content": json!({ "type": "card", "data": { "card_id": card_id } }).to_string() })),
+    )
+    .await?;
+    assert_eq!(sent.code(), SUCCESS, "{}", sent.text);
+    let id = sent.body["data"]["message_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let Some(browser) = Browser::start().await? else {
+        return Ok(());
+    };
+    browser.client.goto(&lark.url("/")).await?;
+    browser
+        .until(
+            "return document.documentElement.dataset.live === 'connected'",
+            Duration::from_secs(5),
+        )
+        .await?;
+    let summary = browser
+        .eval("const s = document.querySelector('[data-summary]'); return s && s.textContent")
+        .await?;
+    assert_eq!(summary, json!(lark_card::lark::STREAMING_SUMMARY));
+
+    // Every text the element shows, as it changes.
+    let element = format!(
+        "{} .lk-el[data-element-id=\"answer\"]",
+        message_selector(&id)
+    );
+    browser
+        .eval(&format!(
+            "window.__seen = []; new MutationObserver(function () {{ \
+               const e = document.querySelector('{element}'); \
+               if (e) window.__seen.push([e.textContent, e.hasAttribute('data-typing')]); \
+             }}).observe(document.getElementById('chats'), {{ subtree: true, childList: true, characterData: true }}); \
+             return true"
+        ))
+        .await?;
+    let full = "Hello, world: typed two characters at a time";
+    let streamed = call(
+        lark.http
+            .put(lark.url(&format!(
+                "/open-apis/cardkit/v1/cards/{card_id}/elements/answer/content"
+            )))
+            .bearer_auth(&lark.token)
+            .json(&json!({ "content": full, "sequence": 1 })),
+    )
+    .await?;
+    assert_eq!(streamed.code(), SUCCESS);
+    browser
+        .until(
+            &format!(
+                "const e = document.querySelector('{element}'); \
+                 return !!e && e.textContent === '{full}' && !e.hasAttribute('data-typing')"
+            ),
+            Duration::from_secs(10),
+        )
+        .await?;
+    let seen = browser.eval("return window.__seen").await?;
+    let typed: Vec<String> = seen
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry[1] == json!(true))
+        .filter_map(|entry| entry[0].as_str().map(str::to_owned))
+        .collect();
+    // Typed from "Hello" on, two characters a step, each text a prefix of the whole.
+    assert!(typed.len() >= 10, "{seen}");
+    for text in &typed {
+        assert!(full.starts_with(text.as_str()), "{text:?}");
+        assert_eq!((text.chars().count() - "Hello".len()) % 2, 0, "{text:?}");
+    }
+    assert_eq!(typed.first().map(String::as_str), Some("Hello"));
+
+    // Closed with a summary: the chat list shows it.
+    let closed = call(
+        lark.http
+            .patch(lark.url(&format!("/open-apis/cardkit/v1/cards/{card_id}/settings")))
+            .bearer_auth(&lark.token)
+            .json(&json!({ "sequence": 2, "settings": json!({ "config": {
+                "streaming_mode": false, "summary": { "content": "Answered" } } }).to_string() })),
+    )
+    .await?;
+    assert_eq!(closed.code(), SUCCESS);
+    browser
+        .until(
+            "const s = document.querySelector('[data-summary]'); \
+             return !!s && s.textContent === 'Answered' && s.dataset.streaming === 'false'",
+            LIVE_BOUND,
+        )
+        .await?;
+    assert!(browser.console_errors().await?.is_empty());
+    browser.close().await
+}
+
+/// Creates a streaming card entity printing one character every `frequency_ms` with
+/// `strategy`, sends it, and answers `(card_id, message_id)`.
+async fn streaming_entity(
+    lark: &Lark,
+    frequency_ms: u32,
+    strategy: &str,
+) -> Result<(String, String), Box<dyn Error>> {
+    let card = json!({
+        "schema": "2.0",
+        "config": { "streaming_mode": true, "streaming_config": {
+            "print_frequency_ms": { "default": frequency_ms }, "print_step": { "default": 1 },
+            "print_strategy": strategy } },
+        "body": { "elements": [ { "tag": "markdown", "element_id": "answer", "content": "Go" } ] }
+    });
+    let created = call(
+        lark.http
+            .post(lark.url("/open-apis/cardkit/v1/cards"))
+            .bearer_auth(&lark.token)
+            .json(&json!({ "type": "card_json", "data": card.to_string() })),
+    )
+    .await?;
+    let card_id = created.body["data"]["card_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let sent = call(
+        lark.http
+            .post(lark.url("/open-apis/im/v1/messages?receive_id_type=chat_id"))
+            .bearer_auth(&lark.token)
+            .json(&json!({ "receive_id": CHAT, "msg_type": "interactive",
+                "content": json!({ "type": "card", "data": { "card_id": card_id } }).to_string() })),
+    )
+    .await?;
+    let id = sent.body["data"]["message_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    Ok((card_id, id))
+}
+
+/// The lengths of the text an element showed while typing, as the page's observer saw them.
+async fn typed_lengths(browser: &Browser, id: &str) -> Result<Vec<u64>, Box<dyn Error>> {
+    let seen = browser.eval(&format!("return window['seen_{id}']")).await?;
+    Ok(seen
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_u64)
+        .collect())
+}
+
+#[tokio::test]
+async fn new_text_during_typing_shows_the_rest_at_once_with_fast_and_types_it_with_delay(
+) -> TestResult {
+    let _turn = TURN.lock().await;
+    let lark = Lark::start().await?;
+    let fast = streaming_entity(&lark, 30, "fast").await?;
+    let delay = streaming_entity(&lark, 30, "delay").await?;
+    let Some(browser) = Browser::start().await? else {
+        return Ok(());
+    };
+    browser.client.goto(&lark.url("/")).await?;
+    browser
+        .until(
+            "return document.documentElement.dataset.live === 'connected'",
+            Duration::from_secs(5),
+        )
+        .await?;
+    // Each text is 100 characters longer than the one before: 3 s of typing at 30 ms.
+    let first = format!("Go{}", "a".repeat(100));
+    let second = format!("{first}{}", "b".repeat(100));
+    for (card_id, id) in [&fast, &delay] {
+        let element = format!(
+            "{} .lk-el[data-element-id=\"answer\"]",
+            message_selector(id)
+        );
+        browser
+            .eval(&format!(
+                "window['seen_{id}'] = []; new MutationObserver(function () {{ \
+                   const e = document.querySelector('{element}'); \
+                   if (e && e.hasAttribute('data-typing')) window['seen_{id}'].push(e.textContent.length); \
+                 }}).observe(document.getElementById('chats'), {{ subtree: true, childList: true, characterData: true }}); \
+                 return true"
+            ))
+            .await?;
+        let path = format!("/open-apis/cardkit/v1/cards/{card_id}/elements/answer/content");
+        let stream = |text: &str, sequence: i64| {
+            lark.http
+                .put(lark.url(&path))
+                .bearer_auth(&lark.token)
+                .json(&json!({ "content": text, "sequence": sequence }))
+        };
+        assert_eq!(call(stream(&first, 1)).await?.code(), SUCCESS);
+        // The second text comes while the first is being typed.
+        browser
+            .until(
+                &format!(
+                    "const e = document.querySelector('{element}'); \
+                     return !!e && e.hasAttribute('data-typing')"
+                ),
+                Duration::from_secs(5),
+            )
+            .await?;
+        assert_eq!(call(stream(&second, 2)).await?.code(), SUCCESS);
+        browser
+            .until(
+                &format!(
+                    "const e = document.querySelector('{element}'); \
+                     return !!e && e.textContent === '{second}' && !e.hasAttribute('data-typing')"
+                ),
+                Duration::from_secs(15),
+            )
+            .await?;
+    }
+    let first_len = first.len() as u64;
+    // fast: while the first text was being typed the second came, and the rest of the first
+    // showed at once: a jump straight to its whole length.
+    let fast_seen = typed_lengths(&browser, &fast.1).await?;
+    let jumped = fast_seen
+        .windows(2)
+        .any(|pair| pair[0] + 1 < pair[1] && pair[1] == first_len);
+    assert!(jumped, "fast: {fast_seen:?}");
+    // delay: every character typed, one a step, through both texts.
+    let delay_seen = typed_lengths(&browser, &delay.1).await?;
+    assert!(
+        delay_seen.windows(2).all(|pair| pair[1] <= pair[0] + 1),
+        "delay: {delay_seen:?}"
+    );
+    assert!(delay_seen.contains(&first_len) && delay_seen.contains(&(first_len + 1)));
+    assert!(browser.console_errors().await?.is_empty());
+    browser.close().await
+}

@@ -1,4 +1,5 @@
-//! Fault injection: latency, HTTP 5xx, dropped connections, forced 230020, 429 and 99991663.
+//! Fault injection: latency, HTTP 5xx (before or after the request was handled), dropped
+//! connections, forced 230020, 429 and 99991663.
 
 mod common;
 
@@ -38,6 +39,33 @@ async fn the_next_requests_fail_with_the_status_given() -> TestResult {
         Some(1),
         "failed requests change nothing"
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_answer_lost_after_the_request_was_handled_leaves_its_change() -> TestResult {
+    let lark = Lark::start().await?;
+    let id = lark.emulator.send_card(CHAT, &shared_card("v1"))?;
+    let queued = call(
+        lark.http
+            .post(lark.url("/__emulator/faults"))
+            .json(&json!({ "fail_after_next": { "count": 1, "status": 502 } })),
+    )
+    .await?;
+    assert_eq!(queued.body["failures_after"], 1);
+
+    let reply = lark.patch(&id, &shared_card("v2")).await?;
+    assert_eq!(
+        (reply.status, reply.text.as_str()),
+        (502, "502 Bad Gateway")
+    );
+    assert_eq!(
+        lark.emulator.message(&id).map(|m| m.content),
+        Some(shared_card("v2")),
+        "handled before its answer was lost"
+    );
+    assert_eq!(lark.emulator.faults().pending().failures_after, 0);
+    assert_eq!(lark.patch(&id, &shared_card("v3")).await?.status, 200);
     Ok(())
 }
 

@@ -181,7 +181,8 @@ lark_codes! {
     /// 230020: the per-message (update) or per-chat (send) frequency limit was hit. The
     /// emulator also answers it beyond CardKit's [`limits::PER_CARD_ENTITY_PER_SECOND`]: the
     /// CardKit pages give the limit ("单个卡片实体的操作频率上限为 10 次/秒") but no code for
-    /// it, and clients of CardKit (larksuite/openclaw-lark, `src/card/`) handle 230020 there.
+    /// it, and Lark's own CardKit client (larksuite/openclaw-lark, `src/card/card-error.ts`,
+    /// `isCardRateLimitError`) handles 230020 from CardKit's endpoints.
     MessageRateLimited = 230020 [400, "This operation triggers the frequency limit."],
         "the frequency limit of the message (or chat) was hit", Backoff;
     /// 230022: the content was judged sensitive.
@@ -321,80 +322,81 @@ lark_codes! {
         "a card that is not shared needs `open_ids` in a delayed update", Never;
 
     // CardKit (card entities, streaming): every endpoint under `/open-apis/cardkit/v1`
-    // answers these with HTTP 400 and the code in the body. The pages give no `msg` for them.
+    // answers these with HTTP 400 and the code in the body; the `msg` is the description of
+    // the pages' error tables.
     /// 200220: CardKit could not generate the card content.
-    CardKitContentFailed = 200220 [400],
+    CardKitContentFailed = 200220 [400, "Failed to generate card content"],
         "CardKit could not generate the card content", Never;
     /// 200740: no card entity has this `card_id` (or it is not this app's to see).
-    CardEntityNotFound = 200740 [400],
+    CardEntityNotFound = 200740 [400, "The card entity does not exist"],
         "no card entity has this card_id", Never;
     /// 200750: the card entity expired, [`limits::CARD_ENTITY_LIFETIME`] after it was
     /// created; create a new one.
-    CardEntityExpired = 200750 [400],
+    CardEntityExpired = 200750 [400, "The card entity has expired"],
         "the card entity expired (14 days after it was created)", Never;
     /// 200770: the `uuid` was already used by another operation on the card.
-    UuidConflict = 200770 [400],
+    UuidConflict = 200770 [400, "UUID conflict"],
         "the uuid of the operation conflicts with an earlier one", Never;
     /// 200810: the card is in an ongoing interaction (a callback is being answered).
-    CardInInteraction = 200810 [400],
+    CardInInteraction = 200810 [400, "The card is in an ongoing interaction and cannot be updated"],
         "the card is in an ongoing interaction (a callback is being answered)", Backoff;
     /// 200850: streaming mode timed out: Lark closed it [`limits::STREAMING_AUTO_CLOSE`] after
     /// it was last enabled. The add-elements page lists this as 200510, the other pages as
     /// 200850; 200510 is taken to be that page's typo and has no row.
-    StreamingTimedOut = 200850 [400],
+    StreamingTimedOut = 200850 [400, "Card streaming timeout"],
         "streaming mode timed out (closed 10 minutes after it was last enabled); reopen it with the settings", Reopen;
     /// 200860: the card entity would be over [`limits::MAX_CARD_BODY`].
-    CardEntityTooLarge = 200860 [400],
+    CardEntityTooLarge = 200860 [400, "Card content exceeds limit."],
         "the card would be over 30 KB", Never;
     /// 300120: CardKit's internal error; its pages say to check that `sequence` increases and
     /// to retry later.
-    CardKitInternal = 300120 [400],
+    CardKitInternal = 300120 [400, "Server Internal Error"],
         "CardKit internal error (check that sequence increases, then retry later)", Backoff;
     /// 300121: replacing the element failed.
-    ReplaceElementFailed = 300121 [400],
+    ReplaceElementFailed = 300121 [400, "Failed to replace element"],
         "replacing the element failed", Never;
     /// 300122: updating the card's settings failed.
-    UpdateSettingsFailed = 300122 [400],
+    UpdateSettingsFailed = 300122 [400, "Failed to update card configuration"],
         "updating the card's settings (config) failed", Never;
     /// 300301: two elements with one `element_id`.
-    DuplicateElementId = 300301 [400],
+    DuplicateElementId = 300301 [400, "Duplicate element_id in card component."],
         "an element_id is used twice in the card", Never;
     /// 300302: a card entity must be shared: `update_multi` cannot be false.
-    CardEntityNotShared = 300302 [400],
+    CardEntityNotShared = 300302 [400, "update_multi property is false"],
         "a card entity cannot have `update_multi: false`", Never;
     /// 300303: CardKit takes card JSON 2.0 only.
-    CardKitNeedsV2 = 300303 [400],
+    CardKitNeedsV2 = 300303 [400, "Only schema 2.0 is supported"],
         "CardKit takes card JSON 2.0 only (`\"schema\": \"2.0\"`)", Never;
     /// 300305: the card would have more than [`limits::MAX_CARD_ELEMENTS`] elements and
     /// components (a `plain_text` text object inside an element counts as one).
-    TooManyElements = 300305 [400],
+    TooManyElements = 300305 [400, "The number of card components exceeds 200"],
         "the card would have more than 200 elements and components", Never;
     /// 300307: the card DSL is empty.
-    CardDslEmpty = 300307 [400],
+    CardDslEmpty = 300307 [400, "The card DSL is empty"],
         "the card JSON is empty", Never;
     /// 300309: streaming mode is closed, so text cannot be streamed.
-    StreamingClosed = 300309 [400],
+    StreamingClosed = 300309 [400, "Card streaming closed"],
         "streaming mode is closed; reopen it with the settings before streaming text", Reopen;
     /// 300310: only `markdown` elements and `plain_text` text objects can be streamed.
-    NotStreamable = 300310 [400],
+    NotStreamable = 300310 [400, "Only update text"],
         "only a `markdown` or `plain_text` element can be streamed", Never;
     /// 300311: the app may not operate this card entity (another app created it).
-    NoCardPermission = 300311 [400],
+    NoCardPermission = 300311 [400, "The current application does not have permission to update/use this card"],
         "the app has no permission on this card entity (only the app that created it has)", Never;
     /// 300312: an element's `tag` cannot change.
-    TagCannotChange = 300312 [400],
+    TagCannotChange = 300312 [400, "Unable to update element tag"],
         "an element's tag cannot change", Never;
     /// 300313: updating an element's properties failed (often: no element has this id).
-    ElementUpdateFailed = 300313 [400],
+    ElementUpdateFailed = 300313 [400, "Failed to update element properties"],
         "updating the element's properties failed (is the element_id in the card?)", Never;
     /// 300314: deleting the element failed.
-    DeleteElementFailed = 300314 [400],
+    DeleteElementFailed = 300314 [400, "Failed to delete element"],
         "deleting the element failed", Never;
     /// 300315: adding the elements failed.
-    AddElementsFailed = 300315 [400],
+    AddElementsFailed = 300315 [400, "Failed to add element"],
         "adding the elements failed", Never;
     /// 300317: the `sequence` is not above the card's last one.
-    SequenceNotIncreasing = 300317 [400],
+    SequenceNotIncreasing = 300317 [400, "The sequence number for operating on the card did not increment consecutively"],
         "the sequence is not above the last one used on the card; advance it and send again", Resync;
 
     // The long connection (`POST /callback/ws/endpoint` and its WebSocket).
@@ -542,7 +544,7 @@ card_sub_codes! {
     AudioNotForwardable = 300220, "audio elem don't support forward";
 }
 
-/// The limits of the token, send and update endpoints.
+/// The limits of the token, send, update and CardKit endpoints.
 pub mod limits {
     use core::time::Duration;
 
@@ -606,6 +608,9 @@ pub mod limits {
     pub const MAX_SETTINGS_CHARS: usize = 100_000;
     /// The longest `card_id`, in characters.
     pub const MAX_CARD_ID_CHARS: usize = 20;
+    /// The longest `message_id` that `POST /open-apis/cardkit/v1/cards/id_convert` takes, in
+    /// characters ("转换 ID" page: 1 to 50).
+    pub const MAX_CONVERT_MESSAGE_ID_CHARS: usize = 50;
     /// The longest `element_id` (a letter, then letters, digits or `_`), in characters.
     pub const MAX_ELEMENT_ID_CHARS: usize = 20;
     /// The shortest `uuid` (idempotency key) of a CardKit operation, in characters.

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use card_test_support::{on_path, REDIS_SERVER};
 use lark_card::cardkit::{
-    BatchAction, CardId, ElementId, PartialElement, Placement, Sequence, Settings, StreamContent,
-    StreamTarget, StreamingCard,
+    BatchAction, CardId, ElementId, PartialElement, Placement, Sequence, Settings, StreamTarget,
+    StreamingCard,
 };
 use lark_card::client::{CardStream, Client, ClientError, Destination, Recipient, RedisConfig};
 use lark_card::lark::limits::{
@@ -255,12 +255,24 @@ async fn a_stream_coalesces_to_the_newest_text_within_10_a_second_and_closes_wit
     let client = client(&emulator);
     let card = answer_card();
     let stream = ok(client.stream(&card, Recipient::chat(CHAT)).await);
+    let mut watch = stream.watch();
     let mut text = String::new();
     for n in 0..300 {
         text.push_str(&format!("word{n} "));
         ok(stream.push(&card.ids().answer, text.as_str()));
         if n % 50 == 0 {
             ok(stream.flush().await);
+        }
+    }
+    // The watcher sees every push reach the card.
+    loop {
+        let progress = watch
+            .changed()
+            .await
+            .unwrap_or_else(|| panic!("the stream ended"));
+        assert!(progress.accepted <= progress.pushed);
+        if progress.accepted == 300 {
+            break;
         }
     }
     let report = ok(stream.finish("300 words").await);
@@ -364,6 +376,105 @@ async fn streaming_mode_closed_by_lark_after_10_minutes_is_reopened_and_the_text
 }
 
 #[tokio::test]
+async fn when_streaming_mode_cannot_be_reopened_the_text_goes_as_full_updates() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let card = answer_card();
+    let stream = ok(client.stream(&card, Recipient::chat(CHAT)).await);
+    let answer = &card.ids().answer;
+    ok(stream.push(answer, "first"));
+    ok(stream.flush().await);
+    // The text is refused (300309), and so is the settings call that would reopen it.
+    emulator
+        .faults()
+        .error_next(2, LarkCode::StreamingClosed.code());
+    ok(stream.push(answer, "first, second"));
+    ok(stream.flush().await);
+    ok(stream.push(answer, "first, second, third"));
+    let report = ok(stream.finish("three").await);
+    assert_eq!(report.reopened, 0);
+    let id = &report.cards[0].card_id;
+    let full = bodies(
+        &emulator,
+        "PUT",
+        &format!("/open-apis/cardkit/v1/cards/{id}"),
+    );
+    assert_eq!(full.len(), 2, "{full:?}");
+    let last: Value =
+        serde_json::from_str(full[1]["card"]["data"].as_str().unwrap_or("")).unwrap_or(Value::Null);
+    assert_eq!(
+        text_in(&last, "answer").as_deref(),
+        Some("first, second, third")
+    );
+    // The refused text was not sent again as it was: one content request per text before.
+    assert_eq!(streamed(&emulator), ["first", "first, second"]);
+    let view = emulator
+        .card_entity(id)
+        .unwrap_or_else(|| panic!("no entity"));
+    assert!(!view.streaming_mode);
+    assert_eq!(view.summary.as_deref(), Some("three"));
+    assert_eq!(
+        text_in(&entity_card(&emulator, id), "answer").as_deref(),
+        Some("first, second, third")
+    );
+}
+
+#[tokio::test]
+async fn a_card_in_an_ongoing_interaction_is_retried_with_the_same_sequence_and_uuid() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let card = answer_card();
+    let entity = ok(client.create_card(&card).await);
+    ok(entity.send(&Recipient::chat(CHAT).into()).await);
+    emulator
+        .faults()
+        .error_next(1, LarkCode::CardInInteraction.code());
+    let taken = ok(entity
+        .stream_text(&card.ids().answer, "after the callback")
+        .await);
+    assert_eq!(taken, Sequence::FIRST);
+    let sent = operations(&emulator);
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0], sent[1]);
+    assert_eq!(
+        emulator.counts().code(LarkCode::CardInInteraction.code()),
+        1
+    );
+}
+
+#[tokio::test]
+async fn with_redis_unreachable_a_replica_goes_on_with_its_own_counter() {
+    let emulator = emulator().await;
+    // A port nothing listens on.
+    let port = ok(std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr())).port();
+    let client = ok(Client::builder()
+        .app(APP, SECRET)
+        .base_url(emulator.base_url())
+        .redis(
+            RedisConfig::new(format!("redis://127.0.0.1:{port}/"))
+                .timeout(Duration::from_millis(50)),
+        )
+        .build());
+    let card = answer_card();
+    let stream = ok(client.stream(&card, Recipient::chat(CHAT)).await);
+    for text in ["one", "one two", "one two three"] {
+        ok(stream.push(&card.ids().answer, text));
+        ok(stream.flush().await);
+    }
+    let report = ok(stream.finish("three").await);
+    let view = emulator
+        .card_entity(&report.cards[0].card_id)
+        .unwrap_or_else(|| panic!("no entity"));
+    assert_eq!(view.last_sequence.map(Sequence::get), Some(4));
+    assert_eq!(
+        emulator
+            .counts()
+            .code(LarkCode::SequenceNotIncreasing.code()),
+        0
+    );
+}
+
+#[tokio::test]
 async fn a_counter_behind_the_card_catches_up_after_300317() {
     let emulator = emulator().await;
     let first = client(&emulator);
@@ -411,49 +522,41 @@ async fn a_retry_after_a_5xx_that_came_after_the_operation_was_applied_is_applie
     let entity = ok(client.create_card(&card).await);
     ok(entity.send(&Recipient::chat(CHAT).into()).await);
     let id = entity.card_id().clone();
-    // Lark applied the operation of sequence 1, and its answer was lost in a 503: the
-    // request reaches the emulator (applied), then the client sees the 503.
-    let sequence = Sequence::FIRST;
-    let body = ok(StreamContent::new(
-        &card.ids().answer,
-        "applied once",
-        sequence,
-    ))
-    .with_uuid(entity.operation_uuid(sequence));
-    let token = ok(emulator.tenant_token(APP));
-    let answer = ok(ok(reqwest::Client::new()
-        .put(format!(
-            "{}/open-apis/cardkit/v1/cards/{id}/elements/answer/content",
-            emulator.base_url()
-        ))
-        .bearer_auth(token)
-        .header("Content-Type", "application/json; charset=utf-8")
-        .body(ok(serde_json::to_string(&body)))
-        .send()
-        .await)
-    .text()
-    .await);
-    let answer: Value = ok(serde_json::from_str(&answer));
-    assert_eq!(answer["code"], json!(0));
-    emulator.faults().fail_next(1, 503);
-    let taken = ok(entity.stream_text(&card.ids().answer, "applied once").await);
-    // The retry carried the same sequence and uuid: Lark applied it once, and the counter
-    // goes on from it.
-    assert_eq!(taken, sequence);
+    // Lark applies each operation, and its answer is lost in a 503: the retry carries the
+    // same sequence and uuid, which Lark applies once.
+    emulator.faults().fail_after_next(1, 503);
+    let first = ok(entity.stream_text(&card.ids().answer, "applied once").await);
+    assert_eq!(first, Sequence::FIRST);
+    // Adding an element twice would be refused (its `element_id` taken) or show it twice.
+    let note = Element::Markdown(Markdown {
+        content: Some("note".into()),
+        element_id: Some("note".into()),
+        ..Default::default()
+    });
+    emulator.faults().fail_after_next(1, 503);
+    let second = ok(entity
+        .add_elements(&Placement::Append(None), std::slice::from_ref(&note))
+        .await);
+    assert_eq!(second.get(), 2);
     let view = emulator
         .card_entity(&id)
         .unwrap_or_else(|| panic!("no entity"));
-    assert_eq!((view.operations, view.last_sequence), (1, Some(sequence)));
-    assert_eq!(emulator.counts().status(503), 1);
-    assert_eq!(
-        emulator
-            .counts()
-            .code(LarkCode::SequenceNotIncreasing.code()),
-        0
-    );
+    assert_eq!((view.operations, view.last_sequence), (2, Some(second)));
+    let counts = emulator.counts();
+    assert_eq!(counts.status(503), 2);
+    assert_eq!(counts.code(LarkCode::SequenceNotIncreasing.code()), 0);
+    assert_eq!(counts.code(LarkCode::DuplicateElementId.code()), 0);
+    let shown = entity_card(&emulator, &id);
+    let elements = shown["body"]["elements"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(elements.len(), 2, "{shown}");
+    assert_eq!(text_in(&shown, "answer").as_deref(), Some("applied once"));
+    // The counter goes on from there.
     assert_eq!(
         ok(entity.settings(&Settings::streaming(false)).await).get(),
-        2
+        3
     );
 }
 
@@ -558,6 +661,27 @@ async fn a_dropped_stream_sends_what_waits_and_closes_in_the_background() {
     );
 }
 
+#[tokio::test]
+async fn a_cancelled_stream_drops_what_waits_and_closes() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let card = answer_card();
+    let stream = ok(client.stream(&card, Recipient::chat(CHAT)).await);
+    ok(stream.push(&card.ids().answer, "kept"));
+    ok(stream.flush().await);
+    // Held by the card's 10 a second (one text may already be on its way).
+    ok(stream.push(&card.ids().answer, "kept, then"));
+    ok(stream.push(&card.ids().answer, "kept, then dropped"));
+    let report = ok(stream.cancel("Stopped").await);
+    let view = emulator
+        .card_entity(&report.cards[0].card_id)
+        .unwrap_or_else(|| panic!("no entity"));
+    assert!(!view.streaming_mode);
+    assert_eq!(view.summary.as_deref(), Some("Stopped"));
+    // At most the text in flight when it was cancelled went after the first.
+    assert!(streamed(&emulator).len() <= 2);
+}
+
 /// The texts of `id` in each card of the report, in order.
 fn texts(emulator: &Emulator, cards: &[lark_card::client::StreamedCard], id: &str) -> Vec<String> {
     cards
@@ -572,10 +696,11 @@ async fn a_text_over_30_kb_continues_in_new_cards_split_not_lost_or_repeated() {
     let client = client(&emulator);
     let card = answer_card();
     let stream = ok(client.stream(&card, Recipient::chat(CHAT)).await);
-    // About 80 KB as Lark counts it (quotes and newlines escaped twice), pushed in chunks.
+    // Over Lark's 100,000 characters of one streamed text (a card holds far fewer), with
+    // quotes and newlines (escaped twice in the request), pushed in chunks.
     let mut text = String::new();
     let mut n = 0;
-    while text.len() < 70_000 {
+    while text.chars().count() < 110_000 {
         text.push_str(&format!("line {n}: \"quoted\" ünïcödé text\n"));
         n += 1;
         if n % 40 == 0 {
@@ -585,8 +710,29 @@ async fn a_text_over_30_kb_continues_in_new_cards_split_not_lost_or_repeated() {
     ok(stream.push(&card.ids().answer, text.as_str()));
     let report = ok(stream.finish("a long answer").await);
     assert!(report.cards.len() >= 3, "{:?}", report.cards);
+    let applied: u64 = report
+        .cards
+        .iter()
+        .filter_map(|c| emulator.card_entity(&c.card_id))
+        .map(|view| view.operations)
+        .sum();
+    assert_eq!(report.operations, applied);
     let parts = texts(&emulator, &report.cards, "answer");
     assert_eq!(parts.concat(), text);
+    // Each card ends at the end of a line, and is summarised by its first line.
+    for part in &parts[..parts.len() - 1] {
+        assert!(
+            part.ends_with('\n'),
+            "{:?}",
+            &part[part.len().saturating_sub(40)..]
+        );
+    }
+    for (part, streamed) in parts.iter().zip(&report.cards).take(parts.len() - 1) {
+        let view = emulator
+            .card_entity(&streamed.card_id)
+            .unwrap_or_else(|| panic!("no entity"));
+        assert_eq!(view.summary.as_deref(), part.lines().next());
+    }
     for (n, streamed) in report.cards.iter().enumerate() {
         let view = emulator
             .card_entity(&streamed.card_id)
@@ -606,6 +752,28 @@ async fn a_text_over_30_kb_continues_in_new_cards_split_not_lost_or_repeated() {
         emulator.counts().code(LarkCode::CardEntityTooLarge.code()),
         0
     );
+}
+
+#[tokio::test]
+async fn a_text_that_rewrites_what_an_earlier_card_holds_goes_on_in_the_current_card() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let card = answer_card();
+    let stream = ok(client.stream(&card, Recipient::chat(CHAT)).await);
+    let long: String = (0..5000).map(|n| format!("line {n}\n")).collect();
+    ok(stream.push(&card.ids().answer, long.as_str()));
+    ok(stream.flush().await);
+    assert_eq!(stream.cards().len(), 2);
+    // Shares "line " with the earlier card's text, then differs: the rest shows here.
+    // A text that goes back to a start of what the earlier card holds: nothing to send.
+    ok(stream.push(&card.ids().answer, "line 0\nline 1\n"));
+    ok(stream.flush().await);
+    ok(stream.push(&card.ids().answer, "line one, rewritten"));
+    let report = ok(stream.finish("rewritten").await);
+    assert_eq!(report.cards.len(), 2);
+    let parts = texts(&emulator, &report.cards, "answer");
+    assert!(long.starts_with(&parts[0]) && parts[0].len() > long.len() / 2);
+    assert_eq!(parts[1], "one, rewritten");
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use lark_card::lark::limits::{
     CARD_ENTITY_LIFETIME, MAX_CARD_ELEMENTS, PER_APP_PER_SECOND, PER_CARD_ENTITY_PER_SECOND,
     STREAMING_AUTO_CLOSE,
 };
-use lark_card::lark::{LarkCode, STREAMING_SUMMARY, SUCCESS};
+use lark_card::lark::{streaming_print, LarkCode, STREAMING_SUMMARY, SUCCESS};
 use lark_card::MessageId;
 use lark_card_emulator::{Emulator, RevisionKind};
 use reqwest::Method;
@@ -226,6 +226,49 @@ async fn a_card_sent_by_card_id_shows_the_entity_card_as_it_streams() {
         )
         .await;
     assert_eq!(status, 404);
+
+    // The viewer: the chat list's summary, and Lark's printing defaults for the script.
+    let page = kit
+        .http
+        .get(format!(
+            "{}/__emulator/viewer/chats",
+            kit.emulator.base_url()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!(">{STREAMING_SUMMARY}</span>")),
+        "{page}"
+    );
+    let defaults = format!(
+        "data-print-frequency-ms=\"{}\" data-print-step=\"{}\" data-print-strategy=\"{}\"",
+        streaming_print::DEFAULT_FREQUENCY_MS,
+        streaming_print::DEFAULT_STEP,
+        streaming_print::DEFAULT_STRATEGY
+    );
+    assert!(page.contains(&defaults), "{page}");
+    assert!(page.contains(&format!("data-card-id=\"{card_id}\"")));
+    let history = kit
+        .http
+        .get(format!(
+            "{}/__emulator/viewer/messages/{message_id}",
+            kit.emulator.base_url()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        history.matches("data-operation=\"stream_content\"").count(),
+        2,
+        "{history}"
+    );
 }
 
 #[tokio::test]
@@ -333,6 +376,19 @@ async fn the_sequence_must_rise_above_the_last_applied_one() {
         kit.stream(&card_id, "answer", "ab", 1).await,
         code(LarkCode::SequenceNotIncreasing)
     );
+    // Lark's `msg` for the code, with the detail after `ext=`.
+    let (status, answer) = kit
+        .call(
+            Method::PUT,
+            &format!("/open-apis/cardkit/v1/cards/{card_id}/elements/answer/content"),
+            json!({ "content": "ab", "sequence": 1 }),
+        )
+        .await;
+    assert_eq!(status, 400);
+    let msg = answer["msg"].as_str().unwrap_or_default();
+    let documented = LarkCode::SequenceNotIncreasing.msg().unwrap_or("none");
+    assert!(msg.starts_with(documented) && msg.contains("ext="), "{msg}");
+    assert!(answer["error"]["log_id"].is_string());
     // Gaps are fine; going back is not, whatever the operation.
     assert_eq!(kit.stream(&card_id, "answer", "abc", 5).await, SUCCESS);
     assert_eq!(
@@ -634,6 +690,15 @@ async fn an_element_keeps_its_tag() {
         code(LarkCode::TagCannotChange)
     );
 
+    // A new `element_id` follows the rules of one.
+    let bad_rename = json!({
+        "partial_element": json!({ "element_id": "9lives" }).to_string(),
+        "sequence": 1,
+    });
+    assert_eq!(
+        kit.code(Method::PATCH, &path, bad_rename).await,
+        code(LarkCode::BadParam)
+    );
     // A patch changes fields, and an `element_id` renames.
     let rename = json!({
         "partial_element": json!({ "content": "Done", "element_id": "result" }).to_string(),
@@ -824,12 +889,16 @@ async fn streaming_mode_closes_itself_ten_minutes_after_it_was_last_enabled() {
         entity.card_json().unwrap()["config"]["streaming_mode"],
         false
     );
+    // An operation that leaves streaming mode alone does not hide the time-out.
+    let patch = json!({ "partial_element": json!({ "content": "…" }).to_string(), "sequence": 2 });
+    let answer_path = format!("/open-apis/cardkit/v1/cards/{card_id}/elements/answer");
+    assert_eq!(kit.code(Method::PATCH, &answer_path, patch).await, SUCCESS);
     assert_eq!(
-        kit.stream(&card_id, "answer", "late", 2).await,
+        kit.stream(&card_id, "answer", "late", 3).await,
         code(LarkCode::StreamingTimedOut)
     );
     assert_eq!(
-        kit.stream(&card_id, "answer", "later", 3).await,
+        kit.stream(&card_id, "answer", "later", 4).await,
         code(LarkCode::StreamingClosed)
     );
     let history = kit.emulator.history(message_id.as_str());
@@ -843,18 +912,18 @@ async fn streaming_mode_closes_itself_ten_minutes_after_it_was_last_enabled() {
     );
     // The other operations work without streaming mode.
     let patch =
-        json!({ "partial_element": json!({ "content": "final" }).to_string(), "sequence": 4 });
+        json!({ "partial_element": json!({ "content": "final" }).to_string(), "sequence": 5 });
     let path = format!("/open-apis/cardkit/v1/cards/{card_id}/elements/answer");
     assert_eq!(kit.code(Method::PATCH, &path, patch).await, SUCCESS);
 
     // Reopened, it streams again, for ten minutes from the reopening.
     assert_eq!(
-        kit.settings(&card_id, json!({ "config": { "streaming_mode": true } }), 5)
+        kit.settings(&card_id, json!({ "config": { "streaming_mode": true } }), 6)
             .await,
         SUCCESS
     );
     assert_eq!(
-        kit.stream(&card_id, "answer", "final answer", 6).await,
+        kit.stream(&card_id, "answer", "final answer", 7).await,
         SUCCESS
     );
     clock.advance(STREAMING_AUTO_CLOSE - Duration::from_millis(1));
@@ -961,4 +1030,155 @@ async fn id_convert_gives_the_card_id_of_a_card_message() {
     );
     let shown = kit.emulator.message(&sent).unwrap().content_json().unwrap();
     assert_eq!(shown["body"]["elements"][0]["content"], "converted");
+}
+
+#[tokio::test]
+async fn an_answer_lost_after_the_operation_was_applied_is_retried_safely_with_its_uuid() {
+    let kit = Kit::new().await;
+    let card_id = kit.create(&streaming_card(false)).await;
+    let path = format!("/open-apis/cardkit/v1/cards/{card_id}/elements");
+    let add = |uuid: Option<&str>, sequence: i64| {
+        let mut body = json!({
+            "type": "append", "sequence": sequence,
+            "elements": json!([{ "tag": "hr" }]).to_string(),
+        });
+        if let Some(uuid) = uuid {
+            body["uuid"] = json!(uuid);
+        }
+        body
+    };
+    kit.emulator.faults().fail_after_next(1, 502);
+    let (status, _) = kit.call(Method::POST, &path, add(Some("hr-1"), 1)).await;
+    assert_eq!(status, 502);
+    // Applied although the client saw a failure.
+    let count = |kit: &Kit| {
+        kit.card(&card_id)["body"]["elements"]
+            .as_array()
+            .map(Vec::len)
+    };
+    assert_eq!(count(&kit), Some(3));
+    // The retry with its uuid: success, not applied twice.
+    assert_eq!(
+        kit.code(Method::POST, &path, add(Some("hr-1"), 1)).await,
+        SUCCESS
+    );
+    assert_eq!(count(&kit), Some(3));
+    // Without a uuid the same retry is refused: its sequence was used.
+    kit.emulator.faults().fail_after_next(1, 500);
+    let (status, _) = kit.call(Method::POST, &path, add(None, 2)).await;
+    assert_eq!(status, 500);
+    assert_eq!(
+        kit.code(Method::POST, &path, add(None, 2)).await,
+        code(LarkCode::SequenceNotIncreasing)
+    );
+    assert_eq!(count(&kit), Some(4));
+    assert_eq!(kit.emulator.faults().pending().failures_after, 0);
+}
+
+/// A bot's callback URL that answers `answer` to each callback once the test lets it: each
+/// request arrives on the receiver, and waits for one permit of the semaphore.
+async fn slow_bot(
+    answer: Value,
+) -> (
+    String,
+    tokio::sync::mpsc::UnboundedReceiver<()>,
+    std::sync::Arc<tokio::sync::Semaphore>,
+) {
+    let (arrived, arrivals) = tokio::sync::mpsc::unbounded_channel();
+    let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(0));
+    let permits = gate.clone();
+    let handler = move || {
+        let arrived = arrived.clone();
+        let permits = permits.clone();
+        let answer = answer.to_string();
+        async move {
+            let _ = arrived.send(());
+            if let Ok(permit) = permits.acquire().await {
+                permit.forget();
+            }
+            ([("content-type", "application/json")], answer)
+        }
+    };
+    let app = axum::Router::new().route("/callback", axum::routing::post(handler));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/callback", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, arrivals, gate)
+}
+
+#[tokio::test]
+async fn while_a_click_waits_for_the_bot_the_card_refuses_operations_and_streaming_ignores_callback_cards(
+) {
+    let kit = Kit::new().await;
+    let answered = json!({ "schema": "2.0", "body": { "elements": [
+        { "tag": "markdown", "element_id": "answer", "content": "from the callback" }
+    ] } });
+    let (url, mut arrivals, gate) =
+        slow_bot(json!({ "card": { "type": "raw", "data": answered } })).await;
+    kit.emulator
+        .set_callback(APP, lark_card_emulator::CallbackApp::new(url, "vtoken"));
+    let card = json!({
+        "schema": "2.0",
+        "config": { "streaming_mode": true },
+        "body": { "elements": [
+            { "tag": "markdown", "element_id": "answer", "content": "Thinking…" },
+            { "tag": "button", "element_id": "stop",
+              "text": { "tag": "plain_text", "content": "Stop" },
+              "behaviors": [ { "type": "callback", "value": { "action": "stop" } } ] }
+        ] }
+    });
+    let card_id = kit.create(&card).await;
+    let (_, message_id) = kit.send(&card_id).await;
+    let message_id = message_id.unwrap();
+
+    let click = kit.emulator.click(
+        message_id.as_str(),
+        lark_card_emulator::Click::element("stop"),
+    );
+    let during = async {
+        arrivals.recv().await;
+        let refused = kit.stream(&card_id, "answer", "Thinking… more", 1).await;
+        gate.add_permits(1);
+        refused
+    };
+    let (interaction, refused) = tokio::join!(click, during);
+    assert_eq!(refused, code(LarkCode::CardInInteraction));
+    let interaction = interaction.unwrap();
+    assert_eq!(interaction.code, SUCCESS);
+    // Streaming: the callback's card is not applied.
+    assert!(!interaction.card_applied);
+    assert_eq!(kit.card(&card_id), card);
+    assert_eq!(
+        kit.stream(&card_id, "answer", "Thinking… more", 1).await,
+        SUCCESS
+    );
+
+    // Streaming closed, the callback's card replaces the card, of the entity too.
+    assert_eq!(
+        kit.settings(
+            &card_id,
+            json!({ "config": { "streaming_mode": false } }),
+            2
+        )
+        .await,
+        SUCCESS
+    );
+    gate.add_permits(1);
+    let interaction = kit
+        .emulator
+        .click(
+            message_id.as_str(),
+            lark_card_emulator::Click::element("stop"),
+        )
+        .await
+        .unwrap();
+    assert!(interaction.card_applied);
+    assert_eq!(kit.card(&card_id), answered);
+    assert_eq!(
+        kit.emulator
+            .message(message_id.as_str())
+            .unwrap()
+            .content_json(),
+        Some(answered)
+    );
 }

@@ -434,7 +434,7 @@ impl CardEntity {
                         jump: 1 << resyncs,
                     };
                     resyncs += 1;
-                    tracing::debug!(card_id = card, sequence = %sequence, "sequence refused (300317): moving the counter up");
+                    tracing::debug!(card_id = card, sequence = %sequence, "sequence or uuid refused (300317, 200770): moving the counter up");
                     continue;
                 }
                 Some(LarkCode::CardEntityNotFound | LarkCode::CardEntityExpired) => {

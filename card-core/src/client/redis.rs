@@ -16,6 +16,11 @@
 //!   a slot comes), sleeps until it without asking Redis again, and is granted in slot order;
 //!   so no replica polls for a turn, and between two updates of a message no other message
 //!   gets more than two (the one it had reserved, and one granted during the round trip);
+//! - each CardKit card entity's `sequence` counter is one counter in Redis, and a replica
+//!   holds the card (a key with an expiry, taken by a Lua script with the next sequence)
+//!   while one of its requests on the card is in flight, so the fleet's operations on a card
+//!   reach Lark one at a time with increasing sequences (no 300317); the card's 10 operations
+//!   a second are a key's window like a message's 5;
 //! - the tenant token is fetched once for the fleet: the first replica to miss it takes a
 //!   lock (with an expiry), fetches it and stores it in Redis until five minutes before it
 //!   expires; the others wait for it. A token Lark calls invalid (99991663) is removed from
@@ -215,9 +220,9 @@ const LEASE: Duration = Duration::from_secs(30);
 /// How long one replica may hold a card entity for one request if it never lets it go (it
 /// died): longer than a request may take.
 const CARD_HOLD: Duration = Duration::from_secs(15);
-/// The longest wait between two looks at a card another replica holds: it holds it for one
-/// request.
-const CARD_POLL: Duration = Duration::from_millis(2);
+/// The longest wait between two looks at a card another replica holds (it holds it for one
+/// request; the first looks are sooner).
+const CARD_POLL: Duration = Duration::from_millis(20);
 /// How long one replica may hold the token lock.
 const TOKEN_LOCK: Duration = Duration::from_secs(15);
 /// How long a reservation is kept after its slot: a replica that reserved and then died or
@@ -698,6 +703,9 @@ impl Fleet {
             Take::Again { sent } => ("again", sent, 0),
             Take::Jump { floor, jump } => ("jump", floor, jump),
         };
+        // Another replica holds the card for one request: look again soon, then less often
+        // (a request that hangs holds it up to its timeout).
+        let mut poll = Duration::from_millis(1);
         loop {
             let reply: Vec<i64> = self
                 .run(|mut connection| {
@@ -718,8 +726,9 @@ impl Fleet {
                 // Past the largest sequence: 0, which no operation takes.
                 [-1, _] => return Some(0),
                 [0, wait] => {
-                    let wait = Duration::from_millis(u64::try_from(*wait).unwrap_or(1));
-                    tokio::time::sleep(wait.clamp(Duration::from_millis(1), CARD_POLL)).await;
+                    let left = Duration::from_millis(u64::try_from(*wait).unwrap_or(1));
+                    tokio::time::sleep(poll.min(left)).await;
+                    poll = (poll * 2).min(CARD_POLL);
                 }
                 [sequence, _] => return Some(Last::try_from(*sequence).unwrap_or(0)),
                 _ => {

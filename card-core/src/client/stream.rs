@@ -17,7 +17,7 @@ use crate::cardkit::{
     CardId, ElementId, IntoStreamTarget, Placement, Settings, StreamTarget, StreamTargetError,
     StreamingCard,
 };
-use crate::lark::limits::{MAX_CARD_BODY, MAX_CARD_ELEMENTS, MAX_STREAM_CONTENT_CHARS};
+use crate::lark::limits::{MAX_CARD_BODY, MAX_CARD_ELEMENTS};
 use crate::message_id::MessageId;
 use crate::model::Element;
 
@@ -40,8 +40,8 @@ pub struct StreamReport {
     /// The cards written to, in order: more than one when the text did not fit in one card
     /// (30 KB, 200 elements).
     pub cards: Vec<StreamedCard>,
-    /// Operations Lark accepted (texts, settings, elements added, full updates), over every
-    /// card.
+    /// Operations Lark accepted on the card entities (texts, settings, elements added, full
+    /// updates), over every card; making and sending a card are not operations.
     pub operations: u64,
     /// Times streaming mode was found closed by Lark (200850, 300309) and reopened.
     pub reopened: u64,
@@ -59,6 +59,25 @@ pub struct StreamProgress {
     pub operations: u64,
     /// When `accepted` last moved.
     pub at: Instant,
+}
+
+/// The progress of a stream as it changes, from [`CardStream::watch`].
+#[derive(Debug)]
+pub struct ProgressWatch(watch::Receiver<StreamProgress>);
+
+impl ProgressWatch {
+    /// Waits for the next change and answers the progress then (changes in between are
+    /// seen as one); `None` once the stream's handle and its worker are gone.
+    pub async fn changed(&mut self) -> Option<StreamProgress> {
+        self.0.changed().await.ok()?;
+        let progress = self.0.borrow_and_update().clone();
+        Some(progress)
+    }
+
+    /// The progress now.
+    pub fn now(&self) -> StreamProgress {
+        self.0.borrow().clone()
+    }
 }
 
 /// A text waiting: the newest pushed for an element, and the oldest push it stands for.
@@ -362,8 +381,7 @@ fn summary_of(text: &str) -> String {
 impl CardStream {
     /// Queues the whole text of an element and returns at once; an older text of the
     /// element still waiting is replaced. Fails at once if the element is not in the card
-    /// (a target of another card), if the text is empty or over Lark's 100,000 characters,
-    /// or if the stream stopped (its error, as [`ClientError::CardStreamStopped`]).
+    /// (a target of another card), if the text is empty, or if the stream stopped (its error, as [`ClientError::CardStreamStopped`]).
     pub fn push(
         &self,
         target: impl IntoStreamTarget,
@@ -378,16 +396,10 @@ impl CardStream {
             }
             .into());
         }
-        let chars = text.chars().count();
-        if chars == 0 {
+        // No limit on the length: the part that earlier cards do not hold is sent, and a
+        // card holds far fewer than Lark's 100,000 characters of one text.
+        if text.is_empty() {
             return Err(crate::cardkit::BodyError::EmptyContent.into());
-        }
-        if chars > MAX_STREAM_CONTENT_CHARS {
-            return Err(crate::cardkit::BodyError::ContentTooLong {
-                chars,
-                max: MAX_STREAM_CONTENT_CHARS,
-            }
-            .into());
         }
         let mut state = self.open()?;
         state.pushed += 1;
@@ -443,12 +455,10 @@ impl CardStream {
         self.shared.progress.borrow().clone()
     }
 
-    /// Waits until the progress changes, and answers it (`None` once the stream ended).
-    pub async fn progress_changed(&self) -> Option<StreamProgress> {
-        let mut watcher = self.shared.progress.subscribe();
-        watcher.changed().await.ok()?;
-        let progress = watcher.borrow().clone();
-        Some(progress)
+    /// A watcher of the stream's progress: each change as it happens (for progress displays,
+    /// and to measure how long a text takes to reach the card).
+    pub fn watch(&self) -> ProgressWatch {
+        ProgressWatch(self.shared.progress.subscribe())
     }
 
     /// A future that ends when the stream has ended: closed (after [`CardStream::finish`],
@@ -519,6 +529,19 @@ impl CardStream {
         }
     }
 
+    /// Stops streaming without sending what is waiting (a text being sent still goes), then
+    /// closes streaming mode and sets the summary, as [`CardStream::finish`] does: for a
+    /// "Stop" button. The texts dropped count as done in [`CardStream::progress`].
+    pub async fn cancel(self, summary: impl Into<String>) -> Result<StreamReport, ClientError> {
+        {
+            let mut state = lock(&self.shared);
+            state.texts.clear();
+            state.appends.clear();
+            self.shared.changed(&mut state);
+        }
+        self.finish(summary).await
+    }
+
     /// Asks the worker to close, with this summary (`None`: one made of the text).
     fn close(&self, summary: Option<String>) {
         let mut state = lock(&self.shared);
@@ -569,15 +592,30 @@ struct Worker {
     entity: CardEntity,
     /// Per element: the part of its text that earlier cards hold.
     frozen: Vec<(ElementId, String)>,
-    /// Per element: the text the current card shows (of what was streamed).
-    shown: Vec<(ElementId, String)>,
+    /// Per element: the text the current card shows (of what was streamed), and the whole
+    /// text that this card and the earlier ones hold together.
+    shown: Vec<(ElementId, Shown)>,
     /// Streaming mode could not be reopened: texts go as full updates.
     full_updates: bool,
 }
 
+/// What the current card shows of an element.
+#[derive(Clone)]
+struct Shown {
+    /// The element's text in this card.
+    text: String,
+    /// The start of the pushed text that the cards so far hold: earlier cards, then `text`.
+    through: String,
+}
+
 /// `text` without `prefix`, if it starts with it; else the whole text.
-fn after<'a>(text: &'a str, prefix: &str) -> &'a str {
-    text.strip_prefix(prefix).unwrap_or(text)
+/// The length in bytes of the longest start `text` and `other` share (at a character
+/// boundary).
+fn common_start(text: &str, other: &str) -> usize {
+    text.char_indices()
+        .zip(other.chars())
+        .find(|((_, a), b)| a != b)
+        .map_or_else(|| text.len().min(other.len()), |((i, _), _)| i)
 }
 
 impl Worker {
@@ -596,20 +634,37 @@ impl Worker {
         self.shown
             .iter()
             .find(|(e, _)| e == id)
-            .map(|(_, t)| t.as_str())
+            .map(|(_, s)| s.text.as_str())
     }
 
-    fn set_shown(&mut self, id: &ElementId, text: &str) {
+    /// Records that the card shows `text` for `id`: the end of `through`, the start of the
+    /// pushed text the cards so far hold.
+    fn set_shown(&mut self, id: &ElementId, text: &str, through: &str) {
         set_text(&mut self.model, id.as_str(), text);
+        let shown = Shown {
+            text: text.to_string(),
+            through: through.to_string(),
+        };
         match self.shown.iter_mut().find(|(e, _)| e == id) {
-            Some((_, t)) => *t = text.to_string(),
-            None => self.shown.push((id.clone(), text.to_string())),
+            Some((_, s)) => *s = shown,
+            None => self.shown.push((id.clone(), shown)),
         }
     }
 
-    /// The part of `text` for the current card.
+    /// The part of `text` for the current card: what follows the start it shares with what
+    /// earlier cards hold (all of it but that part, for a text that extends it).
     fn visible<'a>(&self, id: &ElementId, text: &'a str) -> &'a str {
-        after(text, self.frozen(id))
+        &text[common_start(text, self.frozen(id))..]
+    }
+
+    /// The current card is closed with what it shows: the earlier cards hold that now.
+    fn freeze(&mut self) {
+        for (element, shown) in std::mem::take(&mut self.shown) {
+            match self.frozen.iter_mut().find(|(e, _)| *e == element) {
+                Some((_, t)) => *t = shown.through,
+                None => self.frozen.push((element, shown.through)),
+            }
+        }
     }
 
     /// Whether the card with `text` in `id` fits in 30 KB, with room for the summary it is
@@ -689,18 +744,19 @@ impl Worker {
         if !self.fits(&id, &visible) {
             return self.roll_over_text(&target, &text).await;
         }
-        if self.shown(&id) == Some(visible.as_str()) {
-            // Already on the card (the part of a text an earlier card does not hold).
+        if visible.is_empty() || self.shown(&id) == Some(visible.as_str()) {
+            // Already on the card, or held whole by earlier cards (a text that went back to a
+            // start of what they hold): nothing for this card.
             self.accepted(&target, version, false);
             return Ok(());
         }
         if self.full_updates {
             self.full_update_with(&id, &visible).await?;
-            self.set_shown(&id, &visible);
+            self.set_shown(&id, &visible, &text);
             self.accepted(&target, version, true);
             return Ok(());
         }
-        let mut sent = (visible, version);
+        let mut sent = (visible, version, text);
         let result = {
             let this = &*self;
             let sent = &mut sent;
@@ -714,14 +770,14 @@ impl Worker {
                     if let Some((text, version)) = newest {
                         let visible = this.visible(&id, &text);
                         if version != sent.1 && this.fits(&id, visible) {
-                            *sent = (visible.to_string(), version);
+                            *sent = (visible.to_string(), version, text.clone());
                         }
                     }
                     sent.0.clone()
                 })
                 .await
         };
-        let (visible, version) = sent;
+        let (visible, version, text) = sent;
         match result {
             Ok(_) => {}
             Err(error) if error.lark_code().map(LarkCode::retry) == Some(Retry::Reopen) => {
@@ -729,7 +785,7 @@ impl Worker {
             }
             Err(error) => return Err(error),
         }
-        self.set_shown(&id, &visible);
+        self.set_shown(&id, &visible, &text);
         self.accepted(&target, version, true);
         Ok(())
     }
@@ -813,7 +869,8 @@ impl Worker {
         text: &str,
     ) -> Result<(), ClientError> {
         let id = target.element_id().clone();
-        let visible = self.visible(&id, text).to_string();
+        let held = common_start(text, self.frozen(&id));
+        let visible = text[held..].to_string();
         let shown = self.shown(&id).unwrap_or("").to_string();
         // The longest start of the text that fits (sizes grow with the length).
         let bounds: Vec<usize> = visible
@@ -840,6 +897,17 @@ impl Worker {
         if visible.starts_with(&shown) && cut < shown.len() {
             cut = shown.len();
         }
+        if cut == 0 && self.shown.is_empty() {
+            // A new card with nothing streamed yet, and no room for one character: a new
+            // card would be no roomier.
+            let mut card = self.model.clone();
+            set_text(&mut card, id.as_str(), &visible);
+            return Err(crate::CardError::TooLarge {
+                size: size(&card),
+                limit: MAX_CARD_BODY,
+            }
+            .into());
+        }
         let head = &visible[..cut];
         if !head.is_empty() && head != shown {
             if self.full_updates {
@@ -847,23 +915,10 @@ impl Worker {
             } else {
                 self.stream(target, head).await?;
             }
-            self.set_shown(&id, head);
             self.count(1);
         }
-        // Every element's text shown so far stays in this card.
-        let frozen_here = self.shown.clone();
-        for (element, shown) in frozen_here {
-            let before = self.frozen(&element).to_string();
-            let total = if element == id {
-                format!("{before}{head}")
-            } else {
-                format!("{before}{shown}")
-            };
-            match self.frozen.iter_mut().find(|(e, _)| *e == element) {
-                Some((_, t)) => *t = total,
-                None => self.frozen.push((element, total)),
-            }
-        }
+        // The card holds the text up to the cut (or what it showed, if nothing was added).
+        self.set_shown(&id, head, &text[..held + cut]);
         self.next_card(None).await
     }
 
@@ -880,25 +935,20 @@ impl Worker {
         if let Some(list) = body_elements(&mut card) {
             list.extend(values.iter().cloned());
         }
-        if element_count(&card) <= MAX_CARD_ELEMENTS && fits(card.clone()) {
+        let added = element_count(&card) <= MAX_CARD_ELEMENTS && fits(card.clone());
+        if added {
             self.entity
                 .add_elements(&Placement::Append(None), &elements)
                 .await?;
             self.model = card;
         } else {
             // This card is closed whole with what it shows; the elements open the next.
-            let shown = self.shown.clone();
-            for (element, text) in shown {
-                let total = format!("{}{text}", self.frozen(&element));
-                match self.frozen.iter_mut().find(|(e, _)| *e == element) {
-                    Some((_, t)) => *t = total,
-                    None => self.frozen.push((element, total)),
-                }
-            }
             self.next_card(Some(values)).await?;
         }
         let mut state = lock(&self.shared);
-        state.operations += 1;
+        if added {
+            state.operations += 1;
+        }
         if state.appends.front().is_some_and(|(v, _)| *v == version) {
             state.appends.pop_front();
         }
@@ -906,15 +956,17 @@ impl Worker {
         Ok(())
     }
 
-    /// Closes the current card and goes on in a new one, made of the card given (with
-    /// `elements` added at the end of its body), sent after it.
+    /// Closes the current card (the earlier cards hold what it shows from then on) and goes
+    /// on in a new one, made of the card given (with `elements` added at the end of its body),
+    /// sent after it.
     async fn next_card(&mut self, elements: Option<Vec<Value>>) -> Result<(), ClientError> {
         let summary = self
             .shown
             .iter()
-            .map(|(_, t)| summary_of(t))
+            .map(|(_, s)| summary_of(&s.text))
             .find(|s| !s.is_empty());
         self.close(summary).await?;
+        self.freeze();
         let mut card = self.template.clone();
         if let Some(elements) = elements {
             if let Some(list) = body_elements(&mut card) {
@@ -927,7 +979,6 @@ impl Worker {
         self.model = card;
         self.shown.clear();
         let mut state = lock(&self.shared);
-        state.operations += 2;
         state.cards.push(StreamedCard {
             card_id: self.entity.card_id().clone(),
             message_id,
@@ -942,7 +993,7 @@ impl Worker {
         let summary = summary.unwrap_or_else(|| {
             self.shown
                 .iter()
-                .map(|(_, t)| summary_of(t))
+                .map(|(_, s)| summary_of(&s.text))
                 .find(|s| !s.is_empty())
                 .unwrap_or_default()
         });
@@ -989,5 +1040,38 @@ impl Worker {
         let mut state = lock(&self.shared);
         state.done = true;
         self.shared.changed(&mut state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_common_start_ends_at_a_character_boundary() {
+        assert_eq!(common_start("naïve text", "naïve tex"), "naïve tex".len());
+        assert_eq!(common_start("naïve", "naive"), 2);
+        assert_eq!(common_start("abc", "abcdef"), 3);
+        assert_eq!(common_start("", "abc"), 0);
+        // 'é' and 'ê' share their first byte: the start ends before them, not inside.
+        assert_eq!(common_start("café", "cafê"), 3);
+    }
+
+    #[test]
+    fn a_made_summary_is_the_first_line_with_text_cut_short() {
+        assert_eq!(summary_of("\n  \n  First line  \nsecond"), "First line");
+        assert_eq!(summary_of(&"é".repeat(100)).chars().count(), SUMMARY_CHARS);
+        assert_eq!(summary_of(""), "");
+    }
+
+    #[test]
+    fn a_card_with_room_for_a_summary_fits() {
+        let small = serde_json::json!({ "schema": "2.0", "body": { "elements": [
+            { "tag": "markdown", "element_id": "a", "content": "x" }
+        ] } });
+        assert!(fits(small.clone()));
+        let mut big = small;
+        set_text(&mut big, "a", &"x".repeat(MAX_CARD_BODY));
+        assert!(!fits(big));
     }
 }

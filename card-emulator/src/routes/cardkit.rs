@@ -33,7 +33,8 @@ use crate::inspect::Endpoint;
 use crate::state::{CardOperation, Shared};
 use lark_card::cardkit::{CardId, ElementId, OperationUuid, Sequence};
 use lark_card::lark::limits::{
-    MAX_CREATE_DATA_CHARS, MAX_SETTINGS_CHARS, MAX_STREAM_CONTENT_CHARS, MAX_UPDATE_DATA_CHARS,
+    MAX_CONVERT_MESSAGE_ID_CHARS, MAX_CREATE_DATA_CHARS, MAX_SETTINGS_CHARS,
+    MAX_STREAM_CONTENT_CHARS, MAX_UPDATE_DATA_CHARS,
 };
 use lark_card::lark::LarkCode;
 
@@ -130,8 +131,14 @@ fn check_chars(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
 
 /// A field Lark takes as a JSON string holding JSON.
 fn parse_json(field: &str, value: &str, code: LarkCode) -> Result<Value, ApiError> {
-    serde_json::from_str(value)
-        .map_err(|error| ApiError::with_msg(code, format!("{field} is not JSON: {error}")))
+    serde_json::from_str(value).map_err(|error| {
+        let detail = format!("{field} is not JSON: {error}");
+        if code == LarkCode::BadParam {
+            bad_param(detail)
+        } else {
+            ApiError::with_ext(code, detail)
+        }
+    })
 }
 
 fn object(field: &str, value: Value) -> Result<Map<String, Value>, ApiError> {
@@ -210,7 +217,7 @@ pub(crate) async fn id_convert(
     let card_id = (|| {
         let (app_id, now) = gate(&shared, &headers, Endpoint::CardIdConvert)?;
         let body: ConvertBody = body_of(&received.body)?;
-        check_chars("message_id", &body.message_id, 50)?;
+        check_chars("message_id", &body.message_id, MAX_CONVERT_MESSAGE_ID_CHARS)?;
         shared
             .lock()
             .card_id_of_message(&app_id, &body.message_id, now)

@@ -205,6 +205,7 @@ async fn faults(State(shared): State<Arc<Shared>>) -> Answer {
 pub(crate) struct FaultRequest {
     latency_ms: Option<u64>,
     fail_next: Option<FailNext>,
+    fail_after_next: Option<FailNext>,
     fail_fraction: Option<FailFraction>,
     drop_next: Option<u64>,
     invalidate_token_next: Option<u64>,
@@ -245,6 +246,9 @@ async fn add_faults(
     }
     if let Some(FailNext { count, status }) = request.fail_next {
         faults.fail_next(count, status);
+    }
+    if let Some(FailNext { count, status }) = request.fail_after_next {
+        faults.fail_after_next(count, status);
     }
     if let Some(FailFraction { p, seed, status }) = request.fail_fraction {
         faults.fail_fraction_with_status(p, seed, status.unwrap_or(500));

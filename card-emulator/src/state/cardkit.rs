@@ -7,11 +7,13 @@
 //! (200750); a `uuid` the entity applied already answers success at once when it names the
 //! same operation (a retry: not applied twice) and 200770 when it names another; the
 //! `sequence` is above the entity's last applied one (300317); 10 operations a second per
-//! entity (230020, counted here, so the refusals below use up the budget too); streaming
-//! text needs streaming mode on (200850 for the first request after it closed itself, 300309
+//! entity (230020, counted here, so the refusals below use up the budget too); no
+//! interaction with the card waiting for the app's answer (200810); streaming text needs
+//! streaming mode on (200850 for the first request after it closed itself, 300309
 //! after that or when it was closed by settings); then the change itself and the card it
 //! leaves (`card_entity`). Only an applied operation moves the entity's `sequence` on and
-//! records its `uuid`.
+//! records its `uuid`. Unlike a message's card, the card an operation leaves is checked under
+//! the lock: it depends on the entity's card as it is then.
 
 use serde_json::Value;
 
@@ -144,6 +146,11 @@ impl State {
         faults: &Faults,
     ) -> Result<(), ApiError> {
         self.settle_at(now);
+        let in_interaction = self
+            .card_entities
+            .get(card_id)
+            .and_then(|entity| entity.message_id.as_deref())
+            .is_some_and(|message_id| self.interaction_pending(message_id));
         let Some(entity) = self.card_entities.get_mut(card_id) else {
             return Err(ApiError::new(LarkCode::CardEntityNotFound));
         };
@@ -158,7 +165,7 @@ impl State {
                 return if *applied == operation.fingerprint {
                     Ok(())
                 } else {
-                    Err(ApiError::with_msg(
+                    Err(ApiError::with_ext(
                         LarkCode::UuidConflict,
                         format!("the uuid `{uuid}` was used by another operation on this card"),
                     ))
@@ -169,7 +176,7 @@ impl State {
             .last_sequence
             .filter(|last| operation.sequence <= *last)
         {
-            return Err(ApiError::with_msg(
+            return Err(ApiError::with_ext(
                 LarkCode::SequenceNotIncreasing,
                 format!(
                     "sequence number compare failed: {} is not above {last}, the card's last",
@@ -181,6 +188,9 @@ impl State {
             bump(&mut self.counts.throttled, card_id.to_owned());
             return Err(ApiError::new(LarkCode::MessageRateLimited));
         }
+        if in_interaction {
+            return Err(ApiError::new(LarkCode::CardInInteraction));
+        }
         if matches!(operation.change, Change::StreamContent { .. })
             && entity.streaming_since.is_none()
         {
@@ -191,7 +201,7 @@ impl State {
             return Err(ApiError::new(LarkCode::StreamingClosed));
         }
         entity.card = card_entity::apply(&entity.card, &operation.change)?;
-        entity.after_change(operation.change.enables_streaming(), now);
+        entity.after_change(&operation.change, now);
         entity.last_sequence = Some(operation.sequence);
         if let Some(uuid) = operation.uuid {
             entity.uuids.insert(uuid, operation.fingerprint);
@@ -236,6 +246,24 @@ impl State {
         Ok(Some((card_id, entity.content())))
     }
 
+    /// Whether a callback's answer (or Lark undoing a delayed update) may replace the card
+    /// of a message sent by this entity: not while streaming mode is on ("在开启了流式更新模式
+    /// 下，卡片不支持以响应卡片回传交互回调的方式，直接更新卡片"); otherwise the entity takes the
+    /// card too.
+    pub(super) fn card_entity_takes_callback_card(&mut self, card_id: &str, content: &str) -> bool {
+        self.settle();
+        let Some(entity) = self.card_entities.get_mut(card_id) else {
+            return true;
+        };
+        if entity.streaming_since.is_some() {
+            return false;
+        }
+        if let Ok(card @ Value::Object(_)) = serde_json::from_str::<Value>(content) {
+            entity.card = card;
+        }
+        true
+    }
+
     pub(super) fn link_card_entity(&mut self, card_id: &str, message_id: &str) {
         if let Some(entity) = self.card_entities.get_mut(card_id) {
             entity.message_id = Some(message_id.to_owned());
@@ -257,7 +285,7 @@ impl State {
         if message.msg_type != "interactive" {
             return Err(ApiError::with_msg(
                 LarkCode::BadParam,
-                "the message is not a card",
+                "invalid request parameter: the message is not a card",
             ));
         }
         let card: Value = serde_json::from_str(&message.content)

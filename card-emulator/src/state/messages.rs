@@ -353,6 +353,11 @@ impl State {
         kind: RevisionKind,
         now: u64,
     ) -> bool {
+        if let Some(card_id) = self.messages.get(id).and_then(|m| m.card_id.clone()) {
+            if !self.card_entity_takes_callback_card(&card_id, &content) {
+                return false;
+            }
+        }
         match self.messages.get_mut(id) {
             Some(message) => {
                 message.content.clone_from(&content);
@@ -379,6 +384,17 @@ impl State {
             });
             self.journal.changed();
         }
+    }
+
+    /// Whether someone interacted with the message and the app has not answered yet.
+    pub(super) fn interaction_pending(&self, id: &str) -> bool {
+        self.messages.get(id).is_some_and(|message| {
+            message
+                .history
+                .iter()
+                .filter_map(|entry| entry.interaction.as_ref())
+                .any(|clicked| clicked.code.is_none())
+        })
     }
 
     /// Records the app's answer to an interaction recorded by [`State::record_click`].

@@ -35,11 +35,61 @@
         if (!old) {
           mine.appendChild(document.adoptNode(message));
         } else if (old.dataset.rev !== message.dataset.rev) {
-          old.replaceWith(document.adoptNode(message));
+          const fresh = document.adoptNode(message);
+          typeStreamed(old, fresh);
+          old.replaceWith(fresh);
         }
       }
     }
     current.dataset.version = fresh.dataset.version;
+  }
+
+  // ---- CardKit streaming: text that extends what an element showed is typed as Lark's
+  // clients type it, `print_step` characters every `print_frequency_ms` (the message's data
+  // attributes, Lark's defaults filled in by the emulator). Text that does not extend the old
+  // one shows at once. When new text comes while old text is still being typed, `fast` shows
+  // the rest of the old text at once and `delay` types it out first. While typing, the element
+  // shows plain text and has `data-typing`; at the end, its rendered markdown.
+
+  const typing = new Map();
+
+  function typeStreamed(old, fresh) {
+    if (!fresh.dataset.cardId) return;
+    const every = Math.max(1, Number(fresh.dataset.printFrequencyMs) || 1);
+    const step = Math.max(1, Number(fresh.dataset.printStep) || 1);
+    const delay = fresh.dataset.printStrategy === 'delay';
+    const selector = '.lk-el[data-element-id][data-tag="markdown"], .lk-el[data-element-id][data-tag="plain_text"]';
+    for (const element of fresh.querySelectorAll(selector)) {
+      const id = element.dataset.elementId;
+      const before = old.querySelector('.lk-el[data-element-id="' + CSS.escape(id) + '"]');
+      if (!before) continue;
+      const key = fresh.dataset.messageId + '/' + id;
+      const job = typing.get(key);
+      if (job) clearInterval(job.timer);
+      typing.delete(key);
+      // The whole text the element was to show, and how much of it is on screen.
+      const previous = job ? job.target : before.textContent;
+      const printed = job ? job.printed : [...previous].length;
+      const target = element.textContent;
+      if (target === previous || !target.startsWith(previous)) continue;
+      const chars = [...target];
+      const rendered = element.innerHTML;
+      const next = { target: target, printed: delay ? printed : [...previous].length, timer: 0 };
+      element.textContent = chars.slice(0, next.printed).join('');
+      element.dataset.typing = '';
+      next.timer = setInterval(function () {
+        next.printed = Math.min(chars.length, next.printed + step);
+        if (next.printed < chars.length) {
+          element.textContent = chars.slice(0, next.printed).join('');
+          return;
+        }
+        clearInterval(next.timer);
+        typing.delete(key);
+        element.innerHTML = rendered;
+        delete element.dataset.typing;
+      }, every);
+      typing.set(key, next);
+    }
   }
 
   async function refresh() {
