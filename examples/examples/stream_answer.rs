@@ -18,6 +18,15 @@
 //! cargo run --example stream_answer
 //! STREAM_TEXT_FILE=README.md cargo run --example stream_answer   # rolls over into more cards
 //! ```
+//!
+//! To watch it being typed, run the emulator on its own and open its viewer
+//! (<http://127.0.0.1:9000>) before streaming into it:
+//!
+//! ```sh
+//! cargo run -p lark-card-emulator -- --port 9000
+//! LARK_APP_ID=cli_test LARK_APP_SECRET=secret LARK_CHAT_ID=oc_demo \
+//!   LARK_BASE_URL=http://127.0.0.1:9000 cargo run --example stream_answer
+//! ```
 
 use std::error::Error;
 use std::time::{Duration, Instant};
