@@ -33,7 +33,6 @@ use std::time::{Duration, Instant};
 
 use lark_card::cardkit::{StreamTarget, StreamingCard};
 use lark_card::client::{Client, Domain, Recipient, StreamReport};
-use lark_card::lark::limits::MAX_STREAM_CONTENT_CHARS;
 use lark_card_emulator::{Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
 
 /// The most characters the producer hands over at once, like a model's token or few.
@@ -110,23 +109,6 @@ fn chunks(text: &str) -> Vec<&str> {
     chunks
 }
 
-/// The text in parts a stream takes whole (Lark takes at most
-/// [`MAX_STREAM_CONTENT_CHARS`] characters of one element's text in a request, and the stream
-/// is pushed the whole text): each part is streamed into card(s) of its own.
-fn parts(text: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let cut = rest
-            .char_indices()
-            .nth(MAX_STREAM_CONTENT_CHARS)
-            .map_or(rest.len(), |(at, _)| at);
-        parts.push(&rest[..cut]);
-        rest = &rest[cut..];
-    }
-    parts
-}
-
 /// The start of the answer's first line with text, for the chat list.
 fn summary(text: &str) -> String {
     let line = text
@@ -181,11 +163,11 @@ fn text_of(card: &serde_json::Value, id: &str) -> Option<String> {
 /// What the emulator holds: every card closed, and their texts together the whole text.
 fn check_emulator(
     emulator: &Emulator,
-    reports: &[StreamReport],
+    report: &StreamReport,
     text: &str,
 ) -> Result<(), Box<dyn Error>> {
     let mut on_cards = String::with_capacity(text.len());
-    for streamed in reports.iter().flat_map(|r| &r.cards) {
+    for streamed in &report.cards {
         let entity = emulator
             .card_entity(&streamed.card_id)
             .ok_or_else(|| format!("the emulator holds no card {}", streamed.card_id))?;
@@ -263,20 +245,17 @@ async fn main() -> Result<(), Box<dyn Error>> {
     );
 
     let start = Instant::now();
-    let mut reports = Vec::new();
-    for part in parts(&text) {
-        reports.push(stream_text(&client, &chat, &question, part).await?);
-    }
-    let operations: u64 = reports.iter().map(|r| r.operations).sum();
-    let reopened: u64 = reports.iter().map(|r| r.reopened).sum();
+    let report = stream_text(&client, &chat, &question, &text).await?;
     println!(
-        "done in {:.1?}: {operations} operation(s) accepted, streaming mode reopened {reopened} time(s)",
-        start.elapsed()
+        "done in {:.1?}: {} operation(s) accepted, streaming mode reopened {} time(s)",
+        start.elapsed(),
+        report.operations,
+        report.reopened
     );
     if let Some(emulator) = &emulator {
-        check_emulator(emulator, &reports, &text)?;
+        check_emulator(emulator, &report, &text)?;
     }
-    for streamed in reports.iter().flat_map(|r| &r.cards) {
+    for streamed in &report.cards {
         println!("card {} message {}", streamed.card_id, streamed.message_id);
     }
     println!("final length: {chars} characters");
