@@ -9,6 +9,10 @@ echo "== update scheduling (3 s per run, 1 and 10 messages)"
 cargo run --quiet --release -p card-benches --bin update_scheduling -- --seconds 3 --messages 1,10
 
 echo
+echo "== streaming into cards, CardKit against the PATCH updater (3 s per way, 1 and 10 cards)"
+cargo run --quiet --release -p card-benches --bin stream_throughput -- --seconds 3 --cards 1,10
+
+echo
 echo "== serialization (criterion, quick)"
 BENCH_QUICK=1 cargo bench --quiet -p card-benches --bench serialization -- --quick
 

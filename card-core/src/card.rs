@@ -426,6 +426,12 @@ impl UpdateBody {
         Ok(UpdateBody { body })
     }
 
+    /// The size in bytes of the body for this `content`, as Lark counts it for its 30 KB.
+    #[cfg(feature = "client")]
+    pub(crate) fn size_of(content: &str) -> usize {
+        Self::encode(content).len()
+    }
+
     fn encode(content: &str) -> String {
         const OPEN: &str = r#"{"content":"#;
         let mut body = String::with_capacity(OPEN.len() + content.len() + content.len() / 8 + 3);

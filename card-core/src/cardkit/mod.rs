@@ -35,6 +35,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! With feature `client`, the client sends them:
+//! [`Client::create_card`](crate::client::Client::create_card) makes a card entity and answers
+//! a [`CardEntity`](crate::client::CardEntity) to send and operate (each operation with the
+//! next `sequence` of the card's one counter and a `uuid` of its own), and
+//! [`Client::stream`](crate::client::Client::stream) answers a
+//! [`CardStream`](crate::client::CardStream): push the whole text as often as you like, it keeps to Lark's
+//! limits, closes streaming mode on every way out and goes on in a new card when one is full.
+//!
 //! The bodies here are what the client sends; the ids of the path stay beside each body
 //! ([`StreamContent::target`], [`PatchElement::element_id`], …). Lark's codes for these
 //! endpoints are rows of [`lark::LarkCode::CARDKIT`](crate::lark::LarkCode::CARDKIT), its

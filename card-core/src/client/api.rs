@@ -15,11 +15,12 @@ use super::error::{
     ApiError, CardContentError, ClientError, ConfigError, LarkCode, Retry, WithCauses,
 };
 use super::limiter::{AppPermit, KeyTurn, Limiter, Outcome};
-use super::limits::Limits;
+use super::limits::{KeyWindow, Limits};
 use super::ratelimit::RateLimiter;
 #[cfg(feature = "redis")]
 use super::redis::{Fleet, RedisConfig};
 use super::retry::RetryPolicy;
+use super::sequences::{CardSequences, SharedSequences};
 use crate::card::{SendableCard, UpdatableCard, UpdateBody};
 use crate::message_id::MessageId;
 use crate::Secret;
@@ -113,6 +114,7 @@ pub struct ClientBuilder {
 struct SharedBackends {
     limits: Option<Arc<dyn RateLimiter>>,
     tokens: Option<Arc<dyn TokenStore>>,
+    sequences: Option<Arc<dyn SharedSequences>>,
 }
 
 impl SharedBackends {
@@ -125,7 +127,8 @@ impl SharedBackends {
         let fleet = Fleet::new(config, credentials)?;
         Ok(SharedBackends {
             limits: Some(fleet.clone()),
-            tokens: Some(fleet),
+            tokens: Some(fleet.clone()),
+            sequences: Some(fleet),
         })
     }
 }
@@ -223,6 +226,8 @@ impl ClientBuilder {
                 shared_tokens: shared.tokens,
                 limiter: Limiter::new(self.limits, shared.limits),
                 retry: self.retry,
+                cards: CardSequences::default(),
+                shared_sequences: shared.sequences,
             }),
         })
     }
@@ -244,6 +249,10 @@ struct Inner {
     shared_tokens: Option<Arc<dyn TokenStore>>,
     limiter: Limiter,
     retry: RetryPolicy,
+    /// The sequence counter of each card entity this client operates.
+    cards: CardSequences,
+    /// The card counters shared with the app's other replicas, if any.
+    shared_sequences: Option<Arc<dyn SharedSequences>>,
 }
 
 impl core::fmt::Debug for Client {
@@ -270,6 +279,8 @@ pub(crate) struct Call<'a> {
     pub message_id: Option<&'a str>,
     /// The chat (or user) a send goes to, for the per-chat limit.
     pub chat: Option<&'a str>,
+    /// The CardKit card entity operated, for the per-card limit.
+    pub card: Option<&'a str>,
 }
 
 /// A successful answer: its `data`, and what to report if `data` is not what was expected.
@@ -279,6 +290,28 @@ pub(crate) struct Answer {
     pub log_id: Option<String>,
     /// The start of the body.
     pub snippet: String,
+}
+
+impl Answer {
+    /// The string `data.<field>`, or what is wrong with the answer (`problem`).
+    pub fn string(&self, field: &str, problem: &'static str) -> Result<&str, ClientError> {
+        self.data
+            .as_ref()
+            .and_then(|d| d.get(field))
+            .and_then(Value::as_str)
+            .ok_or_else(|| ClientError::UnexpectedResponse {
+                status: self.status,
+                problem,
+                snippet: self.snippet.clone(),
+                log_id: self.log_id.clone(),
+            })
+    }
+
+    /// The `data.message_id` of a send or a reply.
+    pub fn message_id(&self) -> Result<MessageId, ClientError> {
+        let id = self.string("message_id", "no `data.message_id` in the answer to a send")?;
+        Ok(MessageId::new(id)?)
+    }
 }
 
 #[derive(Deserialize)]
@@ -332,13 +365,22 @@ impl Client {
         let content = card.content()?;
         // The size limit applies to sending too.
         UpdateBody::from_content(&content)?;
+        self.send_content(to, content).await
+    }
+
+    /// Sends an interactive message of this `content` (card JSON, or a card entity's
+    /// `{"type":"card",...}`).
+    pub(crate) async fn send_content(
+        &self,
+        to: &Recipient,
+        content: String,
+    ) -> Result<MessageId, ClientError> {
         // Lark drops a repeated `uuid` within an hour, so a retried send is not sent twice.
-        let uuid = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
         let body = serde_json::json!({
             "receive_id": to.id,
             "msg_type": "interactive",
             "content": content,
-            "uuid": uuid,
+            "uuid": send_uuid(),
         });
         let call = Call {
             method: reqwest::Method::POST,
@@ -346,20 +388,34 @@ impl Client {
             body: body.to_string(),
             message_id: None,
             chat: Some(&to.id),
+            card: None,
         };
         let answer = self.call(call, &self.inner.retry, None).await?;
-        let id = answer
-            .data
-            .as_ref()
-            .and_then(|d| d.get("message_id"))
-            .and_then(Value::as_str)
-            .ok_or_else(|| ClientError::UnexpectedResponse {
-                status: answer.status,
-                problem: "no `data.message_id` in the answer to a send",
-                snippet: answer.snippet.clone(),
-                log_id: answer.log_id.clone(),
-            })?;
-        Ok(MessageId::new(id)?)
+        answer.message_id()
+    }
+
+    /// Replies to a message with an interactive message of this `content`
+    /// (`POST /open-apis/im/v1/messages/:message_id/reply`).
+    pub(crate) async fn reply_content(
+        &self,
+        to: &MessageId,
+        content: String,
+    ) -> Result<MessageId, ClientError> {
+        let body = serde_json::json!({
+            "msg_type": "interactive",
+            "content": content,
+            "uuid": send_uuid(),
+        });
+        let call = Call {
+            method: reqwest::Method::POST,
+            path: format!("/open-apis/im/v1/messages/{to}/reply"),
+            body: body.to_string(),
+            message_id: None,
+            chat: None,
+            card: None,
+        };
+        let answer = self.call(call, &self.inner.retry, None).await?;
+        answer.message_id()
     }
 
     /// Replaces the content of a sent card (`PATCH /open-apis/im/v1/messages/:message_id`).
@@ -393,6 +449,7 @@ impl Client {
             body: body.into_string(),
             message_id: Some(message_id.as_str()),
             chat: None,
+            card: None,
         };
         self.call(call, retry, turns).await.map(|_| ())
     }
@@ -402,9 +459,21 @@ impl Client {
     /// retries) while holding turns would leave the app's slots idle, and spend them all at
     /// once when the token comes.
     pub(crate) async fn turns(&self, message_id: &MessageId) -> Result<Turns<'_>, ClientError> {
+        let key = self.inner.limiter.limits().message(message_id.as_str());
+        self.turns_of(key).await
+    }
+
+    /// Waits until an operation on the card entity may go under every limit: its 10 a second
+    /// and the app's.
+    pub(crate) async fn card_turns(&self, card_id: &str) -> Result<Turns<'_>, ClientError> {
+        let key = self.inner.limiter.limits().card_entity(card_id);
+        self.turns_of(key).await
+    }
+
+    /// The token, the key's turn and the app's (see [`Client::turns`]).
+    async fn turns_of(&self, key: KeyWindow) -> Result<Turns<'_>, ClientError> {
         let token = self.access_token().await?;
         let limiter = &self.inner.limiter;
-        let key = limiter.limits().message(message_id.as_str());
         let message = limiter.key_turn(&key).await;
         let app = limiter.app_turn(Some(&key)).await;
         Ok(Turns {
@@ -424,6 +493,16 @@ impl Client {
         &self.inner.retry
     }
 
+    /// The card entities' sequence counters of this process.
+    pub(crate) fn card_sequences(&self) -> &CardSequences {
+        &self.inner.cards
+    }
+
+    /// The card counters shared with the fleet, if any.
+    pub(crate) fn shared_sequences(&self) -> Option<&Arc<dyn SharedSequences>> {
+        self.inner.shared_sequences.as_ref()
+    }
+
     /// Makes a call with the limits, the token and the retries.
     pub(crate) async fn call(
         &self,
@@ -434,10 +513,12 @@ impl Client {
         let inner = &self.inner;
         let mut attempt: u32 = 0;
         let mut refreshed = false;
-        let key = match (call.message_id, call.chat) {
-            (Some(message), _) => Some(inner.limiter.limits().message(message)),
-            (None, Some(chat)) => Some(inner.limiter.limits().chat(chat)),
-            (None, None) => None,
+        let limits = inner.limiter.limits();
+        let key = match (call.message_id, call.chat, call.card) {
+            (Some(message), _, _) => Some(limits.message(message)),
+            (None, Some(chat), _) => Some(limits.chat(chat)),
+            (None, None, Some(card)) => Some(limits.card_entity(card)),
+            (None, None, None) => None,
         };
         loop {
             attempt += 1;
@@ -627,6 +708,11 @@ impl Client {
             }
         }
     }
+}
+
+/// A send's `uuid`: Lark drops a repeated one within an hour.
+fn send_uuid() -> String {
+    format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
 }
 
 /// Sorts a failure to get an answer by whether trying again can help. reqwest's error names

@@ -143,6 +143,39 @@ pub enum ClientError {
     #[cfg(any(feature = "callback", feature = "long-connection"))]
     #[error(transparent)]
     SpentToken(SpentToken),
+    /// A CardKit request body could not be made (streamed text empty or too long, a card
+    /// that failed its checks).
+    #[error(transparent)]
+    CardKitBody(#[from] crate::cardkit::BodyError),
+    /// The card entity's `sequence` reached its largest value: no operation can follow.
+    #[error(transparent)]
+    Sequence(#[from] crate::cardkit::SequenceError),
+    /// A stream target that is not in the card streamed into.
+    #[error(transparent)]
+    StreamTarget(#[from] crate::cardkit::StreamTargetError),
+    /// Lark answered an id that is not one (a `card_id` too long, say).
+    #[error(transparent)]
+    InvalidId(#[from] crate::cardkit::InvalidId),
+    /// The card entity cannot be operated any more: no entity has this `card_id` (200740),
+    /// or it expired 14 days after it was made (200750). Terminal: make a new card entity.
+    #[error("card entity {card_id} cannot be operated any more: {cause}")]
+    CardEntityGone {
+        /// The card entity.
+        card_id: crate::cardkit::CardId,
+        /// Lark's answer: [`LarkCode::CardEntityNotFound`] or [`LarkCode::CardEntityExpired`].
+        #[source]
+        cause: Box<ApiError>,
+    },
+    /// A card stream stopped after an error; later pushes are refused with it. The stream
+    /// closed its card's streaming mode if the card could still be operated.
+    #[error("the stream into card {card_id} stopped")]
+    CardStreamStopped {
+        /// The card entity the stream was writing to.
+        card_id: crate::cardkit::CardId,
+        /// The error that stopped it.
+        #[source]
+        cause: std::sync::Arc<ClientError>,
+    },
     /// The updater stopped this message's stream after a terminal error.
     #[error("updates to {message_id} stopped: {reason}")]
     StreamStopped {
@@ -251,6 +284,8 @@ impl ClientError {
             ClientError::Api(e) => Some(e.code),
             ClientError::RetriesExhausted { last, .. } => last.lark_code(),
             ClientError::StreamStopped { code, .. } => *code,
+            ClientError::CardEntityGone { cause, .. } => Some(cause.code),
+            ClientError::CardStreamStopped { cause, .. } => cause.lark_code(),
             // Refused before asking: the code Lark would have answered.
             #[cfg(any(feature = "callback", feature = "long-connection"))]
             ClientError::SpentToken(spent) => Some(spent.lark_code()),

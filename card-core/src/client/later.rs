@@ -74,6 +74,7 @@ impl Client {
             body,
             message_id: None,
             chat: None,
+            card: None,
         };
         self.call(call, self.retry_policy(), None).await.map(|_| ())
     }

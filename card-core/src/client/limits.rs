@@ -20,6 +20,11 @@ pub struct Limits {
     pub per_app_per_second: usize,
     /// Requests of the app per minute window (Lark: [`lark::PER_APP_PER_MINUTE`]).
     pub per_app_per_minute: usize,
+    /// CardKit operations on one card entity per window, over all its endpoints (Lark:
+    /// [`lark::PER_CARD_ENTITY_PER_SECOND`]).
+    pub per_card_entity: usize,
+    /// The window of the per-card-entity limit (Lark: [`lark::PER_CARD_ENTITY_WINDOW`]).
+    pub per_card_entity_window: Duration,
 }
 
 impl Default for Limits {
@@ -32,6 +37,8 @@ impl Default for Limits {
             per_chat: lark::PER_CHAT_PER_SECOND,
             per_app_per_second: lark::PER_APP_PER_SECOND,
             per_app_per_minute: lark::PER_APP_PER_MINUTE,
+            per_card_entity: lark::PER_CARD_ENTITY_PER_SECOND,
+            per_card_entity_window: lark::PER_CARD_ENTITY_WINDOW + MARGIN,
         }
     }
 }
@@ -56,8 +63,19 @@ impl Limits {
     }
 }
 
+impl Limits {
+    /// The window of the operations on one CardKit card entity (its `card_id`).
+    pub(crate) fn card_entity(&self, card_id: &str) -> KeyWindow {
+        KeyWindow {
+            name: format!("k:{card_id}"),
+            limit: self.per_card_entity.max(1),
+            span: self.per_card_entity_window,
+        }
+    }
+}
+
 /// The window of one key besides the app's: at most `limit` requests in any `span`. The name
-/// is unique across kinds of key (`m:` a message, `c:` a chat), so a backend keeps any kind
+/// is unique across kinds of key (`m:` a message, `c:` a chat, `k:` a card entity), so a backend keeps any kind
 /// the same way; a new kind (CardKit's per-card window, the long connection's) is a new
 /// constructor on [`Limits`], not a change to the backends.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -159,7 +159,7 @@ impl InProcess {
     pub fn new(limits: &Limits) -> Self {
         InProcess {
             per_key: Mutex::new(HashMap::new()),
-            key_horizon: limits.per_message_window,
+            key_horizon: limits.per_message_window.max(limits.per_card_entity_window),
             app: Mutex::new(AppWindows {
                 second: AppWindow::new(APP_SECOND),
                 minute: AppWindow::new(APP_MINUTE),

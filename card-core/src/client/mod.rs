@@ -1,4 +1,6 @@
-//! The client of Lark's message API: send a card, update a sent card, and stream updates.
+//! The client of Lark's message API: send a card, update a sent card, and stream updates;
+//! and of CardKit: make a card entity, send it by `card_id`, operate it, and stream text into
+//! it ([`Client::stream`]).
 //!
 //! ```no_run
 //! use lark_card::client::{Client, Recipient};
@@ -20,13 +22,16 @@
 //!
 //! # Modules
 //!
-//! `api` is the client and its calls. The limits are data (`limits`); the limiter
+//! `api` is the client and its calls; `cardkit` CardKit's calls on a card entity, each with
+//! the card's `sequence` counter (`sequences`: in process, and the seam to the fleet's);
+//! `stream` the stream handle on top of them. The limits are data (`limits`); the limiter
 //! (`limiter`) asks backends behind one trait (`ratelimit`): the in-process windows (`local`)
 //! and, with feature `redis`, the fleet's windows and token in Redis (`redis`). Neither
 //! backend knows the other, and nothing here imports in a circle (checked by a test below).
 
 mod api;
 mod auth;
+mod cardkit;
 mod error;
 #[cfg(any(feature = "callback", feature = "long-connection"))]
 mod later;
@@ -37,10 +42,13 @@ mod ratelimit;
 #[cfg(feature = "redis")]
 mod redis;
 mod retry;
+mod sequences;
+mod stream;
 mod updater;
 
 pub use api::{Client, ClientBuilder, Domain, Recipient};
 pub use auth::Credentials;
+pub use cardkit::{CardEntity, Destination};
 #[cfg(any(feature = "callback", feature = "long-connection"))]
 pub use error::SpentToken;
 #[cfg(feature = "long-connection")]
@@ -50,6 +58,7 @@ pub use limits::Limits;
 #[cfg(feature = "redis")]
 pub use redis::RedisConfig;
 pub use retry::RetryPolicy;
+pub use stream::{CardStream, ProgressWatch, StreamProgress, StreamReport, StreamedCard};
 pub use updater::{Delivered, Deliveries, Delivery, StreamStatus, Updater, UpdaterReport};
 
 #[cfg(test)]

@@ -16,6 +16,11 @@
 //!   a slot comes), sleeps until it without asking Redis again, and is granted in slot order;
 //!   so no replica polls for a turn, and between two updates of a message no other message
 //!   gets more than two (the one it had reserved, and one granted during the round trip);
+//! - each CardKit card entity's `sequence` counter is one counter in Redis, and a replica
+//!   holds the card (a key with an expiry, taken by a Lua script with the next sequence)
+//!   while one of its requests on the card is in flight, so the fleet's operations on a card
+//!   reach Lark one at a time with increasing sequences (no 300317); the card's 10 operations
+//!   a second are a key's window like a message's 5;
 //! - the tenant token is fetched once for the fleet: the first replica to miss it takes a
 //!   lock (with an expiry), fetches it and stores it in Redis until five minutes before it
 //!   expires; the others wait for it. A token Lark calls invalid (99991663) is removed from
@@ -69,6 +74,8 @@ use super::auth::{CachedToken, Credentials, TokenStore};
 use super::error::{ClientError, ConfigError};
 use super::limits::{APP_MINUTE as MINUTE, APP_SECOND as SECOND};
 use super::ratelimit::{BoxFuture, Grant, RateLimiter, Settled, TurnRequest};
+use super::sequences::{Last, SharedSequences, Take};
+use crate::lark::limits::CARD_ENTITY_LIFETIME;
 use crate::Secret;
 
 /// Where and how replicas share their limits and token: a Redis URL and a few settings.
@@ -158,6 +165,7 @@ pub(crate) struct Fleet {
     read_token: Script,
     store_token: Script,
     delete_if: Script,
+    card_sequence: Script,
 }
 
 /// Serves the fleet's requests in order: the first call with a request id reserves the next
@@ -187,6 +195,17 @@ const ACQUIRE: &str = include_str!("redis/acquire.lua");
 /// the answer, latency ms.
 const ANSWER: &str = include_str!("redis/answer.lua");
 
+/// Holds a card entity for one request of this replica and answers its `sequence`, or, if
+/// another replica holds it, how long its hold has left. Answers `{sequence, 0}` (the card is
+/// held by the caller until the lease ends or it is released), `{0, wait ms}` (held by
+/// another), or `{-1, 0}` (past the largest sequence).
+///
+/// KEYS: the card's counter, the card's hold. ARGV: holder, lease ms, mode (`next`: one above
+/// the counter and the floor; `again`: the sequence given, the counter raised to it;
+/// `jump`: the jump above the counter and the floor), floor or sequence, jump, the counter's
+/// lifetime ms (the card entity's).
+const CARD_SEQUENCE: &str = include_str!("redis/card_sequence.lua");
+
 /// The cached token and the milliseconds until it is to be refreshed.
 const READ_TOKEN: &str = include_str!("redis/read_token.lua");
 
@@ -198,6 +217,12 @@ const DELETE_IF: &str = include_str!("redis/delete_if.lua");
 
 /// How long a request in flight counts if its answer is never recorded (the replica died).
 const LEASE: Duration = Duration::from_secs(30);
+/// How long one replica may hold a card entity for one request if it never lets it go (it
+/// died): longer than a request may take.
+const CARD_HOLD: Duration = Duration::from_secs(15);
+/// The longest wait between two looks at a card another replica holds (it holds it for one
+/// request; the first looks are sooner).
+const CARD_POLL: Duration = Duration::from_millis(20);
 /// How long one replica may hold the token lock.
 const TOKEN_LOCK: Duration = Duration::from_secs(15);
 /// How long a reservation is kept after its slot: a replica that reserved and then died or
@@ -248,6 +273,7 @@ impl Fleet {
             read_token: Script::new(READ_TOKEN),
             store_token: Script::new(STORE_TOKEN),
             delete_if: Script::new(DELETE_IF),
+            card_sequence: Script::new(CARD_SEQUENCE),
         }))
     }
 
@@ -661,6 +687,74 @@ impl RateLimiter for Fleet {
 
     fn usable(&self) -> bool {
         self.probe_if_due()
+    }
+}
+
+impl Fleet {
+    /// Holds the card for one request of this replica once no other holds it, and answers
+    /// the sequence to send; `None` if Redis fails.
+    async fn card_sequence(&self, card_id: &str, holder: &str, take: Take) -> Option<Last> {
+        let keys = [
+            self.key(&format!("k:{card_id}:sequence")),
+            self.key(&format!("k:{card_id}:hold")),
+        ];
+        let (mode, given, jump) = match take {
+            Take::Next { floor } => ("next", floor, 1),
+            Take::Again { sent } => ("again", sent, 0),
+            Take::Jump { floor, jump } => ("jump", floor, jump),
+        };
+        // Another replica holds the card for one request: look again soon, then less often
+        // (a request that hangs holds it up to its timeout).
+        let mut poll = Duration::from_millis(1);
+        loop {
+            let reply: Vec<i64> = self
+                .run(|mut connection| {
+                    let mut invocation = self.card_sequence.prepare_invoke();
+                    invocation
+                        .key(&keys[0])
+                        .key(&keys[1])
+                        .arg(holder)
+                        .arg(millis(CARD_HOLD))
+                        .arg(mode)
+                        .arg(given)
+                        .arg(jump)
+                        .arg(millis(CARD_ENTITY_LIFETIME));
+                    async move { invocation.invoke_async(&mut connection).await }
+                })
+                .await?;
+            match reply.as_slice() {
+                // Past the largest sequence: 0, which no operation takes.
+                [-1, _] => return Some(0),
+                [0, wait] => {
+                    let left = Duration::from_millis(u64::try_from(*wait).unwrap_or(1));
+                    tokio::time::sleep(poll.min(left)).await;
+                    poll = (poll * 2).min(CARD_POLL);
+                }
+                [sequence, _] => return Some(Last::try_from(*sequence).unwrap_or(0)),
+                _ => {
+                    self.failed(None);
+                    return None;
+                }
+            }
+        }
+    }
+}
+
+impl SharedSequences for Fleet {
+    fn take<'a>(
+        &'a self,
+        card_id: &'a str,
+        holder: &'a str,
+        take: Take,
+    ) -> BoxFuture<'a, Option<Last>> {
+        Box::pin(self.card_sequence(card_id, holder, take))
+    }
+
+    fn release<'a>(&'a self, card_id: &'a str, holder: &'a str) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let key = self.key(&format!("k:{card_id}:hold"));
+            self.delete_if(&key, holder).await;
+        })
     }
 }
 
