@@ -744,7 +744,7 @@ async fn a_text_over_30_kb_continues_in_new_cards_split_not_lost_or_repeated() {
         // Each card was sent after the one before, to the same chat.
         assert_eq!(view.message_id.as_ref(), Some(&streamed.message_id));
         let message = emulator
-            .message(streamed.message_id.as_str())
+            .message(&streamed.message_id)
             .unwrap_or_else(|| panic!("no message"));
         assert_eq!(message.chat_id, CHAT);
     }

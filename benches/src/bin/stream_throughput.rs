@@ -357,7 +357,7 @@ async fn patch(cards: usize, seconds: f64) -> Result<Measured, BoxError> {
         moves.sort_by_key(|(version, _)| *version);
         staleness(&produced[n], &moves, &mut staleness_ms);
         let on_card = emulator
-            .message(id.as_str())
+            .message(id)
             .and_then(|m| m.content_json())
             .and_then(|card| text_in(&card, "answer"));
         if on_card.as_ref() == Some(&texts[n]) {
