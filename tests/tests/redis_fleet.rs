@@ -396,21 +396,28 @@ async fn a_fleet_bound_by_the_app_limit_is_served_in_order() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_redis_the_same_fleet_is_throttled() {
     let emulator = emulator().await;
+    let (stop, told) = watch::channel(false);
     let mut tasks = Vec::new();
     for _ in 0..4 {
         let client = replica(emulator.base_url(), None);
         let ids = messages(&emulator, 10);
+        let told = told.clone();
         tasks.push(tokio::spawn(async move {
-            // Five states per message: a second of every message at its own 5 per
-            // second, 200 per second for the fleet.
-            stream(&client, &ids, Until::Delivered(5)).await
+            stream(&client, &ids, Until::Told(told)).await
         }));
     }
+    // Every message at its own 5 per second is 200 per second for the fleet, four times the
+    // app's 50. The streams stop at the first 429 (the retries after each are slow), or
+    // after 200 accepted updates without one, which fails the test below.
+    let seen = emulator
+        .wait_for_counts(|c| c.rate_limited_total() > 0 || accepted(c) >= 200)
+        .await;
+    let _ = stop.send(true);
     for task in tasks {
         task.await.unwrap_or_else(|e| panic!("{e}"));
     }
+    assert!(seen.rate_limited_total() > 0, "{seen:?}");
     let counts = emulator.counts();
-    assert!(counts.rate_limited_total() > 0, "{counts:?}");
     assert!(counts.endpoint(Endpoint::TenantAccessToken) >= 4);
 }
 
