@@ -181,7 +181,13 @@ mod tests {
     fn a_paused_clock_moves_only_when_advanced() {
         let clock = Clock::new(UNIX_EPOCH + Duration::from_secs(1_000), true);
         assert_eq!(clock.now_ms(), 1_000_000);
-        std::thread::sleep(Duration::from_millis(5));
+        // The event that time passed: a running clock, started after it, showing a later
+        // millisecond (however long that takes; no fixed sleep).
+        let running = Clock::new(UNIX_EPOCH, false);
+        let started = running.now_ms();
+        while running.now_ms() == started {
+            std::thread::yield_now();
+        }
         assert_eq!(clock.now_ms(), 1_000_000);
         clock.advance(Duration::from_millis(250));
         assert_eq!(clock.now_ms(), 1_000_250);

@@ -285,6 +285,43 @@ impl Emulator {
         self.shared.lock().counts.clone()
     }
 
+    /// Waits until the request counts satisfy `done`, and returns them as they were then.
+    /// They are checked now and after every change: a request's arrival, its hold by
+    /// injected latency and its end, its answer. The event a test waits for instead of a
+    /// time ("the 60th update was answered", "the request is being held").
+    ///
+    /// ```
+    /// use lark_card_emulator::{Emulator, Endpoint};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let emulator = Emulator::builder().app("cli_test", "secret").start().await?;
+    /// let token = tokio::spawn(
+    ///     reqwest::Client::new()
+    ///         .post(format!("{}/open-apis/auth/v3/tenant_access_token/internal", emulator.base_url()))
+    ///         .json(&serde_json::json!({ "app_id": "cli_test", "app_secret": "secret" }))
+    ///         .send(),
+    /// );
+    /// let counts = emulator
+    ///     .wait_for_counts(|counts| counts.status(200) == 1)
+    ///     .await;
+    /// assert_eq!(counts.endpoint(Endpoint::TenantAccessToken), 1);
+    /// assert!(token.await?.is_ok());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn wait_for_counts(&self, mut done: impl FnMut(&Counts) -> bool) -> Counts {
+        // Subscribed before the first look, so that a change in between still wakes us.
+        let mut changes = self.shared.counts_watch();
+        loop {
+            let counts = self.counts();
+            // The sender lives as long as `self`: `changed` does not fail while we wait.
+            if done(&counts) || changes.changed().await.is_err() {
+                return counts;
+            }
+        }
+    }
+
     // ----- control -----
 
     /// Sends a card to a chat as the first app, with the send endpoint's rules (the card is

@@ -10,7 +10,8 @@
 //!   back would: the case a client's `uuid` is for;
 //! - a forced token invalidation answers the next requests that carry a token with 99991663
 //!   on HTTP 200, as Lark's gateway sometimes does;
-//! - a forced app rate limit answers HTTP 429 / 99991400 where the gateway counts requests;
+//! - a forced app rate limit answers HTTP 429 / 99991400 where the gateway counts requests,
+//!   and refuses the app until the reset it names;
 //! - a forced per-message throttle answers 230020 where the message's own limit is counted;
 //! - a forced error answers any business code (230028 DLP, 230013 availability…) after
 //!   authentication.
@@ -142,7 +143,10 @@ impl Faults {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Delays every API request by `delay` (real time, not the emulator clock).
+    /// Delays every API request by `delay` on the emulator's clock: with real time while the
+    /// clock runs; while it is paused, a held request is answered when
+    /// [`Clock::advance`](crate::Clock::advance) passes its delay. Requests held now are
+    /// counted in [`Counts::held`](crate::Counts::held).
     pub fn latency(&self, delay: Duration) -> &Self {
         self.lock().latency = Some(delay);
         self
@@ -195,7 +199,9 @@ impl Faults {
     }
 
     /// Answers the next `n` authenticated API requests with HTTP 429 / 99991400 and
-    /// `x-ogw-ratelimit-reset: 1`.
+    /// `x-ogw-ratelimit-reset: 1`. Like the gateway, the emulator holds the app to that reset:
+    /// its requests within the next second (emulator clock) are refused again, with the
+    /// seconds left, without using up one of the `n`.
     pub fn rate_limit_app_next(&self, n: u64) -> &Self {
         let mut state = self.lock();
         state.rate_limit_app = state.rate_limit_app.saturating_add(n);

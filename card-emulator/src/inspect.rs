@@ -274,6 +274,8 @@ pub struct Counts {
     pub dropped: u64,
     /// HTTP errors injected by fault injection (`fail_next`, `fail_fraction`).
     pub injected_failures: u64,
+    /// Requests held by injected latency now (not a total): arrived, not yet answered.
+    pub held: u64,
 }
 
 impl Counts {

@@ -22,6 +22,7 @@ use tokio::task::JoinSet;
 use tower::ServiceExt;
 
 use crate::body::{self, ReadBody};
+use crate::clock::millis;
 use crate::delivery::Delivery;
 use crate::faults::Transport;
 use crate::inspect::{bump, redact_authorization, Endpoint, RecordedRequest, REQUEST_LOG};
@@ -174,14 +175,23 @@ async fn handle(
                 bump(&mut state.counts.by_message, id.clone());
             }
         }
+        shared.counts_changed();
         let (latency, transport) = shared.faults.take_transport();
         if let Some(latency) = latency {
-            tokio::time::sleep(latency).await;
+            // On the emulator's clock: with the clock paused, a held answer goes when the test
+            // advances the clock past it.
+            let until = shared.clock.now_ms().saturating_add(millis(latency));
+            shared.lock().counts.held += 1;
+            shared.counts_changed();
+            let release = Release(&shared);
+            shared.clock.reached(until).await;
+            drop(release);
         }
         match transport {
             Transport::Pass => {}
             Transport::Drop => {
                 shared.lock().counts.dropped += 1;
+                shared.counts_changed();
                 drop_signal.notify_one();
                 // The connection task drops this future with the connection.
                 let never: Infallible = std::future::pending().await;
@@ -189,6 +199,7 @@ async fn handle(
             }
             Transport::Fail(status) => {
                 shared.lock().counts.injected_failures += 1;
+                shared.counts_changed();
                 let response = gateway_failure(status, &log_id);
                 return Ok(finish(&shared, response, &log_id, true, complete));
             }
@@ -263,6 +274,21 @@ fn finish(
         if let Some(code) = code {
             bump(&mut state.counts.by_code, code);
         }
+        drop(state);
+        shared.counts_changed();
     }
     response
+}
+
+/// A request's hold by injected latency, ended when dropped: also when its connection
+/// closes mid-hold and the request's future is dropped with it.
+struct Release<'a>(&'a Shared);
+
+impl Drop for Release<'_> {
+    fn drop(&mut self) {
+        let mut state = self.0.lock();
+        state.counts.held = state.counts.held.saturating_sub(1);
+        drop(state);
+        self.0.counts_changed();
+    }
 }

@@ -13,6 +13,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use tokio::sync::watch;
+
 use crate::callback_registry::CallbackRegistry;
 use crate::card_entity::CardEntity;
 use crate::clock::Clock;
@@ -36,6 +38,9 @@ pub(crate) use cardkit::CardOperation;
 use messages::Message;
 pub(crate) use messages::{DelayedUpdate, SendInput, RECEIVE_ID_TYPES};
 
+/// The reset a forced 429 names (`x-ogw-ratelimit-reset: 1`): a second, the app's window.
+const FORCED_RESET_MS: u64 = 1_000;
+
 /// What the server tasks and the [`Emulator`](crate::Emulator) handle share.
 #[derive(Debug)]
 pub(crate) struct Shared {
@@ -44,6 +49,8 @@ pub(crate) struct Shared {
     pub(crate) clock: Arc<Clock>,
     pub(crate) faults: Faults,
     state: Mutex<State>,
+    /// Bumped whenever the request counts change, for waits on them.
+    counted: watch::Sender<u64>,
 }
 
 impl Shared {
@@ -54,7 +61,18 @@ impl Shared {
             clock,
             faults: Faults::default(),
             state: Mutex::new(state),
+            counted: watch::Sender::new(0),
         }
+    }
+
+    /// The request counts changed: wakes whoever waits on them.
+    pub(crate) fn counts_changed(&self) {
+        self.counted.send_modify(|n| *n += 1);
+    }
+
+    /// A receiver woken by each change of the request counts.
+    pub(crate) fn counts_watch(&self) -> watch::Receiver<u64> {
+        self.counted.subscribe()
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
@@ -157,6 +175,8 @@ pub(crate) struct App {
     secret: String,
     bot_enabled: bool,
     limits: HashMap<Endpoint, AppLimiter>,
+    /// Until when (emulator clock, ms) a forced 429 refuses the app: the reset it named.
+    refused_until: u64,
 }
 
 #[derive(Debug, Default)]
@@ -230,6 +250,7 @@ impl State {
                         secret: secret.to_owned(),
                         bot_enabled: true,
                         limits: HashMap::new(),
+                        refused_until: 0,
                     },
                 );
             }
@@ -296,10 +317,18 @@ impl State {
         let Some(app) = self.apps.get_mut(app_id) else {
             return Err(ApiError::new(LarkCode::TenantTokenInvalid));
         };
-        let refusal = if faults.take_app_rate_limit() {
+        // A forced 429 names a reset, and like the gateway the emulator holds the app to it:
+        // a request before it is refused again (without using up a forced refusal).
+        let refusal = if now < app.refused_until {
             Some(crate::limits::Refusal {
                 limit: crate::limits::PER_APP_PER_SECOND,
-                reset_secs: 1,
+                reset_secs: (app.refused_until - now).div_ceil(1_000),
+            })
+        } else if faults.take_app_rate_limit() {
+            app.refused_until = now + FORCED_RESET_MS;
+            Some(crate::limits::Refusal {
+                limit: crate::limits::PER_APP_PER_SECOND,
+                reset_secs: FORCED_RESET_MS / 1_000,
             })
         } else {
             app.limits.entry(endpoint).or_default().check(now).err()

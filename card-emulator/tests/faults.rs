@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 use lark_card::lark::LarkCode;
@@ -132,12 +132,39 @@ async fn dropped_connections_close_without_an_answer() -> TestResult {
 }
 
 #[tokio::test]
-async fn latency_delays_every_api_answer() -> TestResult {
+async fn latency_holds_every_api_answer_until_the_clock_passes_it() -> TestResult {
+    // The clock is paused: the held answer goes when the test moves the clock, not with time.
     let lark = Lark::start().await?;
+    let answered = lark.emulator.counts().status(200);
     lark.emulator.faults().latency(Duration::from_millis(150));
-    let started = Instant::now();
-    lark.fetch_token(APP_ID, APP_SECRET).await?;
-    assert!(started.elapsed() >= Duration::from_millis(150));
+    let http = lark.http.clone();
+    let url = lark.url("/open-apis/auth/v3/tenant_access_token/internal");
+    let request = tokio::spawn(
+        http.post(url)
+            .json(&json!({ "app_id": APP_ID, "app_secret": APP_SECRET }))
+            .send(),
+    );
+    // Arrived and held, or (without the latency) answered: either ends the wait.
+    let counts = lark
+        .emulator
+        .wait_for_counts(|c| c.held == 1 || c.status(200) > answered)
+        .await;
+    assert_eq!(
+        (counts.held, counts.status(200)),
+        (1, answered),
+        "{counts:?}"
+    );
+    lark.emulator.clock().advance(Duration::from_millis(149));
+    assert_eq!(
+        lark.emulator.counts().held,
+        1,
+        "answered before its latency"
+    );
+    lark.emulator.clock().advance(Duration::from_millis(1));
+    let reply = request.await??;
+    assert_eq!(reply.status(), 200);
+    let counts = lark.emulator.counts();
+    assert_eq!((counts.held, counts.status(200)), (0, answered + 1));
     lark.emulator.faults().clear_latency();
     Ok(())
 }
@@ -145,7 +172,7 @@ async fn latency_delays_every_api_answer() -> TestResult {
 #[tokio::test]
 async fn control_endpoints_answer_while_latency_holds_every_api_answer() -> TestResult {
     let lark = Lark::start().await?;
-    // A latency no test outlives: an API request held by it never answers here.
+    // The clock is paused and never advanced: an API request held by it never answers here.
     lark.emulator.faults().latency(Duration::from_secs(3600));
     let held = tokio::spawn(
         lark.http
@@ -153,9 +180,11 @@ async fn control_endpoints_answer_while_latency_holds_every_api_answer() -> Test
             .json(&json!({ "app_id": APP_ID, "app_secret": APP_SECRET }))
             .send(),
     );
-    // Control endpoints are never faulted: they answer all the same.
+    lark.emulator.wait_for_counts(|c| c.held == 1).await;
+    // Control endpoints are never faulted: they answer all the same, and show the hold.
     let counts = call(lark.http.get(lark.url("/__emulator/counts"))).await?;
     assert_eq!(counts.status, 200, "{}", counts.text);
+    assert_eq!(counts.body["held"], 1, "{}", counts.text);
     let faults = call(lark.http.get(lark.url("/__emulator/faults"))).await?;
     assert_eq!(faults.body["latency_ms"], 3_600_000, "{}", faults.text);
     assert!(!held.is_finished(), "the API request was not held");
@@ -185,17 +214,24 @@ async fn forced_230020_hits_the_next_updates() -> TestResult {
 async fn forced_429_carries_the_reset_header() -> TestResult {
     let lark = Lark::start().await?;
     let id = lark.emulator.send_card(CHAT, &shared_card("v1"))?;
-    lark.emulator.faults().rate_limit_app_next(3);
-    for _ in 0..3 {
+    lark.emulator.faults().rate_limit_app_next(2);
+    for _ in 0..2 {
         let reply = lark.patch(&id, &shared_card("v2")).await?;
         assert_eq!(
             (reply.status, reply.code()),
             (429, LarkCode::AppRateLimited.code())
         );
         assert_eq!(reply.header("x-ogw-ratelimit-reset"), Some("1"));
+        // Held to the reset it names, as by Lark's gateway: a request before it is refused
+        // again (without using up a forced refusal), one at it is not.
+        lark.emulator.clock().advance(Duration::from_millis(999));
+        let early = lark.patch(&id, &shared_card("v2")).await?;
+        assert_eq!(early.status, 429);
+        assert_eq!(early.header("x-ogw-ratelimit-reset"), Some("1"));
+        lark.emulator.clock().advance(Duration::from_millis(1));
     }
     assert_eq!(lark.patch(&id, &shared_card("v2")).await?.code(), 0);
-    assert_eq!(lark.emulator.counts().rate_limited.get(APP_ID), Some(&3));
+    assert_eq!(lark.emulator.counts().rate_limited.get(APP_ID), Some(&4));
     Ok(())
 }
 

@@ -61,22 +61,40 @@ impl ToTokens for Range {
     }
 }
 
-/// The id of a node (a value, a key, a spread), given when the node is parsed or read, in
-/// the order met. The validator names a node by its `check::Place` (this id and its span);
-/// the JSON reader of `include_card!` keeps each node's line and column by it.
-pub type NodeId = usize;
+/// A line and a column in a file, from 1; the column counts characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct At {
+    /// The line.
+    pub line: usize,
+    /// The column, in characters.
+    pub column: usize,
+}
+
+/// The id of a node (a value, a key, a spread): its number, given when the node is parsed or
+/// read, in the order met, and for a node read from a file by `include_card!`, where it is
+/// in the file. The validator names a node by its `check::Place` (this id and its span), so
+/// a message about a node read from a file has its line and column at hand, with no table
+/// to look them up in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeId {
+    /// Unlike any other node's on this thread.
+    pub number: usize,
+    /// Where the node is in the file it was read from; `None` in `card!`'s tokens, which
+    /// errors point at instead.
+    pub at: Option<At>,
+}
 
 thread_local! {
-    static NEXT_ID: core::cell::Cell<NodeId> = const { core::cell::Cell::new(0) };
+    static NEXT_ID: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
 }
 
 /// A new node id, unlike any other given on this thread (a macro expands on one thread).
 /// Ids given to nodes that a speculative parse then drops are skipped.
 pub fn new_id() -> NodeId {
     NEXT_ID.with(|next| {
-        let id = next.get();
-        next.set(id.wrapping_add(1));
-        id
+        let number = next.get();
+        next.set(number.wrapping_add(1));
+        NodeId { number, at: None }
     })
 }
 
@@ -215,6 +233,18 @@ impl Value {
             Value::Array(a) => a.id,
             Value::Object(o) => o.id,
             Value::Rust(r) => r.id,
+        }
+    }
+
+    /// Its id, for the JSON reader to note where in the file the value is.
+    pub fn id_mut(&mut self) -> &mut NodeId {
+        match self {
+            Value::Null(_, id) | Value::Bool(_, _, id) => id,
+            Value::Number(n) => &mut n.id,
+            Value::String(s) => &mut s.id,
+            Value::Array(a) => &mut a.id,
+            Value::Object(o) => &mut o.id,
+            Value::Rust(r) => &mut r.id,
         }
     }
 

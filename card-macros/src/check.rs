@@ -11,11 +11,10 @@ use proc_macro2::Ident;
 use syn::Error;
 
 use crate::ast::{self, NodeId, NumberValue, Range, Value};
-use crate::json::Positions;
 
 /// What the validator names a node by: where the node is in the source (so that every
-/// violation has a place to point at, with no table to look it up in), and its parse-time
-/// number (for its line and column in a file read by `include_card!`).
+/// violation has a place to point at, with no table to look it up in), and its id (with its
+/// line and column in a file read by `include_card!`).
 #[derive(Clone, Copy, Debug)]
 pub struct Place {
     /// The node's number.
@@ -93,46 +92,29 @@ pub struct Checked {
     pub deprecated: Vec<(Range, &'static str, &'static str)>,
 }
 
-/// A card read from a file by `include_card!`: its errors name the file, the line and
-/// column, and the JSON path, since the file has no tokens to point at.
-pub struct File<'a> {
-    /// The path as written in `include_card!`.
-    pub name: &'a str,
-    /// Where each node is in the file.
-    pub positions: &'a Positions,
-}
-
-impl File<'_> {
-    /// `cards/approval.json:12:21: at `body.elements[0].type`: ...`.
-    fn locate(&self, id: usize, path: &str, message: &dyn core::fmt::Display) -> String {
-        let name = self.name;
-        let at = if path.is_empty() {
-            String::new()
-        } else {
-            format!("at `{path}`: ")
-        };
-        match self.positions.get(&id) {
-            Some(p) => format!("{name}:{}:{}: {at}{message}", p.line, p.column),
-            None => format!("{name}: {at}{message}"),
-        }
+/// A violation's message. About a node read from a file by `include_card!`, it starts with
+/// the node's line and column and its JSON path (the file has no tokens to point at, and
+/// `include_card!` puts the file's name in front): `12:21: at `body.elements[0].type`: ...`.
+fn message(id: NodeId, path: &str, kind: &dyn core::fmt::Display) -> String {
+    match id.at {
+        None => kind.to_string(),
+        Some(at) if path.is_empty() => format!("{}:{}: {kind}", at.line, at.column),
+        Some(at) => format!("{}:{}: at `{path}`: {kind}", at.line, at.column),
     }
 }
 
-/// Checks a card written in `card!` (`file` is `None`) or read from a file.
-pub fn check(card: &Value, file: Option<&File<'_>>) -> Checked {
+/// Checks a card written in `card!` or read from a file by `include_card!`.
+pub fn check(card: &Value) -> Checked {
     let report = validate_card(card);
     let mut errors = Vec::new();
     let mut deprecated = Vec::new();
     for violation in &report.violations {
-        let range = violation.node.range;
-        match (&violation.kind, violation.severity(), file) {
-            (ViolationKind::Deprecated { field, note }, Severity::Warning, _) => {
+        let Place { id, range } = violation.node;
+        match (&violation.kind, violation.severity()) {
+            (ViolationKind::Deprecated { field, note }, Severity::Warning) => {
                 deprecated.push((range, *field, *note));
             }
-            (kind, _, None) => errors.push(range.error(kind)),
-            (kind, _, Some(file)) => {
-                errors.push(range.error(file.locate(violation.node.id, &violation.path, kind)))
-            }
+            (kind, _) => errors.push(range.error(message(id, &violation.path, kind))),
         }
     }
     if !report.dynamic && errors.is_empty() {
@@ -142,10 +124,7 @@ pub fn check(card: &Value, file: Option<&File<'_>>) -> Checked {
                 size: body,
                 limit: MAX_BODY_BYTES,
             };
-            errors.push(match file {
-                None => card.range().error(kind),
-                Some(file) => card.range().error(file.locate(card.id(), "", &kind)),
-            });
+            errors.push(card.range().error(message(card.id(), "", &kind)));
         }
     }
     Checked {

@@ -12,7 +12,7 @@ use quote::quote;
 use syn::parse::{ParseStream, Parser as _};
 use syn::{Error, Lit, LitStr, Token};
 
-use crate::check::{self, File};
+use crate::check;
 use crate::{diag, json};
 
 /// The expansion of `include_card!(...)`.
@@ -34,19 +34,20 @@ pub fn expand(input: TokenStream) -> TokenStream {
         Err(e) => return diag::failed(error(unreadable(&name, &e))),
     };
     let track = track(&path, span);
-    let (card, positions) = match json::read(&text, span) {
+    let card = match json::read(&text, span) {
         Ok(read) => read,
         Err(e) => {
             let message = format!("{name}:{}:{}: {}", e.at.line, e.at.column, e.message);
             return with_tracking(&track, diag::failed(error(message)));
         }
     };
-    let file = File {
-        name: &name,
-        positions: &positions,
-    };
-    let mut checked = check::check(&card, Some(&file));
-    let expansion = match diag::combine(std::mem::take(&mut checked.errors)) {
+    let mut checked = check::check(&card);
+    // Each message starts with the node's line and column in the file: the file's name goes
+    // in front (`cards/approval.json:12:21: ...`).
+    let errors = std::mem::take(&mut checked.errors)
+        .into_iter()
+        .map(|e| Error::new(e.span(), format!("{name}:{e}")));
+    let expansion = match diag::combine(errors) {
         Some(errors) => diag::failed(errors),
         None => crate::expand::card(&card, &checked),
     };

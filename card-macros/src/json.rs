@@ -8,26 +8,11 @@
 //! of it, escapes included (`\u4e2d`, surrogate pairs, `\b`, `\f`), which Rust's tokenizer
 //! does not, so exported files work as they are.
 
-use std::collections::HashMap;
-
 use proc_macro2::Span;
 use syn::LitStr;
 
-use crate::ast::{
-    new_id, Array, Entry, Item, NodeId, Number, NumberValue, Object, Range, Str, Value,
-};
-
-/// A line and a column in the file, from 1; the column counts characters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct At {
-    /// The line.
-    pub line: usize,
-    /// The column, in characters.
-    pub column: usize,
-}
-
-/// Where every value and key of a tree read from a file is, by node id (see `check`).
-pub type Positions = HashMap<NodeId, At>;
+pub use crate::ast::At;
+use crate::ast::{new_id, Array, Entry, Item, Number, NumberValue, Object, Range, Str, Value};
 
 /// How deeply arrays and objects may nest in a card file. The reader (like the checks and the
 /// expansion after it) recurses once per level, so without a limit a file nested deeply
@@ -46,9 +31,9 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// Reads card JSON. Every node gets `span` (the path literal of `include_card!`); where each
-/// is in the file is returned beside the tree, by node id.
-pub fn read(text: &str, span: Span) -> Result<(Value, Positions)> {
+/// Reads card JSON. Every node gets `span` (the path literal of `include_card!`), and in its
+/// id where it is in the file.
+pub fn read(text: &str, span: Span) -> Result<Value> {
     let mut reader = Reader {
         text,
         bytes: text.as_bytes(),
@@ -57,7 +42,6 @@ pub fn read(text: &str, span: Span) -> Result<(Value, Positions)> {
         line_start: 0,
         span,
         depth: 0,
-        positions: Positions::new(),
     };
     // Some editors and exporters begin UTF-8 files with a byte order mark.
     if text.starts_with('\u{feff}') {
@@ -70,7 +54,7 @@ pub fn read(text: &str, span: Span) -> Result<(Value, Positions)> {
     if reader.pos < reader.bytes.len() {
         return Err(reader.error("unexpected text after the card's closing `}`"));
     }
-    Ok((value, reader.positions))
+    Ok(value)
 }
 
 struct Reader<'a> {
@@ -84,8 +68,6 @@ struct Reader<'a> {
     span: Span,
     /// How many arrays and objects enclose the current position.
     depth: usize,
-    /// Where each node read so far is.
-    positions: Positions,
 }
 
 type Result<T> = core::result::Result<T, SyntaxError>;
@@ -133,7 +115,7 @@ impl Reader<'_> {
 
     fn value(&mut self) -> Result<Value> {
         let at = self.at();
-        let value = match self.peek() {
+        let mut value = match self.peek() {
             Some(b'{' | b'[') => self.nested()?,
             Some(b'"') => {
                 let text = self.string()?;
@@ -154,7 +136,7 @@ impl Reader<'_> {
             }
             None => return Err(self.error("expected a JSON value, found the end of the file")),
         };
-        self.positions.insert(value.id(), at);
+        value.id_mut().at = Some(at);
         Ok(value)
     }
 
@@ -221,8 +203,8 @@ impl Reader<'_> {
                 self.pos += 1;
                 self.whitespace();
                 let value = self.value()?;
-                let key = self.str(name.clone());
-                self.positions.insert(key.id, key_at);
+                let mut key = self.str(name.clone());
+                key.id.at = Some(key_at);
                 entries.push(Entry { key, name, value });
                 self.whitespace();
                 match self.peek() {
@@ -443,7 +425,7 @@ mod tests {
 
     fn value(text: &str) -> Value {
         match read(text, Span::call_site()) {
-            Ok((value, _)) => value,
+            Ok(value) => value,
             Err(e) => panic!("{text}: {e:?}"),
         }
     }
@@ -552,14 +534,14 @@ mod tests {
     #[test]
     fn positions_of_values_and_keys_are_kept() {
         let text = "{\n  \"schema\": \"2.0\",\n  \"body\": [ null ]\n}";
-        let (card, positions) = match read(text, Span::call_site()) {
+        let card = match read(text, Span::call_site()) {
             Ok(read) => read,
             Err(e) => panic!("{e:?}"),
         };
         let Value::Object(object) = &card else {
             panic!("not an object")
         };
-        let at = |id| positions.get(&id).map(|a: &At| (a.line, a.column));
+        let at = |id: crate::ast::NodeId| id.at.map(|a| (a.line, a.column));
         assert_eq!(at(card.id()), Some((1, 1)));
         assert_eq!(at(object.entries[0].key.id), Some((2, 3)));
         assert_eq!(at(object.entries[0].value.id()), Some((2, 13)));

@@ -78,7 +78,7 @@ fn expand(input: TokenStream2) -> TokenStream2 {
         Ok(parsed) => parsed,
         Err(error) => return diag::failed(error),
     };
-    let mut checked = check::check(&card, None);
+    let mut checked = check::check(&card);
     let mut errors = std::mem::take(&mut checked.errors);
     if let Some(name) = &name {
         errors.extend(check::named_v2(name, &card, &checked));
@@ -100,7 +100,7 @@ fn expand_streaming(input: TokenStream2) -> TokenStream2 {
         Ok(parsed) => parsed,
         Err(error) => return diag::failed_streaming(error, TokenStream2::new()),
     };
-    let mut checked = check::check(&card, None);
+    let mut checked = check::check(&card);
     let named = check::named_elements(&card);
     let mut errors = std::mem::take(&mut checked.errors);
     errors.extend(check::streaming(&card, &checked, &named));
@@ -119,7 +119,7 @@ fn update_body_size(input: TokenStream2) -> TokenStream2 {
         Ok(card) => card,
         Err(error) => return error.into_compile_error(),
     };
-    let checked = check::check(&card, None);
+    let checked = check::check(&card);
     if let Some(errors) = diag::combine(checked.errors) {
         return errors.into_compile_error();
     }

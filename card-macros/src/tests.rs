@@ -154,7 +154,7 @@ fn errors(input: TokenStream) -> Vec<String> {
         Ok(card) => card,
         Err(e) => return e.into_iter().map(|e| e.to_string()).collect(),
     };
-    crate::check::check(&card, None)
+    crate::check::check(&card)
         .errors
         .into_iter()
         .flatten()
@@ -366,12 +366,12 @@ fn a_literal_followed_by_more_tokens_is_rust() {
 #[test]
 fn every_node_the_validator_can_name_has_its_own_id() {
     fn ids(value: &crate::ast::Value, out: &mut Vec<usize>) {
-        out.push(value.id());
+        out.push(value.id().number);
         match value {
             crate::ast::Value::Array(a) => items(&a.items, out),
             crate::ast::Value::Object(o) => {
                 for entry in &o.entries {
-                    out.push(entry.key.id);
+                    out.push(entry.key.id.number);
                     ids(&entry.value, out);
                 }
             }
@@ -389,7 +389,7 @@ fn every_node_the_validator_can_name_has_its_own_id() {
                     items(then, out);
                     items(otherwise.as_deref().unwrap_or_default(), out);
                 }
-                crate::ast::Item::Spread(rust) => out.push(rust.id),
+                crate::ast::Item::Spread(rust) => out.push(rust.id.number),
             }
         }
     }

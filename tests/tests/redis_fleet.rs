@@ -5,19 +5,27 @@
 //! The restart test always starts its own, so that it can kill and restart it. Without
 //! `redis-server` on PATH the workspace's one rule applies (`card_test_support`): a notice
 //! outside CI, a failure under `CI=true`.
+//!
+//! Nothing here waits for a time: the streams are paced by the updater's deliveries (a new
+//! state for a message each time one of its states is accepted), stop after a number of
+//! deliveries or at the test's signal, and the restart tests step on events: the emulator's
+//! counts reaching a number, and the replicas' log lines ("Redis is failing", "Redis is
+//! back"). How fast a fleet goes is measured by the bench (`update_scheduling --replicas`).
 
 mod log_capture;
 
+use std::collections::HashMap;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use card_test_support::{on_path, REDIS_SERVER};
-use lark_card::client::{Client, Recipient, RedisConfig};
+use lark_card::client::{Client, Delivered, Recipient, RedisConfig};
 use lark_card::lark::LarkCode;
 use lark_card::{card, Card, MessageId, Shared};
-use lark_card_emulator::{Emulator, Endpoint, RevisionKind};
+use lark_card_emulator::{Counts, Emulator, Endpoint, RevisionKind};
+use tokio::sync::watch;
 
 const APP: &str = "cli_fleet";
 const SECRET: &str = "fleet-s3cr3t";
@@ -169,24 +177,65 @@ fn messages(emulator: &Emulator, n: usize) -> Vec<MessageId> {
         .collect()
 }
 
-/// Streams a new state to every message every 10 ms for `time`, the last one `final`, and
-/// waits for every final state; returns how many streams delivered it.
-async fn stream(client: &Client, ids: &[MessageId], time: Duration) -> usize {
+/// When a stream stops.
+enum Until {
+    /// Once every message has had this many states delivered.
+    Delivered(u64),
+    /// When the test says so (sends `true`).
+    Told(watch::Receiver<bool>),
+}
+
+/// Streams to every message without a pause: two states each at first (one sent, one
+/// waiting behind it), then one more each time one of its states is delivered, so that every
+/// message always has a state waiting for its turn. At the end, a `final` state to each;
+/// waits for every final state and returns how many streams delivered it.
+async fn stream(client: &Client, ids: &[MessageId], until: Until) -> usize {
     let updater = client.updater();
-    let start = Instant::now();
-    let mut n = 0;
-    loop {
-        n += 1;
-        let last = start.elapsed() >= time;
-        for id in ids {
-            updater
-                .push(id, &state(n, last))
-                .unwrap_or_else(|e| panic!("{e}"));
+    let mut deliveries = updater.deliveries();
+    let mut pushed: HashMap<MessageId, u64> = HashMap::new();
+    let mut delivered: HashMap<MessageId, u64> = HashMap::new();
+    let push = |pushed: &mut HashMap<MessageId, u64>, id: &MessageId, last: bool| {
+        let n = pushed.entry(id.clone()).or_insert(0);
+        *n += 1;
+        updater
+            .push(id, &state(*n, last))
+            .unwrap_or_else(|e| panic!("{e}"));
+    };
+    for id in ids {
+        push(&mut pushed, id, false);
+        push(&mut pushed, id, false);
+    }
+    let (rounds, mut told) = match until {
+        Until::Delivered(rounds) => (rounds, None),
+        Until::Told(told) => (u64::MAX, Some(told)),
+    };
+    let stop = async move {
+        match told.as_mut() {
+            Some(told) => {
+                let _ = told.wait_for(|stop| *stop).await;
+            }
+            None => std::future::pending::<()>().await,
         }
-        if last {
-            break;
+    };
+    tokio::pin!(stop);
+    while ids
+        .iter()
+        .any(|id| delivered.get(id).copied().unwrap_or(0) < rounds)
+    {
+        tokio::select! {
+            () = &mut stop => break,
+            delivery = deliveries.next() => match delivery {
+                Some(Delivered::State(delivery)) => {
+                    *delivered.entry(delivery.message_id.clone()).or_insert(0) += 1;
+                    push(&mut pushed, &delivery.message_id, false);
+                }
+                Some(Delivered::Missed(n)) => panic!("{n} deliveries missed"),
+                None => panic!("the updater stopped"),
+            },
         }
-        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    for id in ids {
+        push(&mut pushed, id, true);
     }
     let report = updater.finish().await;
     report
@@ -194,6 +243,27 @@ async fn stream(client: &Client, ids: &[MessageId], time: Duration) -> usize {
         .iter()
         .filter(|(_, s)| s.stopped.is_none() && s.delivered == s.pushed)
         .count()
+}
+
+/// Updates the emulator accepted (answered with code 0: the token fetches are the other
+/// successes, and are counted apart).
+fn accepted(counts: &Counts) -> u64 {
+    counts
+        .code(0)
+        .saturating_sub(counts.endpoint(Endpoint::TenantAccessToken))
+}
+
+/// Accepted updates of each message, in the emulator's history.
+fn updates(emulator: &Emulator, ids: &[MessageId]) -> Vec<usize> {
+    ids.iter()
+        .map(|id| {
+            emulator
+                .history(id)
+                .iter()
+                .filter(|r| r.kind == RevisionKind::Updated)
+                .count()
+        })
+        .collect()
 }
 
 fn finals(emulator: &Emulator, ids: &[MessageId]) -> usize {
@@ -206,8 +276,9 @@ fn finals(emulator: &Emulator, ids: &[MessageId]) -> usize {
         .count()
 }
 
-/// Four replicas in one process, 10 messages each, for 3 seconds: together they could send
-/// 200 updates per second; through Redis they keep to the app's 50, with no throttle.
+/// Four replicas in one process, 10 messages each, each streamed to until four of its states
+/// are delivered: together they would send 200 updates per second; through Redis they keep to
+/// the app's 50, with no throttle and nothing lost.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replicas_in_one_process_share_the_app_limits() {
     let Some((url, _guard)) = shared_redis() else {
@@ -222,7 +293,7 @@ async fn replicas_in_one_process_share_the_app_limits() {
         let ids = messages(&emulator, 10);
         all.extend(ids.clone());
         tasks.push(tokio::spawn(async move {
-            stream(&client, &ids, Duration::from_secs(3)).await
+            stream(&client, &ids, Until::Delivered(4)).await
         }));
     }
     let mut delivered = 0;
@@ -237,9 +308,13 @@ async fn replicas_in_one_process_share_the_app_limits() {
         (0, 0),
         "throttled: {counts:?}"
     );
-    // The fleet used the app's limit, not a quarter of it: over 3 s at 50/s, well over 100.
-    let updates = counts.endpoint(Endpoint::UpdateCard);
-    assert!(updates > 100, "only {updates} updates");
+    // Every message was updated all along, not only at the end: its four states (and more
+    // while the others caught up) and its final one, each in the emulator's history.
+    let updates = updates(&emulator, &all);
+    assert!(
+        updates.iter().all(|&n| n >= 5),
+        "updates per message: {updates:?}"
+    );
     assert_eq!(
         counts.endpoint(Endpoint::TenantAccessToken),
         1,
@@ -267,7 +342,7 @@ async fn a_fleet_bound_by_the_app_limit_is_served_in_order() {
         let ids = messages(&emulator, 10);
         all.extend(ids.clone());
         tasks.push(tokio::spawn(async move {
-            stream(&client, &ids, Duration::from_secs(4)).await
+            stream(&client, &ids, Until::Delivered(3)).await
         }));
     }
     let mut delivered = 0;
@@ -308,8 +383,12 @@ async fn a_fleet_bound_by_the_app_limit_is_served_in_order() {
         worst <= 2,
         "a message waited while another was updated {worst} times"
     );
-    // Every message was updated all along, not only at the end.
-    assert!(accepted.len() >= 80 * 3, "only {} updates", accepted.len());
+    // Every message was updated all along, not only at the end: three states and its final.
+    let updates = updates(&emulator, &all);
+    assert!(
+        updates.iter().all(|&n| n >= 4),
+        "updates per message: {updates:?}"
+    );
 }
 
 /// The same fleet without Redis overruns the app's limit: the shared windows are what keeps
@@ -317,19 +396,28 @@ async fn a_fleet_bound_by_the_app_limit_is_served_in_order() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_redis_the_same_fleet_is_throttled() {
     let emulator = emulator().await;
+    let (stop, told) = watch::channel(false);
     let mut tasks = Vec::new();
     for _ in 0..4 {
         let client = replica(emulator.base_url(), None);
         let ids = messages(&emulator, 10);
+        let told = told.clone();
         tasks.push(tokio::spawn(async move {
-            stream(&client, &ids, Duration::from_secs(2)).await
+            stream(&client, &ids, Until::Told(told)).await
         }));
     }
+    // Every message at its own 5 per second is 200 per second for the fleet, four times the
+    // app's 50. The streams stop at the first 429 (the retries after each are slow), or
+    // after 200 accepted updates without one, which fails the test below.
+    let seen = emulator
+        .wait_for_counts(|c| c.rate_limited_total() > 0 || accepted(c) >= 200)
+        .await;
+    let _ = stop.send(true);
     for task in tasks {
         task.await.unwrap_or_else(|e| panic!("{e}"));
     }
+    assert!(seen.rate_limited_total() > 0, "{seen:?}");
     let counts = emulator.counts();
-    assert!(counts.rate_limited_total() > 0, "{counts:?}");
     assert!(counts.endpoint(Endpoint::TenantAccessToken) >= 4);
 }
 
@@ -382,9 +470,10 @@ async fn one_token_fetch_for_the_fleet_and_one_refresh_after_99991663() {
     );
 }
 
-/// Redis is killed mid-stream and restarted on the same port a second later: every final
-/// state is delivered, nothing is throttled (the replicas keep to a share of the limits
-/// meanwhile), updates go on during the outage, and nothing the logs hold is a secret.
+/// Redis is killed mid-stream and restarted on the same port once the replicas have gone on
+/// without it: every final state is delivered, nothing is throttled (the replicas keep to a
+/// share of the limits meanwhile), updates go on during the outage, every replica sees Redis
+/// come back, and nothing the logs hold is a secret.
 #[test]
 fn a_redis_restart_mid_stream_loses_no_update() {
     let Some(mut redis) = RedisServer::start() else {
@@ -398,30 +487,41 @@ fn a_redis_restart_mid_stream_loses_no_update() {
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     let url = redis.url();
-    let (emulator, all, delivered, during) = runtime.block_on(async {
+    let (emulator, all, delivered) = runtime.block_on(async {
         let emulator = emulator().await;
         let prefix = prefix();
+        let (stop, told) = watch::channel(false);
         let mut tasks = Vec::new();
         let mut all = Vec::new();
         for _ in 0..3 {
             let client = replica(emulator.base_url(), Some((&url, &prefix)));
             let ids = messages(&emulator, 10);
             all.extend(ids.clone());
+            let told = told.clone();
             tasks.push(tokio::spawn(async move {
-                stream(&client, &ids, Duration::from_secs(5)).await
+                stream(&client, &ids, Until::Told(told)).await
             }));
         }
-        tokio::time::sleep(Duration::from_millis(1500)).await;
+        // Two updates per message through Redis first.
+        emulator.wait_for_counts(|c| accepted(c) >= 60).await;
         redis.kill();
-        let before = emulator.counts().code(0);
-        tokio::time::sleep(Duration::from_millis(1500)).await;
-        let during = emulator.counts().code(0) - before;
+        // Each replica streams without a pause, so each asks Redis again and notices.
+        capture.wait_for("Redis is failing", 3).await;
+        // Updates go on during the outage: a message has at most one update in flight, so
+        // of 60 more accepted, at least 30 were sent after every replica knew Redis was gone.
+        let before = accepted(&emulator.counts());
+        emulator
+            .wait_for_counts(|c| accepted(c) >= before + 60)
+            .await;
         redis.spawn();
+        // Each replica's probe finds it (the probes run while the replica sends).
+        capture.wait_for("Redis is back", 3).await;
+        let _ = stop.send(true);
         let mut delivered = 0;
         for task in tasks {
             delivered += task.await.unwrap_or_else(|e| panic!("{e}"));
         }
-        (emulator, all, delivered, during)
+        (emulator, all, delivered)
     });
     let counts = emulator.counts();
     let logs = capture.text();
@@ -432,8 +532,6 @@ fn a_redis_restart_mid_stream_loses_no_update() {
         (0, 0),
         "throttled: {counts:?}"
     );
-    // 1.5 s of outage at a third of 50 per second each: updates went on.
-    assert!(during > 20, "only {during} updates during the outage");
     assert!(logs.contains("Redis is failing"), "no warning:\n{logs}");
     assert!(logs.contains("Redis is back"), "no recovery:\n{logs}");
     let token = emulator.tenant_token(APP).unwrap_or_default();
@@ -456,19 +554,29 @@ async fn a_redis_that_comes_back_empty_throttles_nothing() {
     let emulator = emulator().await;
     let prefix = prefix();
     let url = redis.url();
+    let (stop, told) = watch::channel(false);
     let mut tasks = Vec::new();
     let mut all = Vec::new();
     for _ in 0..4 {
         let client = replica(emulator.base_url(), Some((&url, &prefix)));
         let ids = messages(&emulator, 10);
         all.extend(ids.clone());
+        let told = told.clone();
         tasks.push(tokio::spawn(async move {
-            stream(&client, &ids, Duration::from_secs(4)).await
+            stream(&client, &ids, Until::Told(told)).await
         }));
     }
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Two updates per message through Redis first.
+    emulator.wait_for_counts(|c| accepted(c) >= 80).await;
     redis.kill();
     redis.spawn();
+    // A message has at most one update in flight: of 80 more accepted, at least 40 were sent
+    // after the restart.
+    let restarted = accepted(&emulator.counts());
+    emulator
+        .wait_for_counts(|c| accepted(c) >= restarted + 80)
+        .await;
+    let _ = stop.send(true);
     let mut delivered = 0;
     for task in tasks {
         delivered += task.await.unwrap_or_else(|e| panic!("{e}"));
@@ -577,7 +685,7 @@ fn replica_process() {
                     .unwrap_or_else(|e| panic!("{e}")),
             );
         }
-        stream(&client, &ids, Duration::from_secs(2)).await
+        stream(&client, &ids, Until::Delivered(3)).await
     });
     println!("replica delivered {delivered} of 10");
 }

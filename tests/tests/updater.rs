@@ -7,10 +7,10 @@
 
 use std::time::Duration;
 
-use lark_card::client::{Client, ClientError, Limits, RetryPolicy};
+use lark_card::client::{Client, ClientError, RetryPolicy};
 use lark_card::lark::LarkCode;
 use lark_card::{card, Card, MessageId, Shared};
-use lark_card_emulator::Emulator;
+use lark_card_emulator::{Emulator, Endpoint};
 
 const APP: &str = "cli_test";
 const SECRET: &str = "s3cr3t";
@@ -189,48 +189,62 @@ async fn a_terminal_error_stops_that_stream_and_is_reported() {
     assert_eq!(emulator.counts().code(LarkCode::MessageRecalled.code()), 1);
 }
 
+/// D6: the token comes before an update's turns, so no slot sits idle during the fetch and
+/// none is spent the moment the token comes. Seen from outside: a worker takes its stream's
+/// state right after its turns, and before the fix the first update took its turns and its
+/// state and then fetched the token, so its state was gone by the time the token request
+/// reached the emulator; now every state still waits while the fetch is held.
 #[tokio::test]
-async fn updates_that_waited_for_a_token_fetch_leave_at_the_app_spacing_not_at_once() {
+async fn updates_take_no_turn_while_the_token_is_fetched() {
+    // Paused: the token's answer is held until the test moves the clock.
     let emulator = Emulator::builder()
         .app(APP, SECRET)
+        .paused_clock()
         .start()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    // Four requests per second: one every 250 ms.
-    let spacing = Duration::from_millis(250);
     let client = Client::builder()
         .app(APP, SECRET)
         .base_url(emulator.base_url())
-        .limits({
-            let mut limits = Limits::default();
-            limits.per_app_per_second = 4;
-            limits
-        })
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     let ids: Vec<MessageId> = (0..3).map(|_| message(&emulator)).collect();
-    // No token yet, and a slow Lark: the first update fetches one, for a second.
-    emulator.faults().latency(Duration::from_secs(1));
+    let held = Duration::from_secs(1);
+    emulator.faults().latency(held);
     let updater = client.updater();
     for id in &ids {
         updater
             .push(id, &state(1))
             .unwrap_or_else(|e| panic!("{e}"));
     }
+    // The first update needs a token: its fetch arrives and is held.
+    let counts = emulator.wait_for_counts(|c| c.held == 1).await;
+    assert_eq!(
+        counts.endpoint(Endpoint::TenantAccessToken),
+        1,
+        "{counts:?}"
+    );
+    for id in &ids {
+        let status = updater.status(id).unwrap_or_else(|| panic!("no status"));
+        assert!(
+            status.pending && status.sent == 0,
+            "{id} took its turn during the token fetch: {status:?}"
+        );
+    }
+    assert_eq!(counts.endpoint(Endpoint::UpdateCard), 0, "{counts:?}");
+    // The updates themselves are not held: the fetch is released, and they follow.
+    emulator.faults().clear_latency();
+    emulator.clock().advance(held);
     let report = updater.finish().await;
     assert!(report.all_delivered(), "{report:?}");
-    // Turns taken while the token was fetched would all be spent the moment it came.
-    let mut applied: Vec<_> = ids
-        .iter()
-        .filter_map(|id| emulator.history(id).pop().map(|r| r.at))
-        .collect();
-    applied.sort();
-    assert_eq!(applied.len(), 3);
-    for pair in applied.windows(2) {
-        let gap = pair[1].duration_since(pair[0]).unwrap_or_default();
-        assert!(gap >= spacing / 2, "updates {gap:?} apart: {applied:?}");
-    }
-    assert_eq!(emulator.counts().throttled_total(), 0);
+    let counts = emulator.counts();
+    assert_eq!(
+        counts.endpoint(Endpoint::TenantAccessToken),
+        1,
+        "{counts:?}"
+    );
+    assert_eq!(counts.endpoint(Endpoint::UpdateCard), 3, "{counts:?}");
+    assert_eq!(counts.throttled_total(), 0);
 }
 
 #[tokio::test]
