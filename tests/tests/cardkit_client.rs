@@ -829,7 +829,7 @@ async fn a_target_of_another_card_is_refused_before_any_request() {
     let stream = ok(client.stream(&card, Recipient::chat(CHAT)).await);
     let error = stream.push(&other.ids().elsewhere, "x").err();
     assert!(
-        matches!(error, Some(ClientError::StreamTarget(_))),
+        matches!(error, Some(ClientError::NotInCard(_))),
         "{error:?}"
     );
     assert!(matches!(

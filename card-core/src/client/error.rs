@@ -149,13 +149,14 @@ pub enum ClientError {
     CardKitBody(#[from] crate::cardkit::BodyError),
     /// The card entity's `sequence` reached its largest value: no operation can follow.
     #[error(transparent)]
-    Sequence(#[from] crate::cardkit::SequenceError),
-    /// A stream target that is not in the card streamed into.
+    BadSequence(#[from] crate::cardkit::SequenceError),
+    /// A stream target that is not in the card streamed into (named `NotInCard`, not after
+    /// the type, so that the compiler's messages about `StreamTarget` stay short).
     #[error(transparent)]
-    StreamTarget(#[from] crate::cardkit::StreamTargetError),
+    NotInCard(#[from] crate::cardkit::StreamTargetError),
     /// Lark answered an id that is not one (a `card_id` too long, say).
     #[error(transparent)]
-    InvalidId(#[from] crate::cardkit::InvalidId),
+    BadId(#[from] crate::cardkit::InvalidId),
     /// The card entity cannot be operated any more: no entity has this `card_id` (200740),
     /// or it expired 14 days after it was made (200750). Terminal: make a new card entity.
     #[error("card entity {card_id} cannot be operated any more: {cause}")]
