@@ -69,6 +69,33 @@ impl MessageView {
     }
 }
 
+/// The `content` of the element whose `element_id` is `element_id`, wherever it sits in a card
+/// JSON: the text a `markdown` or `plain_text` element shows, which a CardKit stream writes.
+///
+/// ```
+/// let card = serde_json::json!({ "schema": "2.0", "body": { "elements": [
+///     { "tag": "markdown", "element_id": "answer", "content": "42" }
+/// ] } });
+/// assert_eq!(lark_card_emulator::element_text(&card, "answer").as_deref(), Some("42"));
+/// assert_eq!(lark_card_emulator::element_text(&card, "question"), None);
+/// ```
+pub fn element_text(card: &serde_json::Value, element_id: &str) -> Option<String> {
+    use serde_json::Value;
+    match card {
+        Value::Object(map) => {
+            if map.get("element_id").and_then(Value::as_str) == Some(element_id) {
+                return map
+                    .get("content")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+            }
+            map.values().find_map(|v| element_text(v, element_id))
+        }
+        Value::Array(items) => items.iter().find_map(|v| element_text(v, element_id)),
+        _ => None,
+    }
+}
+
 /// How an entry of a message's history came about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -228,8 +228,8 @@ pub use emulator::{Emulator, EmulatorBuilder, DEFAULT_APP_ID, DEFAULT_APP_SECRET
 pub use errors::EmulatorError;
 pub use faults::{Faults, PendingFaults};
 pub use inspect::{
-    ClickedEntry, Counts, Endpoint, MessageState, MessageView, RecordedRequest, Revision,
-    RevisionKind,
+    element_text, ClickedEntry, Counts, Endpoint, MessageState, MessageView, RecordedRequest,
+    Revision, RevisionKind,
 };
 pub use long_connections::{ClientConfig, LongConnectionSettings, PushedEvent};
 pub use paths::CONTROL_PREFIX;

@@ -11,6 +11,7 @@
 // Test code: a failed expectation is a panic (the workspace's lint is for the libraries).
 #![allow(clippy::panic)]
 
+use lark_card_emulator::element_text;
 use std::path::PathBuf;
 use std::process::Output;
 
@@ -89,23 +90,6 @@ fn final_length(stdout: &str) -> usize {
         .unwrap_or_else(|| panic!("no final length in:\n{stdout}"))
 }
 
-/// The text of the element `id` in a card JSON.
-fn text_in(card: &Value, id: &str) -> Option<String> {
-    match card {
-        Value::Object(map) => {
-            if map.get("element_id").and_then(Value::as_str) == Some(id) {
-                return map
-                    .get("content")
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
-            }
-            map.values().find_map(|v| text_in(v, id))
-        }
-        Value::Array(items) => items.iter().find_map(|v| text_in(v, id)),
-        _ => None,
-    }
-}
-
 async fn get_json(url: String) -> Value {
     let response = reqwest::get(&url)
         .await
@@ -164,7 +148,7 @@ async fn stream_file(text: &str) -> Vec<(String, String)> {
         );
         let card: Value = serde_json::from_str(entity["card"].as_str().unwrap_or_default())
             .unwrap_or_else(|e| panic!("card {card_id}: {e}"));
-        on_cards.push_str(&text_in(&card, "answer").unwrap_or_default());
+        on_cards.push_str(&element_text(&card, "answer").unwrap_or_default());
     }
     assert_eq!(on_cards, text, "the cards do not hold the file's text");
 
@@ -187,7 +171,7 @@ async fn stream_file(text: &str) -> Vec<(String, String)> {
         .map(|m| {
             let card: Value =
                 serde_json::from_str(m["content"].as_str().unwrap_or_default()).unwrap_or_default();
-            text_in(&card, "answer").unwrap_or_default()
+            element_text(&card, "answer").unwrap_or_default()
         })
         .collect();
     assert_eq!(shown, text);

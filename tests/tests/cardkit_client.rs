@@ -5,6 +5,7 @@
 //! (200740, 200750), its closing on every way out, and its rollover at 30 KB and at 200
 //! elements with the text intact; two replicas streaming into one card through Redis.
 
+use lark_card_emulator::element_text;
 use std::time::Duration;
 
 use card_test_support::{on_path, REDIS_SERVER};
@@ -54,23 +55,6 @@ fn ok<T, E: std::error::Error>(result: Result<T, E>) -> T {
         }
         panic!("{message}")
     })
-}
-
-/// The text of the element `id` in a card JSON.
-fn text_in(card: &Value, id: &str) -> Option<String> {
-    match card {
-        Value::Object(map) => {
-            if map.get("element_id").and_then(Value::as_str) == Some(id) {
-                return map
-                    .get("content")
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
-            }
-            map.values().find_map(|v| text_in(v, id))
-        }
-        Value::Array(items) => items.iter().find_map(|v| text_in(v, id)),
-        _ => None,
-    }
 }
 
 fn entity_card(emulator: &Emulator, card_id: &CardId) -> Value {
@@ -282,7 +266,7 @@ async fn a_stream_coalesces_to_the_newest_text_within_10_a_second_and_closes_wit
         .card_entity(id)
         .unwrap_or_else(|| panic!("no entity"));
     assert_eq!(
-        text_in(&entity_card(&emulator, id), "answer").as_deref(),
+        element_text(&entity_card(&emulator, id), "answer").as_deref(),
         Some(text.as_str())
     );
     assert!(!view.streaming_mode, "streaming mode still on");
@@ -324,7 +308,7 @@ async fn a_text_that_does_not_extend_the_last_is_sent_as_it_is() {
         ]
     );
     assert_eq!(
-        text_in(&entity_card(&emulator, &report.cards[0].card_id), "answer").as_deref(),
+        element_text(&entity_card(&emulator, &report.cards[0].card_id), "answer").as_deref(),
         Some("Found 3 results: a, b, c")
     );
 }
@@ -355,7 +339,7 @@ async fn streaming_mode_closed_by_lark_after_10_minutes_is_reopened_and_the_text
     assert_eq!(counts.code(LarkCode::StreamingClosed.code()), 1);
     let id = &report.cards[0].card_id;
     assert_eq!(
-        text_in(&entity_card(&emulator, id), "answer").as_deref(),
+        element_text(&entity_card(&emulator, id), "answer").as_deref(),
         Some("part one, part two, part three")
     );
     // Each refused text was followed by the settings that reopen streaming mode, then the
@@ -403,7 +387,7 @@ async fn when_streaming_mode_cannot_be_reopened_the_text_goes_as_full_updates() 
     let last: Value =
         serde_json::from_str(full[1]["card"]["data"].as_str().unwrap_or("")).unwrap_or(Value::Null);
     assert_eq!(
-        text_in(&last, "answer").as_deref(),
+        element_text(&last, "answer").as_deref(),
         Some("first, second, third")
     );
     // The refused text was not sent again as it was: one content request per text before.
@@ -414,7 +398,7 @@ async fn when_streaming_mode_cannot_be_reopened_the_text_goes_as_full_updates() 
     assert!(!view.streaming_mode);
     assert_eq!(view.summary.as_deref(), Some("three"));
     assert_eq!(
-        text_in(&entity_card(&emulator, id), "answer").as_deref(),
+        element_text(&entity_card(&emulator, id), "answer").as_deref(),
         Some("first, second, third")
     );
 }
@@ -507,7 +491,7 @@ async fn a_counter_behind_the_card_catches_up_after_300317() {
             > refused
     );
     assert_eq!(
-        text_in(&entity_card(&emulator, entity.card_id()), "answer").as_deref(),
+        element_text(&entity_card(&emulator, entity.card_id()), "answer").as_deref(),
         Some("from the first")
     );
 }
@@ -552,7 +536,10 @@ async fn a_retry_after_a_5xx_that_came_after_the_operation_was_applied_is_applie
         .cloned()
         .unwrap_or_default();
     assert_eq!(elements.len(), 2, "{shown}");
-    assert_eq!(text_in(&shown, "answer").as_deref(), Some("applied once"));
+    assert_eq!(
+        element_text(&shown, "answer").as_deref(),
+        Some("applied once")
+    );
     // The counter goes on from there.
     assert_eq!(
         ok(entity.settings(&Settings::streaming(false)).await).get(),
@@ -656,7 +643,7 @@ async fn a_dropped_stream_sends_what_waits_and_closes_in_the_background() {
     assert!(!view.streaming_mode);
     assert_eq!(view.summary.as_deref(), Some("An answer cut short"));
     assert_eq!(
-        text_in(&entity_card(&emulator, &cards[0].card_id), "answer").as_deref(),
+        element_text(&entity_card(&emulator, &cards[0].card_id), "answer").as_deref(),
         Some("An answer cut short\nby a cancelled task")
     );
 }
@@ -686,7 +673,7 @@ async fn a_cancelled_stream_drops_what_waits_and_closes() {
 fn texts(emulator: &Emulator, cards: &[lark_card::client::StreamedCard], id: &str) -> Vec<String> {
     cards
         .iter()
-        .map(|c| text_in(&entity_card(emulator, &c.card_id), id).unwrap_or_default())
+        .map(|c| element_text(&entity_card(emulator, &c.card_id), id).unwrap_or_default())
         .collect()
 }
 
@@ -931,11 +918,11 @@ async fn two_replicas_streaming_into_one_card_share_its_sequence_and_its_10_a_se
     assert_eq!(view.operations, u64::try_from(2 * per_replica).unwrap_or(0));
     let shown = entity_card(&emulator, &id);
     assert_eq!(
-        text_in(&shown, "answer"),
+        element_text(&shown, "answer"),
         Some(format!("answer {per_replica}"))
     );
     assert_eq!(
-        text_in(&shown, "status"),
+        element_text(&shown, "status"),
         Some(format!("status {per_replica}"))
     );
     if let Some(child) = server.as_mut() {

@@ -26,6 +26,7 @@
 //! Runs longer than a minute at 50 operations a second meet Lark's 1000 a minute per endpoint,
 //! which this table does not measure.
 
+use lark_card_emulator::element_text;
 use std::collections::HashMap;
 use std::error::Error;
 use std::process::ExitCode;
@@ -40,7 +41,6 @@ use lark_card::lark::limits::{
 };
 use lark_card::{card, trusted_markdown, Card, MessageId};
 use lark_card_emulator::{Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
-use serde_json::Value;
 
 type BoxError = Box<dyn Error + Send + Sync>;
 
@@ -140,23 +140,6 @@ fn patch_card(n: usize, text: &str) -> Card {
             { "tag": "markdown", "element_id": "answer", "content": (trusted_markdown(text)) }
         ] }
     })
-}
-
-/// The text of the element `id` in a card JSON.
-fn text_in(card: &Value, id: &str) -> Option<String> {
-    match card {
-        Value::Object(map) => {
-            if map.get("element_id").and_then(Value::as_str) == Some(id) {
-                return map
-                    .get("content")
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
-            }
-            map.values().find_map(|v| text_in(v, id))
-        }
-        Value::Array(items) => items.iter().find_map(|v| text_in(v, id)),
-        _ => None,
-    }
 }
 
 /// One way's figures for one row.
@@ -278,7 +261,11 @@ async fn cardkit(cards: usize, seconds: f64) -> Result<Measured, BoxError> {
             let entity = emulator.card_entity(&streamed.card_id);
             closed &= entity.as_ref().is_some_and(|e| !e.streaming_mode);
             let card = entity.and_then(|e| e.card_json());
-            on_cards.push_str(&card.and_then(|c| text_in(&c, "answer")).unwrap_or_default());
+            on_cards.push_str(
+                &card
+                    .and_then(|c| element_text(&c, "answer"))
+                    .unwrap_or_default(),
+            );
         }
         if closed && on_cards == *text {
             whole += 1;
@@ -359,7 +346,7 @@ async fn patch(cards: usize, seconds: f64) -> Result<Measured, BoxError> {
         let on_card = emulator
             .message(id)
             .and_then(|m| m.content_json())
-            .and_then(|card| text_in(&card, "answer"));
+            .and_then(|card| element_text(&card, "answer"));
         if on_card.as_ref() == Some(&texts[n]) {
             whole += 1;
         }

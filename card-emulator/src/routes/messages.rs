@@ -117,12 +117,7 @@ fn reply_message(
     id: &str,
     body: &ReadBody,
 ) -> Result<Value, ApiError> {
-    let now = shared.clock.now_ms();
-    let app_id = authenticate(shared, headers, now)?;
-    shared
-        .lock()
-        .gate(&app_id, Endpoint::ReplyMessage, now, &shared.faults)?;
-    let id = check_message_id(id)?;
+    let (app_id, id, now) = gate_message(shared, headers, Endpoint::ReplyMessage, id)?;
     if body.len > MAX_TEXT_BODY {
         return Err(ApiError::new(LarkCode::ContentTooLong));
     }
@@ -184,12 +179,7 @@ fn patch_message(
     id: &str,
     body: &ReadBody,
 ) -> Result<(), ApiError> {
-    let now = shared.clock.now_ms();
-    let app_id = authenticate(shared, headers, now)?;
-    shared
-        .lock()
-        .gate(&app_id, Endpoint::UpdateCard, now, &shared.faults)?;
-    let id = check_message_id(id)?;
+    let (app_id, id, now) = gate_message(shared, headers, Endpoint::UpdateCard, id)?;
     // Lark measures the request body, not the card: `{"content":"…"}` with its escapes.
     if body.len > MAX_CARD_BODY {
         return Err(ApiError::new(LarkCode::ContentTooLong));
@@ -220,12 +210,7 @@ fn edit_message(
     id: &str,
     body: &ReadBody,
 ) -> Result<Value, ApiError> {
-    let now = shared.clock.now_ms();
-    let app_id = authenticate(shared, headers, now)?;
-    shared
-        .lock()
-        .gate(&app_id, Endpoint::EditMessage, now, &shared.faults)?;
-    let id = check_message_id(id)?;
+    let (app_id, id, now) = gate_message(shared, headers, Endpoint::EditMessage, id)?;
     if body.len > MAX_TEXT_BODY {
         return Err(ApiError::new(LarkCode::ContentTooLong));
     }
@@ -233,6 +218,20 @@ fn edit_message(
     let msg_type = string_field(&fields, "msg_type")?;
     let content = string_field(&fields, "content")?;
     shared.lock().edit(&app_id, &id, &msg_type, content, now)
+}
+
+/// The checks before a request on a message is read: the token, the app's limits on the
+/// endpoint (and forced faults), then the path's message id; answers the app, the id and now.
+fn gate_message(
+    shared: &Shared,
+    headers: &HeaderMap,
+    endpoint: Endpoint,
+    id: &str,
+) -> Result<(String, MessageId, u64), ApiError> {
+    let now = shared.clock.now_ms();
+    let app_id = authenticate(shared, headers, now)?;
+    shared.lock().gate(&app_id, endpoint, now, &shared.faults)?;
+    Ok((app_id, check_message_id(id)?, now))
 }
 
 /// 99992354 for a path id that is no message id at all (a callback token `c-…`, say): Lark's
