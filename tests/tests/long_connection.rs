@@ -590,8 +590,16 @@ async fn client_errors_stop_at_once_naming_lark_code() {
             .run_until(std::future::pending())
     };
 
-    // Wrong credentials: the endpoint's code, not retried, no secret in the error.
-    let error = run("not-the-secret").await.unwrap_err();
+    // Wrong credentials: the endpoint's code, not retried, no secret in the error; a bot
+    // waiting for its connection learns it there.
+    let mut running = LongConnection::builder(&client(&emulator, "not-the-secret"))
+        .client_config(fast())
+        .build()
+        .unwrap()
+        .spawn();
+    let error = running.connected().await.unwrap_err();
+    assert!(running.is_finished());
+    assert!(running.stopped().await.is_ok());
     assert!(
         matches!(
             error,
