@@ -4,6 +4,7 @@
 //! connection, sends its approval card and serves the Approve and Reject clicks; with wrong
 //! credentials it exits non-zero naming Lark's code.
 
+use std::error::Error;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
@@ -13,12 +14,17 @@ use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
+type TestResult = Result<(), Box<dyn Error>>;
+
 /// The example's binary: `target/<profile>/examples/callback_bot`, next to this test's
 /// `deps/` folder; refused when older than its source (run alone, this test does not build
 /// it: `cargo build --example callback_bot`).
-fn example() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile = exe.parent().and_then(Path::parent).unwrap();
+fn example() -> Result<PathBuf, Box<dyn Error>> {
+    let exe = std::env::current_exe()?;
+    let profile = exe
+        .parent()
+        .and_then(Path::parent)
+        .ok_or("the test binary is not in target/<profile>/deps")?;
     let binary = profile
         .join("examples")
         .join(format!("callback_bot{}", std::env::consts::EXE_SUFFIX));
@@ -30,12 +36,12 @@ fn example() -> PathBuf {
          `cargo build -p card-examples --example callback_bot`",
         binary.display()
     );
-    binary
+    Ok(binary)
 }
 
 /// The example with none of the environment it reads, but `vars`.
-fn bot(vars: &[(&str, &str)]) -> Command {
-    let mut command = Command::new(example());
+fn bot(vars: &[(&str, &str)]) -> Result<Command, Box<dyn Error>> {
+    let mut command = Command::new(example()?);
     for (name, _) in std::env::vars() {
         if name.starts_with("LARK_") {
             command.env_remove(name);
@@ -45,12 +51,12 @@ fn bot(vars: &[(&str, &str)]) -> Command {
         .envs(vars.iter().copied())
         .stdin(Stdio::null())
         .kill_on_drop(true);
-    command
+    Ok(command)
 }
 
 #[tokio::test]
-async fn offline_it_answers_its_own_clicks_on_the_in_process_emulator() {
-    let output = bot(&[]).output().await.unwrap();
+async fn offline_it_answers_its_own_clicks_on_the_in_process_emulator() -> TestResult {
+    let output = bot(&[])?.output().await?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -60,98 +66,89 @@ async fn offline_it_answers_its_own_clicks_on_the_in_process_emulator() {
     assert!(stdout.contains("approve: Lark code 0"), "{stdout}");
     let last = stdout.lines().last().unwrap_or_default();
     assert!(last.contains("Approved by <at id=ou_"), "{stdout}");
+    Ok(())
 }
 
 #[tokio::test]
-async fn over_the_long_connection_it_sends_its_card_and_serves_approve_and_reject() {
+async fn over_the_long_connection_it_sends_its_card_and_serves_approve_and_reject() -> TestResult {
     let emulator = Emulator::builder()
         .app(DEFAULT_APP_ID, DEFAULT_APP_SECRET)
         .start()
-        .await
-        .unwrap();
+        .await?;
     let mut child = bot(&[
         ("LARK_LONG_CONNECTION", "1"),
         ("LARK_APP_ID", DEFAULT_APP_ID),
         ("LARK_APP_SECRET", DEFAULT_APP_SECRET),
         ("LARK_BASE_URL", emulator.base_url()),
         ("LARK_CHAT_ID", "oc_approvals"),
-    ])
+    ])?
     .stdout(Stdio::piped())
-    .spawn()
-    .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    .spawn()?;
+    let mut lines = BufReader::new(child.stdout.take().ok_or("no stdout")?).lines();
     let id = loop {
         let line = lines
             .next_line()
-            .await
-            .unwrap()
-            .expect("the bot ended before sending its card");
+            .await?
+            .ok_or("the bot ended before sending its card")?;
         if let Some(id) = line.strip_prefix("sent the approval card: ") {
             break id.to_owned();
         }
     };
     assert_eq!(emulator.long_connections(DEFAULT_APP_ID), 1);
-    let card = emulator.message(&id).unwrap();
+    let card = emulator.message(&id).ok_or("the card was not sent")?;
     assert_eq!(card.chat_id, "oc_approvals");
     // A second copy of the card, for Reject (Approve replaces the first's buttons).
-    let copy = emulator
-        .send_card_as(DEFAULT_APP_ID, "oc_approvals", &card.content)
-        .unwrap();
+    let copy = emulator.send_card_as(DEFAULT_APP_ID, "oc_approvals", &card.content)?;
 
     let approved = emulator
         .click(
             &id,
             Click::element("approve").by(Operator::new("ou_7d8a6e6df7621556ce0d21922b676706")),
         )
-        .await
-        .unwrap();
+        .await?;
     assert_eq!(approved.via, Some(Via::LongConnection));
     assert_eq!(approved.code, 0, "{:?}", approved.error);
     assert_eq!(
         approved.toast,
         Some(json!({"type": "success", "content": "Approved"}))
     );
-    let content = emulator.message(&id).unwrap().content;
+    let content = emulator.message(&id).map(|m| m.content).unwrap_or_default();
     assert!(
         content.contains("Approved by <at id=ou_7d8a6e6df7621556ce0d21922b676706></at>"),
         "{content}"
     );
 
-    let rejected = emulator
-        .click(&copy, Click::element("reject"))
-        .await
-        .unwrap();
+    let rejected = emulator.click(&copy, Click::element("reject")).await?;
     assert_eq!(
         (rejected.via, rejected.code),
         (Some(Via::LongConnection), 0),
         "{:?}",
         rejected.error
     );
-    assert!(emulator
+    let rejected_card = emulator
         .message(&copy)
-        .unwrap()
-        .content
-        .contains("Rejected"));
-    child.kill().await.unwrap();
+        .map(|m| m.content)
+        .unwrap_or_default();
+    assert!(rejected_card.contains("Rejected"), "{rejected_card}");
+    child.kill().await?;
+    Ok(())
 }
 
 #[tokio::test]
-async fn over_the_long_connection_wrong_credentials_exit_non_zero_naming_lark_code() {
+async fn over_the_long_connection_wrong_credentials_exit_non_zero_naming_lark_code() -> TestResult {
     let emulator = Emulator::builder()
         .app(DEFAULT_APP_ID, DEFAULT_APP_SECRET)
         .start()
-        .await
-        .unwrap();
+        .await?;
     let output = bot(&[
         ("LARK_LONG_CONNECTION", "1"),
         ("LARK_APP_ID", DEFAULT_APP_ID),
         ("LARK_APP_SECRET", "not-the-secret"),
         ("LARK_BASE_URL", emulator.base_url()),
         ("LARK_CHAT_ID", "oc_approvals"),
-    ])
+    ])?
     .output()
-    .await
-    .unwrap();
+    .await?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success(), "{stderr}");
     let code = LarkCode::LongConnectionAuthFailed.code().to_string();
@@ -160,4 +157,5 @@ async fn over_the_long_connection_wrong_credentials_exit_non_zero_naming_lark_co
     // Nothing was sent: it stopped before the card.
     assert!(emulator.messages().is_empty());
     assert_eq!(emulator.long_connections(DEFAULT_APP_ID), 0);
+    Ok(())
 }
