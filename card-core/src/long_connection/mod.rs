@@ -433,7 +433,8 @@ impl LongConnection {
         run.await
     }
 
-    /// Serves on a task of its own (inside a Tokio runtime).
+    /// Serves on a task of its own (inside a Tokio runtime);
+    /// [`Running::connected`] waits until the connection is open, or says why it stopped.
     #[must_use = "dropping `Running` leaves the connection running: keep it to shut it down"]
     pub fn spawn(self) -> Running {
         let (stop, stopped) = watch::channel(false);
