@@ -17,7 +17,8 @@ use std::time::Instant;
 use base64::Engine as _;
 use lark_card::callback::crypto;
 use lark_card::lark::long_connection::{
-    EVENT_RETRIES_AFTER, HEADER_MESSAGE_ID, HEADER_TRACE_ID, HEADER_TYPE, TYPE_EVENT,
+    EVENT_RETRIES_AFTER, HEADER_MESSAGE_ID, HEADER_SEQ, HEADER_SUM, HEADER_TRACE_ID, HEADER_TYPE,
+    TYPE_CARD, TYPE_EVENT,
 };
 use lark_card::lark::{self, LarkCode};
 use lark_card::long_connection::{Frame, METHOD_DATA};
@@ -31,7 +32,7 @@ use crate::callbacks::{
 use crate::card_action;
 use crate::clock::{millis, to_system_time};
 use crate::errors::EmulatorError;
-use crate::hub::{Chosen, Hub};
+use crate::hub::{Chosen, Hub, Outgoing};
 use crate::ids::{self, Rng};
 use crate::inspect::{ClickedEntry, MessageState, RevisionKind};
 use crate::long_connections::PushedEvent;
@@ -251,6 +252,10 @@ impl Delivery {
             event_frames(&mut state.rng, connection.service, body, size, now_ms)
         };
         let answer = self.hub.expect_answer(&message_id);
+        if shared.faults.take_long_connection_noise() {
+            let _sent =
+                connection.send_all(noise(&mut shared.lock().rng, connection.service, body));
+        }
         // A connection gone meanwhile answers nothing: the deadline passes as for silence.
         let _sent = connection.send(frames);
         // An answer that came before the deadline wins even when the clock has passed it by
@@ -397,6 +402,31 @@ fn event_frames(
         .map(Frame::encode)
         .collect();
     (message_id, frames)
+}
+
+/// What fault injection sends before a push ([`Faults::long_connection_noise_next`]): a text
+/// message, bytes that are no frame (a varint cut short), and the
+/// push's body as a `card` frame.
+///
+/// [`Faults::long_connection_noise_next`]: crate::Faults::long_connection_noise_next
+fn noise(rng: &mut Rng, service: i32, body: &[u8]) -> Vec<Outgoing> {
+    let mut card = Frame {
+        seq_id: rng.next_u64(),
+        log_id: rng.next_u64(),
+        service,
+        method: METHOD_DATA,
+        payload: Some(body.to_vec()),
+        ..Frame::default()
+    };
+    card.push_header(HEADER_TYPE, TYPE_CARD);
+    card.push_header(HEADER_MESSAGE_ID, format!("msg_{}", rng.hex(24)));
+    card.push_header(HEADER_SUM, "1");
+    card.push_header(HEADER_SEQ, "0");
+    vec![
+        Outgoing::Text("not a frame".to_owned()),
+        Outgoing::Frame(vec![0xff, 0xff, 0xff]),
+        Outgoing::Frame(card.encode()),
+    ]
 }
 
 /// The `code` of an answer frame's payload (`{"code":200,…}`), 0 if it has none.

@@ -14,7 +14,11 @@
 //!   and refuses the app until the reset it names;
 //! - a forced per-message throttle answers 230020 where the message's own limit is counted;
 //! - a forced error answers any business code (230028 DLP, 230013 availability…) after
-//!   authentication.
+//!   authentication;
+//! - on the long connection, noise before a push (a text message, bytes that are no frame, a
+//!   `card` frame), which a client must survive, and a ping left without its pong, which a
+//!   client watching for pongs must notice. A real service seldom does either; a test of a
+//!   client needs both, and only the service's side of the socket can send them.
 //!
 //! "Next N" faults count down with each request they hit; several calls queue up in order.
 //! The control endpoints under `/__emulator` are never faulted.
@@ -65,6 +69,8 @@ struct FaultState {
     throttle_message: u64,
     /// `(requests left, Lark code)`.
     errors: VecDeque<(u64, i64)>,
+    long_connection_noise: u64,
+    withhold_pong: u64,
 }
 
 /// What is still queued, as [`Faults::pending`] reports it.
@@ -89,6 +95,10 @@ pub struct PendingFaults {
     pub message_throttles: u64,
     /// Requests still to answer a forced business error.
     pub errors: u64,
+    /// Pushes over the long connection still to precede with noise.
+    pub long_connection_noise: u64,
+    /// Pings over the long connection still to leave without a pong.
+    pub withheld_pongs: u64,
 }
 
 /// What happens to a request before it reaches the API.
@@ -225,6 +235,24 @@ impl Faults {
         self
     }
 
+    /// Precedes the next `n` pushes over a long connection (a click, an event) with what is
+    /// not the protocol's, on the same connection: a text message, a binary message that is
+    /// no `pbbp2.Frame`, and a `card` frame (the old card callback, which the official SDKs
+    /// drop). None of them is answered; a client must go on and answer the push.
+    pub fn long_connection_noise_next(&self, n: u64) -> &Self {
+        let mut state = self.lock();
+        state.long_connection_noise = state.long_connection_noise.saturating_add(n);
+        self
+    }
+
+    /// Leaves the next `n` pings over the long connection without their pong, as a
+    /// connection that died half-open would.
+    pub fn withhold_pong_next(&self, n: u64) -> &Self {
+        let mut state = self.lock();
+        state.withhold_pong = state.withhold_pong.saturating_add(n);
+        self
+    }
+
     /// Removes the added latency.
     pub fn clear_latency(&self) -> &Self {
         self.lock().latency = None;
@@ -250,6 +278,8 @@ impl Faults {
             app_rate_limits: state.rate_limit_app,
             message_throttles: state.throttle_message,
             errors: state.errors.iter().map(|(n, _)| n).sum(),
+            long_connection_noise: state.long_connection_noise,
+            withheld_pongs: state.withhold_pong,
         }
     }
 
@@ -292,6 +322,14 @@ impl Faults {
 
     pub(crate) fn take_error(&self) -> Option<i64> {
         take(&mut self.lock().errors)
+    }
+
+    pub(crate) fn take_long_connection_noise(&self) -> bool {
+        take_count(&mut self.lock().long_connection_noise)
+    }
+
+    pub(crate) fn take_withheld_pong(&self) -> bool {
+        take_count(&mut self.lock().withhold_pong)
     }
 }
 

@@ -23,6 +23,8 @@ use lark_card::long_connection::Frame;
 pub(crate) enum Outgoing {
     /// Send this encoded frame.
     Frame(Vec<u8>),
+    /// Send this text message (not the protocol's: fault injection's noise).
+    Text(String),
     /// Close the connection.
     Close,
 }
@@ -80,9 +82,14 @@ pub(crate) struct Chosen {
 impl Chosen {
     /// Sends encoded frames, in order; false if the connection is gone.
     pub(crate) fn send(&self, frames: Vec<Vec<u8>>) -> bool {
-        frames
+        self.send_all(frames.into_iter().map(Outgoing::Frame))
+    }
+
+    /// Sends messages, in order; false if the connection is gone.
+    pub(crate) fn send_all(&self, messages: impl IntoIterator<Item = Outgoing>) -> bool {
+        messages
             .into_iter()
-            .all(|frame| self.tx.send(Outgoing::Frame(frame)).is_ok())
+            .all(|message| self.tx.send(message).is_ok())
     }
 }
 

@@ -144,7 +144,8 @@
 //!  "fail_after_next": {"count": 1, "status": 502},
 //!  "fail_fraction": {"p": 0.1, "seed": 7, "status": 500}, "drop_next": 1,
 //!  "invalidate_token_next": 1, "rate_limit_app_next": 2, "throttle_message_next": 3,
-//!  "error_next": {"count": 1, "code": 230028}}
+//!  "error_next": {"count": 1, "code": 230028},
+//!  "long_connection_noise_next": 1, "withhold_pong_next": 1}
 //! ```
 //!
 //! # Example

@@ -256,12 +256,15 @@ async fn faults_can_be_set_and_cleared_over_http() -> TestResult {
     let pending = call(
         lark.http
             .post(lark.url("/__emulator/faults"))
-            .json(&json!({ "fail_next": { "count": 2, "status": 503 }, "drop_next": 1, "error_next": { "count": 1, "code": 230028 } })),
+            .json(&json!({ "fail_next": { "count": 2, "status": 503 }, "drop_next": 1, "error_next": { "count": 1, "code": 230028 },
+                "long_connection_noise_next": 3, "withhold_pong_next": 1 })),
     )
     .await?;
     assert_eq!(pending.status, 200);
     assert_eq!(pending.body["failures"], 2);
     assert_eq!(pending.body["drops"], 1);
+    assert_eq!(pending.body["long_connection_noise"], 3);
+    assert_eq!(pending.body["withheld_pongs"], 1);
     assert_eq!(lark.emulator.faults().pending().errors, 1);
     let bad = call(
         lark.http

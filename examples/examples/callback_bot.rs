@@ -1,25 +1,35 @@
-//! An approval bot: a card JSON 2.0 card with Approve and Reject buttons, and the callback
-//! receiver that answers their clicks. Approve answers a `success` toast and a card saying
-//! who approved; Reject answers a card saying `Rejected`.
+//! An approval bot: a card JSON 2.0 card with Approve and Reject buttons, and the handler
+//! that answers their clicks. Approve answers a `success` toast and a card saying who
+//! approved; Reject answers a card saying `Rejected`. The one handler serves both ways Lark
+//! delivers clicks: HTTP callbacks (the `Receiver`) and the long connection.
 //!
 //! Without environment it runs against the local Lark emulator in-process: it sends two
 //! approval cards, simulates a click on Approve on the first and on Reject on the second, and
 //! prints the final cards. Its last line on stdout is the final content of the approved card.
 //!
+//! With `LARK_LONG_CONNECTION=1`, `LARK_APP_ID` and `LARK_APP_SECRET` it is a real bot on
+//! Lark's long connection (no public address needed): it connects to Lark (or to
+//! `LARK_BASE_URL`), sends an approval card to `LARK_CHAT_ID` if set, and serves the clicks
+//! until Ctrl-C. Wrong credentials end it at once, non-zero, with Lark's code.
+//!
 //! With `LARK_CALLBACK_ADDR` (`host:port`), `LARK_VERIFICATION_TOKEN` and `LARK_ENCRYPT_KEY`
-//! it is a real bot: it serves `POST /lark/callback` on that address until Ctrl-C (point the
-//! app's callback URL there). With `LARK_APP_ID`, `LARK_APP_SECRET` and `LARK_CHAT_ID` too, it
-//! first sends an approval card to that chat (to Lark, or to `LARK_BASE_URL`).
+//! it is a real bot on HTTP callbacks: it serves `POST /lark/callback` on that address until
+//! Ctrl-C (point the app's callback URL there). With `LARK_APP_ID`, `LARK_APP_SECRET` and
+//! `LARK_CHAT_ID` too, it first sends an approval card to that chat (to Lark, or to
+//! `LARK_BASE_URL`).
 //!
 //! ```sh
 //! cargo run --example callback_bot
 //! ```
 
 use std::error::Error;
+use std::future::Future;
+use std::process::ExitCode;
 use std::time::Duration;
 
 use lark_card::callback::{Answer, CardAction, Receiver, Toast, V2Card};
 use lark_card::client::{Client, Domain, Recipient};
+use lark_card::long_connection::LongConnection;
 use lark_card::{card, escape_markdown, markdown, trusted_markdown, Card, Shared, TrustedMarkdown};
 use lark_card_emulator::{
     CallbackApp, Click, Emulator, Operator, DEFAULT_APP_ID, DEFAULT_APP_SECRET,
@@ -100,33 +110,95 @@ fn env(name: &str) -> Option<String> {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn Error>> {
-    match (
-        env("LARK_CALLBACK_ADDR"),
-        env("LARK_VERIFICATION_TOKEN"),
-        env("LARK_ENCRYPT_KEY"),
-    ) {
-        (Some(addr), Some(token), Some(key)) => serve(&addr, token, key).await,
-        _ => offline().await,
+async fn main() -> ExitCode {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let run = if env("LARK_LONG_CONNECTION").as_deref() == Some("1") {
+        long_connection(ctrl_c).await
+    } else {
+        match (
+            env("LARK_CALLBACK_ADDR"),
+            env("LARK_VERIFICATION_TOKEN"),
+            env("LARK_ENCRYPT_KEY"),
+        ) {
+            (Some(addr), Some(token), Some(key)) => serve(&addr, token, key, ctrl_c).await,
+            _ => offline().await,
+        }
+    };
+    match run {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // The error and its causes, each of them readable (Lark's code is in them).
+            let mut message = format!("error: {error}");
+            let mut cause = error.source();
+            while let Some(error) = cause {
+                message.push_str(&format!(": {error}"));
+                cause = error.source();
+            }
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
     }
 }
 
-/// A real bot on `addr`.
-async fn serve(addr: &str, token: String, key: String) -> Result<(), Box<dyn Error>> {
+/// The app's client, to Lark or to `LARK_BASE_URL`; `None` without an app id and secret.
+fn app_client() -> Result<Option<Client>, Box<dyn Error>> {
+    let (Some(app_id), Some(secret)) = (env("LARK_APP_ID"), env("LARK_APP_SECRET")) else {
+        return Ok(None);
+    };
+    let domain = env("LARK_BASE_URL").map_or(Domain::Lark, Domain::Custom);
+    Ok(Some(
+        Client::builder()
+            .app(app_id, secret)
+            .domain(domain)
+            .build()?,
+    ))
+}
+
+/// Sends an approval card to `LARK_CHAT_ID`, if set.
+async fn send_approval(client: &Client) -> Result<(), Box<dyn Error>> {
+    if let Some(chat) = env("LARK_CHAT_ID") {
+        let card = approval_card(markdown!("Deploy **{}** to production?", "v1.4.2"));
+        let id = client.send_card(&Recipient::chat(chat), &card).await?;
+        println!("sent the approval card: {id}");
+    }
+    Ok(())
+}
+
+/// A real bot on the long connection, until `stop`.
+async fn long_connection(stop: impl Future<Output = ()>) -> Result<(), Box<dyn Error>> {
+    let client =
+        app_client()?.ok_or("LARK_LONG_CONNECTION=1 needs LARK_APP_ID and LARK_APP_SECRET")?;
+    let mut running = LongConnection::builder(&client)
+        .on_card_action(on_click)
+        .build()?
+        .spawn();
+    // Wrong credentials (or the 50-connection limit) end it here, with Lark's code; once
+    // connected, the card's clicks can be served.
+    running.connected().await?;
+    println!("connected: serving clicks over the long connection until Ctrl-C");
+    send_approval(&client).await?;
+    tokio::select! {
+        stopped = running.stopped() => return Ok(stopped?),
+        () = stop => {}
+    }
+    running.shutdown().await?;
+    Ok(())
+}
+
+/// A real bot on `addr`, until `stop`.
+async fn serve(
+    addr: &str,
+    token: String,
+    key: String,
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), Box<dyn Error>> {
     let mut builder = Receiver::builder()
         .verification_token(token)
         .encrypt_key(key);
-    if let (Some(app_id), Some(secret)) = (env("LARK_APP_ID"), env("LARK_APP_SECRET")) {
-        let domain = env("LARK_BASE_URL").map_or(Domain::Lark, Domain::Custom);
-        let client = Client::builder()
-            .app(app_id, secret)
-            .domain(domain)
-            .build()?;
-        if let Some(chat) = env("LARK_CHAT_ID") {
-            let card = approval_card(markdown!("Deploy **{}** to production?", "v1.4.2"));
-            let id = client.send_card(&Recipient::chat(chat), &card).await?;
-            println!("sent the approval card: {id}");
-        }
+    if let Some(client) = app_client()? {
+        send_approval(&client).await?;
         builder = builder.late_updates(client);
     }
     let receiver = builder.build(on_click)?;
@@ -137,9 +209,7 @@ async fn serve(addr: &str, token: String, key: String) -> Result<(), Box<dyn Err
         listener.local_addr()?
     );
     axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(stop)
         .await?;
     Ok(())
 }

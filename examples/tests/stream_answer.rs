@@ -11,12 +11,11 @@
 // Test code: a failed expectation is a panic (the workspace's lint is for the libraries).
 #![allow(clippy::panic)]
 
-use lark_card_emulator::element_text;
 use std::path::PathBuf;
 use std::process::Output;
 
 use lark_card::lark::limits::MAX_CARD_BODY;
-use lark_card_emulator::{Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
+use lark_card_emulator::{element_text, Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
 use serde_json::Value;
 
 const CHAT: &str = "oc_stream_answer";

@@ -17,6 +17,10 @@
 //! }
 //! ```
 
+mod redis;
+
+pub use redis::{shared_redis, RedisServer};
+
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::Write;
 use std::path::PathBuf;

@@ -4,6 +4,8 @@
 //! Lark's 3 seconds with its card sent later by the delayed update; the delayed update's
 //! token rules on the emulator's clock.
 
+mod log_capture;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,6 +19,8 @@ use lark_card::{card, trusted_markdown, Card, MessageId, Shared};
 use lark_card_emulator::{CallbackApp, Click, Emulator, Operator, RevisionKind};
 use serde::Deserialize;
 use serde_json::{json, Value};
+
+use log_capture::LogLines;
 
 const APP: &str = "cli_callbacks";
 const SECRET: &str = "app-secret";
@@ -516,55 +520,6 @@ fn client(emulator: &Emulator) -> Client {
         .base_url(emulator.base_url())
         .build()
         .unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// Logs written to memory, with an event on each line, so that a test can wait for a line.
-#[derive(Clone, Default)]
-struct LogLines {
-    text: Arc<Mutex<String>>,
-    written: Arc<tokio::sync::Notify>,
-}
-
-impl std::io::Write for LogLines {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut text) = self.text.lock() {
-            text.push_str(&String::from_utf8_lossy(buf));
-        }
-        self.written.notify_waiters();
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl LogLines {
-    /// Everything at debug level and above, on this thread, goes here while the guard lives.
-    fn capture(&self) -> tracing::subscriber::DefaultGuard {
-        let writer = self.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::DEBUG)
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        tracing::subscriber::set_default(subscriber)
-    }
-
-    /// Waits until a line contains one of `needles`; which one.
-    async fn until_one_of<'n>(&self, needles: &[&'n str]) -> &'n str {
-        loop {
-            let written = self.written.notified();
-            tokio::pin!(written);
-            // Registered before reading, so that a line written in between still wakes us.
-            written.as_mut().enable();
-            let text = self.text.lock().map(|t| t.clone()).unwrap_or_default();
-            if let Some(found) = needles.iter().find(|needle| text.contains(**needle)) {
-                return found;
-            }
-            written.await;
-        }
-    }
 }
 
 /// What the emulator logs when it has answered a delayed update.

@@ -5,10 +5,9 @@
 //! (200740, 200750), its closing on every way out, and its rollover at 30 KB and at 200
 //! elements with the text intact; two replicas streaming into one card through Redis.
 
-use lark_card_emulator::element_text;
 use std::time::Duration;
 
-use card_test_support::{on_path, REDIS_SERVER};
+use card_test_support::shared_redis;
 use lark_card::cardkit::{
     BatchAction, CardId, ElementId, PartialElement, Placement, Sequence, Settings, StreamTarget,
     StreamingCard,
@@ -19,7 +18,7 @@ use lark_card::lark::limits::{
 };
 use lark_card::lark::LarkCode;
 use lark_card::model::{Element, Hr, Markdown};
-use lark_card_emulator::{Emulator, Endpoint};
+use lark_card_emulator::{element_text, Emulator, Endpoint};
 use serde_json::{json, Value};
 
 mod common;
@@ -827,43 +826,6 @@ async fn a_target_of_another_card_is_refused_before_any_request() {
     assert!(streamed(&emulator).is_empty());
 }
 
-/// A Redis of the test's own (or the CI's), `None` with a notice if there is none.
-fn redis_url() -> Option<(String, Option<std::process::Child>)> {
-    if let Ok(url) = std::env::var("LARK_TEST_REDIS_URL") {
-        if !url.is_empty() {
-            return Some((url, None));
-        }
-    }
-    let binary = REDIS_SERVER.require(
-        on_path(&["redis-server"]),
-        "two replicas streaming into one card",
-    )?;
-    let port = ok(std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr())).port();
-    let child = ok(std::process::Command::new(binary)
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn());
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "redis-server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Some((format!("redis://127.0.0.1:{port}/"), Some(child)))
-}
-
 fn replica(emulator: &Emulator, redis: &str, prefix: &str) -> Client {
     ok(Client::builder()
         .app(APP, SECRET)
@@ -878,7 +840,7 @@ fn replica(emulator: &Emulator, redis: &str, prefix: &str) -> Client {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_replicas_streaming_into_one_card_share_its_sequence_and_its_10_a_second() {
-    let Some((url, mut server)) = redis_url() else {
+    let Some((url, _server)) = shared_redis("two replicas streaming into one card") else {
         return;
     };
     let emulator = emulator().await;
@@ -925,10 +887,6 @@ async fn two_replicas_streaming_into_one_card_share_its_sequence_and_its_10_a_se
         element_text(&shown, "status"),
         Some(format!("status {per_replica}"))
     );
-    if let Some(child) = server.as_mut() {
-        let _ = child.kill();
-        let _ = child.wait();
-    }
 }
 
 fn fastrand_suffix() -> u128 {

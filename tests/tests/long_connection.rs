@@ -1,34 +1,35 @@
-//! The long connection's client (feature `long-connection`), until the emulator has Lark's
-//! long connection: the frame codec against bytes made and read by Lark's official Python
-//! SDK; and the client over real sockets on loopback against a fixture that plays Lark's
-//! side (a plain axum router answering the endpoint's documented JSON, and a WebSocket
-//! speaking `pbbp2.Frame`): a click answered on the same connection, fragments, concurrent
-//! handlers, text and garbage survived, a `card` frame dropped, a failing handler answered
-//! 500, reconnection after a drop and after 'system busy', client errors that stop at once,
-//! graceful shutdown.
+//! The long connection's client (feature `long-connection`): the frame codec against bytes
+//! made and read by Lark's official Python SDK; and the client over a real WebSocket on
+//! loopback against the emulator playing Lark's side: a click answered with a toast and a
+//! card, in fragments, past noise (text, bytes that are no frame, a `card` frame); concurrent
+//! handlers; a message to the bot, an unknown event and a failing handler; graceful shutdown;
+//! reconnection after the service drops the connection and after 'system busy', and after a
+//! ping without its pong; client errors (wrong credentials, the 51st connection) that stop at
+//! once naming Lark's code; a slow handler meeting 200341; a late card by the delayed update;
+//! three replicas on one app, each click answered once.
 
-mod lark_ws;
+mod log_capture;
 
-use std::sync::atomic::Ordering;
+use std::collections::BTreeSet;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use card_test_support::PYTHON_LARK_OAPI;
-use futures_util::{SinkExt, StreamExt};
-use lark_card::callback::{Answer, CardAction, Toast};
+use lark_card::callback::{Answer, CardAction, Toast, V2Card};
 use lark_card::client::Client;
+use lark_card::lark::long_connection::{ANSWER_WITHIN, ENDPOINT_PATH, MAX_CONNECTIONS_PER_APP};
 use lark_card::lark::LarkCode;
 use lark_card::long_connection::{
-    answer_payload, AnswerPayload, Frame, Header, LongConnection, LongConnectionError,
-    MessageReceived, METHOD_CONTROL, METHOD_DATA,
+    answer_payload, AnswerPayload, ClientConfig, Frame, Header, LongConnection,
+    LongConnectionError, MessageReceived, Running, METHOD_DATA,
 };
+use lark_card::{card, trusted_markdown};
+use lark_card_emulator::{Click, Emulator, Operator, RevisionKind, UserMessage, Via};
 use serde_json::{json, Value};
-use tokio_tungstenite::tungstenite::Message;
+use tokio::sync::{mpsc, Notify};
 
-use lark_ws::{
-    accept, answer_of, click, client, event_frame, fast, next_frame, send, start_lark, Reply,
-    APP_ID, SECRET,
-};
+use log_capture::LogLines;
 
 // ---------------------------------------------------------------------------------------
 // The codec against Lark's Python SDK.
@@ -173,41 +174,139 @@ fn garbage_is_an_error_not_a_panic() {
     assert_eq!(Frame::decode(b"").map(|f| f.payload), Ok(None));
 }
 
-/// The one handler: the same `async fn` the HTTP `Receiver` takes.
-async fn on_click(action: CardAction) -> Answer {
-    let value = action.action.raw_value()["action"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    if value == "slow" {
-        tokio::time::sleep(Duration::from_millis(400)).await;
-    }
-    Answer::new().toast(Toast::success(format!(
-        "{value} by {}",
-        action.operator.open_id
-    )))
+// ---------------------------------------------------------------------------------------
+// The client against the emulator.
+
+const APP_ID: &str = "cli_a1b2c3d4e5f60718";
+const SECRET: &str = "s3cret-of-the-app";
+
+/// A card JSON 2.0 card of buttons, each with the callback value `{"action": <its id>}`:
+/// `approve` is answered at once, `held` when the test releases it.
+const PANEL: &str = r#"{"schema":"2.0","body":{"elements":[
+  {"tag":"markdown","content":"Deploy?"},
+  {"tag":"button","element_id":"approve","text":{"tag":"plain_text","content":"Approve"},"behaviors":[{"type":"callback","value":{"action":"approve"}}]},
+  {"tag":"button","element_id":"held","text":{"tag":"plain_text","content":"Held"},"behaviors":[{"type":"callback","value":{"action":"held"}}]}
+]}}"#;
+
+/// The answer's card: the same buttons under a line of text, so it can be clicked again.
+fn panel(text: String) -> V2Card {
+    card!(V2Card, { "schema": "2.0", "body": { "elements": [
+        { "tag": "markdown", "content": (trusted_markdown(text)) },
+        { "tag": "button", "element_id": "approve", "text": { "tag": "plain_text", "content": "Approve" },
+          "behaviors": [ { "type": "callback", "value": { "action": "approve" } } ] },
+        { "tag": "button", "element_id": "held", "text": { "tag": "plain_text", "content": "Held" },
+          "behaviors": [ { "type": "callback", "value": { "action": "held" } } ] }
+    ] } })
 }
 
-#[test]
-fn one_handler_serves_both_transports() {
-    let _http = lark_card::callback::Receiver::builder()
-        .verification_token("vt")
-        .build(on_click)
-        .unwrap();
-    let _ws = LongConnection::builder(&client("http://127.0.0.1:1"))
-        .on_card_action(on_click)
+/// Reconnection at once, three times; a ping a minute.
+fn fast() -> ClientConfig {
+    ClientConfig::new(Duration::from_secs(60), 3, Duration::ZERO, Duration::ZERO)
+}
+
+fn builder() -> lark_card_emulator::EmulatorBuilder {
+    Emulator::builder()
+        .app(APP_ID, SECRET)
+        .client_config(fast())
+        .seed(18)
+}
+
+fn client(emulator: &Emulator, secret: &str) -> Client {
+    Client::builder()
+        .app(APP_ID, secret)
+        .base_url(emulator.base_url())
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+/// What the handler of [`Gate::handler`] lets the test see and steer: each `held` click
+/// says it started, and waits until the test releases it.
+#[derive(Clone)]
+struct Gate {
+    started: mpsc::UnboundedSender<String>,
+    release: Arc<Notify>,
+}
+
+impl Gate {
+    fn new() -> (Gate, mpsc::UnboundedReceiver<String>) {
+        let (started, seen) = mpsc::unbounded_channel();
+        let gate = Gate {
+            started,
+            release: Arc::new(Notify::new()),
+        };
+        (gate, seen)
+    }
+
+    /// The card handler: a `success` toast and a card naming the action and the operator.
+    fn handler(
+        &self,
+    ) -> impl Fn(CardAction) -> std::pin::Pin<Box<dyn Future<Output = Answer> + Send>>
+           + Send
+           + Sync
+           + 'static {
+        let gate = self.clone();
+        move |action: CardAction| {
+            let gate = gate.clone();
+            Box::pin(async move {
+                let name = action.action.raw_value()["action"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                if name == "held" {
+                    let _ = gate.started.send(action.header.event_id.clone());
+                    gate.release.notified().await;
+                }
+                let text = format!("{name} by {}", action.operator.open_id);
+                let answer: Answer = Answer::v2()
+                    .toast(Toast::success(text.clone()))
+                    .card(panel(text))
+                    .into();
+                answer
+            })
+        }
+    }
+}
+
+/// Starts the shutdown and polls it once, so that the stop is asked before the caller goes
+/// on; the rest of it is awaited with the handle.
+async fn begin_shutdown(
+    running: Running,
+) -> tokio::task::JoinHandle<Result<(), LongConnectionError>> {
+    let (asked, asked_rx) = tokio::sync::oneshot::channel();
+    let task = tokio::spawn(async move {
+        let shutdown = running.shutdown();
+        tokio::pin!(shutdown);
+        let mut asked = Some(asked);
+        std::future::poll_fn(|cx| {
+            let polled = shutdown.as_mut().poll(cx);
+            if let Some(asked) = asked.take() {
+                let _ = asked.send(());
+            }
+            polled
+        })
+        .await
+    });
+    let _ = asked_rx.await;
+    task
+}
+
+fn endpoint_requests(emulator: &Emulator) -> usize {
+    emulator
+        .requests()
+        .iter()
+        .filter(|r| r.uri.starts_with(ENDPOINT_PATH))
+        .count()
 }
 
 #[tokio::test]
-async fn clicks_fragments_and_events_are_answered_on_the_same_connection() {
-    let (lark, base, listener) = start_lark(vec![Reply::Url], None).await;
-    let listener = listener.unwrap();
+async fn clicks_fragments_noise_and_events_are_answered_over_the_emulator() {
+    // Events over 256 bytes go in fragments.
+    let emulator = builder().fragment_size(256).start().await.unwrap();
+    let (gate, mut started) = Gate::new();
     let messages = Arc::new(Mutex::new(Vec::new()));
     let seen = messages.clone();
-    let running = LongConnection::builder(&client(&base))
-        .on_card_action(on_click)
+    let running = LongConnection::builder(&client(&emulator, SECRET))
+        .on_card_action(gate.handler())
         .on_message(move |message: MessageReceived| {
             let seen = seen.clone();
             async move {
@@ -216,264 +315,321 @@ async fn clicks_fragments_and_events_are_answered_on_the_same_connection() {
                 seen.lock().unwrap().push(text);
             }
         })
-        .client_config(fast())
         .build()
         .unwrap()
         .spawn();
-    let mut ws = accept(&listener).await;
-
+    emulator.wait_for_long_connections(APP_ID, 1).await;
     // The endpoint got the credentials and `locale: zh`.
-    let (locale, body) = lark.bodies.lock().unwrap()[0].clone();
-    assert_eq!(locale.as_deref(), Some("zh"));
-    assert_eq!(body, json!({"AppID": APP_ID, "AppSecret": SECRET}));
-
-    // A ping first, of the URL's service.
-    let ping = next_frame(&mut ws, true).await;
+    let endpoint = &emulator.requests()[0];
+    assert_eq!(endpoint.uri, ENDPOINT_PATH);
     assert_eq!(
-        (ping.method, ping.kind(), ping.service),
-        (METHOD_CONTROL, Some("ping"), 42)
+        serde_json::from_str::<Value>(&endpoint.body).unwrap(),
+        json!({"AppID": APP_ID, "AppSecret": SECRET})
     );
-    // A pong's config is applied.
-    let pong = Frame {
-        service: 42,
-        method: METHOD_CONTROL,
-        headers: vec![Header::new("type", "pong")],
-        payload: Some(br#"{"PingInterval":7,"ReconnectCount":5}"#.to_vec()),
-        ..Frame::default()
-    };
-    send(&mut ws, &pong).await;
 
-    // Text, garbage, and a `card` frame are survived and not answered.
-    ws.send(Message::Text("hello".into())).await.unwrap();
-    ws.send(Message::Binary(vec![0xff, 0xff, 0xff].into()))
+    // A click, after a text message, bytes that are no frame and a `card` frame, in
+    // fragments: answered with a toast and a card, applied.
+    emulator.faults().long_connection_noise_next(1);
+    let id = emulator.send_card_as(APP_ID, "oc_ops", PANEL).unwrap();
+    let click = emulator
+        .click(&id, Click::element("approve").by(Operator::new("ou_ann")))
         .await
         .unwrap();
-    let mut card = event_frame(1, "card-1", 1, 0, &click("e0", "approve"));
-    card.headers[0] = Header::new("type", "card");
-    send(&mut ws, &card).await;
-
-    // A click in two fragments, the last first: one answer, the frame echoed.
-    let whole = click("e1", "approve");
-    let (a, b) = whole.split_at(whole.len() / 2);
-    send(&mut ws, &event_frame(2, "msg-2", 2, 1, b)).await;
-    send(&mut ws, &event_frame(2, "msg-2", 2, 0, a)).await;
-    let answer = next_frame(&mut ws, false).await;
+    assert_eq!(click.via, Some(Via::LongConnection));
     assert_eq!(
-        (answer.seq_id, answer.log_id, answer.method),
-        (2, (1 << 60) + 2, METHOD_DATA)
+        (click.code, click.status),
+        (0, Some(200)),
+        "{:?}",
+        click.error
     );
-    assert_eq!(answer.header("message_id"), Some("msg-2"));
-    assert!(answer
-        .header("biz_rt")
-        .is_some_and(|ms| ms.parse::<u64>().is_ok()));
-    let expected =
-        on_click(CardAction::from_json(std::str::from_utf8(&whole).unwrap()).unwrap()).await;
-    assert_eq!(answer_of(&answer), (200, Some(expected.to_json().unwrap())));
-    assert_eq!(running.config().ping_interval, Duration::from_secs(7));
-    assert_eq!(running.config().reconnect_count, 5);
+    assert!(
+        click.callback.to_string().len() > 256,
+        "the click went in fragments"
+    );
+    assert_eq!(
+        click.toast,
+        Some(json!({"type": "success", "content": "approve by ou_ann"}))
+    );
+    assert!(click.card_applied);
+    let content = emulator.message(&id).unwrap().content;
+    assert!(content.contains("approve by ou_ann"), "{content}");
+    assert_eq!(emulator.faults().pending().long_connection_noise, 0);
+    let stats = running.stats();
+    assert_eq!((stats.card_frames_dropped, stats.ignored), (1, 2));
 
-    // Handlers run concurrently: a slow click does not hold a quick one.
-    send(
-        &mut ws,
-        &event_frame(3, "msg-3", 1, 0, &click("e3", "slow")),
-    )
-    .await;
-    send(
-        &mut ws,
-        &event_frame(4, "msg-4", 1, 0, &click("e4", "quick")),
-    )
-    .await;
-    let first = next_frame(&mut ws, false).await;
-    let second = next_frame(&mut ws, false).await;
-    assert_eq!((first.seq_id, second.seq_id), (4, 3));
-
-    // A message to the bot, typed; another event, acknowledged; a failing handler, 500.
-    let message = |id: &str, text: &str| {
-        json!({"schema": "2.0", "header": {"event_id": id, "event_type": "im.message.receive_v1"},
-            "event": {"sender": {"sender_id": {"open_id": "ou_ann"}, "sender_type": "user"},
-            "message": {"message_id": "om_9", "chat_id": "oc_1", "chat_type": "p2p", "message_type": "text",
-            "content": json!({"text": text}).to_string()}}})
-        .to_string()
-        .into_bytes()
+    // Handlers run concurrently: a held click does not hold another.
+    let emulator = Arc::new(emulator);
+    let held = {
+        let (emulator, id) = (emulator.clone(), id.clone());
+        tokio::spawn(async move { emulator.click(&id, Click::element("held")).await })
     };
-    send(
-        &mut ws,
-        &event_frame(5, "msg-5", 1, 0, &message("e5", "deploy")),
-    )
-    .await;
-    assert_eq!(answer_of(&next_frame(&mut ws, false).await), (200, None));
+    let held_event = started.recv().await.unwrap();
+    let quick = emulator
+        .click(&id, Click::element("approve"))
+        .await
+        .unwrap();
+    assert_eq!(quick.code, 0, "{:?}", quick.error);
+    gate.release.notify_one();
+    let held = held.await.unwrap().unwrap();
+    assert_eq!((held.code, held.event_id), (0, held_event));
+    assert!(emulator.message(&id).unwrap().content.contains("held by"));
+
+    // A message to the bot, typed; an event nobody handles, acknowledged; a failing
+    // handler, 500.
+    let pushed = emulator
+        .push_user_message(APP_ID, UserMessage::new("oc_ops", "deploy"))
+        .await
+        .unwrap();
+    assert_eq!(pushed.answer_code, Some(200));
     assert_eq!(*messages.lock().unwrap(), ["deploy"]);
-    let other = br#"{"schema":"2.0","header":{"event_id":"e6","event_type":"im.chat.member.bot.added_v1"},"event":{}}"#;
-    send(&mut ws, &event_frame(6, "msg-6", 1, 0, other)).await;
-    assert_eq!(answer_of(&next_frame(&mut ws, false).await), (200, None));
-    send(
-        &mut ws,
-        &event_frame(7, "msg-7", 1, 0, &message("e7", "panic")),
-    )
-    .await;
-    let failed = next_frame(&mut ws, false).await;
-    assert_eq!((failed.seq_id, answer_of(&failed)), (7, (500, None)));
-    send(&mut ws, &event_frame(8, "msg-8", 1, 0, b"not json")).await;
-    assert_eq!(answer_of(&next_frame(&mut ws, false).await), (500, None));
+    let other = emulator
+        .push_event(
+            APP_ID,
+            "im.chat.member.bot.added_v1",
+            json!({"chat_id": "oc_ops"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(other.answer_code, Some(200));
+    let failed = emulator
+        .push_user_message(APP_ID, UserMessage::new("oc_ops", "panic"))
+        .await
+        .unwrap();
+    assert_eq!(failed.answer_code, Some(500));
 
     let stats = running.stats();
     assert!(stats.connected);
     assert_eq!(stats.connections, 1);
     assert_eq!(
         (stats.card_actions, stats.events, stats.failures),
-        (3, 2, 2)
+        (3, 2, 1)
     );
-    assert_eq!((stats.card_frames_dropped, stats.ignored), (1, 2));
 
-    // Graceful shutdown: a slow click in flight is answered, then the socket closes.
-    send(
-        &mut ws,
-        &event_frame(9, "msg-9", 1, 0, &click("e9", "slow")),
-    )
-    .await;
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    let stop = tokio::spawn(running.shutdown());
-    let last = next_frame(&mut ws, false).await;
-    assert_eq!((last.seq_id, answer_of(&last).0), (9, 200));
-    let closed = tokio::time::timeout(Duration::from_secs(5), ws.next())
-        .await
-        .unwrap();
-    assert!(
-        matches!(closed, Some(Ok(Message::Close(_))) | None),
-        "{closed:?}"
-    );
+    // Graceful shutdown: a held click in flight is answered, then the socket closes.
+    let last = {
+        let (emulator, id) = (emulator.clone(), id.clone());
+        tokio::spawn(async move { emulator.click(&id, Click::element("held")).await })
+    };
+    started.recv().await.unwrap();
+    let stop = begin_shutdown(running).await;
+    gate.release.notify_one();
+    let last = last.await.unwrap().unwrap();
+    assert_eq!(last.code, 0, "{:?}", last.error);
     stop.await.unwrap().unwrap();
-    assert_eq!(lark.hits.load(Ordering::SeqCst), 1);
+    emulator.wait_for_long_connections(APP_ID, 0).await;
+    assert_eq!(endpoint_requests(&emulator), 1);
 }
 
 #[tokio::test]
-async fn shutdown_waits_for_handlers_in_flight_at_most_drain_within() {
-    let (_, base, listener) = start_lark(vec![Reply::Url], None).await;
-    let listener = listener.unwrap();
-    let running = LongConnection::builder(&client(&base))
-        .on_card_action(on_click)
-        .client_config(fast())
+async fn a_slow_handler_meets_200341_and_shutdown_waits_at_most_drain_within() {
+    // Lark's 3 seconds pass on the emulator's clock when the test says.
+    let emulator = Arc::new(builder().paused_clock().start().await.unwrap());
+    let (gate, mut started) = Gate::new();
+    let running = LongConnection::builder(&client(&emulator, SECRET))
+        .on_card_action(gate.handler())
         .drain_within(Duration::from_millis(100))
         .build()
         .unwrap()
         .spawn();
-    let mut ws = accept(&listener).await;
-    next_frame(&mut ws, true).await;
-    send(&mut ws, &event_frame(1, "m", 1, 0, &click("e1", "slow"))).await;
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    let started = std::time::Instant::now();
+    emulator.wait_for_long_connections(APP_ID, 1).await;
+    let id = emulator.send_card_as(APP_ID, "oc_ops", PANEL).unwrap();
+    let click = |emulator: &Arc<Emulator>| {
+        let (emulator, id) = (emulator.clone(), id.clone());
+        tokio::spawn(async move { emulator.click(&id, Click::element("held")).await })
+    };
+
+    // The handler is still working when 3 seconds have passed: 200341, the card stays.
+    let slow = click(&emulator);
+    started.recv().await.unwrap();
+    emulator.clock().advance(ANSWER_WITHIN);
+    let slow = slow.await.unwrap().unwrap();
+    assert_eq!(slow.via, Some(Via::LongConnection));
+    assert_eq!(slow.code, LarkCode::CallbackTimeout.code());
+    assert_eq!(emulator.message(&id).unwrap().content, PANEL);
+    let clicked: Vec<_> = emulator
+        .history(&id)
+        .into_iter()
+        .filter_map(|r| r.interaction)
+        .collect();
+    assert_eq!(clicked.len(), 1);
+    assert_eq!(clicked[0].code, Some(LarkCode::CallbackTimeout.code()));
+    gate.release.notify_one();
+
+    // A handler that never ends: shutdown waits 100 ms for it, then closes; no answer went.
+    let hanging = click(&emulator);
+    started.recv().await.unwrap();
     running.shutdown().await.unwrap();
-    assert!(
-        started.elapsed() < Duration::from_millis(350),
-        "{:?}",
-        started.elapsed()
-    );
-    // The socket closes without the slow answer.
-    let closed = tokio::time::timeout(Duration::from_secs(5), ws.next())
+    emulator.wait_for_long_connections(APP_ID, 0).await;
+    emulator.clock().advance(ANSWER_WITHIN);
+    let hanging = hanging.await.unwrap().unwrap();
+    assert_eq!(hanging.code, LarkCode::CallbackTimeout.code());
+}
+
+// On one thread, so that the client's logs reach the test's subscriber.
+#[tokio::test(flavor = "current_thread")]
+async fn a_slow_handler_s_card_goes_by_the_delayed_update_after_the_default_answer() {
+    let logs = LogLines::default();
+    let _capture = logs.capture();
+    let emulator = Arc::new(builder().start().await.unwrap());
+    let (gate, mut started) = Gate::new();
+    let running = LongConnection::builder(&client(&emulator, SECRET))
+        .on_card_action(gate.handler())
+        // The default answer goes at once; Lark's 3 seconds are the emulator's to enforce.
+        .answer_within(Duration::from_millis(10))
+        .default_answer(Answer::new().toast(Toast::info("Working on it")))
+        .build()
+        .unwrap()
+        .spawn();
+    emulator.wait_for_long_connections(APP_ID, 1).await;
+    let id = emulator.send_card_as(APP_ID, "oc_ops", PANEL).unwrap();
+
+    let click = emulator
+        .click(&id, Click::element("held").by(Operator::new("ou_bob")))
         .await
         .unwrap();
-    assert!(
-        matches!(closed, Some(Ok(Message::Close(_))) | None),
-        "{closed:?}"
+    started.recv().await.unwrap();
+    assert_eq!(click.code, 0, "{:?}", click.error);
+    assert_eq!(
+        click.toast,
+        Some(json!({"type": "info", "content": "Working on it"}))
     );
+    assert!(!click.card_applied);
+
+    // Released after the answer: its card comes with the delayed update and the click's
+    // token, after the answer, so Lark keeps it.
+    gate.release.notify_one();
+    logs.until_one_of(&["the late answer's card went with the delayed update"])
+        .await;
+    let kinds: Vec<RevisionKind> = emulator.history(&id).iter().map(|r| r.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            RevisionKind::Sent,
+            RevisionKind::Clicked,
+            RevisionKind::DelayedUpdate
+        ]
+    );
+    let content = emulator.message(&id).unwrap().content;
+    assert!(content.contains("held by ou_bob"), "{content}");
+    let stats = running.stats();
+    assert_eq!((stats.answered_by_default, stats.late_updates), (1, 1));
+    running.shutdown().await.unwrap();
 }
 
 #[tokio::test]
 async fn a_dropped_connection_and_a_busy_endpoint_are_retried() {
-    let (lark, base, listener) = start_lark(
-        vec![
-            Reply::Url,
-            Reply::Code(1),
-            Reply::Code(1000040343),
-            Reply::Url,
-        ],
-        None,
-    )
-    .await;
-    let listener = listener.unwrap();
-    let running = LongConnection::builder(&client(&base))
-        .on_card_action(on_click)
+    let emulator = builder().start().await.unwrap();
+    let (gate, _started) = Gate::new();
+    let running = LongConnection::builder(&client(&emulator, SECRET))
+        .on_card_action(gate.handler())
         .client_config(fast())
         .build()
         .unwrap()
         .spawn();
-    let mut ws = accept(&listener).await;
-    next_frame(&mut ws, true).await;
-    // Lark drops the connection: busy twice, then a new connection.
-    ws.close(None).await.unwrap();
-    drop(ws);
-    let mut ws = accept(&listener).await;
-    assert_eq!(lark.hits.load(Ordering::SeqCst), 4);
-    assert_eq!(next_frame(&mut ws, true).await.kind(), Some("ping"));
-    send(&mut ws, &event_frame(1, "m", 1, 0, &click("e1", "approve"))).await;
-    assert_eq!(answer_of(&next_frame(&mut ws, false).await).0, 200);
+    emulator.wait_for_long_connections(APP_ID, 1).await;
+    // The service drops the connection, and is busy twice: the third attempt connects.
+    emulator.long_connection_busy_next(2);
+    assert_eq!(emulator.close_long_connections(APP_ID), 1);
+    emulator.wait_for_long_connections(APP_ID, 0).await;
+    emulator.wait_for_long_connections(APP_ID, 1).await;
+    assert_eq!(endpoint_requests(&emulator), 4);
+    assert_eq!(emulator.long_connection_settings().busy_next, 0);
+
+    let id = emulator.send_card_as(APP_ID, "oc_ops", PANEL).unwrap();
+    let click = emulator
+        .click(&id, Click::element("approve"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (click.via, click.code),
+        (Some(Via::LongConnection), 0),
+        "{:?}",
+        click.error
+    );
     assert_eq!(running.stats().connections, 2);
     running.shutdown().await.unwrap();
 }
 
 #[tokio::test]
-async fn a_connection_without_pongs_is_replaced_with_a_pong_timeout() {
-    let (_, base, listener) = start_lark(vec![Reply::Url], None).await;
-    let listener = listener.unwrap();
-    let running = LongConnection::builder(&client(&base))
-        .client_config(fast())
+async fn a_ping_without_its_pong_replaces_the_connection_with_a_pong_timeout() {
+    let emulator = builder().start().await.unwrap();
+    // The first ping (sent at once on connecting) gets no pong.
+    emulator.faults().withhold_pong_next(1);
+    let (gate, _started) = Gate::new();
+    let running = LongConnection::builder(&client(&emulator, SECRET))
+        .on_card_action(gate.handler())
         .pong_timeout(Duration::from_millis(200))
         .build()
         .unwrap()
         .spawn();
-    // The first connection answers no ping: it is dropped, a second one comes.
-    let mut first = accept(&listener).await;
-    assert_eq!(next_frame(&mut first, true).await.kind(), Some("ping"));
-    let mut second = accept(&listener).await;
-    let ping = next_frame(&mut second, true).await;
-    assert_eq!(running.stats().connections, 2);
-    // This one answers: it stays.
-    let pong = Frame {
-        service: ping.service,
-        method: METHOD_CONTROL,
-        headers: vec![Header::new("type", "pong")],
-        ..Frame::default()
-    };
-    send(&mut second, &pong).await;
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    assert!(running.stats().connected);
+    emulator.wait_for_long_connections(APP_ID, 1).await;
+    emulator.wait_for_long_connections(APP_ID, 0).await;
+    emulator.wait_for_long_connections(APP_ID, 1).await;
+    assert_eq!(emulator.faults().pending().withheld_pongs, 0);
+    assert_eq!(endpoint_requests(&emulator), 2);
+
+    // The new connection serves.
+    let id = emulator.send_card_as(APP_ID, "oc_ops", PANEL).unwrap();
+    let click = emulator
+        .click(&id, Click::element("approve"))
+        .await
+        .unwrap();
+    assert_eq!(click.code, 0, "{:?}", click.error);
     assert_eq!(running.stats().connections, 2);
     running.shutdown().await.unwrap();
 }
 
 #[tokio::test]
 async fn client_errors_stop_at_once_naming_lark_code() {
-    // The endpoint refuses the credentials.
-    let (lark, base, _) = start_lark(vec![Reply::Code(1000040344)], None).await;
-    let error = LongConnection::builder(&client(&base))
+    let emulator = builder().start().await.unwrap();
+    let run = |secret: &str| {
+        LongConnection::builder(&client(&emulator, secret))
+            .client_config(fast())
+            .build()
+            .unwrap()
+            .run_until(std::future::pending())
+    };
+
+    // Wrong credentials: the endpoint's code, not retried, no secret in the error; a bot
+    // waiting for its connection learns it there.
+    let mut running = LongConnection::builder(&client(&emulator, "not-the-secret"))
         .client_config(fast())
         .build()
         .unwrap()
-        .run_until(std::future::pending())
-        .await
-        .unwrap_err();
-    assert_eq!(
-        error.lark_code(),
-        Some(LarkCode::LongConnectionNoCredential)
+        .spawn();
+    let error = running.connected().await.unwrap_err();
+    assert!(running.is_finished());
+    assert!(running.stopped().await.is_ok());
+    assert!(
+        matches!(
+            error,
+            LongConnectionError::Endpoint {
+                code: LarkCode::LongConnectionAuthFailed,
+                ..
+            }
+        ),
+        "{error:?}"
     );
     assert!(error.is_client_error());
-    assert!(error.to_string().contains("1000040344"), "{error}");
-    assert_eq!(lark.hits.load(Ordering::SeqCst), 1, "not retried");
-    assert!(!format!("{error:?}{error}").contains(SECRET));
+    let code = LarkCode::LongConnectionAuthFailed.code().to_string();
+    assert!(error.to_string().contains(&code), "{error}");
+    assert_eq!(endpoint_requests(&emulator), 1, "not retried");
+    assert!(!format!("{error:?}{error}").contains("not-the-secret"));
 
-    // The 51st connection: the upgrade refused with 514 and 1000040350.
-    let (lark, base, _) = start_lark(
-        vec![Reply::Url],
-        Some("{base}/refused?device_id=d&service_id=1&ticket=t1ck3t".into()),
-    )
-    .await;
-    let error = LongConnection::builder(&client(&base))
-        .client_config(fast())
-        .build()
-        .unwrap()
-        .run_until(std::future::pending())
-        .await
-        .unwrap_err();
+    // The 51st connection: the upgrade refused with 514 and 1000040350, not retried.
+    let fleet: Vec<Running> = (0..MAX_CONNECTIONS_PER_APP)
+        .map(|_| {
+            LongConnection::builder(&client(&emulator, SECRET))
+                .build()
+                .unwrap()
+                .spawn()
+        })
+        .collect();
+    emulator
+        .wait_for_long_connections(APP_ID, MAX_CONNECTIONS_PER_APP)
+        .await;
+    let before = endpoint_requests(&emulator);
+    let error = run(SECRET).await.unwrap_err();
     assert!(
         matches!(
             &error,
@@ -486,18 +642,15 @@ async fn client_errors_stop_at_once_naming_lark_code() {
         "{error:?}"
     );
     assert!(error.is_client_error());
-    assert_eq!(lark.hits.load(Ordering::SeqCst), 1, "not retried");
-    assert!(!format!("{error:?}{error}").contains("t1ck3t"));
+    assert_eq!(endpoint_requests(&emulator), before + 1, "not retried");
+    for running in fleet {
+        running.shutdown().await.unwrap();
+    }
+    emulator.wait_for_long_connections(APP_ID, 0).await;
 
-    // Retried errors end when ReconnectCount is used up, keeping the last.
-    let (_, base, _) = start_lark(vec![Reply::Code(1)], None).await;
-    let error = LongConnection::builder(&client(&base))
-        .client_config(fast())
-        .build()
-        .unwrap()
-        .run_until(std::future::pending())
-        .await
-        .unwrap_err();
+    // Retried errors end when ReconnectCount (3) is used up, keeping the last.
+    emulator.long_connection_busy_next(10);
+    let error = run(SECRET).await.unwrap_err();
     assert!(
         matches!(
             error,
@@ -506,8 +659,122 @@ async fn client_errors_stop_at_once_naming_lark_code() {
         "{error:?}"
     );
     assert_eq!(error.lark_code(), Some(LarkCode::LongConnectionBusy));
+    assert_eq!(emulator.long_connection_settings().busy_next, 10 - 4);
 
     // A user token cannot open it.
     let user = Client::builder().user_token("u-token").build().unwrap();
     assert!(LongConnection::builder(&user).build().is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_replicas_on_one_app_answer_each_click_once() {
+    const CLICKS: usize = 24;
+    let emulator = Arc::new(builder().start().await.unwrap());
+    // Each replica's handler notes the clicks it answered, and signs its toast.
+    let answered: Arc<Mutex<Vec<(usize, String)>>> = Arc::default();
+    let replicas: Vec<Running> = (0..3)
+        .map(|replica| {
+            let answered = answered.clone();
+            LongConnection::builder(&client(&emulator, SECRET))
+                .on_card_action(move |action: CardAction| {
+                    let answered = answered.clone();
+                    async move {
+                        answered
+                            .lock()
+                            .unwrap()
+                            .push((replica, action.header.event_id.clone()));
+                        let text = format!("replica {replica}");
+                        Answer::v2()
+                            .toast(Toast::success(text.clone()))
+                            .card(panel(text))
+                    }
+                })
+                .build()
+                .unwrap()
+                .spawn()
+        })
+        .collect();
+    emulator.wait_for_long_connections(APP_ID, 3).await;
+    let id = emulator.send_card_as(APP_ID, "oc_ops", PANEL).unwrap();
+
+    // All at once.
+    let clicks: Vec<_> = (0..CLICKS)
+        .map(|n| {
+            let (emulator, id) = (emulator.clone(), id.clone());
+            tokio::spawn(async move {
+                let by = Operator::new(format!("ou_user{n}"));
+                emulator.click(&id, Click::element("approve").by(by)).await
+            })
+        })
+        .collect();
+    let mut event_ids = BTreeSet::new();
+    for click in clicks {
+        let click = click.await.unwrap().unwrap();
+        assert_eq!(
+            (click.via, click.code),
+            (Some(Via::LongConnection), 0),
+            "{:?}",
+            click.error
+        );
+        event_ids.insert(click.event_id);
+    }
+    assert_eq!(event_ids.len(), CLICKS);
+
+    // Each click reached one replica, once.
+    let answered = answered.lock().unwrap().clone();
+    assert_eq!(answered.len(), CLICKS, "{answered:?}");
+    let handled: BTreeSet<String> = answered.iter().map(|(_, e)| e.clone()).collect();
+    assert_eq!(handled, event_ids);
+    for replica in 0..3 {
+        assert!(
+            answered.iter().any(|(r, _)| *r == replica),
+            "replica {replica} got no click: {answered:?}"
+        );
+    }
+    let per_replica: u64 = replicas.iter().map(|r| r.stats().card_actions).sum();
+    assert_eq!(per_replica, CLICKS as u64);
+
+    // The emulator's history: one `clicked` entry per click, each with one answer.
+    let clicked: Vec<_> = emulator
+        .history(&id)
+        .into_iter()
+        .filter(|r| r.kind == RevisionKind::Clicked)
+        .filter_map(|r| r.interaction)
+        .collect();
+    assert_eq!(clicked.len(), CLICKS);
+    for entry in &clicked {
+        let by = answered
+            .iter()
+            .find(|(_, e)| *e == entry.event_id)
+            .map(|(r, _)| *r)
+            .unwrap();
+        assert_eq!(entry.code, Some(0));
+        assert_eq!(entry.via, Some(Via::LongConnection));
+        assert_eq!(
+            entry.toast,
+            Some(json!({"type": "success", "content": format!("replica {by}")}))
+        );
+    }
+    for running in replicas {
+        running.shutdown().await.unwrap();
+    }
+}
+
+#[test]
+fn one_handler_serves_both_transports() {
+    let (gate, _started) = Gate::new();
+    let _http = lark_card::callback::Receiver::builder()
+        .verification_token("vt")
+        .build(gate.handler())
+        .unwrap();
+    let _ws = LongConnection::builder(
+        &Client::builder()
+            .app(APP_ID, SECRET)
+            .base_url("http://127.0.0.1:1")
+            .build()
+            .unwrap(),
+    )
+    .on_card_action(gate.handler())
+    .build()
+    .unwrap();
 }

@@ -15,12 +15,10 @@
 mod log_capture;
 
 use std::collections::HashMap;
-use std::net::TcpListener;
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use card_test_support::{on_path, REDIS_SERVER};
+use card_test_support::{shared_redis, RedisServer};
 use lark_card::client::{Client, Delivered, Recipient, RedisConfig};
 use lark_card::lark::LarkCode;
 use lark_card::{card, Card, MessageId, Shared};
@@ -29,104 +27,6 @@ use tokio::sync::watch;
 
 const APP: &str = "cli_fleet";
 const SECRET: &str = "fleet-s3cr3t";
-
-/// A `redis-server` of the test's own, on a port of its own, without persistence.
-struct RedisServer {
-    binary: PathBuf,
-    port: u16,
-    child: Option<Child>,
-}
-
-impl RedisServer {
-    /// `None` (with a notice) if `redis-server` is missing and this is not CI.
-    fn start() -> Option<RedisServer> {
-        let binary = REDIS_SERVER.require(on_path(&["redis-server"]), "the Redis fleet tests")?;
-        let mut server = RedisServer {
-            binary,
-            port: 0,
-            child: None,
-        };
-        // Redis cannot pick its own port (`--port 0` turns TCP off), so the test picks a free
-        // one, which another process may take before Redis binds it: then Redis exits without
-        // listening, and another port is tried.
-        for _ in 0..5 {
-            server.port = TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .map(|a| a.port())
-                .unwrap_or_else(|e| panic!("no free port: {e}"));
-            if server.launch() {
-                return Some(server);
-            }
-        }
-        panic!("redis-server did not listen on any of five free ports");
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
-    }
-
-    /// Starts Redis again on its port (the restart tests).
-    fn spawn(&mut self) {
-        assert!(
-            self.launch(),
-            "redis-server did not listen again on port {}",
-            self.port
-        );
-    }
-
-    /// Starts `redis-server` on `self.port`; whether it listens. Its log line `Ready to
-    /// accept connections` is the event waited for; its output ending first means it exited.
-    fn launch(&mut self) -> bool {
-        let mut child = Command::new(&self.binary)
-            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start redis-server: {e}"));
-        let Some(stdout) = child.stdout.take() else {
-            panic!("redis-server's output is not piped");
-        };
-        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
-        let ready = lines
-            .by_ref()
-            .map_while(Result::ok)
-            .any(|line| line.contains("Ready to accept connections"));
-        if ready {
-            // Drained, so that Redis never blocks on a full pipe.
-            std::thread::spawn(move || lines.for_each(drop));
-            self.child = Some(child);
-        } else {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        ready
-    }
-
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-/// The CI's Redis, or one of the test's own (kept alive by the returned guard).
-fn shared_redis() -> Option<(String, Option<RedisServer>)> {
-    if let Ok(url) = std::env::var("LARK_TEST_REDIS_URL") {
-        if !url.is_empty() {
-            return Some((url, None));
-        }
-    }
-    let server = RedisServer::start()?;
-    Some((server.url(), Some(server)))
-}
 
 /// A prefix no other test (or earlier run) uses.
 fn prefix() -> String {
@@ -281,7 +181,7 @@ fn finals(emulator: &Emulator, ids: &[MessageId]) -> usize {
 /// the app's 50, with no throttle and nothing lost.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replicas_in_one_process_share_the_app_limits() {
-    let Some((url, _guard)) = shared_redis() else {
+    let Some((url, _guard)) = shared_redis("the Redis fleet tests") else {
         return;
     };
     let emulator = emulator().await;
@@ -330,7 +230,7 @@ async fn replicas_in_one_process_share_the_app_limits() {
 /// every other message has at most two.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fleet_bound_by_the_app_limit_is_served_in_order() {
-    let Some((url, _guard)) = shared_redis() else {
+    let Some((url, _guard)) = shared_redis("the Redis fleet tests") else {
         return;
     };
     let emulator = emulator().await;
@@ -425,7 +325,7 @@ async fn without_redis_the_same_fleet_is_throttled() {
 /// it (99991663), one more.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_token_fetch_for_the_fleet_and_one_refresh_after_99991663() {
-    let Some((url, _guard)) = shared_redis() else {
+    let Some((url, _guard)) = shared_redis("the Redis fleet tests") else {
         return;
     };
     let emulator = emulator().await;
@@ -476,7 +376,7 @@ async fn one_token_fetch_for_the_fleet_and_one_refresh_after_99991663() {
 /// come back, and nothing the logs hold is a secret.
 #[test]
 fn a_redis_restart_mid_stream_loses_no_update() {
-    let Some(mut redis) = RedisServer::start() else {
+    let Some(mut redis) = RedisServer::start("the Redis fleet tests") else {
         return;
     };
     let (capture, subscriber) = log_capture::capturing(tracing::Level::INFO);
@@ -548,7 +448,7 @@ fn a_redis_restart_mid_stream_loses_no_update() {
 /// final state is delivered.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_redis_that_comes_back_empty_throttles_nothing() {
-    let Some(mut redis) = RedisServer::start() else {
+    let Some(mut redis) = RedisServer::start("the Redis fleet tests") else {
         return;
     };
     let emulator = emulator().await;
@@ -595,7 +495,7 @@ async fn a_redis_that_comes_back_empty_throttles_nothing() {
 /// app's limits and one token through Redis.
 #[test]
 fn replicas_as_separate_processes_share_limits_and_token() {
-    let Some((url, _guard)) = shared_redis() else {
+    let Some((url, _guard)) = shared_redis("the Redis fleet tests") else {
         return;
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

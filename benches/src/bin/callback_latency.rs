@@ -1,29 +1,41 @@
 //! Callback answers: the receiver (encrypted, signed callbacks, a handler answering a toast
-//! and a 2.0 card) against the emulator's simulated clicks, over loopback HTTP.
+//! and a 2.0 card) against the emulator's simulated clicks, over loopback HTTP; and the same
+//! handler over the long connection (a WebSocket to the emulator), in the same run.
 //!
 //! Reported: the answer latency as Lark (the emulator) measures it, from posting the callback
 //! to reading the answer, p50, p99 and max, for clicks one after the other and for clicks in
-//! parallel; and, after a burst of bad requests of every kind, the refusals counted by kind
-//! with the bot still answering.
+//! parallel; HTTP against the long connection, clicks alternating between an app with a
+//! callback URL and an app with a long connection, each click timed whole (the emulator
+//! finds the element, delivers the callback, reads and applies the answer) in microseconds;
+//! the time the long connection takes to be open again after the service drops it (the
+//! service's `ReconnectNonce` and `ReconnectInterval` set to 0, so what is measured is the
+//! client's noticing and reconnecting, not Lark's random wait of up to 30 s); and, after a
+//! burst of bad requests of every kind, the refusals counted by kind with the bot still
+//! answering.
 //!
 //! ```sh
 //! cargo run --release -p card-benches --bin callback_latency                 # 2000 clicks
-//! cargo run --release -p card-benches --bin callback_latency -- --clicks 500
+//! cargo run --release -p card-benches --bin callback_latency -- --clicks 500 --reconnects 50
 //! CI=true cargo run -p card-benches --bin callback_latency                   # smoke: asserts only
 //! ```
 
 use std::error::Error;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use lark_card::callback::{crypto, Answer, CardAction, Receiver, Refusal, Toast, V2Card};
+use lark_card::client::Client;
+use lark_card::long_connection::{ClientConfig, LongConnection};
 use lark_card::{card, trusted_markdown};
 use lark_card::{MessageId, Secret};
 use lark_card_emulator::{
-    CallbackApp, Click, Emulator, Operator, DEFAULT_APP_ID, DEFAULT_APP_SECRET,
+    CallbackApp, Click, Emulator, Operator, Via, DEFAULT_APP_ID, DEFAULT_APP_SECRET,
 };
 
 const TOKEN: &str = "bench-verification-token";
 const KEY: &str = "bench-encrypt-key";
+/// The app whose clicks go over the long connection.
+const WS_APP_ID: &str = "cli_bench_long_connection";
+const WS_APP_SECRET: &str = "bench-long-connection-secret";
 const CARD: &str = r#"{"schema":"2.0","body":{"elements":[{"tag":"button","element_id":"approve","text":{"tag":"plain_text","content":"Approve"},"behaviors":[{"type":"callback","value":{"action":"approve"}}]}]}}"#;
 
 async fn on_click(action: CardAction) -> Answer {
@@ -60,10 +72,27 @@ fn report(what: &str, mut latencies: Vec<u64>) -> u64 {
     p99
 }
 
+fn micros(elapsed: Duration) -> u64 {
+    u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX)
+}
+
+/// Prints p50, p99 and max of times in microseconds; returns p50 and p99.
+fn report_us(what: &str, mut times: Vec<u64>) -> (u64, u64) {
+    times.sort_unstable();
+    let (p50, p99) = (percentile(&times, 50.0), percentile(&times, 99.0));
+    println!(
+        "{what}: {} times, p50 {p50} µs, p99 {p99} µs, max {} µs",
+        times.len(),
+        times.last().copied().unwrap_or(0)
+    );
+    (p50, p99)
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
     let smoke = std::env::var("CI").is_ok_and(|v| v == "true");
     let mut clicks: usize = if smoke { 50 } else { 2000 };
+    let mut reconnects: usize = if smoke { 5 } else { 100 };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--clicks" {
@@ -71,11 +100,26 @@ async fn main() -> Result<(), Box<dyn Error>> {
                 .next()
                 .and_then(|v| v.parse().ok())
                 .ok_or("--clicks N")?;
+        } else if arg == "--reconnects" {
+            reconnects = args
+                .next()
+                .and_then(|v| v.parse().ok())
+                .ok_or("--reconnects N")?;
+        } else {
+            return Err(format!("unknown argument `{arg}`: --clicks N, --reconnects N").into());
         }
     }
 
     let emulator = Emulator::builder()
         .app(DEFAULT_APP_ID, DEFAULT_APP_SECRET)
+        .app(WS_APP_ID, WS_APP_SECRET)
+        // Reconnection at once: the time measured is the client's, not a random wait.
+        .client_config(ClientConfig::new(
+            Duration::from_secs(120),
+            -1,
+            Duration::ZERO,
+            Duration::ZERO,
+        ))
         .start()
         .await?;
     let receiver = Receiver::builder()
@@ -128,6 +172,68 @@ async fn main() -> Result<(), Box<dyn Error>> {
         }
     }
     let parallel_p99 = report("16 in parallel", latencies);
+
+    // HTTP against the long connection: the same handler, clicks alternating.
+    let ws_client = Client::builder()
+        .app(WS_APP_ID, WS_APP_SECRET)
+        .base_url(emulator.base_url())
+        .build()?;
+    let mut running = LongConnection::builder(&ws_client)
+        .on_card_action(on_click)
+        .build()?
+        .spawn();
+    running.connected().await?;
+    let ws_card = emulator.send_card_as(WS_APP_ID, "oc_bench", CARD)?;
+    let mut http_us = Vec::with_capacity(clicks);
+    let mut ws_us = Vec::with_capacity(clicks);
+    for n in 0..clicks {
+        for (card, via, times) in [
+            (&id, Via::Http, &mut http_us),
+            (&ws_card, Via::LongConnection, &mut ws_us),
+        ] {
+            let click = Click::element("approve").by(Operator::new(format!("ou_user{n}")));
+            let started = Instant::now();
+            let interaction = emulator.click(card, click).await?;
+            times.push(micros(started.elapsed()));
+            if interaction.code != 0 || !interaction.card_applied || interaction.via != Some(via) {
+                return Err(
+                    format!("click {n} ({via:?}) was not answered: {interaction:?}").into(),
+                );
+            }
+        }
+    }
+    let (http_p50, http_p99) = report_us("HTTP callback", http_us);
+    let (ws_p50, ws_p99) = report_us("long connection", ws_us);
+    println!(
+        "long connection / HTTP: p50 {:.2}x, p99 {:.2}x",
+        ws_p50 as f64 / http_p50.max(1) as f64,
+        ws_p99 as f64 / http_p99.max(1) as f64
+    );
+
+    // The service drops the connection: how long until the client is connected again.
+    let mut reconnect_us = Vec::with_capacity(reconnects);
+    for _ in 0..reconnects {
+        let before = running.stats().connections;
+        let started = Instant::now();
+        if emulator.close_long_connections(WS_APP_ID) != 1 {
+            return Err("the long connection was not open".into());
+        }
+        // The old connection may still count until its socket ends: wait for the new one.
+        while running.stats().connections == before {
+            tokio::task::yield_now().await;
+            if running.is_finished() {
+                return Err("the long connection stopped".into());
+            }
+        }
+        emulator.wait_for_long_connections(WS_APP_ID, 1).await;
+        reconnect_us.push(micros(started.elapsed()));
+    }
+    let (_, reconnect_p99) = report_us("reconnection after a drop", reconnect_us);
+    let ws_click = emulator.click(&ws_card, Click::element("approve")).await?;
+    if ws_click.code != 0 || ws_click.via != Some(Via::LongConnection) {
+        return Err(format!("no answer after the reconnections: {ws_click:?}").into());
+    }
+    running.shutdown().await?;
 
     // Bad requests of every kind, 100 each (10 in the smoke run), then a good click.
     let per_kind = if smoke { 10 } else { 100 };
@@ -228,8 +334,12 @@ async fn main() -> Result<(), Box<dyn Error>> {
     }
     // Lark's bound: an answer within 3 seconds.
     let bound = Duration::from_secs(3).as_millis() as u64;
-    if sequential_p99 >= bound || parallel_p99 >= bound {
+    let bound_us = u64::try_from(Duration::from_secs(3).as_micros()).unwrap_or(u64::MAX);
+    if sequential_p99 >= bound || parallel_p99 >= bound || ws_p99 >= bound_us {
         return Err("p99 over Lark's 3 seconds".into());
+    }
+    if reconnect_p99 >= bound_us {
+        return Err("reconnecting took over 3 seconds".into());
     }
     Ok(())
 }

@@ -26,7 +26,6 @@
 //! Runs longer than a minute at 50 operations a second meet Lark's 1000 a minute per endpoint,
 //! which this table does not measure.
 
-use lark_card_emulator::element_text;
 use std::collections::HashMap;
 use std::error::Error;
 use std::process::ExitCode;
@@ -40,7 +39,7 @@ use lark_card::lark::limits::{
     PER_APP_PER_SECOND, PER_CARD_ENTITY_PER_SECOND, PER_MESSAGE_PER_SECOND,
 };
 use lark_card::{card, trusted_markdown, Card, MessageId};
-use lark_card_emulator::{Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
+use lark_card_emulator::{element_text, Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
 
 type BoxError = Box<dyn Error + Send + Sync>;
 

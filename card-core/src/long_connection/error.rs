@@ -73,6 +73,10 @@ pub enum LongConnectionError {
         #[source]
         last: Box<LongConnectionError>,
     },
+    /// The connection had stopped already ([`Running::connected`](super::Running::connected)
+    /// after its error was returned).
+    #[error("the long connection has stopped")]
+    Stopped,
     /// The task running the connection panicked.
     #[error("the long connection's task failed")]
     Task(#[source] tokio::task::JoinError),

@@ -343,6 +343,40 @@ impl Running {
         result.map_err(LongConnectionError::Task)?
     }
 
+    /// Waits until a connection is open (at once if one is): to send a card only once its
+    /// clicks can be served, or to learn at start that the credentials are wrong. The
+    /// connection's error if it stops first (then [`stopped`](Running::stopped) returns
+    /// `Ok(())`).
+    pub async fn connected(&mut self) -> Result<(), LongConnectionError> {
+        loop {
+            let opened = self.shared.counters.opened.notified();
+            tokio::pin!(opened);
+            // Registered before looking, so that an opening in between still wakes us.
+            opened.as_mut().enable();
+            if self
+                .shared
+                .counters
+                .connected
+                .load(std::sync::atomic::Ordering::Relaxed)
+            {
+                return Ok(());
+            }
+            let Some(task) = &mut self.task else {
+                return Err(LongConnectionError::Stopped);
+            };
+            tokio::select! {
+                () = &mut opened => {}
+                result = task => {
+                    self.task = None;
+                    return match result.map_err(LongConnectionError::Task)? {
+                        Ok(()) => Err(LongConnectionError::Stopped),
+                        Err(error) => Err(error),
+                    };
+                }
+            }
+        }
+    }
+
     /// Whether it stopped.
     pub fn is_finished(&self) -> bool {
         self.task.as_ref().is_none_or(|task| task.is_finished())
@@ -399,7 +433,8 @@ impl LongConnection {
         run.await
     }
 
-    /// Serves on a task of its own (inside a Tokio runtime).
+    /// Serves on a task of its own (inside a Tokio runtime);
+    /// [`Running::connected`] waits until the connection is open, or says why it stopped.
     #[must_use = "dropping `Running` leaves the connection running: keep it to shut it down"]
     pub fn spawn(self) -> Running {
         let (stop, stopped) = watch::channel(false);
@@ -437,6 +472,7 @@ impl LongConnection {
             counters
                 .connected
                 .store(true, std::sync::atomic::Ordering::Relaxed);
+            counters.opened.notify_waiters();
             let end =
                 session::serve(ws, url.service_id, self.inner.shared.clone(), &mut shutdown).await;
             counters

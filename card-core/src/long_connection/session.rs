@@ -98,7 +98,10 @@ async fn late_answer(
         Err(error) => Err(WithCauses(&error).to_string()),
     };
     match sent {
-        Ok(()) => bump(&shared.counters.late_updates),
+        Ok(()) => {
+            bump(&shared.counters.late_updates);
+            tracing::info!("the late answer's card went with the delayed update");
+        }
         Err(error) => {
             bump(&shared.counters.late_updates_lost);
             tracing::warn!(%error, "the late answer's card could not be sent");

@@ -34,6 +34,8 @@ pub struct LongConnectionStats {
 #[derive(Default)]
 pub(crate) struct Counters {
     pub(crate) connected: AtomicBool,
+    /// Woken each time a connection opens.
+    pub(crate) opened: tokio::sync::Notify,
     pub(crate) connections: AtomicU64,
     pub(crate) card_actions: AtomicU64,
     pub(crate) answered_by_default: AtomicU64,

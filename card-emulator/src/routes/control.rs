@@ -212,6 +212,8 @@ pub(crate) struct FaultRequest {
     rate_limit_app_next: Option<u64>,
     throttle_message_next: Option<u64>,
     error_next: Option<ErrorNext>,
+    long_connection_noise_next: Option<u64>,
+    withhold_pong_next: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -267,6 +269,12 @@ async fn add_faults(
     }
     if let Some(ErrorNext { count, code }) = request.error_next {
         faults.error_next(count, code);
+    }
+    if let Some(n) = request.long_connection_noise_next {
+        faults.long_connection_noise_next(n);
+    }
+    if let Some(n) = request.withhold_pong_next {
+        faults.withhold_pong_next(n);
     }
     ok(faults.pending())
 }

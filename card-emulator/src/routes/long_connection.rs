@@ -209,6 +209,11 @@ async fn serve(
                         break;
                     }
                 }
+                Some(Outgoing::Text(text)) => {
+                    if socket.send(Message::Text(text.into())).await.is_err() {
+                        break;
+                    }
+                }
                 Some(Outgoing::Close) | None => {
                     let _ = socket.send(Message::Close(None)).await;
                     break;
@@ -231,6 +236,10 @@ fn receive(bytes: &[u8], shared: &Shared, delivery: &Delivery) -> Option<Vec<u8>
     };
     match (frame.method, frame.kind()) {
         (METHOD_CONTROL, Some(TYPE_PING)) => {
+            if shared.faults.take_withheld_pong() {
+                tracing::debug!("a ping left without its pong (fault injection)");
+                return None;
+            }
             let config = shared.lock().long_connections.settings.client_config;
             Some(Frame::pong(frame.service, &config).encode())
         }

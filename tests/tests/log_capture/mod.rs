@@ -1,5 +1,6 @@
 //! Logs written to memory, for tests that read what the client logged (and check that no
-//! secret is in it).
+//! secret is in it), or wait for a line. Each test binary uses a part of it.
+#![allow(dead_code)]
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -59,4 +60,53 @@ pub fn capturing(level: tracing::Level) -> (Capture, impl tracing::Subscriber + 
         .with_writer(move || writer.clone())
         .finish();
     (capture, subscriber)
+}
+
+/// Logs written to memory, with an event on each line, so that a test can wait for a line.
+#[derive(Clone, Default)]
+pub struct LogLines {
+    text: Arc<Mutex<String>>,
+    written: Arc<tokio::sync::Notify>,
+}
+
+impl std::io::Write for LogLines {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut text) = self.text.lock() {
+            text.push_str(&String::from_utf8_lossy(buf));
+        }
+        self.written.notify_waiters();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl LogLines {
+    /// Everything at debug level and above, on this thread, goes here while the guard lives.
+    pub fn capture(&self) -> tracing::subscriber::DefaultGuard {
+        let writer = self.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_default(subscriber)
+    }
+
+    /// Waits until a line contains one of `needles`; which one.
+    pub async fn until_one_of<'n>(&self, needles: &[&'n str]) -> &'n str {
+        loop {
+            let written = self.written.notified();
+            tokio::pin!(written);
+            // Registered before reading, so that a line written in between still wakes us.
+            written.as_mut().enable();
+            let text = self.text.lock().map(|t| t.clone()).unwrap_or_default();
+            if let Some(found) = needles.iter().find(|needle| text.contains(**needle)) {
+                return found;
+            }
+            written.await;
+        }
+    }
 }
