@@ -290,15 +290,6 @@ async fn begin_shutdown(
     task
 }
 
-/// Waits until `running` has opened `n` connections, yielding meanwhile. The emulator's
-/// count cannot tell an old connection not yet noticed as closed from a new one (waiting for
-/// 0 connections, then 1, races the reconnection); the client's count can.
-async fn until_connections(running: &Running, n: u64) {
-    while running.stats().connections < n {
-        tokio::task::yield_now().await;
-    }
-}
-
 fn endpoint_requests(emulator: &Emulator) -> usize {
     emulator
         .requests()
@@ -529,7 +520,7 @@ async fn a_slow_handler_s_card_goes_by_the_delayed_update_after_the_default_answ
 async fn a_dropped_connection_and_a_busy_endpoint_are_retried() {
     let emulator = builder().start().await.unwrap();
     let (gate, _started) = Gate::new();
-    let running = LongConnection::builder(&client(&emulator, SECRET))
+    let mut running = LongConnection::builder(&client(&emulator, SECRET))
         .on_card_action(gate.handler())
         .client_config(fast())
         .build()
@@ -539,7 +530,7 @@ async fn a_dropped_connection_and_a_busy_endpoint_are_retried() {
     // The service drops the connection, and is busy twice: the third attempt connects.
     emulator.long_connection_busy_next(2);
     assert_eq!(emulator.close_long_connections(APP_ID), 1);
-    until_connections(&running, 2).await;
+    running.opened(2).await.unwrap();
     emulator.wait_for_long_connections(APP_ID, 1).await;
     assert_eq!(endpoint_requests(&emulator), 4);
     assert_eq!(emulator.long_connection_settings().busy_next, 0);
@@ -565,13 +556,13 @@ async fn a_ping_without_its_pong_replaces_the_connection_with_a_pong_timeout() {
     // The first ping (sent at once on connecting) gets no pong.
     emulator.faults().withhold_pong_next(1);
     let (gate, _started) = Gate::new();
-    let running = LongConnection::builder(&client(&emulator, SECRET))
+    let mut running = LongConnection::builder(&client(&emulator, SECRET))
         .on_card_action(gate.handler())
         .pong_timeout(Duration::from_millis(200))
         .build()
         .unwrap()
         .spawn();
-    until_connections(&running, 2).await;
+    running.opened(2).await.unwrap();
     emulator.wait_for_long_connections(APP_ID, 1).await;
     assert_eq!(emulator.faults().pending().withheld_pongs, 0);
     assert_eq!(endpoint_requests(&emulator), 2);

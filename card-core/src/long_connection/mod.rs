@@ -94,6 +94,7 @@ mod stats;
 
 use core::fmt;
 use std::future::Future;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -348,17 +349,31 @@ impl Running {
     /// connection's error if it stops first (then [`stopped`](Running::stopped) returns
     /// `Ok(())`).
     pub async fn connected(&mut self) -> Result<(), LongConnectionError> {
+        self.until(|counters| counters.connected.load(Ordering::Relaxed))
+            .await
+    }
+
+    /// Waits until `count` connections were opened in all, the first and every reconnection
+    /// ([`LongConnectionStats::connections`]): after the service dropped the connection,
+    /// `opened(previous + 1)` returns once the client is connected again. The connection's
+    /// error if it stops first.
+    pub async fn opened(&mut self, count: u64) -> Result<(), LongConnectionError> {
+        self.until(|counters| counters.connections.load(Ordering::Relaxed) >= count)
+            .await
+    }
+
+    /// Waits until `holds` on the counters, woken at each opening; the connection's error if
+    /// it stops first.
+    async fn until(
+        &mut self,
+        holds: impl Fn(&stats::Counters) -> bool,
+    ) -> Result<(), LongConnectionError> {
         loop {
             let opened = self.shared.counters.opened.notified();
             tokio::pin!(opened);
             // Registered before looking, so that an opening in between still wakes us.
             opened.as_mut().enable();
-            if self
-                .shared
-                .counters
-                .connected
-                .load(std::sync::atomic::Ordering::Relaxed)
-            {
+            if holds(&self.shared.counters) {
                 return Ok(());
             }
             let Some(task) = &mut self.task else {
