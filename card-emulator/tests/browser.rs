@@ -1031,37 +1031,7 @@ async fn a_choice_in_a_select_an_overflow_and_a_checker_calls_back_with_what_was
 async fn streamed_text_is_typed_and_the_chat_list_shows_the_summary() -> TestResult {
     let _turn = TURN.lock().await;
     let lark = Lark::start().await?;
-    let card = json!({
-        "schema": "2.0",
-        "config": { "streaming_mode": true, "streaming_config": {
-            "print_frequency_ms": { "default": 30 }, "print_step": { "default": 2 },
-            "print_strategy": "fast" } },
-        "body": { "elements": [ { "tag": "markdown", "element_id": "answer", "content": "Hello" } ] }
-    });
-    let created = call(
-        lark.http
-            .post(lark.url("/open-apis/cardkit/v1/cards"))
-            .bearer_auth(&lark.token)
-            .json(&json!({ "type": "card_json", "data": card.to_string() })),
-    )
-    .await?;
-    let card_id = created.body["data"]["card_id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let sent = call(
-        lark.http
-            .post(lark.url("/open-apis/im/v1/messages?receive_id_type=chat_id"))
-            .bearer_auth(&lark.token)
-            .json(&json!({ "receive_id": CHAT, "msg_type": "interactive",
-                "content": json!({ "type": "card", "data": { "card_id": card_id } }).to_string() })),
-    )
-    .await?;
-    assert_eq!(sent.code(), SUCCESS, "{}", sent.text);
-    let id: MessageId = sent.body["data"]["message_id"]
-        .as_str()
-        .unwrap_or_default()
-        .parse()?;
+    let (card_id, id) = streaming_entity(&lark, 30, 2, "fast", "Hello").await?;
     let Some(browser) = Browser::start().await? else {
         return Ok(());
     };
@@ -1148,19 +1118,22 @@ async fn streamed_text_is_typed_and_the_chat_list_shows_the_summary() -> TestRes
     browser.close().await
 }
 
-/// Creates a streaming card entity printing one character every `frequency_ms` with
-/// `strategy`, sends it, and answers `(card_id, message_id)`.
+/// Creates a streaming card entity whose `answer` shows `content` and prints `step`
+/// characters every `frequency_ms` with `strategy`, sends it, and answers
+/// `(card_id, message_id)`.
 async fn streaming_entity(
     lark: &Lark,
     frequency_ms: u32,
+    step: u32,
     strategy: &str,
+    content: &str,
 ) -> Result<(String, MessageId), Box<dyn Error>> {
     let card = json!({
         "schema": "2.0",
         "config": { "streaming_mode": true, "streaming_config": {
-            "print_frequency_ms": { "default": frequency_ms }, "print_step": { "default": 1 },
+            "print_frequency_ms": { "default": frequency_ms }, "print_step": { "default": step },
             "print_strategy": strategy } },
-        "body": { "elements": [ { "tag": "markdown", "element_id": "answer", "content": "Go" } ] }
+        "body": { "elements": [ { "tag": "markdown", "element_id": "answer", "content": content } ] }
     });
     let created = call(
         lark.http
@@ -1181,6 +1154,7 @@ async fn streaming_entity(
                 "content": json!({ "type": "card", "data": { "card_id": card_id } }).to_string() })),
     )
     .await?;
+    assert_eq!(sent.code(), SUCCESS, "{}", sent.text);
     let id: MessageId = sent.body["data"]["message_id"]
         .as_str()
         .unwrap_or_default()
@@ -1204,8 +1178,8 @@ async fn new_text_during_typing_shows_the_rest_at_once_with_fast_and_types_it_wi
 ) -> TestResult {
     let _turn = TURN.lock().await;
     let lark = Lark::start().await?;
-    let fast = streaming_entity(&lark, 30, "fast").await?;
-    let delay = streaming_entity(&lark, 30, "delay").await?;
+    let fast = streaming_entity(&lark, 30, 1, "fast", "Go").await?;
+    let delay = streaming_entity(&lark, 30, 1, "delay", "Go").await?;
     let Some(browser) = Browser::start().await? else {
         return Ok(());
     };

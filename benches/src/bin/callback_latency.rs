@@ -90,7 +90,7 @@ fn report_us(what: &str, mut times: Vec<u64>) -> (u64, u64) {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
-    let smoke = std::env::var("CI").is_ok_and(|v| v == "true");
+    let smoke = card_benches::smoke();
     let mut clicks: usize = if smoke { 50 } else { 2000 };
     let mut reconnects: usize = if smoke { 5 } else { 100 };
     let mut args = std::env::args().skip(1);

@@ -27,11 +27,11 @@
 //! which this table does not measure.
 
 use std::collections::HashMap;
-use std::error::Error;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use card_benches::{smoke, BoxError};
 use clap::Parser;
 use lark_card::cardkit::{StreamTarget, StreamingCard};
 use lark_card::client::{CardStream, Client, Delivered, Recipient};
@@ -40,8 +40,6 @@ use lark_card::lark::limits::{
 };
 use lark_card::{card, trusted_markdown, Card, MessageId};
 use lark_card_emulator::{element_text, Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
-
-type BoxError = Box<dyn Error + Send + Sync>;
 
 /// How often every card's answer grows.
 const TICK: Duration = Duration::from_millis(10);
@@ -62,10 +60,6 @@ struct Args {
     /// Passed by `cargo bench`.
     #[arg(long, hide = true)]
     bench: bool,
-}
-
-fn smoke() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
 /// Makes the answers: the next chunk of up to [`CHUNK_CHARS`] characters of words, different
@@ -423,22 +417,5 @@ async fn main_async(args: Args) -> Result<bool, BoxError> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("stream_throughput: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(main_async(args)) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(error) => {
-            eprintln!("stream_throughput: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    card_benches::run("stream_throughput", main_async(args))
 }

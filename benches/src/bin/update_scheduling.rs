@@ -31,18 +31,16 @@
 //! Exits 0 when every final state was delivered (and, in smoke mode, nothing was throttled).
 
 use std::collections::HashMap;
-use std::error::Error;
 use std::process::{ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
+use card_benches::{smoke, BoxError};
 use clap::Parser;
 use lark_card::client::{Client, Delivered, Delivery, Recipient};
 use lark_card::{card, Card, MessageId};
 use lark_card_emulator::{Emulator, DEFAULT_APP_ID, DEFAULT_APP_SECRET};
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-
-type BoxError = Box<dyn Error + Send + Sync>;
 
 /// Update scheduling at Lark's limits, for fleets of replicas.
 #[derive(Parser, Debug, Clone)]
@@ -88,10 +86,6 @@ struct Args {
     /// Passed by `cargo bench`.
     #[arg(long, hide = true)]
     bench: bool,
-}
-
-fn smoke() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
 fn state(replica: usize, message: usize, version: u64, last: bool) -> Card {
@@ -556,22 +550,5 @@ async fn main_async(mut args: Args) -> Result<bool, BoxError> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("update_scheduling: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(main_async(args)) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(error) => {
-            eprintln!("update_scheduling: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    card_benches::run("update_scheduling", main_async(args))
 }

@@ -64,36 +64,49 @@ fn send_message(
         })?
         .clone();
 
+    let fields = message_fields(body)?;
+    let receive_id = string_field(&fields, "receive_id")?;
+    let input = send_input(body, &fields, app_id, receive_id_type, receive_id)?;
+    shared
+        .lock()
+        .send(input, now, Some(&shared.faults))
+        .map(|(_, data)| data)
+}
+
+/// The body of a send or a reply: a JSON object within the text limit (230025).
+fn message_fields(body: &ReadBody) -> Result<Map<String, Value>, ApiError> {
     if body.len > MAX_TEXT_BODY {
         return Err(ApiError::new(LarkCode::ContentTooLong));
     }
-    let fields = json_object(body)?;
-    let receive_id = string_field(&fields, "receive_id")?;
-    let msg_type = string_field(&fields, "msg_type")?;
-    let content = string_field(&fields, "content")?;
-    let uuid = uuid_field(&fields)?;
+    json_object(body)
+}
+
+/// What a send and a reply share: `msg_type`, `content` and `uuid`, a card or post within 30
+/// KB (230025), and a card checked before taking the lock (the only slow step).
+fn send_input(
+    body: &ReadBody,
+    fields: &Map<String, Value>,
+    app_id: String,
+    receive_id_type: String,
+    receive_id: String,
+) -> Result<SendInput, ApiError> {
+    let msg_type = string_field(fields, "msg_type")?;
+    let content = string_field(fields, "content")?;
+    let uuid = uuid_field(fields)?;
     if matches!(msg_type.as_str(), "interactive" | "post") && body.len > MAX_CARD_BODY {
         return Err(ApiError::new(LarkCode::ContentTooLong));
     }
-    // Validate the card before taking the lock: it is the only slow step.
     let card = (msg_type == "interactive").then(|| check_card(&content));
-    shared
-        .lock()
-        .send(
-            SendInput {
-                app_id,
-                receive_id_type,
-                receive_id,
-                msg_type,
-                content,
-                uuid,
-                card,
-                parent_id: None,
-            },
-            now,
-            Some(&shared.faults),
-        )
-        .map(|(_, data)| data)
+    Ok(SendInput {
+        app_id,
+        receive_id_type,
+        receive_id,
+        msg_type,
+        content,
+        uuid,
+        card,
+        parent_id: None,
+    })
 }
 
 /// `POST /open-apis/im/v1/messages/:message_id/reply`: a message in the chat of the message
@@ -118,32 +131,10 @@ fn reply_message(
     body: &ReadBody,
 ) -> Result<Value, ApiError> {
     let (app_id, id, now) = gate_message(shared, headers, Endpoint::ReplyMessage, id)?;
-    if body.len > MAX_TEXT_BODY {
-        return Err(ApiError::new(LarkCode::ContentTooLong));
-    }
-    let fields = json_object(body)?;
-    let msg_type = string_field(&fields, "msg_type")?;
-    let content = string_field(&fields, "content")?;
-    let uuid = uuid_field(&fields)?;
-    if matches!(msg_type.as_str(), "interactive" | "post") && body.len > MAX_CARD_BODY {
-        return Err(ApiError::new(LarkCode::ContentTooLong));
-    }
-    let card = (msg_type == "interactive").then(|| check_card(&content));
-    shared.lock().reply(
-        SendInput {
-            app_id,
-            receive_id_type: String::new(),
-            receive_id: String::new(),
-            msg_type,
-            content,
-            uuid,
-            card,
-            parent_id: None,
-        },
-        &id,
-        now,
-        &shared.faults,
-    )
+    let fields = message_fields(body)?;
+    // The reply goes to the chat of the message replied to, which the state knows.
+    let input = send_input(body, &fields, app_id, String::new(), String::new())?;
+    shared.lock().reply(input, &id, now, &shared.faults)
 }
 
 /// The optional `uuid` of a send or reply.
